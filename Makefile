@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Makefile -- builds libvnsearch, the programs and the tests into build/.
+#   make               library, vnsearch-indexer, vnsearchd (when present)
+#   make test          unit + end-to-end tests, then the same under ASan+UBSan
+#   make check         the tests once, in this build (SANITIZE=1 for ASan+UBSan)
+#   make demo          build, index the demo corpus, query it (README step 1)
+#   make relevance     known-item relevance check over ../shared/corpus
+#   make bench         indexing benchmark over ../shared/corpus
+
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT = -O1
+else
+BUILD ?= build
+SANFLAGS =
+OPT = -O2
+endif
+
+CC ?= cc
+CXX ?= c++
+PKGS = xapian-core libutf8proc jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN = -Wall -Wextra -Werror
+CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
+	-D_DEFAULT_SOURCE -fPIC -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CXXFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(SANFLAGS) $(LDFLAGS)
+
+COMMON_C := $(wildcard common/*.c)
+COMMON_CXX := $(wildcard common/*.cc)
+COMMON_OBJ := $(COMMON_C:%.c=$(BUILD)/obj/%.o) $(COMMON_CXX:%.cc=$(BUILD)/obj/%.o)
+LIB_A := $(BUILD)/lib/libvnsearch.a
+LIB_SO := $(BUILD)/lib/libvnsearch.so
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BINS := $(BUILD)/bin/vnsearch-indexer
+
+all: $(LIB_A) $(LIB_SO) $(BINS)
+
+$(BUILD)/obj/%.o: %.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.cc $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
+
+$(LIB_A): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CXX) -shared -o $@ $^ $(LDLIBS_ALL)
+
+# Programs link the static library; the C++ runtime comes from linking with $(CXX).
+$(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+
+tests-build: all $(UNIT_BIN)
+
+# One prove run: unit tests (cmocka speaking TAP) and end-to-end scripts.
+check: tests-build
+	@VN_BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BIN) tests/e2e/*.sh
+
+# The whole suite twice: optimised build, then ASan+UBSan.  One harness so
+# the output ends in a single summary line.
+test:
+	@$(MAKE) --no-print-directory tests-build
+	@$(MAKE) --no-print-directory SANITIZE=1 tests-build
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  CMOCKA_MESSAGE_OUTPUT=TAP tests/run-all.sh
+
+check-asan:
+	@$(MAKE) --no-print-directory SANITIZE=1 check
+
+DEMO_INDEX ?= build/demo-index
+demo: all
+	@tests/../config/demo.sh $(BUILD) $(DEMO_INDEX)
+
+CORPUS ?= ../shared/corpus
+relevance: all
+	@python3 tests/relevance.py --bin $(BUILD)/bin/vnsearch-indexer --corpus $(CORPUS)
+
+bench: all
+	@bench/run.sh $(BUILD) $(CORPUS)
+
+clean:
+	rm -rf build
+
+.PHONY: all tests-build check test check-asan demo relevance bench clean
+.SECONDARY:

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* buf.c -- the growable byte buffer (see vn_buf.h). */
+#include "vn_buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *vn_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fprintf(stderr, "vnsearch: out of memory allocating %zu bytes\n", n);
+        abort();
+    }
+    return q;
+}
+
+char *vn_xstrndup(const char *s, size_t n)
+{
+    char *d = vn_xrealloc(NULL, n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *vn_xstrdup(const char *s)
+{
+    return vn_xstrndup(s, strlen(s));
+}
+
+void vn_buf_reserve(vn_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    b->data = vn_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void vn_buf_append(vn_buf *b, const void *p, size_t n)
+{
+    vn_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void vn_buf_puts(vn_buf *b, const char *s) { vn_buf_append(b, s, strlen(s)); }
+
+void vn_buf_putc(vn_buf *b, char c) { vn_buf_append(b, &c, 1); }
+
+void vn_buf_printf(vn_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    vn_buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void vn_buf_reset(vn_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void vn_buf_free(vn_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *vn_buf_take(vn_buf *b)
+{
+    char *d = b->data ? b->data : vn_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return d;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_buf.h -- a growable byte buffer, the one string builder of libvnsearch.
+ *
+ * Growth is geometric, so appending n bytes costs O(n) amortised.  The
+ * buffer is always NUL-terminated once anything was appended.  Allocation
+ * failure aborts via vn_xrealloc: the library treats OOM in these small
+ * buffers as fatal, like Redis' zmalloc. */
+#ifndef VN_BUF_H
+#define VN_BUF_H
+
+#include <stddef.h>
+
+typedef struct vn_buf {
+    char *data;  /* owned; NULL until the first append */
+    size_t len;  /* bytes used, not counting the terminating NUL */
+    size_t cap;  /* bytes allocated */
+} vn_buf;
+
+#define VN_BUF_INIT {NULL, 0, 0}
+
+/* Make room for `extra` more bytes (plus the NUL). */
+void vn_buf_reserve(vn_buf *b, size_t extra);
+void vn_buf_append(vn_buf *b, const void *p, size_t n);
+void vn_buf_puts(vn_buf *b, const char *s);
+void vn_buf_putc(vn_buf *b, char c);
+void vn_buf_printf(vn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Forget the contents, keep the allocation. */
+void vn_buf_reset(vn_buf *b);
+/* Free the allocation; the buffer is empty and reusable afterwards. */
+void vn_buf_free(vn_buf *b);
+/* Hand the contents to the caller (who frees them with free()) and reset
+ * the buffer.  Never returns NULL: an empty buffer gives "". */
+char *vn_buf_take(vn_buf *b);
+
+/* realloc that aborts with a message on failure. */
+void *vn_xrealloc(void *p, size_t n);
+/* strdup/strndup that abort on failure; caller frees with free(). */
+char *vn_xstrndup(const char *s, size_t n);
+char *vn_xstrdup(const char *s);
+
+#endif

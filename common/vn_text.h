@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_text.h -- the Vietnamese text pipeline: UTF-8 repair, normalisation,
+ * canonical tone placement, folding and tokenisation.
+ *
+ * Everything here is a pure function over memory: no I/O, no globals, safe
+ * to call from any number of threads on distinct vn_tokens.
+ *
+ * Every word yields three forms, all derived from one pass:
+ *   exact    NFC, case-folded, tone mark at its canonical place
+ *            ("Hoà", "HÒA", "ho\u0300a" -> "hoà")
+ *   toneless exact minus the five tone marks (grave, acute, hook above,
+ *            tilde, dot below); ă â ê ô ơ ư đ are kept ("đường" -> "đương")
+ *   folded   every mark removed and đ -> d ("Lương Cường" -> "luong cuong")
+ *
+ * Invalid UTF-8 never stops the pipeline: each invalid byte is read as
+ * U+FFFD, which is not a word character, so it separates words and never
+ * reaches a term.  vn_utf8_repair() gives the same repair for text that is
+ * stored.  The canonical tone style and the tokenisation rules are written
+ * down in docs/text-pipeline.md. */
+#ifndef VN_TEXT_H
+#define VN_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vn_buf.h"
+
+/* Longest word kept, in bytes of its exact form.  Longer runs (base64,
+ * URLs glued together) are skipped: Xapian refuses terms over 245 bytes,
+ * and nobody searches for them. */
+#define VN_TOKEN_MAX_BYTES 64
+
+enum {
+    VN_TOK_MARKED = 1,  /* exact differs from folded (marks or đ) */
+    VN_TOK_TONED = 2,   /* exact differs from toneless (a tone mark) */
+    VN_TOK_NUMERIC = 4, /* starts with a digit */
+    VN_TOK_ASCII_ALPHA = 8 /* only a-z: candidate for English stemming */
+};
+
+typedef struct vn_token {
+    uint32_t pos;                  /* word position, consecutive */
+    uint32_t src_start, src_end;   /* byte range in the input text */
+    uint32_t exact, toneless, folded;  /* offsets into vn_tokens.arena */
+    uint16_t exact_len, toneless_len, folded_len;
+    uint8_t flags;
+} vn_token;
+
+typedef struct vn_tokens {
+    vn_token *tok;  /* owned array */
+    size_t n, cap;
+    vn_buf arena;   /* the forms' bytes, each NUL-terminated */
+} vn_tokens;
+
+void vn_tokens_init(vn_tokens *ts);
+/* Forget the tokens, keep the memory for reuse. */
+void vn_tokens_reset(vn_tokens *ts);
+void vn_tokens_free(vn_tokens *ts);
+
+/* Accessors: pointers into the arena, valid until the next call that
+ * appends to or resets `ts`. */
+#define VN_TOK_EXACT(ts, t) ((ts)->arena.data + (t)->exact)
+#define VN_TOK_TONELESS(ts, t) ((ts)->arena.data + (t)->toneless)
+#define VN_TOK_FOLDED(ts, t) ((ts)->arena.data + (t)->folded)
+
+/* Split `text` (len bytes, any mix of NFC/NFD, possibly invalid UTF-8)
+ * into words and append them to `ts`, numbering positions from
+ * `first_pos`.  Returns the position after the last word appended.
+ * Words are runs of letters, marks and digits; digits joined by one of
+ * . , / - : are one word (2024-10-22, 3,2, 25/2); everything else,
+ * hyphens and the dots of TP.HCM included, separates words. */
+uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t first_pos);
+
+typedef enum vn_form { VN_FORM_EXACT, VN_FORM_TONELESS, VN_FORM_FOLDED } vn_form;
+
+/* The words of `text` in one form, joined by single spaces.  Returns a
+ * malloc'd string; the caller frees it with free(). */
+char *vn_text_form(const char *text, size_t len, vn_form form);
+
+/* Nonzero if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+int vn_utf8_valid(const char *s, size_t len);
+
+/* Copy s[0..len) replacing each invalid byte by U+FFFD.  Returns a
+ * malloc'd NUL-terminated string (caller frees) and its length in
+ * *out_len (may be NULL). */
+char *vn_utf8_repair(const char *s, size_t len, size_t *out_len);
+
+#endif

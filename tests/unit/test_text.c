@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_text.c -- table tests and property tests of the text pipeline
+ * (vn_text.h): NFC/NFD, case folding, tone placement, the three forms,
+ * tokenisation, UTF-8 repair. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn_text.h"
+
+struct form_case {
+    const char *in, *exact, *toneless, *folded;
+};
+
+/* Input in NFC unless said; \u escapes spell NFD input explicitly. */
+static const struct form_case forms[] = {
+    {"Lương Cường", "lương cường", "lương cương", "luong cuong"},
+    {"Đảng", "đảng", "đang", "dang"},
+    {"ĐẢNG", "đảng", "đang", "dang"},
+    {"đường", "đường", "đương", "duong"},
+    {"Nguyễn", "nguyễn", "nguyên", "nguyen"},
+    {"dương", "dương", "dương", "duong"},
+    {"Hà Nội", "hà nội", "ha nôi", "ha noi"},
+    /* tone placement: both styles give the new style */
+    {"hòa", "hoà", "hoa", "hoa"},
+    {"hoà", "hoà", "hoa", "hoa"},
+    {"hòe", "hoè", "hoe", "hoe"},
+    {"thủy", "thuỷ", "thuy", "thuy"},
+    {"thuỷ", "thuỷ", "thuy", "thuy"},
+    {"Khánh Hòa", "khánh hoà", "khanh hoa", "khanh hoa"},
+    {"KHÁNH HOÀ", "khánh hoà", "khanh hoa", "khanh hoa"},
+    {"ủy ban", "uỷ ban", "uy ban", "uy ban"},
+    {"hóa", "hoá", "hoa", "hoa"},
+    /* where both styles agree nothing moves */
+    {"hoàn", "hoàn", "hoan", "hoan"},
+    {"thuyết", "thuyết", "thuyêt", "thuyet"},
+    {"quý", "quý", "quy", "quy"},
+    {"giá", "giá", "gia", "gia"},
+    {"của", "của", "cua", "cua"},
+    {"hoài", "hoài", "hoai", "hoai"},
+    {"khuỷu", "khuỷu", "khuyu", "khuyu"},
+    {"người", "người", "ngươi", "nguoi"},
+    {"giữ", "giữ", "giư", "giu"},
+    {"quốc", "quốc", "quôc", "quoc"},
+    /* misplaced tones in qu-/gi- words */
+    {"qúy", "quý", "quy", "quy"},
+    {"gìa", "già", "gia", "gia"},
+    /* NFD input (macOS, some CMS exports) */
+    {"Lu\xcc\x9bo\xcc\x9bng Cu\xcc\x9bo\xcc\x9b\xcc\x80ng", "lương cường", "lương cương", "luong cuong"},
+    {"ho\xcc\x80" "a", "hoà", "hoa", "hoa"},
+    {"Vie\xcc\xa3\xcc\x82t Nam", "việt nam", "viêt nam", "viet nam"},
+    /* tokenisation */
+    {"HÀ NỘI — Leaders", "hà nội leaders", "ha nôi leaders", "ha noi leaders"},
+    {"date 2024-10-22 ngày 25/2, 3,2 tỷ", "date 2024-10-22 ngày 25/2 3,2 tỷ",
+     "date 2024-10-22 ngay 25/2 3,2 ty", "date 2024-10-22 ngay 25/2 3,2 ty"},
+    {"TAND TP.HCM và U.S.", "tand tp hcm và u s", "tand tp hcm va u s", "tand tp hcm va u s"},
+    {"Diaz-Canel (DPRK) “nổ”", "diaz canel dprk nổ", "diaz canel dprk nô", "diaz canel dprk no"},
+    {"G77, COVID-19", "g77 covid 19", "g77 covid 19", "g77 covid 19"},
+    {"", "", "", ""},
+    {" \t\n—…", "", "", ""},
+    /* other languages keep their marks in exact, lose them when folded */
+    {"Noël café", "noël café", "noël cafe", "noel cafe"},
+};
+
+static void check_form(const char *in, vn_form f, const char *want)
+{
+    char *got = vn_text_form(in, strlen(in), f);
+    if (strcmp(got, want) != 0)
+        print_error("input \"%s\" form %d: got \"%s\", want \"%s\"\n", in, (int)f, got, want);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_forms_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        check_form(forms[i].in, VN_FORM_EXACT, forms[i].exact);
+        check_form(forms[i].in, VN_FORM_TONELESS, forms[i].toneless);
+        check_form(forms[i].in, VN_FORM_FOLDED, forms[i].folded);
+    }
+}
+
+static void test_positions_and_offsets(void **state)
+{
+    (void)state;
+    const char *s = "HÀ NỘI — Chủ tịch";
+    vn_tokens ts;
+    vn_tokens_init(&ts);
+    uint32_t next = vn_tokenize(&ts, s, strlen(s), 10);
+    assert_int_equal(ts.n, 4);
+    assert_int_equal(next, 14);
+    for (size_t i = 0; i < ts.n; i++)
+        assert_int_equal(ts.tok[i].pos, 10 + i);
+    /* source offsets cover the original bytes, marks and all */
+    assert_int_equal(ts.tok[1].src_start, 4);
+    assert_memory_equal(s + ts.tok[1].src_start, "NỘI", ts.tok[1].src_end - ts.tok[1].src_start);
+    assert_true(ts.tok[1].flags & VN_TOK_MARKED);
+    assert_true(ts.tok[1].flags & VN_TOK_TONED);
+    assert_true(ts.tok[3].flags & VN_TOK_MARKED); /* tịch */
+    vn_tokens_free(&ts);
+}
+
+static void test_flags(void **state)
+{
+    (void)state;
+    const char *s = "meeting dương 2024 đi";
+    vn_tokens ts;
+    vn_tokens_init(&ts);
+    vn_tokenize(&ts, s, strlen(s), 0);
+    assert_int_equal(ts.n, 4);
+    assert_int_equal(ts.tok[0].flags, VN_TOK_ASCII_ALPHA);
+    assert_int_equal(ts.tok[1].flags, VN_TOK_MARKED); /* no tone: toneless == exact */
+    assert_int_equal(ts.tok[2].flags, VN_TOK_NUMERIC);
+    assert_int_equal(ts.tok[3].flags, VN_TOK_MARKED);
+    vn_tokens_free(&ts);
+}
+
+static void test_long_word_dropped(void **state)
+{
+    (void)state;
+    char s[300];
+    memset(s, 'a', 200);
+    strcpy(s + 200, " ok");
+    char *got = vn_text_form(s, strlen(s), VN_FORM_EXACT);
+    assert_string_equal(got, "ok");
+    free(got);
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    /* stray continuation byte, truncated sequence, overlong, surrogate */
+    const char bad[] = "Hà\x80Nội \xe1\xba \xc0\xaf x \xed\xa0\x80 cuối";
+    size_t n = sizeof bad - 1;
+    assert_false(vn_utf8_valid(bad, n));
+    char *got = vn_text_form(bad, n, VN_FORM_FOLDED);
+    assert_string_equal(got, "ha noi x cuoi");
+    free(got);
+    size_t rl;
+    char *rep = vn_utf8_repair(bad, n, &rl);
+    assert_true(vn_utf8_valid(rep, rl));
+    assert_non_null(strstr(rep, "Hà\xEF\xBF\xBDNội"));
+    free(rep);
+    assert_true(vn_utf8_valid("Đảng", strlen("Đảng")));
+}
+
+/* Property tests over real sentences: idempotence, fold consistency, no
+ * combining marks in any output, ASCII folded form for Vietnamese. */
+static const char *sentences[] = {
+    "Theo lời khai của Huy tại phiên toà, để có tiền sử dụng cá nhân, Huy “nổ” là sĩ quan",
+    "Ông Phan Ngọc Khuê, nguyên Giám đốc khách sạn Công đoàn Hà Tĩnh đã ra cơ quan công an đầu thú",
+    "Tổng Bí thư Tô Lâm tiếp Đoàn đại biểu cấp cao Đảng Nhân dân Campuchia tại Hà Nội",
+    "Người chơi trung thành 'lung lay' khi giá Pi lập đáy mới; thủy sản, hòa giải, khuya khoắt, ngoằn ngoèo",
+    "QUYẾT ĐỊNH CỦA THỦ TƯỚNG CHÍNH PHỦ VỀ VIỆC PHÊ DUYỆT ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA",
+    "Ngày 25/2, TAND TP. Đà Nẵng tuyên phạt Hồ Xuân Huy (SN 1994), 12 năm tù",
+    "ơ ư ă â ê ô đ Ơ Ư Ă Â Ê Ô Đ ạ ả ã á à ặ ẳ ẵ ắ ằ ậ ẩ ẫ ấ ầ ẹ ẻ ẽ é è ệ ể ễ ế ề ị ỉ ĩ í ì ọ ỏ õ ó ò ộ ổ ỗ ố ồ ợ ở ỡ ớ ờ ụ ủ ũ ú ù ự ử ữ ứ ừ ỵ ỷ ỹ ý ỳ",
+};
+
+static int has_combining_mark(const char *s)
+{
+    /* U+0300..U+036F encode as CC 80..CD AF */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((p[0] == 0xCC && p[1] >= 0x80) || (p[0] == 0xCD && p[1] <= 0xAF))
+            return 1;
+    return 0;
+}
+
+static void test_properties(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof sentences / sizeof sentences[0]; i++) {
+        const char *s = sentences[i];
+        char *ex = vn_text_form(s, strlen(s), VN_FORM_EXACT);
+        char *tl = vn_text_form(s, strlen(s), VN_FORM_TONELESS);
+        char *fo = vn_text_form(s, strlen(s), VN_FORM_FOLDED);
+        char *ex2 = vn_text_form(ex, strlen(ex), VN_FORM_EXACT);
+        char *tl2 = vn_text_form(tl, strlen(tl), VN_FORM_TONELESS);
+        char *fo_ex = vn_text_form(ex, strlen(ex), VN_FORM_FOLDED);
+        char *fo_tl = vn_text_form(tl, strlen(tl), VN_FORM_FOLDED);
+        char *tl_ex = vn_text_form(ex, strlen(ex), VN_FORM_TONELESS);
+        assert_string_equal(ex, ex2);     /* idempotent */
+        assert_string_equal(tl, tl2);
+        assert_string_equal(fo, fo_ex);   /* fold(x) == fold(canonical(x)) */
+        assert_string_equal(fo, fo_tl);   /* fold(x) == fold(toneless(x)) */
+        assert_string_equal(tl, tl_ex);
+        assert_false(has_combining_mark(ex));
+        assert_false(has_combining_mark(tl));
+        for (const unsigned char *p = (const unsigned char *)fo; *p; p++)
+            assert_true(*p < 0x80);
+        free(ex); free(tl); free(fo); free(ex2); free(tl2); free(fo_ex); free(fo_tl); free(tl_ex);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_forms_table),
+        cmocka_unit_test(test_positions_and_offsets),
+        cmocka_unit_test(test_flags),
+        cmocka_unit_test(test_long_word_dropped),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_properties),
+    };
+    return cmocka_run_group_tests_name("text", tests, NULL, NULL);
+}
