@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_article.h -- a news article and the two formats it arrives in.
+ *
+ *   JSON Lines: one object per line with id, title, date (YYYY-MM-DD or
+ *   null), source, url, body -- the format of ../shared/corpus/.
+ *   Plain text: an optional leading "date YYYY-MM-DD" marker, an optional
+ *   dateline ("HÀ NỘI —"), the body, and an optional trailing source
+ *   ("— VNA/VNS", "— VNS" or a bare "VNS" after the last sentence).
+ *
+ * Parsing is pure: bytes in, article out, no files touched. */
+#ifndef VN_ARTICLE_H
+#define VN_ARTICLE_H
+
+#include <stddef.h>
+
+#include "vn_error.h"
+
+/* Ids become Xapian terms (prefix Q), which may not exceed 245 bytes. */
+#define VN_ID_MAX_BYTES 200
+
+typedef struct vn_article {
+    char *id;       /* never NULL after a successful parse */
+    char *title;    /* "" when absent */
+    char *date;     /* "YYYY-MM-DD" or NULL */
+    char *source;   /* NULL when absent */
+    char *url;      /* NULL when absent */
+    char *dateline; /* plain-text articles only, else NULL */
+    char *body;     /* never NULL after a successful parse; valid UTF-8 */
+} vn_article;
+
+/* All fields malloc'd and owned by the article; vn_article_clear frees
+ * them and zeroes the struct (safe on a zeroed struct). */
+void vn_article_clear(vn_article *a);
+
+/* Parse one JSON Lines record.  On error returns VN_ERR_INVALID with a
+ * message naming the field at fault; *out is left zeroed. */
+vn_status vn_article_from_json(const char *line, size_t len, vn_article *out, vn_error *err);
+
+/* Parse a plain-text article; `id` is copied.  Invalid UTF-8 bytes are
+ * replaced by U+FFFD.  Fails only for an empty article or a bad id. */
+vn_status vn_article_from_plain(const char *text, size_t len, const char *id, vn_article *out,
+                                vn_error *err);
+
+/* Nonzero if s is a valid calendar date written YYYY-MM-DD. */
+int vn_date_valid(const char *s);
+
+#endif
