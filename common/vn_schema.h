@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_schema.h -- the index schema: how an article becomes Xapian terms,
+ * values and stored data.  docs/index-schema.md is the prose version.
+ *
+ * Building a vn_docspec is pure (no I/O, no database): the indexer can do
+ * it on one thread while another writes, and tests can compare the terms
+ * of two articles without an index. */
+#ifndef VN_SCHEMA_H
+#define VN_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vn_article.h"
+#include "vn_buf.h"
+#include "vn_error.h"
+#include "vn_text.h"
+
+/* Term prefixes (Xapian/omega conventions: Q unique id, S title, Z stem,
+ * D/M/Y dates, X... our own). */
+#define VN_PREFIX_ID "Q"
+#define VN_PREFIX_EXACT ""      /* canonical word, only when it has marks */
+#define VN_PREFIX_TONELESS "XT" /* tone marks removed, only when it differs from folded */
+#define VN_PREFIX_FOLDED "XF"   /* every word; the one form with positions */
+#define VN_PREFIX_STEM "Z"      /* English stem of folded ASCII words, English documents only */
+#define VN_PREFIX_TITLE "S"     /* folded title words, for title:word */
+#define VN_PREFIX_DAY "D"       /* D20241022 */
+#define VN_PREFIX_MONTH "M"     /* M202410 */
+#define VN_PREFIX_YEAR "Y"      /* Y2024 */
+#define VN_PREFIX_SOURCE "XSRC" /* folded source name, words joined by spaces */
+
+/* Value slots */
+#define VN_SLOT_DATE 0 /* YYYYMMDD, sorts as a string */
+#define VN_SLOT_HASH 1 /* 16 hex digits of the content hash */
+
+/* Title words are worth this many body words (wdf), and body positions
+ * start this far after the title so that no phrase spans the two. */
+#define VN_TITLE_WDF 2
+#define VN_TITLE_GAP 16
+
+/* A document is treated as English (and gets stem terms) when fewer than
+ * this percentage of its words carry Vietnamese marks. */
+#define VN_ENGLISH_MAX_MARKED_PCT 20
+
+enum { VN_TERM_PLAIN = 0, VN_TERM_POSITIONAL = 1, VN_TERM_BOOLEAN = 2 };
+
+typedef struct vn_docterm {
+    uint32_t off;   /* into vn_docspec.terms */
+    uint32_t pos;   /* VN_TERM_POSITIONAL only */
+    uint16_t len;
+    uint8_t kind;
+    uint8_t wdf;    /* added to the term's within-document frequency */
+} vn_docterm;
+
+typedef struct vn_docspec {
+    char idterm[VN_ID_MAX_BYTES + 2];
+    vn_buf terms;           /* term bytes, each NUL-terminated */
+    vn_docterm *t;          /* owned */
+    size_t n, cap;
+    char date_value[9];     /* "" when the article has no date */
+    char hash_value[17];
+    vn_buf data;            /* the stored document, compact JSON */
+    int english;            /* got stem terms */
+    vn_tokens toks;         /* scratch reused between articles */
+    vn_buf scratch;
+} vn_docspec;
+
+typedef struct vn_stemmer vn_stemmer; /* defined by the Xapian shim */
+
+void vn_docspec_init(vn_docspec *d);
+void vn_docspec_free(vn_docspec *d);
+
+/* Fill `d` (reusing its memory) from article `a`.  `stem` may be NULL (no
+ * stem terms).  The stored data is a JSON object with the article's
+ * fields, the body in NFC.  Returns VN_OK, or VN_ERR_INVALID for an
+ * article the schema cannot hold. */
+vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err);
+
+/* 64-bit FNV-1a of p[0..n): the content hash behind incremental indexing. */
+uint64_t vn_hash64(const void *p, size_t n);
+
+#endif

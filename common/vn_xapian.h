@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_xapian.h -- the C face of the Xapian shim (xapian_shim.cc), the only
+ * code in vnsearch that includes Xapian.
+ *
+ * It exposes just what the indexer and the daemon need: open, replace or
+ * delete by unique id term, commit, reopen, look up a document, walk terms
+ * by prefix, run a vn_qnode query, stem an English word.  Every C++
+ * exception is caught inside and comes out as a vn_status plus message;
+ * none crosses into C. */
+#ifndef VN_XAPIAN_H
+#define VN_XAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vn_buf.h"
+#include "vn_error.h"
+#include "vn_query.h"
+#include "vn_schema.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vn_xdb vn_xdb;
+
+enum { VN_XDB_READ = 0, VN_XDB_WRITE = 1, VN_XDB_CREATE = 2 };
+
+/* Open the database at `path` (a glass directory or a stub file or a
+ * directory holding XAPIANDB).  `mode`: VN_XDB_READ, VN_XDB_WRITE (must
+ * exist) or VN_XDB_CREATE (write, created if missing).  On success *out
+ * is a handle the caller closes with vn_xdb_close().  A database locked by
+ * another writer gives VN_ERR_LOCKED. */
+vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err);
+/* Close (committing nothing further) and free; NULL is fine. */
+void vn_xdb_close(vn_xdb *db);
+
+/* Add or replace the document whose unique term is d->idterm. */
+vn_status vn_xdb_replace(vn_xdb *db, const vn_docspec *d, vn_error *err);
+/* Delete the document with unique term `idterm` (absent is not an error). */
+vn_status vn_xdb_delete(vn_xdb *db, const char *idterm, vn_error *err);
+vn_status vn_xdb_commit(vn_xdb *db, vn_error *err);
+/* Readers: move to the latest committed revision; *changed (may be NULL)
+ * says whether it moved. */
+vn_status vn_xdb_reopen(vn_xdb *db, int *changed, vn_error *err);
+
+/* Copy value `slot` of the document with unique term `idterm` into
+ * out[0..outlen) (NUL-terminated).  *found is 0 when there is no such
+ * document. */
+vn_status vn_xdb_get_value(vn_xdb *db, const char *idterm, unsigned slot, char *out, size_t outlen,
+                           int *found, vn_error *err);
+/* The stored data of the document with unique term `idterm`, appended to
+ * `out`.  VN_ERR_NOTFOUND when absent. */
+vn_status vn_xdb_get_data(vn_xdb *db, const char *idterm, vn_buf *out, vn_error *err);
+
+/* Call cb for each term starting with `prefix`, in sorted order, until cb
+ * returns nonzero.  The term pointer is valid during the call only. */
+vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
+                           int (*cb)(const char *term, size_t len, void *ctx), void *ctx, vn_error *err);
+
+typedef struct vn_xdb_info {
+    uint64_t doccount;
+    uint64_t revision;
+    double avg_length;
+} vn_xdb_info;
+vn_status vn_xdb_info_get(vn_xdb *db, vn_xdb_info *info, vn_error *err);
+
+enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE_ASC = 1, VN_SORT_DATE_DESC = 2 };
+
+typedef struct vn_xsearch_opts {
+    unsigned offset, limit;
+    int sort;            /* VN_SORT_* */
+    double time_limit;   /* seconds, 0 = none (Xapian's own matcher limit) */
+} vn_xsearch_opts;
+
+typedef struct vn_xhit {
+    double score;
+    uint32_t docid;
+    char *data;          /* stored JSON, NUL-terminated */
+    size_t data_len;
+} vn_xhit;
+
+typedef struct vn_xresults {
+    uint64_t total;      /* Xapian's estimate of all matches */
+    size_t n;
+    vn_xhit *hits;
+} vn_xresults;
+
+/* Run `q`; *out is malloc'd, free it with vn_xresults_free(). */
+vn_status vn_xdb_search(vn_xdb *db, const vn_qnode *q, const vn_xsearch_opts *opts,
+                        vn_xresults **out, vn_error *err);
+void vn_xresults_free(vn_xresults *r);
+
+/* The English stemmer (Snowball, via Xapian::Stem). */
+vn_stemmer *vn_stemmer_new_english(void);
+void vn_stemmer_free(vn_stemmer *s);
+/* Append the stem of w[0..n) to out.  Returns 0 on error. */
+int vn_stemmer_stem(vn_stemmer *s, const char *w, size_t n, vn_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// xapian_shim.cc -- the one C++ file: Xapian behind the C API of vn_xapian.h.
+//
+// Every entry point runs its body inside guard(), which catches
+// Xapian::Error, std::bad_alloc and anything else, and turns them into a
+// vn_status with a message.  No exception leaves this file.  The shim holds
+// no policy: what terms mean and how queries are shaped is decided in C.
+#include "vn_xapian.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+struct vn_xdb {
+    Xapian::Database *db;         // always set; == wdb when writable
+    Xapian::WritableDatabase *wdb; // NULL for readers
+};
+
+struct vn_stemmer {
+    Xapian::Stem stem;
+};
+
+template <typename F>
+static vn_status guard(vn_error *err, const char *what, F body)
+{
+    try {
+        return body();
+    } catch (const Xapian::DatabaseLockError &e) {
+        return vn_error_set(err, VN_ERR_LOCKED, "%s: index is locked by another writer (%s)", what,
+                            e.get_msg().c_str());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return vn_error_set(err, VN_ERR_NOTFOUND, "%s: no index there (%s)", what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return vn_error_set(err, VN_ERR_CORRUPT, "%s: index is damaged (%s)", what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return vn_error_set(err, VN_ERR_CORRUPT, "%s: unsupported index format (%s)", what,
+                            e.get_msg().c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return vn_error_set(err, VN_ERR_NOTFOUND, "%s: cannot open index (%s)", what, e.get_msg().c_str());
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return vn_error_set(err, VN_ERR_INVALID, "%s: %s", what, e.get_msg().c_str());
+    } catch (const Xapian::Error &e) {
+        return vn_error_set(err, VN_ERR_ENGINE, "%s: %s", what, e.get_description().c_str());
+    } catch (const std::bad_alloc &) {
+        return vn_error_set(err, VN_ERR_NOMEM, "%s: out of memory", what);
+    } catch (...) {
+        return vn_error_set(err, VN_ERR_ENGINE, "%s: unexpected C++ exception", what);
+    }
+}
+
+extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err)
+{
+    *out = NULL;
+    return guard(err, path, [&]() {
+        vn_xdb *h = new vn_xdb();
+        try {
+            if (mode == VN_XDB_READ) {
+                h->wdb = NULL;
+                h->db = new Xapian::Database(path);
+            } else {
+                int flags = mode == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+                h->wdb = new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
+                h->db = h->wdb;
+            }
+        } catch (...) {
+            delete h;
+            throw;
+        }
+        *out = h;
+        return VN_OK;
+    });
+}
+
+extern "C" void vn_xdb_close(vn_xdb *h)
+{
+    if (!h)
+        return;
+    try {
+        if (h->wdb)
+            h->wdb->close(); // releases the lock; uncommitted changes are dropped
+    } catch (...) {
+    }
+    delete h->db;
+    delete h;
+}
+
+static Xapian::docid find_doc(Xapian::Database &db, const char *idterm)
+{
+    Xapian::PostingIterator p = db.postlist_begin(idterm);
+    return p == db.postlist_end(idterm) ? 0 : *p;
+}
+
+extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *err)
+{
+    if (!h->wdb)
+        return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
+    return guard(err, "add document", [&]() {
+        Xapian::Document doc;
+        for (size_t i = 0; i < d->n; i++) {
+            const vn_docterm &t = d->t[i];
+            std::string term(d->terms.data + t.off, t.len);
+            switch (t.kind) {
+            case VN_TERM_POSITIONAL: doc.add_posting(term, t.pos, t.wdf); break;
+            case VN_TERM_BOOLEAN: doc.add_boolean_term(term); break;
+            default: doc.add_term(term, t.wdf); break;
+            }
+        }
+        doc.add_boolean_term(d->idterm);
+        if (d->date_value[0])
+            doc.add_value(VN_SLOT_DATE, d->date_value);
+        doc.add_value(VN_SLOT_HASH, d->hash_value);
+        doc.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
+        h->wdb->replace_document(d->idterm, doc);
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_delete(vn_xdb *h, const char *idterm, vn_error *err)
+{
+    if (!h->wdb)
+        return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
+    return guard(err, "delete document", [&]() {
+        h->wdb->delete_document(idterm);
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_commit(vn_xdb *h, vn_error *err)
+{
+    if (!h->wdb)
+        return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
+    return guard(err, "commit", [&]() {
+        h->wdb->commit();
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_reopen(vn_xdb *h, int *changed, vn_error *err)
+{
+    return guard(err, "reopen", [&]() {
+        bool c = h->db->reopen();
+        if (changed)
+            *changed = c;
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_get_value(vn_xdb *h, const char *idterm, unsigned slot, char *out, size_t outlen,
+                                      int *found, vn_error *err)
+{
+    *found = 0;
+    return guard(err, "read value", [&]() {
+        Xapian::docid id = find_doc(*h->db, idterm);
+        if (!id)
+            return VN_OK;
+        std::string v = h->db->get_document(id, Xapian::DOC_ASSUME_VALID).get_value(slot);
+        size_t n = v.size() < outlen ? v.size() : outlen - 1;
+        memcpy(out, v.data(), n);
+        out[n] = '\0';
+        *found = 1;
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out, vn_error *err)
+{
+    return guard(err, "read document", [&]() {
+        Xapian::docid id = find_doc(*h->db, idterm);
+        if (!id)
+            return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
+        std::string v = h->db->get_document(id).get_data();
+        vn_buf_append(out, v.data(), v.size());
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
+                                      int (*cb)(const char *, size_t, void *), void *ctx, vn_error *err)
+{
+    return guard(err, "list terms", [&]() {
+        for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix); ++t) {
+            std::string s = *t;
+            if (cb(s.data(), s.size(), ctx))
+                break;
+        }
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_info_get(vn_xdb *h, vn_xdb_info *info, vn_error *err)
+{
+    return guard(err, "index info", [&]() {
+        info->doccount = h->db->get_doccount();
+        info->revision = h->db->get_revision();
+        info->avg_length = h->db->get_avlength();
+        return VN_OK;
+    });
+}
+
+// vn_qnode tree -> Xapian::Query, recursively.
+static Xapian::Query to_xapian(const vn_qnode *q)
+{
+    std::vector<Xapian::Query> kids;
+    kids.reserve(q->nkids);
+    for (size_t i = 0; i < q->nkids; i++)
+        kids.push_back(to_xapian(q->kids[i]));
+    switch (q->op) {
+    case VN_Q_TERM: return Xapian::Query(q->term);
+    case VN_Q_BOOL_TERM: return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(q->term), 0.0);
+    case VN_Q_OR: return Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
+    case VN_Q_AND: return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
+    case VN_Q_AND_MAYBE: return Xapian::Query(Xapian::Query::OP_AND_MAYBE, kids.begin(), kids.end());
+    case VN_Q_AND_NOT: return Xapian::Query(Xapian::Query::OP_AND_NOT, kids.begin(), kids.end());
+    case VN_Q_FILTER: return Xapian::Query(Xapian::Query::OP_FILTER, kids.begin(), kids.end());
+    case VN_Q_PHRASE: return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(), q->window);
+    case VN_Q_SCALE: return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids.at(0), q->scale);
+    case VN_Q_VALUE_RANGE: return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, q->slot, q->term, q->term2);
+    case VN_Q_WILDCARD:
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, q->window ? q->window : 100,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    case VN_Q_MATCH_ALL: return Xapian::Query::MatchAll;
+    }
+    return Xapian::Query();
+}
+
+extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearch_opts *o, vn_xresults **out,
+                                   vn_error *err)
+{
+    *out = NULL;
+    return guard(err, "search", [&]() {
+        Xapian::Query xq = to_xapian(q);
+        Xapian::MSet m;
+        for (int attempt = 0;; attempt++) {
+            try {
+                Xapian::Enquire enq(*h->db);
+                enq.set_query(xq);
+                if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
+                    enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
+                if (o->time_limit > 0)
+                    enq.set_time_limit(o->time_limit);
+                m = enq.get_mset(o->offset, o->limit);
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                // a writer committed twice under us: catch up and retry once
+                if (attempt > 0)
+                    throw;
+                h->db->reopen();
+            }
+        }
+        vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
+        if (!r)
+            throw std::bad_alloc();
+        r->total = m.get_matches_estimated();
+        r->hits = (vn_xhit *)calloc(m.size() ? m.size() : 1, sizeof *r->hits);
+        if (!r->hits) {
+            free(r);
+            throw std::bad_alloc();
+        }
+        for (Xapian::MSetIterator i = m.begin(); i != m.end(); ++i) {
+            std::string data = i.get_document().get_data();
+            vn_xhit *hit = &r->hits[r->n++];
+            hit->score = i.get_weight();
+            hit->docid = *i;
+            hit->data = vn_xstrndup(data.data(), data.size());
+            hit->data_len = data.size();
+        }
+        *out = r;
+        return VN_OK;
+    });
+}
+
+extern "C" void vn_xresults_free(vn_xresults *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->hits[i].data);
+    free(r->hits);
+    free(r);
+}
+
+extern "C" vn_stemmer *vn_stemmer_new_english(void)
+{
+    try {
+        vn_stemmer *s = new vn_stemmer();
+        s->stem = Xapian::Stem("english");
+        return s;
+    } catch (...) {
+        return NULL;
+    }
+}
+
+extern "C" void vn_stemmer_free(vn_stemmer *s)
+{
+    delete s;
+}
+
+extern "C" int vn_stemmer_stem(vn_stemmer *s, const char *w, size_t n, vn_buf *out)
+{
+    try {
+        std::string r = s->stem(std::string(w, n));
+        vn_buf_append(out, r.data(), r.size());
+        return 1;
+    } catch (...) {
+        return 0;
+    }
+}
