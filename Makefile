@@ -44,29 +44,35 @@ all: $(LIB_A) $(LIB_SO) $(BINS)
 
 $(BUILD)/obj/%.o: %.c $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo '  CC  $<'
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.cc $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
+	@echo '  CXX $<'
+	@$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
 
 $(LIB_A): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	@echo '  AR  $@'
+	@ar rcs $@ $^
 
 $(LIB_SO): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
-	$(CXX) -shared -o $@ $^ $(LDLIBS_ALL)
+	@echo '  LD  $@'
+	@$(CXX) -shared -o $@ $^ $(LDLIBS_ALL)
 
 # Programs link the static library; the C++ runtime comes from linking with $(CXX).
 $(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CXX) -o $@ $^ $(LDLIBS_ALL)
+	@echo '  LD  $@'
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+	@echo '  LD  $@'
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
 tests-build: all $(UNIT_BIN)
 

@@ -15,6 +15,10 @@
 
 #include "vn_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Ids become Xapian terms (prefix Q), which may not exceed 245 bytes. */
 #define VN_ID_MAX_BYTES 200
 
@@ -43,5 +47,9 @@ vn_status vn_article_from_plain(const char *text, size_t len, const char *id, vn
 
 /* Nonzero if s is a valid calendar date written YYYY-MM-DD. */
 int vn_date_valid(const char *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

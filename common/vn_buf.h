@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct vn_buf {
     char *data;  /* owned; NULL until the first append */
     size_t len;  /* bytes used, not counting the terminating NUL */
@@ -37,5 +41,9 @@ void *vn_xrealloc(void *p, size_t n);
 /* strdup/strndup that abort on failure; caller frees with free(). */
 char *vn_xstrndup(const char *s, size_t n);
 char *vn_xstrdup(const char *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

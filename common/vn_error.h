@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum vn_status {
     VN_OK = 0,
     VN_ERR_INVALID = -1,  /* the caller's input is bad (query, option, JSON) */
@@ -37,5 +41,9 @@ void vn_error_clear(vn_error *err);
 
 /* A short constant name for a status ("invalid", "locked", ...). */
 const char *vn_status_name(vn_status code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

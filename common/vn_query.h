@@ -12,6 +12,10 @@
 
 #include "vn_error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum vn_qop {
     VN_Q_TERM,        /* term, weighted by BM25 */
     VN_Q_BOOL_TERM,   /* term, matched but not weighted (filters) */
@@ -57,7 +61,10 @@ vn_qnode *vn_qnode_term(vn_qarena *a, const char *prefix, const char *word, size
 #define VN_RANK_PHRASE 2.0    /* the whole query, adjacent and in order */
 #define VN_RANK_PAIR 1.0      /* each adjacent pair of query words */
 
+struct vn_stemmer;
+
 typedef struct vn_query_opts {
+    struct vn_stemmer *stemmer;      /* English stems for ASCII words, or NULL */
     const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
     const char *source;              /* source name or NULL */
     unsigned max_wildcard;           /* expansion limit for word* (0: 100) */
@@ -73,5 +80,9 @@ vn_qnode *vn_query_build(vn_qarena *a, const char *text, size_t len, const vn_qu
 
 /* Render a tree for tests and debugging, Xapian-like.  malloc'd; caller frees. */
 char *vn_query_describe(const vn_qnode *q);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

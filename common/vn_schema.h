@@ -16,6 +16,10 @@
 #include "vn_error.h"
 #include "vn_text.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Term prefixes (Xapian/omega conventions: Q unique id, S title, Z stem,
  * D/M/Y dates, X... our own). */
 #define VN_PREFIX_ID "Q"
@@ -78,5 +82,9 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
 
 /* 64-bit FNV-1a of p[0..n): the content hash behind incremental indexing. */
 uint64_t vn_hash64(const void *p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -25,6 +25,10 @@
 
 #include "vn_buf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Longest word kept, in bytes of its exact form.  Longer runs (base64,
  * URLs glued together) are skipped: Xapian refuses terms over 245 bytes,
  * and nobody searches for them. */
@@ -83,5 +87,9 @@ int vn_utf8_valid(const char *s, size_t len);
  * malloc'd NUL-terminated string (caller frees) and its length in
  * *out_len (may be NULL). */
 char *vn_utf8_repair(const char *s, size_t len, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* config.c -- the settings file parser and the table of settings. */
+#include "vn_config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vn_config_defaults(vn_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->index, sizeof c->index, "%s", "build/demo-index");
+    c->batch = 2000;          /* Xapian flushes at 10,000 on its own; 2,000 bounds the loss of a kill -9 */
+    c->index_threads = 2;     /* the pipeline thread pays off from two cores up */
+    snprintf(c->listen, sizeof c->listen, "%s", "127.0.0.1:7700");
+    c->max_clients = 1024;    /* to limit connection-related memory */
+    c->max_line = 65536;      /* a query is a line of words, never megabytes */
+    c->idle_timeout = 300;    /* seconds: close forgotten connections */
+    c->query_time_limit = 2.0;/* seconds: bound a pathological query */
+    c->max_results = 1000;    /* per page */
+    c->max_wildcard = 100;    /* word* expansions */
+    c->workers = 0;           /* number of cores */
+}
+
+enum kind { K_STR, K_UINT, K_DOUBLE };
+
+static const struct setting {
+    const char *key;
+    enum kind kind;
+    size_t off, size;
+} settings[] = {
+#define S(k, t) {#k, t, offsetof(vn_config, k), sizeof(((vn_config *)0)->k)}
+    S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR),
+    S(max_clients, K_UINT), S(max_line, K_UINT), S(idle_timeout, K_UINT),
+    S(query_time_limit, K_DOUBLE), S(max_results, K_UINT), S(max_wildcard, K_UINT),
+    S(workers, K_UINT), S(admin_token, K_STR),
+#undef S
+};
+
+vn_status vn_config_set(vn_config *c, const char *key, const char *value, vn_error *err)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        const struct setting *s = &settings[i];
+        if (strcmp(s->key, key) != 0)
+            continue;
+        char *p = (char *)c + s->off, *end;
+        errno = 0;
+        if (s->kind == K_STR) {
+            if (strlen(value) >= s->size)
+                return vn_error_set(err, VN_ERR_INVALID, "value of %s is too long", key);
+            memcpy(p, value, strlen(value) + 1);
+        } else if (s->kind == K_UINT) {
+            unsigned long v = strtoul(value, &end, 10);
+            if (!*value || *end || errno || v > 1000000000UL || value[0] == '-')
+                return vn_error_set(err, VN_ERR_INVALID, "%s must be a whole number, not \"%s\"", key, value);
+            *(unsigned *)p = (unsigned)v;
+        } else {
+            double v = strtod(value, &end);
+            if (!*value || *end || errno || v < 0)
+                return vn_error_set(err, VN_ERR_INVALID, "%s must be a number >= 0, not \"%s\"", key, value);
+            *(double *)p = v;
+        }
+        return VN_OK;
+    }
+    return vn_error_set(err, VN_ERR_INVALID, "unknown setting \"%s\"", key);
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+vn_status vn_config_load(vn_config *c, const char *path, vn_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return vn_error_set(err, errno == ENOENT ? VN_ERR_NOTFOUND : VN_ERR_IO, "cannot read %s: %s", path,
+                            strerror(errno));
+    char line[2048];
+    unsigned lineno = 0;
+    vn_status rc = VN_OK;
+    while (rc == VN_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (*s == '#' || *s == '\0')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            rc = vn_error_set(err, VN_ERR_INVALID, "%s:%u: expected key = value", path, lineno);
+            break;
+        }
+        *eq = '\0';
+        vn_error e;
+        if ((rc = vn_config_set(c, trim(s), trim(eq + 1), &e)) != VN_OK)
+            vn_error_set(err, rc, "%s:%u: %s", path, lineno, e.msg);
+    }
+    fclose(f);
+    return rc;
+}

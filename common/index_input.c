@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* index_input.c -- reading the indexer's inputs: JSON Lines files or stdin,
+ * plain-text article files, and directories of either.
+ *
+ * Bad records and unreadable files are reported (file and line) through
+ * the reject callback and skipped; the rest is indexed.  Directory walks
+ * are sorted, so ids and progress are the same on every run. */
+#include "vn_indexer.h"
+#include "vn_buf.h"
+#include "vn_indexer_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PLAIN_MAX_BYTES (64u << 20) /* a plain article over 64 MB is not an article */
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *err)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    uint64_t lineno = 0;
+    vn_status rc = VN_OK;
+    while (rc == VN_OK && (n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        ix->stats.bytes += (uint64_t)n;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        size_t i = 0;
+        while (i < (size_t)n && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i == (size_t)n)
+            continue; /* blank line */
+        vn_article a;
+        vn_error perr;
+        if (vn_article_from_json(line, (size_t)n, &a, &perr) != VN_OK) {
+            vn_indexer_reject(ix, name, lineno, perr.msg);
+            continue;
+        }
+        rc = vn_indexer_add(ix, &a, &perr);
+        if (rc == VN_ERR_INVALID) {
+            vn_indexer_reject(ix, name, lineno, perr.msg);
+            rc = VN_OK;
+        } else if (rc != VN_OK) {
+            vn_error_set(err, rc, "%s:%llu: %s", name, (unsigned long long)lineno, perr.msg);
+        }
+        vn_article_clear(&a);
+    }
+    if (rc == VN_OK && ferror(f))
+        vn_indexer_reject(ix, name, lineno + 1, strerror(errno));
+    free(line);
+    return rc;
+}
+
+static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        vn_indexer_reject(ix, path, 0, strerror(errno));
+        return VN_OK;
+    }
+    vn_buf b = VN_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= PLAIN_MAX_BYTES)
+        vn_buf_append(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    ix->stats.bytes += b.len;
+    vn_status rc = VN_OK;
+    vn_article a;
+    vn_error perr;
+    if (bad)
+        vn_indexer_reject(ix, path, 0, "read error");
+    else if (b.len > PLAIN_MAX_BYTES)
+        vn_indexer_reject(ix, path, 0, "file too large for an article");
+    else if (vn_article_from_plain(b.data ? b.data : "", b.len, id, &a, &perr) != VN_OK)
+        vn_indexer_reject(ix, path, 0, perr.msg);
+    else {
+        rc = vn_indexer_add(ix, &a, &perr);
+        if (rc == VN_ERR_INVALID) {
+            vn_indexer_reject(ix, path, 0, perr.msg);
+            rc = VN_OK;
+        } else if (rc != VN_OK) {
+            vn_error_set(err, rc, "%s: %s", path, perr.msg);
+        }
+        vn_article_clear(&a);
+    }
+    vn_buf_free(&b);
+    return rc;
+}
+
+static vn_status add_file(vn_indexer *ix, const char *path, const char *id, vn_error *err)
+{
+    if (!ends_with(path, ".jsonl"))
+        return add_plain(ix, path, id, err);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        vn_indexer_reject(ix, path, 0, strerror(errno));
+        return VN_OK;
+    }
+    vn_status rc = add_jsonl(ix, f, path, err);
+    fclose(f);
+    return rc;
+}
+
+static int skip_entry(const struct dirent *e)
+{
+    return e->d_name[0] != '.'; /* hidden files, . and .. */
+}
+
+/* Walk `path` (a directory); `rel` is its path relative to the root. */
+static vn_status add_dir(vn_indexer *ix, const char *path, const char *rel, vn_error *err)
+{
+    struct dirent **list;
+    int n = scandir(path, &list, skip_entry, alphasort);
+    if (n < 0) {
+        vn_indexer_reject(ix, path, 0, strerror(errno));
+        return VN_OK;
+    }
+    vn_status rc = VN_OK;
+    for (int i = 0; i < n; i++) {
+        if (rc == VN_OK) {
+            vn_buf p = VN_BUF_INIT, r = VN_BUF_INIT;
+            vn_buf_printf(&p, "%s/%s", path, list[i]->d_name);
+            if (*rel)
+                vn_buf_printf(&r, "%s/%s", rel, list[i]->d_name);
+            else
+                vn_buf_puts(&r, list[i]->d_name);
+            struct stat st;
+            if (stat(p.data, &st) != 0)
+                vn_indexer_reject(ix, p.data, 0, strerror(errno));
+            else if (S_ISDIR(st.st_mode))
+                rc = add_dir(ix, p.data, r.data, err);
+            else if (S_ISREG(st.st_mode))
+                rc = add_file(ix, p.data, r.data, err);
+            vn_buf_free(&p);
+            vn_buf_free(&r);
+        }
+        free(list[i]);
+    }
+    free(list);
+    return rc;
+}
+
+vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err)
+{
+    if (strcmp(path, "-") == 0)
+        return add_jsonl(ix, stdin, "<stdin>", err);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        vn_indexer_reject(ix, path, 0, strerror(errno));
+        return VN_OK;
+    }
+    if (S_ISDIR(st.st_mode))
+        return add_dir(ix, path, "", err);
+    const char *base = strrchr(path, '/');
+    return add_file(ix, path, base ? base + 1 : path, err);
+}
+
+uint64_t vn_input_bytes(const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    struct dirent **list;
+    int n = scandir(path, &list, skip_entry, alphasort);
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        vn_buf p = VN_BUF_INIT;
+        vn_buf_printf(&p, "%s/%s", path, list[i]->d_name);
+        total += vn_input_bytes(p.data);
+        vn_buf_free(&p);
+        free(list[i]);
+    }
+    if (n >= 0)
+        free(list);
+    return total;
+}

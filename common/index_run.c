@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* index_run.c -- an indexing run: lock, incremental add/replace/skip,
+ * batched commits, prune, and the atomic generation switch of a full
+ * rebuild.  Reading inputs is index_input.c's job. */
+#include "vn_indexer.h"
+#include "vn_buf.h"
+#include "vn_index_dir.h"
+#include "vn_indexer_internal.h"
+#include "vn_schema.h"
+#include "vn_xapian.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err)
+{
+    *out = NULL;
+    vn_indexer *ix = vn_xrealloc(NULL, sizeof *ix);
+    memset(ix, 0, sizeof *ix);
+    ix->lock_fd = -1;
+    ix->dir = vn_xstrdup(dir);
+    if (o)
+        ix->opts = *o;
+    if (!ix->opts.batch)
+        ix->opts.batch = VN_DEFAULT_BATCH;
+    ix->t0 = now();
+    vn_docspec_init(&ix->doc);
+    vn_status rc = vn_index_dir_lock(dir, &ix->lock_fd, err);
+    if (rc != VN_OK)
+        goto fail;
+    ix->prev_gen = vn_index_dir_current(dir);
+    char path[4096];
+    if (ix->opts.full || ix->prev_gen == 0) {
+        ix->gen = ix->prev_gen + 1;
+        vn_index_dir_remove_gen(dir, ix->gen); /* leftover of a killed rebuild */
+        ix->fresh = 1;
+    } else {
+        ix->gen = ix->prev_gen;
+    }
+    vn_index_dir_gen_path(dir, ix->gen, path, sizeof path);
+    rc = vn_xdb_open(path, ix->fresh ? VN_XDB_CREATE : VN_XDB_WRITE, &ix->db, err);
+    if (rc != VN_OK)
+        goto fail;
+    if (ix->prev_gen == 0) {
+        /* a brand-new index: make it visible (empty) at once */
+        rc = vn_xdb_commit(ix->db, err);
+        if (rc == VN_OK)
+            rc = vn_index_dir_switch(dir, ix->gen, 0, err);
+        if (rc != VN_OK)
+            goto fail;
+        ix->switched = 1;
+    }
+    if (!(ix->stem = vn_stemmer_new_english())) {
+        rc = vn_error_set(err, VN_ERR_NOMEM, "cannot create stemmer");
+        goto fail;
+    }
+    *out = ix;
+    return VN_OK;
+fail:
+    vn_indexer_close(ix);
+    return rc;
+}
+
+void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_fn progress, void *ctx)
+{
+    ix->reject = reject;
+    ix->progress = progress;
+    ix->cb_ctx = ctx;
+}
+
+void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
+{
+    ix->stats.rejected++;
+    if (ix->reject)
+        ix->reject(ix->cb_ctx, file, line, msg);
+}
+
+void vn_indexer_tick(vn_indexer *ix)
+{
+    if (!ix->progress)
+        return;
+    double t = now();
+    if (t - ix->last_progress < 0.5)
+        return;
+    ix->last_progress = t;
+    ix->stats.seconds = t - ix->t0;
+    ix->progress(ix->cb_ctx, &ix->stats);
+}
+
+static void remember_id(vn_indexer *ix, const char *id)
+{
+    if (!ix->opts.prune)
+        return;
+    if (ix->nseen == ix->capseen) {
+        ix->capseen = ix->capseen ? ix->capseen * 2 : 1024;
+        ix->seen = vn_xrealloc(ix->seen, ix->capseen * sizeof *ix->seen);
+    }
+    ix->seen[ix->nseen++] = vn_xstrdup(id);
+}
+
+/* Write a prepared document: skip if unchanged, else add or replace. */
+vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *err)
+{
+    remember_id(ix, d->idterm + 1);
+    char old[32];
+    int found = 0;
+    vn_status rc = VN_OK;
+    /* A fresh generation started empty: nothing to compare against, and
+     * the lookup costs a fifth of the build (an id repeated in the input
+     * still replaces, but counts as added twice). */
+    if (!ix->fresh &&
+        (rc = vn_xdb_get_value(ix->db, d->idterm, VN_SLOT_HASH, old, sizeof old, &found, err)) != VN_OK)
+        return rc;
+    if (found && strcmp(old, d->hash_value) == 0) {
+        ix->stats.unchanged++;
+        return VN_OK;
+    }
+    if ((rc = vn_xdb_replace(ix->db, d, err)) != VN_OK)
+        return rc;
+    if (found)
+        ix->stats.replaced++;
+    else
+        ix->stats.added++;
+    if (++ix->pending >= ix->opts.batch) {
+        if ((rc = vn_xdb_commit(ix->db, err)) != VN_OK)
+            return rc;
+        ix->pending = 0;
+    }
+    return VN_OK;
+}
+
+vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
+{
+    vn_status rc = vn_schema_build(&ix->doc, a, ix->stem, err);
+    if (rc != VN_OK)
+        return rc;
+    rc = vn_indexer_write_doc(ix, &ix->doc, err);
+    vn_indexer_tick(ix);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct prune_ctx {
+    vn_indexer *ix;
+    char **gone;
+    size_t n, cap;
+} prune_ctx;
+
+static int collect_unseen(const char *term, size_t len, void *p)
+{
+    prune_ctx *c = p;
+    char *id = vn_xstrndup(term + 1, len - 1);
+    if (bsearch(&id, c->ix->seen, c->ix->nseen, sizeof *c->ix->seen, cmp_str)) {
+        free(id);
+        return 0;
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->gone = vn_xrealloc(c->gone, c->cap * sizeof *c->gone);
+    }
+    c->gone[c->n++] = id;
+    return 0;
+}
+
+static vn_status prune(vn_indexer *ix, vn_error *err)
+{
+    qsort(ix->seen, ix->nseen, sizeof *ix->seen, cmp_str);
+    prune_ctx c = {ix, NULL, 0, 0};
+    /* collect first: deleting while walking the term list is not allowed */
+    vn_status rc = vn_xdb_each_term(ix->db, VN_PREFIX_ID, collect_unseen, &c, err);
+    char idterm[VN_ID_MAX_BYTES + 2];
+    for (size_t i = 0; i < c.n; i++) {
+        if (rc == VN_OK) {
+            snprintf(idterm, sizeof idterm, "%s%s", VN_PREFIX_ID, c.gone[i]);
+            rc = vn_xdb_delete(ix->db, idterm, err);
+            if (rc == VN_OK)
+                ix->stats.deleted++;
+        }
+        free(c.gone[i]);
+    }
+    free(c.gone);
+    return rc;
+}
+
+vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err)
+{
+    vn_status rc = VN_OK;
+    if (ix->opts.prune && !ix->fresh)
+        rc = prune(ix, err);
+    if (rc == VN_OK)
+        rc = vn_xdb_commit(ix->db, err);
+    if (rc == VN_OK && ix->fresh && !ix->switched) {
+        /* close first so that the new generation is complete on disk */
+        vn_xdb_close(ix->db);
+        ix->db = NULL;
+        rc = vn_index_dir_switch(ix->dir, ix->gen, ix->prev_gen, err);
+        ix->switched = (rc == VN_OK);
+    }
+    ix->stats.seconds = now() - ix->t0;
+    return rc;
+}
+
+const vn_index_stats *vn_indexer_stats(const vn_indexer *ix)
+{
+    return &ix->stats;
+}
+
+void vn_indexer_close(vn_indexer *ix)
+{
+    if (!ix)
+        return;
+    vn_xdb_close(ix->db);
+    if (ix->fresh && !ix->switched && ix->gen > 0)
+        vn_index_dir_remove_gen(ix->dir, ix->gen); /* an abandoned rebuild */
+    vn_index_dir_unlock(ix->lock_fd);
+    vn_stemmer_free(ix->stem);
+    vn_docspec_free(&ix->doc);
+    for (size_t i = 0; i < ix->nseen; i++)
+        free(ix->seen[i]);
+    free(ix->seen);
+    free(ix->dir);
+    free(ix);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_config.h -- settings of the indexer and the daemon, read from
+ * config/vnsearch.conf ("key = value" lines, '#' comments).
+ *
+ * Every setting has a default here and a comment saying why; a command-line
+ * flag overrides the file.  An unknown key or a bad value is an error with
+ * the file and line, never silently ignored. */
+#ifndef VN_CONFIG_H
+#define VN_CONFIG_H
+
+#include "vn_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VN_CONFIG_DEFAULT_PATH "config/vnsearch.conf"
+
+typedef struct vn_config {
+    char index[1024];        /* index directory */
+    /* indexer */
+    unsigned batch;          /* documents per commit */
+    unsigned index_threads;  /* 1: one thread; 2: parse and write in parallel */
+    /* daemon */
+    char listen[256];        /* HOST:PORT */
+    unsigned max_clients;    /* to bound per-connection memory */
+    unsigned max_line;       /* bytes in one request line */
+    unsigned idle_timeout;   /* seconds before an idle client is closed */
+    double query_time_limit; /* seconds, Xapian's matcher time limit */
+    unsigned max_results;    /* largest limit= a client may ask for */
+    unsigned max_wildcard;   /* terms a word* may expand to */
+    unsigned workers;        /* query threads; 0: number of cores */
+    char admin_token[256];   /* "" for none */
+} vn_config;
+
+/* Fill `c` with the defaults. */
+void vn_config_defaults(vn_config *c);
+
+/* Read `path` over the current values of `c`.  A missing file is
+ * VN_ERR_NOTFOUND (callers decide whether that matters); a bad line is
+ * VN_ERR_INVALID with "path:line: reason". */
+vn_status vn_config_load(vn_config *c, const char *path, vn_error *err);
+
+/* Apply one "key", "value" setting (as from the file or a flag). */
+vn_status vn_config_set(vn_config *c, const char *key, const char *value, vn_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_indexer_internal.h -- internal: the indexer's state, shared by
+ * index_run.c (writing) and index_input.c (reading inputs).  Not installed. */
+#ifndef VN_INDEXER_INTERNAL_H
+#define VN_INDEXER_INTERNAL_H
+
+#include "vn_indexer.h"
+#include "vn_schema.h"
+#include "vn_xapian.h"
+
+struct vn_indexer {
+    char *dir;
+    vn_index_opts opts;
+    int lock_fd;
+    int gen, prev_gen;  /* generation written, and the one live before */
+    int fresh;          /* writing a new generation (full or first run) */
+    int switched;       /* the stub already names `gen` */
+    vn_xdb *db;
+    vn_stemmer *stem;
+    vn_docspec doc;     /* reused for every article */
+    unsigned pending;   /* changed documents since the last commit */
+    vn_index_stats stats;
+    double t0, last_progress;
+    char **seen;        /* ids met in this run, for --prune */
+    size_t nseen, capseen;
+    vn_reject_fn reject;
+    vn_progress_fn progress;
+    void *cb_ctx;
+};
+
+void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg);
+void vn_indexer_tick(vn_indexer *ix);
+vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *err);
+
+#endif

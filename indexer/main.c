@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* main.c -- vnsearch-indexer: command-line front-end over libvnsearch.
+ *
+ * Only argument parsing, the progress display, the summary line and exit
+ * codes live here; parsing articles, the index schema, locking and
+ * generations are the library's (vn_indexer.h), and --query is vn_search(). */
+#include "vn_config.h"
+#include "vn_indexer.h"
+#include "vn_search.h"
+#include "vn_xapian.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exit codes, documented in README.md and --help. */
+enum {
+    EXIT_DONE = 0,     /* everything indexed */
+    EXIT_REJECTED = 1, /* indexed, but some input was rejected */
+    EXIT_USAGE = 2,    /* bad arguments or config */
+    EXIT_LOCKED = 3,   /* another indexer holds the index */
+    EXIT_INDEX = 4     /* the index could not be opened or written */
+};
+
+static const char usage[] =
+    "Usage: vnsearch-indexer --index DIR [options] INPUT...\n"
+    "       vnsearch-indexer --index DIR --query TEXT [--limit N]\n"
+    "\n"
+    "Index Vietnamese news articles into DIR. Each INPUT is a .jsonl file (one\n"
+    "article per line: id, title, date, source, url, body), '-' for JSON Lines on\n"
+    "stdin, a plain-text article, or a directory of them (searched recursively;\n"
+    "a plain article's id is its path relative to that directory).\n"
+    "\n"
+    "Options:\n"
+    "  --index DIR     index directory (created if missing; default from config)\n"
+    "  --config FILE   settings file (default: config/vnsearch.conf if present)\n"
+    "  --full          rebuild from scratch into a new generation, switched in\n"
+    "                  atomically at the end: readers never see a partial index\n"
+    "  --prune         delete documents that are not in this run's inputs\n"
+    "                  (e.g. article files removed from a directory)\n"
+    "  --batch N       documents per commit (default 2000)\n"
+    "  --threads N     1: one thread; 2: parse on one core, write on another\n"
+    "  --quiet         print only errors\n"
+    "  --query TEXT    search the index instead; prints id<TAB>score<TAB>title\n"
+    "  --limit N       hits for --query (default 10)\n"
+    "  --help          this text\n"
+    "\n"
+    "Unchanged documents (same content hash) are skipped, changed ones replaced.\n"
+    "Exit codes: 0 done; 1 some input rejected (the rest is indexed); 2 usage or\n"
+    "config error; 3 index locked by another indexer; 4 index error.\n";
+
+typedef struct ui {
+    int quiet, tty;
+    uint64_t total_bytes;
+    int progress_shown;
+} ui;
+
+static void on_reject(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    ui *u = ctx;
+    if (u->progress_shown) {
+        fputs("\r\033[K", stderr);
+        u->progress_shown = 0;
+    }
+    if (line)
+        fprintf(stderr, "vnsearch-indexer: %s:%llu: %s (skipped)\n", file, (unsigned long long)line, msg);
+    else
+        fprintf(stderr, "vnsearch-indexer: %s: %s (skipped)\n", file, msg);
+}
+
+static void on_progress(void *ctx, const vn_index_stats *st)
+{
+    ui *u = ctx;
+    if (u->quiet || !u->tty)
+        return;
+    double mb = st->bytes / 1e6, rate = st->seconds > 0 ? mb / st->seconds : 0;
+    uint64_t docs = st->added + st->replaced + st->unchanged;
+    fprintf(stderr, "\r\033[K%llu docs  %.1f MB  %.1f MB/s", (unsigned long long)docs, mb, rate);
+    if (u->total_bytes && rate > 0 && st->bytes <= u->total_bytes) {
+        double eta = (u->total_bytes - st->bytes) / 1e6 / rate;
+        fprintf(stderr, "  %.0f%%  ETA %d:%02d", 100.0 * st->bytes / u->total_bytes, (int)eta / 60, (int)eta % 60);
+    }
+    u->progress_shown = 1;
+}
+
+static int run_query(const char *dir, const char *q, unsigned limit)
+{
+    vn_searcher *s;
+    vn_error err;
+    if (vn_searcher_open(dir, &s, &err) != VN_OK) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    vn_search_opts o = {0, limit, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0};
+    vn_hits *h;
+    vn_status rc = vn_search(s, q, &o, &h, &err);
+    if (rc != VN_OK) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        vn_searcher_close(s);
+        return rc == VN_ERR_INVALID ? EXIT_USAGE : EXIT_INDEX;
+    }
+    for (size_t i = 0; i < h->n; i++)
+        printf("%s\t%.4f\t%s\n", h->hit[i].id, h->hit[i].score, h->hit[i].title);
+    vn_hits_free(h);
+    vn_searcher_close(s);
+    return EXIT_DONE;
+}
+
+static int parse_uint(const char *s, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || *s == '-' || v > 1000000000UL)
+        return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'}, {"config", required_argument, NULL, 'c'},
+        {"full", no_argument, NULL, 'F'},        {"prune", no_argument, NULL, 'P'},
+        {"batch", required_argument, NULL, 'b'}, {"threads", required_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},       {"query", required_argument, NULL, 'Q'},
+        {"limit", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *index = NULL, *config = NULL, *query = NULL;
+    const char *batch = NULL, *threads = NULL;
+    unsigned limit = 10;
+    vn_index_opts o = {0, 0, 0, 0};
+    ui u = {0, isatty(2), 0, 0};
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i': index = optarg; break;
+        case 'c': config = optarg; break;
+        case 'F': o.full = 1; break;
+        case 'P': o.prune = 1; break;
+        case 'b': batch = optarg; break;
+        case 't': threads = optarg; break;
+        case 'q': u.quiet = 1; break;
+        case 'Q': query = optarg; break;
+        case 'l':
+            if (!parse_uint(optarg, &limit) || limit == 0) {
+                fprintf(stderr, "vnsearch-indexer: --limit takes a number from 1\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h': fputs(usage, stdout); return EXIT_DONE;
+        default: fputs(usage, stderr); return EXIT_USAGE;
+        }
+    }
+    vn_config cfg;
+    vn_error err;
+    vn_config_defaults(&cfg);
+    vn_status rc = vn_config_load(&cfg, config ? config : VN_CONFIG_DEFAULT_PATH, &err);
+    if (rc != VN_OK && (config || rc != VN_ERR_NOTFOUND)) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if ((batch && vn_config_set(&cfg, "batch", batch, &err) != VN_OK) ||
+        (threads && vn_config_set(&cfg, "index_threads", threads, &err) != VN_OK) ||
+        (index && vn_config_set(&cfg, "index", index, &err) != VN_OK)) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (cfg.batch == 0 || cfg.index_threads < 1 || cfg.index_threads > 2) {
+        fprintf(stderr, "vnsearch-indexer: batch must be at least 1 and threads 1 or 2\n");
+        return EXIT_USAGE;
+    }
+    o.batch = cfg.batch;
+    o.threads = (int)cfg.index_threads;
+    if (query)
+        return run_query(cfg.index, query, limit);
+    if (optind >= argc) {
+        fprintf(stderr, "vnsearch-indexer: no INPUT given\n%s", usage);
+        return EXIT_USAGE;
+    }
+    for (int i = optind; i < argc; i++)
+        u.total_bytes += vn_input_bytes(argv[i]);
+
+    vn_indexer *ix;
+    if ((rc = vn_indexer_open(cfg.index, &o, &ix, &err)) != VN_OK) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        return rc == VN_ERR_LOCKED ? EXIT_LOCKED : EXIT_INDEX;
+    }
+    vn_indexer_set_callbacks(ix, on_reject, on_progress, &u);
+    for (int i = optind; rc == VN_OK && i < argc; i++)
+        rc = vn_indexer_add_path(ix, argv[i], &err);
+    if (rc == VN_OK)
+        rc = vn_indexer_finish(ix, &err);
+    if (u.progress_shown)
+        fputs("\r\033[K", stderr);
+    const vn_index_stats *st = vn_indexer_stats(ix);
+    if (rc != VN_OK) {
+        fprintf(stderr, "vnsearch-indexer: %s (the index is left at its last commit)\n", err.msg);
+        vn_indexer_close(ix);
+        return EXIT_INDEX;
+    }
+    if (!u.quiet) {
+        uint64_t docs = st->added + st->replaced + st->unchanged;
+        fprintf(stderr,
+                "vnsearch-indexer: added %llu, replaced %llu, unchanged %llu, deleted %llu, rejected %llu "
+                "in %.2f s (%.0f docs/s, %.1f MB/s)\n",
+                (unsigned long long)st->added, (unsigned long long)st->replaced,
+                (unsigned long long)st->unchanged, (unsigned long long)st->deleted,
+                (unsigned long long)st->rejected, st->seconds, st->seconds > 0 ? docs / st->seconds : 0,
+                st->seconds > 0 ? st->bytes / 1e6 / st->seconds : 0);
+    }
+    int code = st->rejected ? EXIT_REJECTED : EXIT_DONE;
+    vn_indexer_close(ix);
+    return code;
+}
