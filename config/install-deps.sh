@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# install-deps.sh -- install the Debian packages vnsearch needs, only those
+# missing.  Used by README step 1 and by .ci/run.  Uses sudo when not root.
+set -eu
+
+# build: compilers and make; libraries: Xapian, libevent, utf8proc, jansson;
+# tests: cmocka (unit tests), perl's prove (the TAP harness), python3
+# (relevance check), util-linux's flock (lock test), netcat (README demo).
+PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
+libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages present"
+    exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    SUDO=sudo
+fi
+echo "install-deps: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# indexer.sh -- vnsearch-indexer end to end: the demo data, query mode,
+# incremental runs, replace, prune, lock, bad input, stdin, --full, kill -9.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+IX=$BIN/vnsearch-indexer
+D=$TMP/index
+
+# seeds as a directory of plain articles, plus the demo corpus
+mkdir -p "$TMP/seeds"
+cp tests/data/seeds/*.txt "$TMP/seeds/"
+out=$($IX --index "$D" "$TMP/seeds" tests/data/demo-corpus.jsonl 2>&1); rc=$?
+is "$rc" 0 "first run exits 0"
+like "$out" "added 305, replaced 0, unchanged 0, deleted 0, rejected 0" "first run summary counts 305 added"
+
+q() { $IX --index "$D" --query "$1" --limit "${2:-3}" 2>&1; }
+first() { q "$1" 1 | cut -f1; }
+like "$(q cuong 5)" "^00[0-4]_.*\.txt" "a seed is found by cuong"
+like "$(q 'Cường' 5)" "^00[0-4]_.*\.txt" "a seed is found by Cường"
+# 300 Vietnamese articles say Hà Nội more often than an English wire does
+like "$(q 'ha noi' 400)" "^00[34]_.*\.txt" "a seed is found by ha noi"
+like "$(q 'Hà Nội' 400)" "^00[34]_.*\.txt" "a seed is found by Hà Nội"
+like "$(q 'meeting' 5)" "001_48e29e362bef4779.txt" "English stemming: meeting finds meetings"
+is "$(first 'giả danh công an để lừa đảo')" "vnds-test-000001" "Vietnamese phrase finds its article first"
+is "$(first 'gia danh cong an de lua dao')" "vnds-test-000001" "the same without marks"
+like "$(q 'Hà Nội' 3)" "^[^	]+	[0-9.]+	.+" "query lines are id<TAB>score<TAB>title"
+
+out=$($IX --index "$D" "$TMP/seeds" tests/data/demo-corpus.jsonl 2>&1); rc=$?
+is "$rc" 0 "re-run exits 0"
+like "$out" "added 0, replaced 0, unchanged 305, deleted 0" "re-run changes nothing"
+
+printf ' date 2025-01-01 HÀ NỘI — A changed seed about Quảng Ninh. — VNS\n' > "$TMP/seeds/002_c1af4d8a964d5a10.txt"
+out=$($IX --index "$D" "$TMP/seeds" 2>&1)
+like "$out" "added 0, replaced 1, unchanged 4, deleted 0" "a changed file is replaced"
+is "$(first 'quang ninh')" "002_c1af4d8a964d5a10.txt" "the replaced text is searchable"
+
+rm "$TMP/seeds/003_e31831d763d50afe.txt"
+out=$($IX --index "$D" --prune "$TMP/seeds" tests/data/demo-corpus.jsonl 2>&1)
+like "$out" "unchanged 304, deleted 1" "--prune deletes the removed file's document"
+unlike "$(q 'Ouch Borith' 5)" "003_e31831d763d50afe" "the pruned document is gone"
+
+# a second indexer is refused at once while the lock is held
+flock "$D/vnsearch.lock" sleep 2 &
+holder=$!
+sleep 0.3
+start=$(date +%s)
+out=$($IX --index "$D" "$TMP/seeds" 2>&1); rc=$?
+end=$(date +%s)
+wait $holder
+is "$rc" 3 "a locked index gives exit code 3"
+like "$out" "another indexer" "and says why"
+ok "and does not wait for the lock" [ $((end - start)) -lt 3 ]
+
+# malformed lines are reported with file:line, skipped and counted
+printf '%s\n' '{"id":"ok-1","title":"Một","body":"bài tốt"}' '{"id":"bad", "body": ' \
+    '{"id":"ok-2","title":"Hai","date":"2024-99-01","body":"ngày sai"}' '' \
+    '{"id":"ok-3","title":"Ba","body":"bài tốt nữa"}' > "$TMP/mixed.jsonl"
+out=$($IX --index "$TMP/mixed" "$TMP/mixed.jsonl" 2>&1); rc=$?
+is "$rc" 1 "rejected input gives exit code 1"
+like "$out" "mixed.jsonl:2: malformed JSON" "the malformed line is named with its number"
+like "$out" "mixed.jsonl:3: .*date" "a bad date is named with its line"
+like "$out" "added 2, .*rejected 2" "the good lines are indexed, the bad counted"
+out=$($IX --index "$TMP/mixed" "$TMP/no-such-file.jsonl" 2>&1); rc=$?
+is "$rc" 1 "a missing input is a rejected input"
+like "$out" "no-such-file.jsonl: No such file" "and is named"
+
+# JSON Lines on stdin
+out=$(printf '%s\n' '{"id":"stdin-1","title":"Từ stdin","body":"Thủy điện Hòa Bình"}' | $IX --index "$TMP/stdin" - 2>&1)
+like "$out" "added 1" "JSON Lines from stdin"
+is "$($IX --index "$TMP/stdin" --query 'thuỷ điện hoà bình' --limit 1 | cut -f1)" "stdin-1" "either tone style finds it"
+
+# --full rebuilds into a new generation and switches
+out=$($IX --index "$D" --full "$TMP/seeds" 2>&1)
+like "$out" "added 4" "--full indexes only this run's inputs"
+is "$(cat "$D/XAPIANDB")" "glass gen-000002" "--full switched the stub to a new generation"
+ok "the previous generation is kept for readers" [ -d "$D/gen-000001" ]
+unlike "$(q 'lua dao' 5)" "vnds-test" "the rebuilt index holds only the new inputs"
+$IX --index "$D" --full "$TMP/seeds" >/dev/null 2>&1
+ok "older generations are removed at the next switch" [ ! -d "$D/gen-000001" ] && [ -d "$D/gen-000002" ]
+
+# kill -9 in the middle: the index stays at its last commit
+head -120 tests/data/demo-corpus.jsonl > "$TMP/part1"
+tail -n +121 tests/data/demo-corpus.jsonl > "$TMP/part2"
+mkfifo "$TMP/fifo"
+$IX --index "$TMP/killed" --batch 50 --quiet - < "$TMP/fifo" &
+victim=$!
+exec 7>"$TMP/fifo"
+cat "$TMP/part1" >&7
+sleep 1.5
+kill -9 $victim; wait $victim 2>/dev/null
+exec 7>&-
+is "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 1 | cut -f1)" "vnds-test-000001" \
+    "after kill -9 the committed documents are searchable"
+out=$($IX --index "$TMP/killed" tests/data/demo-corpus.jsonl 2>&1); rc=$?
+is "$rc" 0 "after kill -9 the next run takes the lock and completes"
+like "$out" "added 200, replaced 0, unchanged 100" "it adds what the killed run had not committed"
+
+# usage errors
+$IX --bogus >/dev/null 2>&1; is "$?" 2 "an unknown option gives exit code 2"
+$IX --index "$D" --limit 0 --query x >/dev/null 2>&1; is "$?" 2 "--limit 0 gives exit code 2"
+$IX --index "$D" >/dev/null 2>&1; is "$?" 2 "no INPUT gives exit code 2"
+out=$($IX --index "$TMP/none" --query x 2>&1); is "$?" 4 "querying a missing index gives exit code 4"
+$IX --index "$D" --query '   ' >/dev/null 2>&1; is "$?" 2 "an empty query gives exit code 2"
+printf 'batch = lots\n' > "$TMP/bad.conf"
+out=$($IX --config "$TMP/bad.conf" --index "$D" "$TMP/seeds" 2>&1); rc=$?
+is "$rc" 2 "a bad config gives exit code 2"
+like "$out" "bad.conf:1: batch must be a whole number" "naming file and line"
+like "$($IX --help)" "--prune" "--help documents the options"
+
+tap_done

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_schema.c -- the index schema: which terms an article gets, and that
+ * NFD articles get exactly the terms of their NFC twins (the 50 fixture
+ * pairs always; the 300 of ../shared/corpus when it is there). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn_schema.h"
+#include "vn_xapian.h"
+
+/* Does the docspec hold `term` (any kind)? */
+static int has_term(const vn_docspec *d, const char *term)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strlen(term) == d->t[i].len && memcmp(d->terms.data + d->t[i].off, term, d->t[i].len) == 0)
+            return 1;
+    return 0;
+}
+
+static void build(vn_docspec *d, const char *json, vn_stemmer *st)
+{
+    vn_article a;
+    vn_error e;
+    assert_int_equal(vn_article_from_json(json, strlen(json), &a, &e), VN_OK);
+    assert_int_equal(vn_schema_build(d, &a, st, &e), VN_OK);
+    vn_article_clear(&a);
+}
+
+static void test_terms(void **state)
+{
+    (void)state;
+    vn_docspec d;
+    vn_docspec_init(&d);
+    vn_stemmer *st = vn_stemmer_new_english();
+    build(&d, "{\"id\":\"a1\",\"title\":\"Đường về Hà Nội\",\"date\":\"2024-10-22\",\"source\":\"VnExpress - Thời sự\","
+              "\"body\":\"Ông Lương Cường hoà giải ở thủy điện.\"}", st);
+    assert_string_equal(d.idterm, "Qa1");
+    static const char *want[] = {"XFduong", "đường", "XTđương", "XFha", "hà", "XFnoi", "nội", "XTnôi",
+                                 "Sduong", "Snoi", "XFluong", "lương", "XTlương", "XFcuong", "cường",
+                                 "hoà", "thuỷ", "XFong", "ông", "XTông", "D20241022", "M202410", "Y2024",
+                                 "XSRCvnexpress thoi su"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (!has_term(&d, want[i]))
+            print_error("missing term %s\n", want[i]);
+        assert_true(has_term(&d, want[i]));
+    }
+    /* no toneless term where it equals the folded form; no ASCII exact term */
+    assert_false(has_term(&d, "XTha"));
+    assert_false(has_term(&d, "XThoa"));
+    assert_false(has_term(&d, "hòa"));
+    assert_false(has_term(&d, "thủy"));
+    assert_false(d.english);
+    assert_false(has_term(&d, "Zong"));
+    assert_string_equal(d.date_value, "20241022");
+    assert_int_equal(strlen(d.hash_value), 16);
+    /* positions only on folded terms, title before body with a gap */
+    for (size_t i = 0; i < d.n; i++) {
+        const char *t = d.terms.data + d.t[i].off;
+        if (d.t[i].kind == VN_TERM_POSITIONAL)
+            assert_memory_equal(t, "XF", 2);
+        if (strcmp(t, "XFluong") == 0)
+            assert_true(d.t[i].pos >= 4 + VN_TITLE_GAP);
+    }
+    /* English text gets stems */
+    build(&d, "{\"id\":\"e\",\"title\":\"\",\"body\":\"Vietnamese State President Lương Cường held meetings with leaders of several countries attending the anniversary in Beijing\"}", st);
+    assert_true(d.english);
+    assert_true(has_term(&d, "Zmeet"));
+    assert_true(has_term(&d, "Zleader"));
+    assert_true(has_term(&d, "cường"));
+    vn_stemmer_free(st);
+    vn_docspec_free(&d);
+}
+
+static void test_hash_changes(void **state)
+{
+    (void)state;
+    vn_docspec d;
+    vn_docspec_init(&d);
+    build(&d, "{\"id\":\"a\",\"title\":\"t\",\"body\":\"một\"}", NULL);
+    char h1[17];
+    memcpy(h1, d.hash_value, 17);
+    build(&d, "{\"id\":\"a\",\"title\":\"t\",\"body\":\"một\"}", NULL);
+    assert_string_equal(h1, d.hash_value);
+    build(&d, "{\"id\":\"a\",\"title\":\"t\",\"body\":\"mốt\"}", NULL);
+    assert_string_not_equal(h1, d.hash_value);
+    vn_docspec_free(&d);
+}
+
+/* Serialise a docspec's terms (kind, pos, wdf, bytes) for comparison. */
+static char *term_dump(const vn_docspec *d)
+{
+    vn_buf b = VN_BUF_INIT;
+    for (size_t i = 0; i < d->n; i++)
+        vn_buf_printf(&b, "%d %u %u %s\n", d->t[i].kind, d->t[i].pos, d->t[i].wdf, d->terms.data + d->t[i].off);
+    return vn_buf_take(&b);
+}
+
+/* Compare every NFD article of `nfd_path` with its twin (same id) among
+ * the lines of `nfc_path`.  Returns the number of pairs compared. */
+static size_t compare_twins(const char *nfd_path, const char *nfc_path)
+{
+    FILE *f = fopen(nfd_path, "r");
+    assert_non_null(f);
+    char *line = NULL;
+    size_t cap = 0, pairs = 0;
+    ssize_t n;
+    /* ids and term dumps of the NFD side */
+    char **ids = NULL, **dumps = NULL;
+    size_t nids = 0;
+    vn_docspec d;
+    vn_docspec_init(&d);
+    while ((n = getline(&line, &cap, f)) > 0) {
+        vn_article a;
+        vn_error e;
+        assert_int_equal(vn_article_from_json(line, (size_t)n, &a, &e), VN_OK);
+        assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
+        ids = realloc(ids, (nids + 1) * sizeof *ids);
+        dumps = realloc(dumps, (nids + 1) * sizeof *dumps);
+        ids[nids] = strdup(a.id);
+        dumps[nids++] = term_dump(&d);
+        vn_article_clear(&a);
+    }
+    fclose(f);
+    f = fopen(nfc_path, "r");
+    assert_non_null(f);
+    while ((n = getline(&line, &cap, f)) > 0) {
+        /* cheap id check before parsing: lines start {"id": "..." */
+        size_t k;
+        for (k = 0; k < nids; k++)
+            if (ids[k] && strncmp(line + 8, ids[k], strlen(ids[k])) == 0 && line[8 + strlen(ids[k])] == '"')
+                break;
+        if (k == nids)
+            continue;
+        vn_article a;
+        vn_error e;
+        assert_int_equal(vn_article_from_json(line, (size_t)n, &a, &e), VN_OK);
+        assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
+        char *dump = term_dump(&d);
+        if (strcmp(dump, dumps[k]) != 0)
+            print_error("article %s: NFD and NFC terms differ\n", a.id);
+        assert_string_equal(dump, dumps[k]);
+        free(dump);
+        free(ids[k]);
+        ids[k] = NULL; /* each twin once */
+        pairs++;
+        vn_article_clear(&a);
+    }
+    fclose(f);
+    for (size_t k = 0; k < nids; k++) {
+        free(ids[k]);
+        free(dumps[k]);
+    }
+    free(ids);
+    free(dumps);
+    free(line);
+    vn_docspec_free(&d);
+    return pairs;
+}
+
+static void test_nfd_twins_fixture(void **state)
+{
+    (void)state;
+    assert_int_equal(compare_twins("tests/data/nfd-50.jsonl", "tests/data/nfc-50.jsonl"), 50);
+}
+
+static void test_nfd_twins_shared(void **state)
+{
+    (void)state;
+    const char *dir = getenv("CORPUS") ? getenv("CORPUS") : "../shared/corpus";
+    char nfd[1024], nfc[1024];
+    snprintf(nfd, sizeof nfd, "%s/vi-news-nfd-sample.jsonl", dir);
+    snprintf(nfc, sizeof nfc, "%s/vi-news.jsonl", dir);
+    FILE *probe = fopen(nfd, "r");
+    if (!probe) {
+        print_message("SKIP: %s absent, shared-corpus twin check skipped\n", nfd);
+        skip();
+    }
+    fclose(probe);
+    assert_int_equal(compare_twins(nfd, nfc), 300);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_terms),
+        cmocka_unit_test(test_hash_changes),
+        cmocka_unit_test(test_nfd_twins_fixture),
+        cmocka_unit_test(test_nfd_twins_shared),
+    };
+    return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
+}

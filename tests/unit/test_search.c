@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_search.c -- index-then-query round trips through the library:
+ * the three tiers and their order, tone styles, adjacency, query syntax,
+ * filters, the writer lock, and readers following a full rebuild. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vn_indexer.h"
+#include "vn_search.h"
+#include "vn_buf.h"
+#include "vn_xapian.h"
+
+static char tmpl[] = "/tmp/vn-test-search-XXXXXX";
+static char dir[64];
+
+/* Padding that makes the bodies the same length, so BM25's length
+ * normalisation does not decide the order. */
+#define PAD " một hai ba bốn năm sáu bảy tám chín mười."
+
+static const struct doc {
+    const char *id, *title, *date, *source, *body;
+} docs[] = {
+    {"d-duong", "Bài một", "2024-01-10", "VnExpress - Thời sự", "Nhà ông dương ở đây." PAD},
+    {"d-duong-sac", "Bài hai", "2024-02-10", "VnExpress - Thời sự", "Nhà ông dướng ở đây." PAD},
+    {"d-duong-huyen", "Bài ba", "2024-03-10", "Tuổi Trẻ", "Nhà ông đường ở đây." PAD},
+    {"cuong-vi", "Chủ tịch nước", "2024-10-22", "VNA", "Chủ tịch nước Lương Cường tiếp đoàn." PAD},
+    {"cuong-en", "President", "2024-10-23", "VNS", "President Luong Cuong received the delegation." PAD},
+    {"hn-adjacent", "Tin A", NULL, NULL, "Sáng nay tại Hà Nội mưa to kéo dài cả ngày rồi tạnh." PAD},
+    {"hn-scattered", "Tin B", NULL, NULL, "Sáng nay tại Nội Bài mưa to kéo dài cả ngày ở Hà Tĩnh." PAD},
+    {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
+    {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
+};
+
+static int setup(void **state)
+{
+    (void)state;
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    snprintf(dir, sizeof dir, "%s/index", d);
+    vn_indexer *ix;
+    vn_error err;
+    vn_index_opts o = {0, 0, 0, 1};
+    assert_int_equal(vn_indexer_open(dir, &o, &ix, &err), VN_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        vn_article a = {(char *)docs[i].id, (char *)docs[i].title, (char *)docs[i].date,
+                        (char *)docs[i].source, NULL, NULL, (char *)docs[i].body};
+        assert_int_equal(vn_indexer_add(ix, &a, &err), VN_OK);
+    }
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    assert_int_equal(vn_indexer_stats(ix)->added, sizeof docs / sizeof docs[0]);
+    vn_indexer_close(ix);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);
+    return system(cmd);
+}
+
+/* Run a query; return the hit ids joined by spaces (malloc'd). */
+static char *ids(const char *q, const vn_search_opts *o)
+{
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_hits *h;
+    vn_status rc = vn_search(s, q, o, &h, &err);
+    if (rc != VN_OK)
+        print_error("query %s: %s\n", q, err.msg);
+    assert_int_equal(rc, VN_OK);
+    vn_buf b = VN_BUF_INIT;
+    for (size_t i = 0; i < h->n; i++) {
+        if (i)
+            vn_buf_putc(&b, ' ');
+        vn_buf_puts(&b, h->hit[i].id);
+    }
+    vn_hits_free(h);
+    vn_searcher_close(s);
+    return vn_buf_take(&b);
+}
+
+static void expect(const char *q, const vn_search_opts *o, const char *want)
+{
+    char *got = ids(q, o);
+    if (strcmp(got, want) != 0)
+        print_error("query \"%s\": got [%s], want [%s]\n", q, got, want);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* Same hits in any order (unmarked queries tie across tiers). */
+static void expect_set(const char *q, const vn_search_opts *o, const char *want)
+{
+    char *got = ids(q, o);
+    char *a = vn_xstrdup(got), *b = vn_xstrdup(want);
+    size_t ng = 0, nw = 0;
+    for (char *t = strtok(a, " "); t; t = strtok(NULL, " ")) {
+        ng++;
+        char pad[128];
+        snprintf(pad, sizeof pad, " %s ", t);
+        vn_buf w = VN_BUF_INIT;
+        vn_buf_printf(&w, " %s ", want);
+        if (!strstr(w.data, pad))
+            print_error("query \"%s\": unexpected hit %s in [%s]\n", q, t, got);
+        assert_non_null(strstr(w.data, pad));
+        vn_buf_free(&w);
+    }
+    for (char *t = strtok(b, " "); t; t = strtok(NULL, " "))
+        nw++;
+    if (ng != nw)
+        print_error("query \"%s\": got [%s], want {%s}\n", q, got, want);
+    assert_int_equal(ng, nw);
+    free(a);
+    free(b);
+    free(got);
+}
+
+static void test_tiers(void **state)
+{
+    (void)state;
+    expect("dương", NULL, "d-duong d-duong-sac d-duong-huyen");
+    expect_set("duong", NULL, "d-duong d-duong-sac d-duong-huyen");
+    /* dương and dướng both differ from đường in a letter: folded tier, tied */
+    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0};
+    expect("đường", &first, "d-duong-huyen");
+    expect_set("đường", NULL, "d-duong-huyen d-duong d-duong-sac");
+}
+
+static void test_diacritics_both_ways(void **state)
+{
+    (void)state;
+    expect_set("luong cuong", NULL, "cuong-vi cuong-en");      /* no marks finds marks */
+    expect("Lương Cường", NULL, "cuong-vi cuong-en");      /* marks find unmarked text, exact first */
+    expect("LƯƠNG CƯỜNG", NULL, "cuong-vi cuong-en");
+    expect("Lu\xcc\x9bo\xcc\x9bng", NULL, "cuong-vi cuong-en"); /* NFD query */
+}
+
+static void test_tone_styles(void **state)
+{
+    (void)state;
+    /* hòa and hoà are one word; hoá differs in tone and ranks below */
+    expect("Khánh Hoà", NULL, "hoa-old hoa-acute");
+    expect("Khánh Hòa", NULL, "hoa-old hoa-acute");
+    expect_set("khanh hoa", NULL, "hoa-acute hoa-old");
+}
+
+static void test_adjacency(void **state)
+{
+    (void)state;
+    expect("hà nội", NULL, "hn-adjacent hn-scattered");
+    expect("ha noi", NULL, "hn-adjacent hn-scattered");
+    /* in order counts: nội hà is not the phrase */
+    char *got = ids("nội hà", NULL);
+    assert_non_null(strstr(got, "hn-adjacent"));
+    free(got);
+}
+
+static void test_syntax(void **state)
+{
+    (void)state;
+    expect("\"hà nội\"", NULL, "hn-adjacent");
+    expect("mưa -\"hà nội\"", NULL, "hn-scattered");
+    expect("mưa -tĩnh", NULL, "hn-adjacent");
+    expect("title:president", NULL, "cuong-en");
+    expect_set("khanh OR tĩnh", NULL, "hn-scattered hoa-acute hoa-old");
+    expect_set("cuon*", NULL, "cuong-en cuong-vi");
+    expect("meeting received", NULL, "cuong-en");
+}
+
+static void test_filters(void **state)
+{
+    (void)state;
+    vn_search_opts o = {0, 10, VN_SORT_RELEVANCE, "2024-02-01", "2024-12-31", NULL, 0, 0};
+    expect_set("duong", &o, "d-duong-sac d-duong-huyen");
+    o.date_from = NULL;
+    o.date_to = NULL;
+    o.source = "vnexpress - thoi su";
+    expect_set("duong", &o, "d-duong d-duong-sac");
+    o.source = "VnExpress - Thời sự";
+    expect_set("duong", &o, "d-duong d-duong-sac");
+    vn_search_opts s = {0, 10, VN_SORT_DATE_DESC, NULL, NULL, NULL, 0, 0};
+    expect("duong", &s, "d-duong-huyen d-duong-sac d-duong");
+    s.sort = VN_SORT_DATE_ASC;
+    expect("duong", &s, "d-duong d-duong-sac d-duong-huyen");
+    vn_search_opts p = {1, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0};
+    expect("dương", &p, "d-duong-sac");
+}
+
+static void test_bad_queries(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"", "   ", "—…", "\"hà nội", "-mưa"};
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vn_hits *h = NULL;
+        assert_int_equal(vn_search(s, bad[i], NULL, &h, &err), VN_ERR_INVALID);
+        assert_null(h);
+        assert_true(strlen(err.msg) > 0);
+    }
+    vn_search_opts o = {0, 10, 0, "2024-13-01", NULL, NULL, 0, 0};
+    vn_hits *h = NULL;
+    assert_int_equal(vn_search(s, "duong", &o, &h, &err), VN_ERR_INVALID);
+    vn_searcher_close(s);
+    vn_searcher *none;
+    assert_int_not_equal(vn_searcher_open("/nonexistent/index", &none, &err), VN_OK);
+}
+
+static void test_lock_and_generations(void **state)
+{
+    (void)state;
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_indexer *a, *b;
+    vn_index_opts full = {1, 0, 0, 1};
+    assert_int_equal(vn_indexer_open(dir, &full, &a, &err), VN_OK);
+    assert_int_equal(vn_indexer_open(dir, NULL, &b, &err), VN_ERR_LOCKED);
+    char id[] = "only", title[] = "Một bài", body[] = "Bài duy nhất sau khi dựng lại.";
+    vn_article art = {id, title, NULL, NULL, NULL, NULL, body};
+    assert_int_equal(vn_indexer_add(a, &art, &err), VN_OK);
+    /* before the switch readers still see the old generation */
+    uint64_t ndocs, rev;
+    int changed = 0;
+    assert_int_equal(vn_searcher_reopen(s, &changed, &err), VN_OK);
+    assert_int_equal(vn_searcher_info(s, &ndocs, &rev, &err), VN_OK);
+    assert_int_equal(ndocs, sizeof docs / sizeof docs[0]);
+    assert_int_equal(vn_indexer_finish(a, &err), VN_OK);
+    vn_indexer_close(a);
+    assert_int_equal(vn_searcher_reopen(s, &changed, &err), VN_OK);
+    assert_true(changed);
+    assert_int_equal(vn_searcher_info(s, &ndocs, &rev, &err), VN_OK);
+    assert_int_equal(ndocs, 1);
+    vn_searcher_close(s);
+    expect("dung lai", NULL, "only");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiers),
+        cmocka_unit_test(test_diacritics_both_ways),
+        cmocka_unit_test(test_tone_styles),
+        cmocka_unit_test(test_adjacency),
+        cmocka_unit_test(test_syntax),
+        cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
+    };
+    return cmocka_run_group_tests_name("search", tests, setup, teardown);
+}
