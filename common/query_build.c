@@ -293,8 +293,13 @@ vn_qnode *vn_query_build(vn_qarena *a, const char *text, size_t len, const vn_qu
         run_from = i;
         run_len = plain ? 1 : 0;
     }
-    if (nb) {
-        vn_qnode *k[2] = {root, combine(a, VN_Q_OR, boost, nb)};
+    /* One AND_MAYBE per boost, nested, not AND_MAYBE(root, OR(boosts)):
+     * in Xapian 1.4.22 an OR over phrase subqueries weights a document
+     * for a phrase whose terms it has but whose positional check failed
+     * (seen on our corpus: a doc without "tả chạy đến" got that phrase's
+     * boost).  Nested AND_MAYBE checks each phrase before weighting. */
+    for (size_t i = 0; i < nb; i++) {
+        vn_qnode *k[2] = {root, boost[i]};
         root = combine(a, VN_Q_AND_MAYBE, k, 2);
     }
     if (nneg) {

@@ -34,6 +34,9 @@ static const struct doc {
     {"cuong-en", "President", "2024-10-23", "VNS", "President Luong Cuong received the delegation." PAD},
     {"hn-adjacent", "Tin A", NULL, NULL, "Sáng nay tại Hà Nội mưa to kéo dài cả ngày rồi tạnh." PAD},
     {"hn-scattered", "Tin B", NULL, NULL, "Sáng nay tại Nội Bài mưa to kéo dài cả ngày ở Hà Tĩnh." PAD},
+    /* the whole phrase once against its pairs many times */
+    {"phrase-full", "Tin E", NULL, NULL, "Sư thầy tất tả chạy đến nhà bà." PAD},
+    {"phrase-pairs", "Tin F", NULL, NULL, "Ta thấy hắn chạy đến nhà, chạy đến chợ, chạy đến trường, chạy đến sông, ta đứng, ta đi."},
     {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
 };
@@ -159,6 +162,8 @@ static void test_adjacency(void **state)
     (void)state;
     expect("hà nội", NULL, "hn-adjacent hn-scattered");
     expect("ha noi", NULL, "hn-adjacent hn-scattered");
+    /* a whole-phrase match beats its pairs repeated */
+    expect("tả chạy đến", NULL, "phrase-full phrase-pairs");
     /* in order counts: nội hà is not the phrase */
     char *got = ids("nội hà", NULL);
     assert_non_null(strstr(got, "hn-adjacent"));

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""relevance.py -- known-item relevance check (make relevance).
+
+Indexes ../shared/corpus/vi-news-small.jsonl (1,000 articles), then asks a
+few hundred windows of 2-4 consecutive syllables taken deterministically
+from the articles' bodies, each in three forms:
+  as written         the syllables as the article has them
+  without marks      every mark removed, đ -> d
+  other tone style   hoà <-> hòa, thuỷ <-> thủy ... on separate windows
+                     chosen around such a syllable
+and reports how often the source article comes first (top-1) and in the
+first ten (top-10).  A window whose folded text occurs in more than one
+article (title or body) is skipped: no engine can know which of them the user means.
+Skips cleanly (exit 0, a SKIP line) when the corpus is absent.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def fold(s):
+    d = unicodedata.normalize("NFD", s.lower())
+    d = "".join(c for c in d if not unicodedata.combining(c))
+    return d.replace("đ", "d")
+
+
+def swap_tone_style(word):
+    """hoà <-> hòa, hoè <-> hòe, thuỷ <-> thủy for open oa/oe/uy syllables."""
+    d = unicodedata.normalize("NFD", word)
+    base = [c for c in d if not unicodedata.combining(c)]
+    tone = [c for c in d if c in TONES]
+    if len(tone) != 1:
+        return word
+    b = "".join(base).lower()
+    for pair in ("oa", "oe", "uy"):
+        if b.endswith(pair) and not (pair == "uy" and b.endswith("quy")):
+            # rebuild with the tone on the other vowel of the pair
+            out, i, placed = [], 0, False
+            letters = []  # (base, marks)
+            for c in d:
+                if unicodedata.combining(c):
+                    letters[-1][1].append(c)
+                else:
+                    letters.append([c, []])
+            cur = next(k for k, l in enumerate(letters) if tone[0] in l[1])
+            first, second = len(letters) - 2, len(letters) - 1
+            target = first if cur == second else second if cur == first else None
+            if target is None:
+                return word
+            letters[cur][1].remove(tone[0])
+            letters[target][1].append(tone[0])
+            return unicodedata.normalize("NFC", "".join(l[0] + "".join(l[1]) for l in letters))
+    return word
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def folded_texts(articles):
+    """Title and body of each article, folded, words separated by spaces
+    (the index has both, so uniqueness is judged on both)."""
+    return [" ".join(fold(w) for w in WORD.findall(a.get("title") or "")) + " | " +
+            " ".join(fold(w) for w in WORD.findall(a["body"])) for a in articles]
+
+
+def windows(articles, count):
+    """Deterministic windows: for article i, a window of 2 + i % 3 syllables
+    starting at a position picked by a fixed arithmetic hash."""
+    folded_bodies = folded_texts(articles)
+    step = max(1, len(articles) // count)
+    out = []
+    for i in range(0, len(articles), step):
+        words = [w for w in WORD.findall(articles[i]["body"]) if not w.isdigit()]
+        n = 2 + i % 3
+        if len(words) < n + 10:
+            continue
+        start = (i * 2654435761) % (len(words) - n)
+        win = words[start:start + n]
+        key = " ".join(fold(w) for w in win)
+        hits = sum(1 for fb in folded_bodies if (" " + key + " ") in (" " + fb + " "))
+        if hits != 1:
+            continue
+        out.append((articles[i]["id"], win))
+    return out
+
+
+def tone_windows(articles, count):
+    """Windows of 2-3 syllables around a word written in one tone style
+    (hoà or hòa ...), so the other style really differs from the text."""
+    folded_bodies = folded_texts(articles)
+    out = []
+    for i, a in enumerate(articles):
+        words = [w for w in WORD.findall(a["body"]) if not w.isdigit()]
+        k = next((j for j in range((i * 7919) % max(1, len(words)), len(words))
+                  if swap_tone_style(words[j]) != words[j]), None)
+        if k is None or k == 0 or k + 1 >= len(words):
+            continue
+        win = words[k - 1:k + 1] if i % 2 else words[k - 1:k + 2]
+        key = " ".join(fold(w) for w in win)
+        if sum(1 for fb in folded_bodies if (" " + key + " ") in (" " + fb + " ")) != 1:
+            continue
+        out.append((a["id"], win))
+        if len(out) >= count:
+            break
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/bin/vnsearch-indexer")
+    ap.add_argument("--corpus", default=os.environ.get("CORPUS", "../shared/corpus"))
+    ap.add_argument("--windows", type=int, default=400)
+    args = ap.parse_args()
+    path = os.path.join(args.corpus, "vi-news-small.jsonl")
+    if not os.path.exists(path):
+        print(f"SKIP: {path} not found; relevance check skipped (set CORPUS=...)")
+        return 0
+    articles = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        idx = os.path.join(tmp, "index")
+        subprocess.run([args.bin, "--index", idx, "--quiet", path], check=True)
+        wins = windows(articles, args.windows)
+        forms = {"as written": [], "without marks": [], "other tone style": []}
+        for aid, win in wins:
+            forms["as written"].append((aid, " ".join(win)))
+            forms["without marks"].append((aid, " ".join(fold(w) for w in win)))
+        for aid, win in tone_windows(articles, args.windows // 2):
+            forms["other tone style"].append((aid, " ".join(swap_tone_style(w) for w in win)))
+        print(f"known-item relevance over {path}: {len(articles)} articles, {len(wins)} unique windows of 2-4 syllables")
+        print(f"{'form':<18} {'queries':>7} {'top-1':>7} {'top-10':>7}")
+        worst = 100.0
+        for name, qs in forms.items():
+            top1 = top10 = 0
+            for aid, q in qs:
+                r = subprocess.run([args.bin, "--index", idx, "--query", q, "--limit", "10"],
+                                   capture_output=True, text=True)
+                ids = [line.split("\t")[0] for line in r.stdout.splitlines()]
+                top1 += bool(ids) and ids[0] == aid
+                top10 += aid in ids
+            n = len(qs) or 1
+            print(f"{name:<18} {len(qs):>7} {100.0 * top1 / n:>6.1f}% {100.0 * top10 / n:>6.1f}%")
+            if qs:
+                worst = min(worst, 100.0 * top1 / n)
+        print(f"lowest top-1: {worst:.1f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
