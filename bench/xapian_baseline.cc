@@ -9,15 +9,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl\n";
+    if (argc != 3 && argc != 4) {
+        std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl [BATCH]\n";
         return 2;
     }
+    unsigned long batch = argc == 4 ? strtoul(argv[3], nullptr, 10) : 0; // 0: Xapian's own flushing
     auto t0 = std::chrono::steady_clock::now();
     FILE *f = fopen(argv[2], "r");
     if (!f) {
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
         db.replace_document(idterm, doc);
         json_decref(o);
         docs++;
-        if (docs % 2000 == 0)
+        if (batch && docs % batch == 0)
             db.commit();
     }
     db.commit();

@@ -63,6 +63,11 @@ void vn_index_dir_remove_gen(const char *dir, int gen)
 {
     char path[4096];
     vn_index_dir_gen_path(dir, gen, path, sizeof path);
+    vn_index_dir_remove_path(path);
+}
+
+void vn_index_dir_remove_path(const char *path)
+{
     DIR *d = opendir(path);
     if (!d)
         return;
@@ -76,6 +81,25 @@ void vn_index_dir_remove_gen(const char *dir, int gen)
     }
     closedir(d);
     rmdir(path);
+}
+
+void vn_index_dir_remove_leftovers(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[4400];
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "tmp-", 4) == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            vn_index_dir_remove_path(path);
+        } else if (strcmp(e->d_name, VN_STUB_NAME ".tmp") == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    closedir(d);
 }
 
 static int fsync_path(const char *path, int flags)

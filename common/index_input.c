@@ -47,14 +47,13 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
             vn_indexer_reject(ix, name, lineno, perr.msg);
             continue;
         }
-        rc = vn_indexer_add(ix, &a, &perr);
+        rc = vn_indexer_take(ix, &a, &perr);
         if (rc == VN_ERR_INVALID) {
             vn_indexer_reject(ix, name, lineno, perr.msg);
             rc = VN_OK;
         } else if (rc != VN_OK) {
             vn_error_set(err, rc, "%s:%llu: %s", name, (unsigned long long)lineno, perr.msg);
         }
-        vn_article_clear(&a);
     }
     if (rc == VN_OK && ferror(f))
         vn_indexer_reject(ix, name, lineno + 1, strerror(errno));
@@ -87,14 +86,13 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
     else if (vn_article_from_plain(b.data ? b.data : "", b.len, id, &a, &perr) != VN_OK)
         vn_indexer_reject(ix, path, 0, perr.msg);
     else {
-        rc = vn_indexer_add(ix, &a, &perr);
+        rc = vn_indexer_take(ix, &a, &perr);
         if (rc == VN_ERR_INVALID) {
             vn_indexer_reject(ix, path, 0, perr.msg);
             rc = VN_OK;
         } else if (rc != VN_OK) {
             vn_error_set(err, rc, "%s: %s", path, perr.msg);
         }
-        vn_article_clear(&a);
     }
     vn_buf_free(&b);
     return rc;

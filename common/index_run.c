@@ -28,37 +28,57 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
     memset(ix, 0, sizeof *ix);
     ix->lock_fd = -1;
     ix->dir = vn_xstrdup(dir);
+    pthread_mutex_init(&ix->mu, NULL);
     if (o)
         ix->opts = *o;
     if (!ix->opts.batch)
         ix->opts.batch = VN_DEFAULT_BATCH;
+    if (!ix->opts.threads)
+        ix->opts.threads = 2;
     ix->t0 = now();
     vn_docspec_init(&ix->doc);
+    char path[4096];
     vn_status rc = vn_index_dir_lock(dir, &ix->lock_fd, err);
     if (rc != VN_OK)
         goto fail;
+    vn_index_dir_remove_leftovers(dir);
     ix->prev_gen = vn_index_dir_current(dir);
-    char path[4096];
-    if (ix->opts.full || ix->prev_gen == 0) {
+    int brand_new = ix->prev_gen == 0;
+    int parallel = ix->opts.threads >= 2 && (ix->opts.full || brand_new);
+    if (brand_new) {
+        /* make an empty index visible at once: readers never see "no index" */
+        ix->gen = 1;
+        vn_index_dir_remove_gen(dir, 1);
+        vn_index_dir_gen_path(dir, 1, path, sizeof path);
+        if ((rc = vn_xdb_open(path, VN_XDB_CREATE, &ix->db, err)) != VN_OK ||
+            (rc = vn_xdb_commit(ix->db, err)) != VN_OK || (rc = vn_index_dir_switch(dir, 1, 0, err)) != VN_OK)
+            goto fail;
+        ix->fresh = ix->switched = 1;
+        if (!parallel && !ix->opts.full)
+            goto ready; /* one thread writes gen 1 in committed batches */
+        vn_xdb_close(ix->db);
+        ix->db = NULL;
+        ix->prev_gen = 1;
+    }
+    if (parallel || ix->opts.full) {
         ix->gen = ix->prev_gen + 1;
-        vn_index_dir_remove_gen(dir, ix->gen); /* leftover of a killed rebuild */
         ix->fresh = 1;
+        ix->switched = 0;
+        vn_index_dir_remove_gen(dir, ix->gen); /* leftover of a killed rebuild */
+        if (parallel)
+            rc = vn_parallel_start(ix, err);
+        else {
+            vn_index_dir_gen_path(dir, ix->gen, path, sizeof path);
+            rc = vn_xdb_open(path, VN_XDB_CREATE, &ix->db, err);
+        }
     } else {
         ix->gen = ix->prev_gen;
+        vn_index_dir_gen_path(dir, ix->gen, path, sizeof path);
+        rc = vn_xdb_open(path, VN_XDB_WRITE, &ix->db, err);
     }
-    vn_index_dir_gen_path(dir, ix->gen, path, sizeof path);
-    rc = vn_xdb_open(path, ix->fresh ? VN_XDB_CREATE : VN_XDB_WRITE, &ix->db, err);
     if (rc != VN_OK)
         goto fail;
-    if (ix->prev_gen == 0) {
-        /* a brand-new index: make it visible (empty) at once */
-        rc = vn_xdb_commit(ix->db, err);
-        if (rc == VN_OK)
-            rc = vn_index_dir_switch(dir, ix->gen, 0, err);
-        if (rc != VN_OK)
-            goto fail;
-        ix->switched = 1;
-    }
+ready:
     if (!(ix->stem = vn_stemmer_new_english())) {
         rc = vn_error_set(err, VN_ERR_NOMEM, "cannot create stemmer");
         goto fail;
@@ -79,9 +99,11 @@ void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_f
 
 void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
 {
+    pthread_mutex_lock(&ix->mu);
     ix->stats.rejected++;
     if (ix->reject)
         ix->reject(ix->cb_ctx, file, line, msg);
+    pthread_mutex_unlock(&ix->mu);
 }
 
 void vn_indexer_tick(vn_indexer *ix)
@@ -140,11 +162,33 @@ vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *er
 
 vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
 {
+    if (ix->par) {
+        vn_article copy = {vn_xstrdup(a->id), a->title ? vn_xstrdup(a->title) : NULL,
+                           a->date ? vn_xstrdup(a->date) : NULL, a->source ? vn_xstrdup(a->source) : NULL,
+                           a->url ? vn_xstrdup(a->url) : NULL, a->dateline ? vn_xstrdup(a->dateline) : NULL,
+                           vn_xstrdup(a->body)};
+        return vn_indexer_take(ix, &copy, err);
+    }
     vn_status rc = vn_schema_build(&ix->doc, a, ix->stem, err);
     if (rc != VN_OK)
         return rc;
     rc = vn_indexer_write_doc(ix, &ix->doc, err);
     vn_indexer_tick(ix);
+    return rc;
+}
+
+vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)
+{
+    vn_status rc;
+    if (!ix->par) {
+        rc = vn_indexer_add(ix, a, err);
+    } else if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES) {
+        rc = vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
+    } else {
+        rc = vn_parallel_take(ix, a, err);
+        vn_indexer_tick(ix);
+    }
+    vn_article_clear(a);
     return rc;
 }
 
@@ -198,9 +242,13 @@ static vn_status prune(vn_indexer *ix, vn_error *err)
 vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err)
 {
     vn_status rc = VN_OK;
-    if (ix->opts.prune && !ix->fresh)
+    char path[4096];
+    vn_index_dir_gen_path(ix->dir, ix->gen, path, sizeof path);
+    if (ix->par)
+        rc = vn_parallel_finish(ix, path, err);
+    if (rc == VN_OK && ix->opts.prune && !ix->fresh)
         rc = prune(ix, err);
-    if (rc == VN_OK)
+    if (rc == VN_OK && ix->db)
         rc = vn_xdb_commit(ix->db, err);
     if (rc == VN_OK && ix->fresh && !ix->switched) {
         /* close first so that the new generation is complete on disk */
@@ -222,6 +270,7 @@ void vn_indexer_close(vn_indexer *ix)
 {
     if (!ix)
         return;
+    vn_parallel_free(ix);
     vn_xdb_close(ix->db);
     if (ix->fresh && !ix->switched && ix->gen > 0)
         vn_index_dir_remove_gen(ix->dir, ix->gen); /* an abandoned rebuild */
@@ -232,5 +281,6 @@ void vn_indexer_close(vn_indexer *ix)
         free(ix->seen[i]);
     free(ix->seen);
     free(ix->dir);
+    pthread_mutex_destroy(&ix->mu);
     free(ix);
 }

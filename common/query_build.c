@@ -97,15 +97,27 @@ static vn_qnode *combine(vn_qarena *a, vn_qop op, vn_qnode **kids, size_t n)
 /* The three tiers of one word (plus its English stem). */
 static vn_qnode *word_tiers(vn_qarena *a, const vn_tokens *ts, const vn_token *t, vn_stemmer *stem)
 {
-    vn_qnode *k[4];
+    vn_qnode *k[5];
     size_t n = 0;
     const char *f = VN_TOK_FOLDED(ts, t);
     k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_FOLDED, f, t->folded_len), VN_RANK_FOLDED);
+    /* The index keeps the toneless term only for words with a tone mark;
+     * an untoned word's exact term is its toneless form.  So the toneless
+     * tier is XT<toneless> (toned words) plus <toneless> (untoned words). */
     if (t->flags & VN_TOK_MARKED) {
-        k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t), t->exact_len), VN_RANK_EXACT);
-        if (t->toneless_len != t->folded_len || memcmp(VN_TOK_TONELESS(ts, t), f, t->folded_len) != 0)
-            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_TONELESS, VN_TOK_TONELESS(ts, t), t->toneless_len),
-                            VN_RANK_TONELESS);
+        const char *e = VN_TOK_EXACT(ts, t), *tl = VN_TOK_TONELESS(ts, t);
+        int tl_differs = vn_token_toneless_differs(ts, t);
+        if (t->flags & VN_TOK_TONED) {
+            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, e, t->exact_len), VN_RANK_EXACT);
+            if (tl_differs) {
+                k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_TONELESS, tl, t->toneless_len), VN_RANK_TONELESS);
+                k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, tl, t->toneless_len), VN_RANK_TONELESS);
+            }
+        } else {
+            /* exact == toneless: that term is both tiers at once */
+            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, e, t->exact_len), VN_RANK_EXACT + VN_RANK_TONELESS);
+            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_TONELESS, e, t->exact_len), VN_RANK_TONELESS);
+        }
     }
     if (stem && (t->flags & VN_TOK_ASCII_ALPHA)) {
         vn_buf b = VN_BUF_INIT;

@@ -3,10 +3,11 @@
  * document (see vn_schema.h and docs/index-schema.md).
  *
  * One tokenisation pass gives each word's three forms; each word then
- * costs one positional posting (folded) and at most two plain terms (exact
- * when it has marks, toneless when that differs from folded), so ASCII
- * text costs what a plain TermGenerator costs and Vietnamese text less
- * than three full passes. */
+ * costs one positional posting (folded) and at most two plain terms: the
+ * exact form when the word has marks, the toneless form when it has a
+ * tone mark and still differs from the folded form.  So ASCII text costs
+ * what a plain TermGenerator costs, and Vietnamese text far less than
+ * three full passes. */
 #include "vn_schema.h"
 #include "vn_xapian.h"
 
@@ -75,7 +76,9 @@ static void add_words(vn_docspec *d, size_t from, size_t to, int title, vn_stemm
         add_term(d, VN_PREFIX_FOLDED, f, t->folded_len, VN_TERM_POSITIONAL, t->pos, wdf);
         if (t->flags & VN_TOK_MARKED) {
             add_term(d, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t), t->exact_len, VN_TERM_PLAIN, 0, wdf);
-            if (t->toneless_len != t->folded_len || memcmp(VN_TOK_TONELESS(ts, t), f, t->folded_len) != 0)
+            /* an untoned word's exact term already is its toneless form:
+             * the query side looks for both (query_build.c) */
+            if ((t->flags & VN_TOK_TONED) && vn_token_toneless_differs(ts, t))
                 add_term(d, VN_PREFIX_TONELESS, VN_TOK_TONELESS(ts, t), t->toneless_len, VN_TERM_PLAIN, 0, wdf);
         }
         if (stem && (t->flags & VN_TOK_ASCII_ALPHA)) {

@@ -324,6 +324,12 @@ uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t pos)
     return pos;
 }
 
+int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t)
+{
+    return t->toneless_len != t->folded_len ||
+           memcmp(VN_TOK_TONELESS(ts, t), VN_TOK_FOLDED(ts, t), t->folded_len) != 0;
+}
+
 char *vn_text_form(const char *text, size_t len, vn_form form)
 {
     vn_tokens ts;

@@ -6,6 +6,7 @@
  *   DIR/gen-000006/    the previous generation, kept until the next switch
  *                      so that readers still on it are never cut off
  *   DIR/vnsearch.lock  flock()ed by the one writer
+ *   DIR/tmp-gen-...    shards of a two-thread rebuild, merged then removed
  *
  * Xapian opens DIR directly through the stub, so xapian-delve DIR works.
  * A --full rebuild writes a new generation and renames a new stub over
@@ -39,6 +40,13 @@ void vn_index_dir_gen_path(const char *dir, int gen, char *out, size_t len);
 /* Remove generation `gen`'s directory if it exists (a leftover of a
  * killed rebuild). */
 void vn_index_dir_remove_gen(const char *dir, int gen);
+
+/* Remove a flat directory (a glass database) and its files. */
+void vn_index_dir_remove_path(const char *path);
+
+/* Remove what a killed run left: shard directories (tmp-*) and a
+ * half-written stub.  Call with the lock held. */
+void vn_index_dir_remove_leftovers(const char *dir);
 
 /* Make generation `gen` live: write the stub to a temporary file, fsync
  * it, rename it over the stub, fsync DIR.  Then remove generations other

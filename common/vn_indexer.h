@@ -26,8 +26,10 @@ extern "C" {
 
 typedef struct vn_indexer vn_indexer;
 
-#define VN_DEFAULT_BATCH 2000 /* documents per commit: Xapian's own default
-                                 flush threshold is 10,000 */
+#define VN_DEFAULT_BATCH 250 /* documents per commit: Xapian 1.4 builds fastest
+                                with small batches (measured: 250 -> 33 s,
+                                2000 -> 44 s, its own 10,000 -> 101 s on
+                                vi-news.jsonl), and a kill -9 loses less */
 
 typedef struct vn_index_opts {
     int full;       /* rebuild from scratch into a new generation */

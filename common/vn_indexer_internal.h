@@ -4,9 +4,13 @@
 #ifndef VN_INDEXER_INTERNAL_H
 #define VN_INDEXER_INTERNAL_H
 
+#include <pthread.h>
+
 #include "vn_indexer.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
+
+typedef struct vn_parallel vn_parallel;
 
 struct vn_indexer {
     char *dir;
@@ -23,12 +27,24 @@ struct vn_indexer {
     double t0, last_progress;
     char **seen;        /* ids met in this run, for --prune */
     size_t nseen, capseen;
+    vn_parallel *par;   /* two-core rebuild (index_parallel.c), or NULL */
+    pthread_mutex_t mu; /* guards stats.rejected and the reject callback */
     vn_reject_fn reject;
     vn_progress_fn progress;
     void *cb_ctx;
 };
 
+/* Count and report a rejected input; safe from any thread. */
 void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg);
+/* Index `a` and take ownership of its fields (*a is cleared). */
+vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err);
+
+/* index_parallel.c */
+vn_status vn_parallel_start(vn_indexer *ix, vn_error *err);
+vn_status vn_parallel_take(vn_indexer *ix, vn_article *a, vn_error *err);
+/* Drain, commit the shards and compact them into `dst`. */
+vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err);
+void vn_parallel_free(vn_indexer *ix);
 void vn_indexer_tick(vn_indexer *ix);
 vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *err);
 

@@ -58,8 +58,8 @@ vn_qnode *vn_qnode_term(vn_qarena *a, const char *prefix, const char *word, size
 #define VN_RANK_TONELESS 1.0  /* extra weight for the toneless form */
 #define VN_RANK_FOLDED 1.0    /* every match starts from the folded form */
 #define VN_RANK_STEM 0.5      /* English stem matches, below any surface form */
-#define VN_RANK_PHRASE 5.0     /* the whole query, adjacent and in order */
-#define VN_RANK_PAIR 2.0       /* each adjacent pair of query words */
+#define VN_RANK_PHRASE 8.0     /* the whole query, adjacent and in order */
+#define VN_RANK_PAIR 3.0       /* each adjacent pair of query words */
 
 struct vn_stemmer;
 

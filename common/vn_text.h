@@ -74,6 +74,10 @@ void vn_tokens_free(vn_tokens *ts);
  * hyphens and the dots of TP.HCM included, separates words. */
 uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t first_pos);
 
+/* Nonzero if the token's toneless form differs from its folded form (it
+ * keeps one of ă â ê ô ơ ư đ). */
+int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t);
+
 typedef enum vn_form { VN_FORM_EXACT, VN_FORM_TONELESS, VN_FORM_FOLDED } vn_form;
 
 /* The words of `text` in one form, joined by single spaces.  Returns a

@@ -25,10 +25,13 @@ extern "C" {
 typedef struct vn_xdb vn_xdb;
 
 enum { VN_XDB_READ = 0, VN_XDB_WRITE = 1, VN_XDB_CREATE = 2 };
+/* Or'd into a write mode: commit without fsync (for scratch databases that
+ * are thrown away if the run dies, like the shards of a rebuild). */
+#define VN_XDB_NOSYNC 16
 
 /* Open the database at `path` (a glass directory or a stub file or a
  * directory holding XAPIANDB).  `mode`: VN_XDB_READ, VN_XDB_WRITE (must
- * exist) or VN_XDB_CREATE (write, created if missing).  On success *out
+ * exist) or VN_XDB_CREATE (write, created if missing), optionally | VN_XDB_NOSYNC.  On success *out
  * is a handle the caller closes with vn_xdb_close().  A database locked by
  * another writer gives VN_ERR_LOCKED. */
 vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err);
@@ -90,6 +93,10 @@ typedef struct vn_xresults {
 vn_status vn_xdb_search(vn_xdb *db, const vn_qnode *q, const vn_xsearch_opts *opts,
                         vn_xresults **out, vn_error *err);
 void vn_xresults_free(vn_xresults *r);
+
+/* Merge the databases srcs[0..n) into a new compacted database at `dst`
+ * (Xapian's compact, renumbering documents).  The sources are untouched. */
+vn_status vn_xdb_compact(const char *const *srcs, size_t n, const char *dst, vn_error *err);
 
 /* The English stemmer (Snowball, via Xapian::Stem). */
 vn_stemmer *vn_stemmer_new_english(void);

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct vn_xdb {
@@ -62,7 +64,9 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
                 h->wdb = NULL;
                 h->db = new Xapian::Database(path);
             } else {
-                int flags = mode == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+                int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+                if (mode & VN_XDB_NOSYNC)
+                    flags |= Xapian::DB_NO_SYNC;
                 h->wdb = new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
                 h->db = h->wdb;
             }
@@ -100,15 +104,27 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
         return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
     return guard(err, "add document", [&]() {
         Xapian::Document doc;
+        // plain terms repeat (one per occurrence): sum their wdf first, so
+        // Xapian's document map sees each term once
+        std::unordered_map<std::string_view, Xapian::termcount> plain;
+        plain.reserve(d->n);
+        std::string term;
         for (size_t i = 0; i < d->n; i++) {
             const vn_docterm &t = d->t[i];
-            std::string term(d->terms.data + t.off, t.len);
             switch (t.kind) {
-            case VN_TERM_POSITIONAL: doc.add_posting(term, t.pos, t.wdf); break;
-            case VN_TERM_BOOLEAN: doc.add_boolean_term(term); break;
-            default: doc.add_term(term, t.wdf); break;
+            case VN_TERM_POSITIONAL:
+                term.assign(d->terms.data + t.off, t.len);
+                doc.add_posting(term, t.pos, t.wdf);
+                break;
+            case VN_TERM_BOOLEAN:
+                term.assign(d->terms.data + t.off, t.len);
+                doc.add_boolean_term(term);
+                break;
+            default: plain[std::string_view(d->terms.data + t.off, t.len)] += t.wdf; break;
             }
         }
+        for (const auto &p : plain)
+            doc.add_term(std::string(p.first), p.second);
         doc.add_boolean_term(d->idterm);
         if (d->date_value[0])
             doc.add_value(VN_SLOT_DATE, d->date_value);
@@ -281,6 +297,17 @@ extern "C" void vn_xresults_free(vn_xresults *r)
         free(r->hits[i].data);
     free(r->hits);
     free(r);
+}
+
+extern "C" vn_status vn_xdb_compact(const char *const *srcs, size_t n, const char *dst, vn_error *err)
+{
+    return guard(err, "compact", [&]() {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(srcs[i]));
+        all.compact(dst, Xapian::DB_BACKEND_GLASS);
+        return VN_OK;
+    });
 }
 
 extern "C" vn_stemmer *vn_stemmer_new_english(void)

@@ -40,7 +40,7 @@ static const char usage[] =
     "                  atomically at the end: readers never see a partial index\n"
     "  --prune         delete documents that are not in this run's inputs\n"
     "                  (e.g. article files removed from a directory)\n"
-    "  --batch N       documents per commit (default 2000)\n"
+    "  --batch N       documents per commit (default 250)\n"
     "  --threads N     1: one thread; 2: parse on one core, write on another\n"
     "  --quiet         print only errors\n"
     "  --query TEXT    search the index instead; prints id<TAB>score<TAB>title\n"

@@ -71,19 +71,23 @@ like "$out" "added 1" "JSON Lines from stdin"
 is "$($IX --index "$TMP/stdin" --query 'thuỷ điện hoà bình' --limit 1 | cut -f1)" "stdin-1" "either tone style finds it"
 
 # --full rebuilds into a new generation and switches
+gen() { sed -n 's/^glass gen-0*//p' "$D/XAPIANDB"; }
+g0=$(gen)
 out=$($IX --index "$D" --full "$TMP/seeds" 2>&1)
 like "$out" "added 4" "--full indexes only this run's inputs"
-is "$(cat "$D/XAPIANDB")" "glass gen-000002" "--full switched the stub to a new generation"
-ok "the previous generation is kept for readers" [ -d "$D/gen-000001" ]
+is "$(gen)" "$((g0 + 1))" "--full switched the stub to a new generation"
+ok "the previous generation is kept for readers" [ -d "$D/$(printf gen-%06d "$g0")" ]
 unlike "$(q 'lua dao' 5)" "vnds-test" "the rebuilt index holds only the new inputs"
-$IX --index "$D" --full "$TMP/seeds" >/dev/null 2>&1
-ok "older generations are removed at the next switch" [ ! -d "$D/gen-000001" ] && [ -d "$D/gen-000002" ]
+$IX --index "$D" --full --threads 1 "$TMP/seeds" >/dev/null 2>&1
+is "$(gen)" "$((g0 + 2))" "a one-thread --full switches too"
+ok "older generations are removed at the next switch" [ ! -d "$D/$(printf gen-%06d "$g0")" ]
+ok "no shard directories are left behind" [ -z "$(ls "$D" | grep tmp-)" ]
 
 # kill -9 in the middle: the index stays at its last commit
 head -120 tests/data/demo-corpus.jsonl > "$TMP/part1"
 tail -n +121 tests/data/demo-corpus.jsonl > "$TMP/part2"
 mkfifo "$TMP/fifo"
-$IX --index "$TMP/killed" --batch 50 --quiet - < "$TMP/fifo" &
+$IX --index "$TMP/killed" --threads 1 --batch 50 --quiet - < "$TMP/fifo" &
 victim=$!
 exec 7>"$TMP/fifo"
 cat "$TMP/part1" >&7
@@ -95,6 +99,23 @@ is "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 1 | cut -f
 out=$($IX --index "$TMP/killed" tests/data/demo-corpus.jsonl 2>&1); rc=$?
 is "$rc" 0 "after kill -9 the next run takes the lock and completes"
 like "$out" "added 200, replaced 0, unchanged 100" "it adds what the killed run had not committed"
+
+# kill -9 during a two-thread --full: the live index is untouched
+exec 7>&-
+mkfifo "$TMP/fifo2"
+$IX --index "$TMP/killed" --full --threads 2 --quiet - < "$TMP/fifo2" &
+victim=$!
+exec 8>"$TMP/fifo2"
+head -50 tests/data/demo-corpus.jsonl >&8
+sleep 1.5
+kill -9 $victim; wait $victim 2>/dev/null
+exec 8>&-
+is "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 1 | cut -f1)" "vnds-test-000001" \
+    "after kill -9 of a rebuild the old index still answers"
+ok "the killed rebuild left its shards" [ -n "$(ls "$TMP/killed" | grep tmp-)" ]
+out=$($IX --index "$TMP/killed" tests/data/demo-corpus.jsonl 2>&1)
+like "$out" "unchanged 300" "the next (incremental) run completes on the old index"
+ok "and clears the killed rebuild's shards" [ -z "$(ls "$TMP/killed" | grep tmp-)" ]
 
 # usage errors
 $IX --bogus >/dev/null 2>&1; is "$?" 2 "an unknown option gives exit code 2"
