@@ -20,12 +20,12 @@ endif
 
 CC ?= cc
 CXX ?= c++
-PKGS = xapian-core libutf8proc jansson
+PKGS = xapian-core libutf8proc jansson libevent libevent_pthreads
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror
 CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
-	-D_DEFAULT_SOURCE -fPIC -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+	-D_DEFAULT_SOURCE -fPIC -Icommon -Isearchd $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CXXFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(SANFLAGS) $(LDFLAGS)
 
@@ -38,11 +38,12 @@ LIB_SO := $(BUILD)/lib/libvnsearch.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-BINS := $(BUILD)/bin/vnsearch-indexer
+BINS := $(BUILD)/bin/vnsearch-indexer $(BUILD)/bin/vnsearchd
+SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
 
 all: $(LIB_A) $(LIB_SO) $(BINS)
 
-$(BUILD)/obj/%.o: %.c $(wildcard common/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard common/*.h searchd/*.h)
 	@mkdir -p $(dir $@)
 	@echo '  CC  $<'
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
@@ -69,6 +70,18 @@ $(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(LIB_A)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
+$(BUILD)/bin/vnsearchd: $(SEARCHD_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+# Unit tests of the daemon's pure parts link its protocol objects.
+$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(BUILD)/obj/searchd/proto_parse.o \
+		$(BUILD)/obj/searchd/proto_reply.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
@@ -93,13 +106,19 @@ check-asan:
 
 DEMO_INDEX ?= build/demo-index
 demo: all
-	@tests/../config/demo.sh $(BUILD) $(DEMO_INDEX)
+	@config/demo.sh $(BUILD) $(DEMO_INDEX)
 
 CORPUS ?= ../shared/corpus
 relevance: all
 	@python3 tests/relevance.py --bin $(BUILD)/bin/vnsearch-indexer --corpus $(CORPUS)
 
-bench: all
+# The benchmark's peer: plain Xapian, deliberately not through libvnsearch.
+$(BUILD)/bench/xapian-baseline: bench/xapian_baseline.cc
+	@mkdir -p $(dir $@)
+	@echo '  CXX $<'
+	@$(CXX) $(CXXFLAGS_ALL) -o $@ $< $(LDLIBS_ALL)
+
+bench: all $(BUILD)/bench/xapian-baseline
 	@bench/run.sh $(BUILD) $(CORPUS)
 
 clean:

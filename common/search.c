@@ -9,9 +9,11 @@
 #include "vn_buf.h"
 #include "vn_index_dir.h"
 #include "vn_query.h"
+#include "vn_schema.h"
 #include "vn_xapian.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +81,15 @@ vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revisio
     return rc;
 }
 
+vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error *err)
+{
+    if (strlen(id) > VN_ID_MAX_BYTES)
+        return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
+    char idterm[VN_ID_MAX_BYTES + 2];
+    snprintf(idterm, sizeof idterm, "%s%s", VN_PREFIX_ID, id);
+    return vn_xdb_get_data(s->db, idterm, out, err);
+}
+
 static char *jstr(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);
@@ -88,7 +99,7 @@ static char *jstr(json_t *o, const char *k)
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
 {
     *out = NULL;
-    vn_search_opts dflt = {0, 10, 0, NULL, NULL, NULL, 0, 0};
+    vn_search_opts dflt = {0, 10, 0, NULL, NULL, NULL, 0, 0, 0};
     const vn_search_opts *o = opts ? opts : &dflt;
     vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard};
     vn_qarena a;
@@ -98,7 +109,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         vn_qarena_free(&a);
         return err ? err->code : VN_ERR_INVALID;
     }
-    vn_xsearch_opts xo = {o->offset, o->limit ? o->limit : 10, o->sort, o->time_limit};
+    vn_xsearch_opts xo = {o->offset, o->limit ? o->limit : 10, o->sort, o->time_limit, o->exact_total};
     vn_xresults *r;
     vn_status rc = vn_xdb_search(s->db, q, &xo, &r, err);
     vn_qarena_free(&a);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vn_buf.h"
 #include "vn_error.h"
 
 #ifdef __cplusplus
@@ -37,6 +38,7 @@ typedef struct vn_search_opts {
     const char *source;              /* or NULL */
     double time_limit;               /* seconds, 0 for none */
     unsigned max_wildcard;           /* 0 for the default */
+    int exact_total;                 /* count every match (COUNT); else total is Xapian's estimate */
 } vn_search_opts;
 
 /* Open the index at `dir` for reading.  *out is freed with
@@ -54,6 +56,18 @@ vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
                     vn_error *err);
 void vn_hits_free(vn_hits *h);
+
+/* The stored document (JSON) with id `id`, appended to `out`.
+ * VN_ERR_NOTFOUND when there is none. */
+vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error *err);
+
+/* Completions of `prefix` (words typed so far, the last one maybe
+ * partial), folded-aware: "ha n" gives "hà nội".  Looks at the best
+ * matching documents and counts the word sequences that complete the
+ * prefix there.  *items is a malloc'd array of malloc'd strings, most
+ * frequent first; free with vn_suggestions_free(). */
+vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err);
+void vn_suggestions_free(char **items, size_t n);
 
 /* Documents in the index and its revision. */
 vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err);

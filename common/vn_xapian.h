@@ -74,6 +74,7 @@ typedef struct vn_xsearch_opts {
     unsigned offset, limit;
     int sort;            /* VN_SORT_* */
     double time_limit;   /* seconds, 0 = none (Xapian's own matcher limit) */
+    int exact_total;     /* make `total` exact (checks every match) */
 } vn_xsearch_opts;
 
 typedef struct vn_xhit {

@@ -258,7 +258,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
                 if (o->time_limit > 0)
                     enq.set_time_limit(o->time_limit);
-                m = enq.get_mset(o->offset, o->limit);
+                m = enq.get_mset(o->offset, o->limit, o->exact_total ? h->db->get_doccount() : 0);
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 // a writer committed twice under us: catch up and retry once

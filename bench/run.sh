@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh -- indexing benchmark (make bench): vnsearch-indexer with one and
+# with two threads against a plain Xapian TermGenerator build of the same
+# JSON Lines (bench/xapian_baseline.cc), interleaved, RUNS times each;
+# prints medians, ratios and index sizes.  Reads CORPUS/vi-news.jsonl and
+# skips, saying so, when it is absent.
+set -eu
+BUILD=${1:-build}
+CORPUS=${2:-../shared/corpus}
+RUNS=${RUNS:-3}
+INPUT=$CORPUS/vi-news.jsonl
+if [ ! -f "$INPUT" ]; then
+    echo "SKIP: $INPUT not found; indexing benchmark skipped (set CORPUS=...)"
+    exit 0
+fi
+IX=$BUILD/bin/vnsearch-indexer
+BASE=$BUILD/bench/xapian-baseline
+TMP=$(mktemp -d /tmp/vn-bench-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+docs=$(wc -l < "$INPUT")
+mb=$(du -m "$INPUT" | cut -f1)
+echo "input: $INPUT ($docs documents, $mb MB); $RUNS runs each, interleaved"
+echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+secs() { # secs COMMAND... -> wall seconds
+    s=$(date +%s.%N)
+    "$@" >/dev/null 2>&1
+    e=$(date +%s.%N)
+    awk "BEGIN {print $e - $s}"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+: > "$TMP/base"; : > "$TMP/one"; : > "$TMP/two"
+for i in $(seq "$RUNS"); do
+    rm -rf "$TMP/db"; secs "$BASE" "$TMP/db" "$INPUT" 250 >> "$TMP/base"
+    size_base=$(du -sm "$TMP/db" | cut -f1)
+    rm -rf "$TMP/db"; secs "$IX" --quiet --threads 1 --index "$TMP/db" "$INPUT" >> "$TMP/one"
+    size_one=$(du -sm "$TMP/db/$(sed -n 's/^glass //p' "$TMP/db/XAPIANDB")" | cut -f1)
+    rm -rf "$TMP/db"; secs "$IX" --quiet --threads 2 --index "$TMP/db" "$INPUT" >> "$TMP/two"
+    size_two=$(du -sm "$TMP/db/$(sed -n 's/^glass //p' "$TMP/db/XAPIANDB")" | cut -f1)
+done
+b=$(median < "$TMP/base"); o=$(median < "$TMP/one"); t=$(median < "$TMP/two")
+printf '%-36s %8s %9s %8s %7s %9s\n' build "median s" "docs/s" "MB/s" ratio "index MB"
+row() { printf '%-36s %8.2f %9.0f %8.2f %6.2fx %9s\n' "$1" "$2" "$(awk "BEGIN {print $docs / $2}")" \
+    "$(awk "BEGIN {print $mb / $2}")" "$(awk "BEGIN {print $b / $2}")" "$3"; }
+row "xapian TermGenerator (batch 250)" "$b" "$size_base"
+row "vnsearch-indexer --threads 1" "$o" "$size_one"
+row "vnsearch-indexer --threads 2" "$t" "$size_two"
+echo "runs (s): baseline $(tr '\n' ' ' < "$TMP/base")| one thread $(tr '\n' ' ' < "$TMP/one")| two threads $(tr '\n' ' ' < "$TMP/two")"

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* main.c -- vnsearchd: arguments, settings, logging; then the server loop
+ * (server.c) with its query workers (workers.c). */
+#include "daemon.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: vnsearchd --index DIR [--listen HOST:PORT | --socket PATH] [--config FILE]\n"
+    "                 [--workers N]\n"
+    "\n"
+    "Serve the vnsearch index DIR over a text line protocol (docs/protocol.md).\n"
+    "Runs in the foreground and logs to stderr. Listens on 127.0.0.1:7700 by\n"
+    "default (listen= in the config); a non-loopback address needs admin_token.\n"
+    "SIGHUP or RELOAD: pick up a new index revision; SIGTERM: stop accepting,\n"
+    "finish open requests, exit 0.\n"
+    "\n"
+    "Exit codes: 0 stopped cleanly; 2 bad arguments, config or address;\n"
+    "3 cannot listen; 4 cannot open the index.\n";
+
+double vn_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void vn_log(const char *fmt, ...)
+{
+    char stamp[32];
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s.%03dZ vnsearchd: %s\n", stamp, (int)(tv.tv_usec / 1000), msg);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, 'i'}, {"listen", required_argument, NULL, 'l'},
+        {"socket", required_argument, NULL, 's'}, {"config", required_argument, NULL, 'c'},
+        {"workers", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *index = NULL, *listen = NULL, *config = NULL, *workers = NULL;
+    static vn_daemon d;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'i': index = optarg; break;
+        case 'l': listen = optarg; break;
+        case 's': d.socket_path = optarg; break;
+        case 'c': config = optarg; break;
+        case 'w': workers = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "vnsearchd: unexpected argument \"%s\"\n%s", argv[optind], usage);
+        return 2;
+    }
+    vn_error err;
+    vn_config_defaults(&d.cfg);
+    vn_status rc = vn_config_load(&d.cfg, config ? config : VN_CONFIG_DEFAULT_PATH, &err);
+    if (rc != VN_OK && (config || rc != VN_ERR_NOTFOUND)) {
+        fprintf(stderr, "vnsearchd: %s\n", err.msg);
+        return 2;
+    }
+    if ((index && vn_config_set(&d.cfg, "index", index, &err) != VN_OK) ||
+        (listen && vn_config_set(&d.cfg, "listen", listen, &err) != VN_OK) ||
+        (workers && vn_config_set(&d.cfg, "workers", workers, &err) != VN_OK)) {
+        fprintf(stderr, "vnsearchd: %s\n", err.msg);
+        return 2;
+    }
+    if (d.cfg.max_line < 16 || d.cfg.max_results < 1 || d.cfg.max_clients < 1) {
+        fprintf(stderr, "vnsearchd: max_line must be at least 16, max_results and max_clients at least 1\n");
+        return 2;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    d.nworkers = d.cfg.workers ? d.cfg.workers : (unsigned)(cores > 0 ? cores : 2);
+    if (d.nworkers > 256)
+        d.nworkers = 256;
+    d.started = vn_now();
+    pthread_mutex_init(&d.mu, NULL);
+    pthread_cond_init(&d.cv, NULL);
+    return vn_server_run(&d);
+}

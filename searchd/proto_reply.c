@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* proto_reply.c -- reply formatting for vnsearchd.  Pure: results in,
+ * bytes out, appended to a vn_buf so that a reply is written once.
+ *
+ * Text format: a first line "OK ..." or "ERR <code> <message>"; multi-line
+ * replies end with a line "END".  Fields inside a line are separated by
+ * tabs; tabs and line breaks inside values become spaces.
+ * JSON format: exactly one line, one object, per reply (jansson). */
+#include "proto.h"
+#include "vn_snippet.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define SNIPPET_WORDS 30
+
+/* Append a value for a text line: control characters become spaces. */
+static void put_field(vn_buf *b, const char *s)
+{
+    if (!s || !*s) {
+        vn_buf_putc(b, '-');
+        return;
+    }
+    size_t n = strlen(s);
+    vn_buf_reserve(b, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        b->data[b->len++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+    }
+    b->data[b->len] = '\0';
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+    vn_buf_append(data, buf, size);
+    return 0;
+}
+
+/* Append `o` as one JSON line and drop the reference. */
+static void put_json(vn_buf *out, json_t *o)
+{
+    json_dump_callback(o, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    vn_buf_puts(out, "\r\n");
+    json_decref(o);
+}
+
+void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ok", json_false());
+        json_t *e = json_object();
+        json_object_set_new(e, "code", json_string(code));
+        json_t *m = json_string(msg);
+        json_object_set_new(e, "message", m ? m : json_string("(message not UTF-8)"));
+        json_object_set_new(o, "error", e);
+        put_json(out, o);
+        return;
+    }
+    vn_buf_printf(out, "ERR %s ", code);
+    put_field(out, msg);
+    vn_buf_puts(out, "\r\n");
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+    json_t *v = s ? json_string(s) : NULL;
+    return v ? v : json_null();
+}
+
+void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, const char *query, double took_ms)
+{
+    json_t *o = NULL, *arr = NULL;
+    if (json) {
+        o = json_object();
+        arr = json_array();
+        json_object_set_new(o, "ok", json_true());
+        json_object_set_new(o, "total", json_integer((json_int_t)h->total));
+        json_object_set_new(o, "took_ms", json_real(took_ms));
+    } else {
+        vn_buf_printf(out, "OK total=%llu hits=%zu took_ms=%.3f\r\n", (unsigned long long)h->total, h->n, took_ms);
+    }
+    for (size_t i = 0; i < h->n; i++) {
+        const vn_hit *x = &h->hit[i];
+        const char *text = x->body && *x->body ? x->body : x->title;
+        char *snip = vn_snippet(text ? text : "", query, SNIPPET_WORDS, "<b>", "</b>");
+        if (json) {
+            json_t *j = json_object();
+            json_object_set_new(j, "id", jstr_or_null(x->id));
+            json_object_set_new(j, "score", json_real(x->score));
+            json_object_set_new(j, "date", jstr_or_null(x->date));
+            json_object_set_new(j, "source", jstr_or_null(x->source));
+            json_object_set_new(j, "title", jstr_or_null(x->title));
+            json_object_set_new(j, "snippet", jstr_or_null(snip));
+            json_array_append_new(arr, j);
+        } else {
+            vn_buf_puts(out, "HIT\t");
+            put_field(out, x->id);
+            vn_buf_printf(out, "\t%.4f\t", x->score);
+            put_field(out, x->date);
+            vn_buf_putc(out, '\t');
+            put_field(out, x->source);
+            vn_buf_putc(out, '\t');
+            put_field(out, x->title);
+            vn_buf_putc(out, '\t');
+            put_field(out, snip);
+            vn_buf_puts(out, "\r\n");
+        }
+        free(snip);
+    }
+    if (json) {
+        json_object_set_new(o, "hits", arr);
+        put_json(out, o);
+    } else {
+        vn_buf_puts(out, "END\r\n");
+    }
+}
+
+void vn_reply_count(vn_buf *out, int json, uint64_t n)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ok", json_true());
+        json_object_set_new(o, "count", json_integer((json_int_t)n));
+        put_json(out, o);
+    } else {
+        vn_buf_printf(out, "OK %llu\r\n", (unsigned long long)n);
+    }
+}
+
+void vn_reply_ok(vn_buf *out, int json, const char *msg)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ok", json_true());
+        if (msg)
+            json_object_set_new(o, "message", json_string(msg));
+        put_json(out, o);
+    } else {
+        vn_buf_puts(out, "OK");
+        if (msg) {
+            vn_buf_putc(out, ' ');
+            put_field(out, msg);
+        }
+        vn_buf_puts(out, "\r\n");
+    }
+}
+
+void vn_reply_doc(vn_buf *out, int json, const char *doc, size_t len)
+{
+    json_t *d = json_loadb(doc, len, 0, NULL);
+    if (!d) {
+        vn_reply_error(out, json, VN_ERRC_SERVER, "stored document is not valid JSON");
+        return;
+    }
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ok", json_true());
+        json_object_set_new(o, "doc", d);
+        put_json(out, o);
+        return;
+    }
+    vn_buf_puts(out, "OK\r\n");
+    const char *k;
+    json_t *v;
+    json_object_foreach(d, k, v) {
+        vn_buf_puts(out, k);
+        vn_buf_putc(out, '\t');
+        put_field(out, json_is_string(v) ? json_string_value(v) : NULL);
+        vn_buf_puts(out, "\r\n");
+    }
+    vn_buf_puts(out, "END\r\n");
+    json_decref(d);
+}
+
+void vn_reply_list(vn_buf *out, int json, const char *key, char **items, size_t n)
+{
+    if (json) {
+        json_t *o = json_object(), *a = json_array();
+        json_object_set_new(o, "ok", json_true());
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, jstr_or_null(items[i]));
+        json_object_set_new(o, key, a);
+        put_json(out, o);
+        return;
+    }
+    vn_buf_printf(out, "OK %zu\r\n", n);
+    for (size_t i = 0; i < n; i++) {
+        put_field(out, items[i]);
+        vn_buf_puts(out, "\r\n");
+    }
+    vn_buf_puts(out, "END\r\n");
+}
+
+void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n)
+{
+    json_t *o = NULL;
+    if (json) {
+        o = json_object();
+        json_object_set_new(o, "ok", json_true());
+    } else {
+        vn_buf_puts(out, "OK\r\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (json)
+            json_object_set_new(o, s[i].key,
+                                s[i].value == (double)(json_int_t)s[i].value ? json_integer((json_int_t)s[i].value)
+                                                                              : json_real(s[i].value));
+        else
+            vn_buf_printf(out, "%s\t%.10g\r\n", s[i].key, s[i].value);
+    }
+    if (json)
+        put_json(out, o);
+    else
+        vn_buf_puts(out, "END\r\n");
+}
+
+static const char *help_lines[] = {
+    "SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [source=NAME] <query>",
+    "COUNT [options as SEARCH] <query>",
+    "GET <id>",
+    "SUGGEST <prefix>",
+    "STATS",
+    "PING",
+    "FORMAT json|text",
+    "AUTH <token>",
+    "RELOAD",
+    "HELP",
+    "QUIT",
+    "query syntax: words, \"phrases\", -excluded, a OR b, title:word, prefix*",
+};
+
+void vn_reply_help(vn_buf *out, int json)
+{
+    vn_reply_list(out, json, "commands", (char **)help_lines, sizeof help_lines / sizeof help_lines[0]);
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* workers.c -- vnsearchd's query threads.
+ *
+ * The loop thread never touches Xapian: requests that need the index go
+ * into one queue; each of N workers owns a vn_searcher (its own Xapian
+ * database handle), takes the next job, runs it, formats the whole reply
+ * into one buffer and hands it back through the done queue and an event
+ * the loop wakes on.  A slow query holds one worker, never the loop.
+ * Before each job a worker catches up with the index: a new commit or a
+ * --full switch is picked up between queries, never in the middle. */
+#include "daemon.h"
+#include "vn_search.h"
+
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REOPEN_INTERVAL 0.5 /* seconds between checks for a new revision */
+
+typedef struct worker_arg {
+    vn_daemon *d;
+    vn_searcher *s;
+} worker_arg;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void record_latency(vn_daemon *d, double ms)
+{
+    pthread_mutex_lock(&d->mu);
+    d->queries++;
+    d->latency[d->latency_pos] = ms;
+    d->latency_pos = (d->latency_pos + 1) % VN_LATENCY_SAMPLES;
+    if (d->nlatency < VN_LATENCY_SAMPLES)
+        d->nlatency++;
+    pthread_mutex_unlock(&d->mu);
+}
+
+static void reply_status(vn_buf *out, int json, vn_status rc, const char *msg)
+{
+    const char *code = rc == VN_ERR_INVALID || rc == VN_ERR_NOTFOUND ? VN_ERRC_BADREQ
+                       : rc == VN_ERR_LIMIT                          ? VN_ERRC_LIMIT
+                                                                     : VN_ERRC_SERVER;
+    vn_reply_error(out, json, code, msg);
+}
+
+static void stats_reply(vn_daemon *d, vn_searcher *s, job *j)
+{
+    uint64_t docs = 0, rev = 0;
+    vn_error err;
+    if (vn_searcher_info(s, &docs, &rev, &err) != VN_OK) {
+        reply_status(&j->reply, j->json, err.code, err.msg);
+        return;
+    }
+    double lat[VN_LATENCY_SAMPLES];
+    pthread_mutex_lock(&d->mu);
+    size_t n = d->nlatency;
+    memcpy(lat, d->latency, n * sizeof *lat);
+    uint64_t q = d->queries;
+    unsigned conns = d->nconns;
+    pthread_mutex_unlock(&d->mu);
+    qsort(lat, n, sizeof *lat, cmp_double);
+    vn_stat st[] = {
+        {"documents", (double)docs},
+        {"revision", (double)rev},
+        {"uptime_s", vn_now() - d->started},
+        {"queries", (double)q},
+        {"connections", (double)conns},
+        {"latency_p50_ms", n ? lat[n / 2] : 0},
+        {"latency_p99_ms", n ? lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : 0},
+    };
+    vn_reply_stats(&j->reply, j->json, st, sizeof st / sizeof st[0]);
+}
+
+static void run_job(vn_daemon *d, vn_searcher *s, job *j)
+{
+    vn_error err;
+    vn_request *r = &j->req;
+    double t0 = vn_now();
+    switch (r->cmd) {
+    case VN_CMD_SEARCH:
+    case VN_CMD_COUNT: {
+        vn_hits *h;
+        r->opts.time_limit = d->cfg.query_time_limit;
+        r->opts.max_wildcard = d->cfg.max_wildcard;
+        if (r->cmd == VN_CMD_COUNT) {
+            r->opts.limit = 1;
+            r->opts.exact_total = 1;
+        }
+        vn_status rc = vn_search(s, r->arg, &r->opts, &h, &err);
+        if (rc != VN_OK) {
+            reply_status(&j->reply, j->json, rc, err.msg);
+            return;
+        }
+        double ms = (vn_now() - t0) * 1000;
+        if (r->cmd == VN_CMD_COUNT)
+            vn_reply_count(&j->reply, j->json, h->total);
+        else
+            vn_reply_hits(&j->reply, j->json, h, r->arg, ms);
+        vn_hits_free(h);
+        record_latency(d, ms);
+        return;
+    }
+    case VN_CMD_GET: {
+        vn_buf doc = VN_BUF_INIT;
+        vn_status rc = vn_searcher_get(s, r->arg, &doc, &err);
+        if (rc == VN_OK)
+            vn_reply_doc(&j->reply, j->json, doc.data, doc.len);
+        else
+            reply_status(&j->reply, j->json, rc, rc == VN_ERR_NOTFOUND ? "no document with that id" : err.msg);
+        vn_buf_free(&doc);
+        return;
+    }
+    case VN_CMD_SUGGEST: {
+        char **items;
+        size_t n;
+        vn_status rc = vn_suggest(s, r->arg, 10, &items, &n, &err);
+        if (rc != VN_OK) {
+            reply_status(&j->reply, j->json, rc, err.msg);
+            return;
+        }
+        vn_reply_list(&j->reply, j->json, "suggestions", items, n);
+        vn_suggestions_free(items, n);
+        record_latency(d, (vn_now() - t0) * 1000);
+        return;
+    }
+    case VN_CMD_STATS:
+        stats_reply(d, s, j);
+        return;
+    default:
+        vn_reply_error(&j->reply, j->json, VN_ERRC_SERVER, "command not handled by workers");
+    }
+}
+
+static void *worker_main(void *p)
+{
+    worker_arg *a = p;
+    vn_daemon *d = a->d;
+    unsigned seen_gen = atomic_load(&d->reload_gen);
+    double last_check = vn_now();
+    for (;;) {
+        pthread_mutex_lock(&d->mu);
+        while (!d->queue_head && !d->stopping)
+            pthread_cond_wait(&d->cv, &d->mu);
+        job *j = d->queue_head;
+        if (!j) {
+            pthread_mutex_unlock(&d->mu);
+            break;
+        }
+        d->queue_head = j->next;
+        if (!d->queue_head)
+            d->queue_tail = NULL;
+        pthread_mutex_unlock(&d->mu);
+
+        unsigned gen = atomic_load(&d->reload_gen);
+        double t = vn_now();
+        if (gen != seen_gen || t - last_check > REOPEN_INTERVAL) {
+            vn_error err;
+            int changed = 0;
+            if (vn_searcher_reopen(a->s, &changed, &err) != VN_OK)
+                vn_log("reopen failed, still serving the previous revision: %s", err.msg);
+            else if (changed)
+                vn_log("index reopened");
+            seen_gen = gen;
+            last_check = t;
+        }
+        run_job(d, a->s, j);
+
+        pthread_mutex_lock(&d->mu);
+        j->next = NULL;
+        if (d->done_tail)
+            d->done_tail->next = j;
+        else
+            d->done_head = j;
+        d->done_tail = j;
+        pthread_mutex_unlock(&d->mu);
+        event_active(d->done_ev, EV_READ, 0);
+    }
+    vn_searcher_close(a->s);
+    free(a);
+    return NULL;
+}
+
+int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
+{
+    d->workers = calloc(d->nworkers, sizeof *d->workers);
+    if (!d->workers) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    /* open every handle first: a bad index fails start-up, not a query */
+    worker_arg **args = calloc(d->nworkers, sizeof *args);
+    for (unsigned i = 0; i < d->nworkers; i++) {
+        vn_error err;
+        args[i] = calloc(1, sizeof **args);
+        args[i]->d = d;
+        if (vn_searcher_open(d->cfg.index, &args[i]->s, &err) != VN_OK) {
+            snprintf(errbuf, errlen, "%s", err.msg);
+            for (unsigned k = 0; k <= i; k++) {
+                vn_searcher_close(args[k]->s);
+                free(args[k]);
+            }
+            free(args);
+            return -1;
+        }
+    }
+    for (unsigned i = 0; i < d->nworkers; i++)
+        pthread_create(&d->workers[i], NULL, worker_main, args[i]);
+    free(args);
+    return 0;
+}
+
+void vn_workers_submit(vn_daemon *d, job *j)
+{
+    j->next = NULL;
+    pthread_mutex_lock(&d->mu);
+    if (d->queue_tail)
+        d->queue_tail->next = j;
+    else
+        d->queue_head = j;
+    d->queue_tail = j;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
+job *vn_workers_take_done(vn_daemon *d)
+{
+    pthread_mutex_lock(&d->mu);
+    job *j = d->done_head;
+    d->done_head = d->done_tail = NULL;
+    pthread_mutex_unlock(&d->mu);
+    return j;
+}
+
+void vn_workers_stop(vn_daemon *d)
+{
+    pthread_mutex_lock(&d->mu);
+    d->stopping = 1;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    for (unsigned i = 0; i < d->nworkers; i++)
+        pthread_join(d->workers[i], NULL);
+    free(d->workers);
+    d->workers = NULL;
+}
