@@ -40,6 +40,9 @@ typedef struct vn_proto_limits {
 vn_status vn_proto_parse(const char *line, size_t len, const vn_proto_limits *lim, vn_request *r,
                          vn_error *err);
 void vn_request_clear(vn_request *r);
+/* opts' string fields point into r->strs: after copying a vn_request to
+ * another address, call this on the copy. */
+void vn_request_rebind(vn_request *r);
 
 /* Reply formatting.  `json` selects the one-line JSON format. */
 void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg);

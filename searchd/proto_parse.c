@@ -32,6 +32,13 @@ void vn_request_clear(vn_request *r)
     memset(r, 0, sizeof *r);
 }
 
+void vn_request_rebind(vn_request *r)
+{
+    r->opts.date_from = r->strs[0][0] ? r->strs[0] : NULL;
+    r->opts.date_to = r->strs[1][0] ? r->strs[1] : NULL;
+    r->opts.source = r->strs[2][0] ? r->strs[2] : NULL;
+}
+
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
 static int parse_uint(const char *s, size_t n, unsigned *out)
@@ -132,9 +139,7 @@ static int parse_option(const char *s, size_t len, size_t *i, const vn_proto_lim
             vn_error_set(err, VN_ERR_INVALID, "%s= takes a date YYYY-MM-DD", keys[k]);
             return -1;
         }
-        if (k == 3) r->opts.date_from = r->strs[slot];
-        if (k == 4) r->opts.date_to = r->strs[slot];
-        if (k == 5) r->opts.source = r->strs[slot];
+        vn_request_rebind(r);
         return 1;
     }
     }

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #define OUT_HIGH_WATER (4u << 20) /* unsent reply bytes before we stop reading a client */
+#define DRAIN_GRACE 5.0           /* seconds after SIGTERM before clients that do not read are cut off */
 
 struct conn {
     conn *prev, *next;
@@ -136,6 +137,7 @@ static int handle_line(conn *c, const char *line, size_t len)
         job *j = calloc(1, sizeof *j);
         j->c = c;
         j->req = r;
+        vn_request_rebind(&j->req);
         j->json = c->json;
         memset(&r, 0, sizeof r); /* the job owns the request now */
         c->busy = 1;
@@ -312,6 +314,15 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
     vn_log("accept failed: %s", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 }
 
+static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    vn_daemon *d = arg;
+    (void)fd;
+    (void)what;
+    vn_log("drain deadline: closing %u connections that did not take their replies", d->nconns);
+    event_base_loopexit(d->base, NULL);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     vn_daemon *d = arg;
@@ -334,8 +345,13 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         if (!c->busy)
             conn_close_soon(c);
     }
-    if (d->nconns == 0)
+    if (d->nconns == 0) {
         event_base_loopexit(d->base, NULL);
+        return;
+    }
+    /* in-flight queries end within query_time_limit; replies then need a reader */
+    struct timeval grace = {(time_t)(d->cfg.query_time_limit + DRAIN_GRACE), 0};
+    event_base_once(d->base, -1, EV_TIMEOUT, on_drain_deadline, d, &grace);
 }
 
 /* Is HOST (of HOST:PORT) a loopback address? */
@@ -404,6 +420,24 @@ int vn_server_run(vn_daemon *d)
            d->nworkers);
     event_base_dispatch(d->base);
     vn_workers_stop(d);
+    /* what the drain deadline cut off: replies never taken, requests never run */
+    for (job *j = vn_workers_take_done(d), *next; j; j = next) {
+        next = j->next;
+        j->c->busy = 0;
+        vn_request_clear(&j->req);
+        vn_buf_free(&j->reply);
+        free(j);
+    }
+    for (job *j = d->queue_head, *next; j; j = next) {
+        next = j->next;
+        j->c->busy = 0;
+        vn_request_clear(&j->req);
+        free(j);
+    }
+    d->queue_head = d->queue_tail = NULL;
+    d->draining = 0; /* conn_free must not ask the finished loop to exit */
+    while (d->conns)
+        conn_free(d->conns);
     if (d->listener)
         evconnlistener_free(d->listener);
     event_free(d->done_ev);

@@ -12,9 +12,9 @@ for b in build build/asan; do
     for t in "$b"/tests/test_*; do tests="$tests $t"; done
     # one wrapper per e2e script and build, so prove names each run
     mkdir -p "$b/e2e"
-    for s in tests/e2e/*.sh; do
+    for s in tests/e2e/*.sh tests/e2e/*.py; do
         w="$b/e2e/$(basename "$s")"
-        printf '#!/bin/sh\nVN_BUILD=%s exec sh %s\n' "$b" "$PWD/$s" > "$w"
+        printf '#!/bin/sh\nVN_BUILD=%s exec %s\n' "$b" "$PWD/$s" > "$w"
         chmod +x "$w"
         tests="$tests $w"
     done

@@ -1,0 +1,375 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""daemon.py -- vnsearchd end to end, over real sockets (TAP output).
+
+Starts the real daemon on a free loopback port over a test index and
+speaks the protocol: every command, text and JSON, pipelining, diacritics
+and folding, filters, paging, sorting, snippets, bad requests of each kind,
+a 1 MB line, invalid UTF-8, a client leaving mid-reply, limits, AUTH,
+SIGHUP and live reindexing under load, SIGTERM drain, a Unix socket.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, os.environ.get("VN_BUILD", "build"))
+IX = os.path.join(BUILD, "bin", "vnsearch-indexer")
+D = os.path.join(BUILD, "bin", "vnsearchd")
+N = 0
+
+
+def ok(cond, desc, got=None):
+    global N
+    N += 1
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (N, desc))
+    if not cond and got is not None:
+        for line in str(got).splitlines()[:6]:
+            print("#   got: " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Client:
+    def __init__(self, addr, timeout=10):
+        fam = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET
+        self.s = socket.socket(fam, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(addr)
+        self.buf = b""
+
+    def send(self, data):
+        self.s.sendall(data if isinstance(data, bytes) else data.encode())
+
+    def line(self):
+        while b"\n" not in self.buf:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise EOFError("connection closed")
+            self.buf += chunk
+        l, self.buf = self.buf.split(b"\n", 1)
+        return l.rstrip(b"\r").decode()
+
+    def reply(self):
+        """One text reply: a single line, or lines through END."""
+        first = self.line()
+        lines = [first]
+        multi = first == "OK" or first.startswith("OK total=") or (
+            first.startswith("OK ") and first[3:].isdigit() and self.multiline)
+        if multi:
+            while True:
+                l = self.line()
+                lines.append(l)
+                if l == "END":
+                    break
+        return lines
+
+    multiline = False
+
+    def cmd(self, text, multiline=False):
+        self.multiline = multiline
+        self.send(text + "\r\n")
+        return self.reply()
+
+    def json(self, text):
+        self.send(text + "\n")
+        return json.loads(self.line())
+
+    def close(self):
+        self.s.close()
+
+
+DAEMONS = []
+
+
+def start(index, *args, config=None):
+    port = free_port()
+    argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2"]
+    if config:
+        argv += ["--config", config]
+    argv += list(args)
+    # stderr to a file (a pipe nobody reads could fill and block the daemon)
+    log = tempfile.NamedTemporaryFile(mode="w+", prefix="vn-daemon-log-", delete=False)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT)
+    p.log = log.name
+    DAEMONS.append(p)
+    for _ in range(100):
+        try:
+            Client(("127.0.0.1", port)).close()
+            return p, ("127.0.0.1", port)
+        except OSError:
+            if p.poll() is not None:
+                break
+            time.sleep(0.05)
+    raise RuntimeError("daemon did not start: " + open(p.log).read())
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        return p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return -1
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="vn-daemon-")
+    idx = os.path.join(tmp, "index")
+    data = os.path.join(ROOT, "tests", "data")
+    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "seeds"),
+                    os.path.join(data, "demo-corpus.jsonl"), os.path.join(data, "headlines-300.jsonl")], check=True)
+    p, addr = start(idx)
+    c = Client(addr)
+
+    # simple commands
+    ok(c.cmd("PING") == ["OK PONG"], "PING")
+    h = c.cmd("HELP", multiline=True)
+    ok(h[0].startswith("OK") and h[-1] == "END" and any("SEARCH" in l for l in h), "HELP lists commands", h)
+    st = c.cmd("STATS")
+    stats = dict(l.split("\t") for l in st[1:-1])
+    ok(st[0] == "OK" and int(float(stats["documents"])) == 605, "STATS counts the documents", st)
+    ok({"revision", "uptime_s", "queries", "latency_p50_ms", "latency_p99_ms"} <= set(stats), "STATS fields", st)
+
+    # search, text format
+    r = c.cmd("SEARCH limit=3 luong cuong")
+    ok(r[0].startswith("OK total=") and r[-1] == "END", "SEARCH text reply ends with END", r)
+    hits = [l.split("\t") for l in r[1:-1]]
+    ok(all(len(x) == 7 and x[0] == "HIT" for x in hits), "HIT lines have 7 tab-separated fields", r)
+    ok(hits and hits[0][1].startswith("00") and hits[0][1].endswith(".txt"), "folded query finds the seed first", r)
+    ok(hits and "<b>Lương</b> <b>Cường</b>" in hits[0][6], "folded match highlighted in the snippet", r)
+    r = c.cmd("SEARCH limit=3 Lương Cường")
+    ok(r[1].split("\t")[1].endswith(".txt"), "query with marks finds the seed first", r)
+    r = c.cmd('SEARCH limit=1 "giả danh công an"')
+    ok(r[1].split("\t")[1] == "vnds-test-000001", "phrase query finds its article first", r)
+    r = c.cmd("SEARCH limit=1 gia danh cong an de lua dao")
+    ok(r[1].split("\t")[1] == "vnds-test-000001", "the same without marks", r)
+    r = c.cmd("COUNT hà nội")
+    ok(r[0].startswith("OK ") and int(r[0][3:]) > 10, "COUNT", r)
+    r = c.cmd("GET vnds-test-000001", multiline=True)
+    ok(r[0] == "OK" and "id\tvnds-test-000001" in r and any(l.startswith("body\t") for l in r), "GET", r)
+    r = c.cmd("GET no-such-doc")
+    ok(r[0].startswith("ERR BADREQ"), "GET of an unknown id is an error", r)
+    r = c.cmd("SUGGEST ha n", multiline=True)
+    ok(r[0].startswith("OK") and "hà nội" in r[1:-1], "SUGGEST ha n gives hà nội", r)
+
+    # JSON format
+    j = c.json("FORMAT json")
+    ok(j == {"ok": True, "message": "format json"}, "FORMAT json", j)
+    j = c.json("SEARCH limit=2 luong cuong")
+    ok(j["ok"] is True and isinstance(j["total"], int) and isinstance(j["took_ms"], float), "JSON SEARCH envelope", j)
+    ok(set(j["hits"][0]) == {"id", "score", "date", "source", "title", "snippet"}, "JSON hit fields", j)
+    j = c.json("BOGUS")
+    ok(j["ok"] is False and j["error"]["code"] == "BADREQ", "JSON error object", j)
+    j = c.json("COUNT hà nội")
+    ok(j["ok"] and j["count"] > 10, "JSON COUNT", j)
+    c.send("FORMAT text\n")
+    ok(c.line() == "OK format text" and c.cmd("PING") == ["OK PONG"], "FORMAT text switches back")
+
+    # filters, sorting, paging over the dated headlines
+    c.send("FORMAT json\n"); c.line()
+    all_hits = c.json("SEARCH limit=50 sort=-date from=2025-09-01 to=2026-03-31 việt nam")["hits"]
+    dates = [h["date"] for h in all_hits]
+    ok(len(dates) > 3 and dates == sorted(dates, reverse=True), "sort=-date orders by date, newest first", dates)
+    ok(all("2025-09-01" <= d <= "2026-03-31" for d in dates), "from=/to= filter the dates", dates)
+    asc = [h["date"] for h in c.json("SEARCH limit=50 sort=date from=2025-01-01 việt nam")["hits"]]
+    ok(asc == sorted(asc), "sort=date ascending", asc)
+    src = c.json('SEARCH limit=50 source="Tuổi Trẻ" việt nam')["hits"]
+    ok(src and all(h["source"] == "Tuổi Trẻ" for h in src), "source= filters", [h["source"] for h in src])
+    src2 = c.json("SEARCH limit=50 source=tuoi_tre việt nam")
+    src3 = c.json('SEARCH limit=50 source="tuoi tre" việt nam')["hits"]
+    ok([h["id"] for h in src3] == [h["id"] for h in src], "source= is folded too", src2)
+    p1 = c.json("SEARCH limit=3 hà nội")["hits"]
+    p2 = c.json("SEARCH limit=3 offset=3 hà nội")["hits"]
+    ok(len(p1) == 3 and len(p2) == 3 and not {h["id"] for h in p1} & {h["id"] for h in p2}, "offset pages")
+    c.send("FORMAT text\n"); c.line()
+
+    # pipelining: five requests in one write, answered in order
+    c.send("PING\r\nCOUNT hà nội\nSEARCH limit=1 luong cuong\nBOGUS\nPING\n")
+    got = [c.reply() for _ in range(2)]
+    c.multiline = False
+    got.append(c.reply())
+    got += [c.reply(), c.reply()]
+    ok(got[0] == ["OK PONG"] and got[1][0].startswith("OK ") and got[2][0].startswith("OK total=")
+       and got[3][0].startswith("ERR BADREQ") and got[4] == ["OK PONG"], "pipelined requests answered in order", got)
+
+    # bad requests: each gets ERR, the connection stays usable
+    for req, code, what in [("FETCH x", "BADREQ", "unknown command"), ("SEARCH limit=x y", "BADREQ", "bad option value"),
+                            ('SEARCH "unbalanced', "BADREQ", "unparsable query"), ("SEARCH    ", "BADREQ", "empty query"),
+                            ("SEARCH -only", "BADREQ", "query of exclusions only"), ("SEARCH limit=100000 x", "LIMIT", "limit over max_results")]:
+        r = c.cmd(req)
+        ok(r[0].startswith("ERR %s " % code), "%s gives ERR %s" % (what, code), r)
+    c.send(b"SEARCH h\xe0 n\xf4i\n")
+    r = c.reply()
+    ok(r[0].startswith("ERR BADREQ") and "UTF-8" in r[0], "invalid UTF-8 gives ERR BADREQ", r)
+    c.send(b"SEARCH " + b"a" * (1 << 20) + b"\n")
+    r = c.reply()
+    ok(r[0].startswith("ERR LIMIT"), "a 1 MB line gives ERR LIMIT", r)
+    ok(c.cmd("PING") == ["OK PONG"], "and the connection is still usable")
+
+    # a client that leaves in the middle of a large reply
+    q = Client(addr)
+    q.send("SEARCH limit=1000 a\n" * 20)
+    q.s.shutdown(socket.SHUT_RDWR)
+    q.close()
+    time.sleep(0.3)
+    ok(Client(addr).cmd("PING") == ["OK PONG"] and p.poll() is None, "a client leaving mid-reply harms nobody")
+
+    # never-reading client does not stall others
+    slow = Client(addr)
+    slow.send("SEARCH limit=1000 hà nội\n" * 200)
+    t0 = time.time()
+    ok(Client(addr).cmd("PING") == ["OK PONG"] and time.time() - t0 < 2, "a client that never reads stalls no one")
+
+    # half-close: answered before closing
+    h2 = Client(addr)
+    h2.send("PING\nCOUNT hà nội\n")
+    h2.s.shutdown(socket.SHUT_WR)
+    ok(h2.reply() == ["OK PONG"] and h2.reply()[0].startswith("OK "), "requests before a half-close are answered")
+
+    # live reindex and SIGHUP while queries run: no query may fail
+    failures, done, seen_new = [], threading.Event(), threading.Event()
+
+    def hammer():
+        cl = Client(addr)
+        while not done.is_set():
+            try:
+                r = cl.cmd("SEARCH limit=5 zyxwv quokka hà nội")
+                if not r[0].startswith("OK total="):
+                    failures.append(r)
+                if any("\tnew-doc\t" in l for l in r):
+                    seen_new.set()
+            except Exception as e:  # noqa: BLE001 -- any failure counts
+                failures.append(repr(e))
+                cl = Client(addr)
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    newdoc = os.path.join(tmp, "new.jsonl")
+    with open(newdoc, "w") as f:
+        f.write(json.dumps({"id": "new-doc", "title": "Zyxwv quokka", "body": "Zyxwv quokka ở Hà Nội."}) + "\n")
+    subprocess.run([IX, "--quiet", "--index", idx, newdoc], check=True)
+    for _ in range(60):
+        if seen_new.is_set():
+            break
+        time.sleep(0.1)
+    ok(seen_new.is_set(), "an incremental commit is picked up without restart")
+    p.send_signal(signal.SIGHUP)
+    subprocess.run([IX, "--quiet", "--full", "--index", idx, os.path.join(data, "seeds"), newdoc,
+                    os.path.join(data, "demo-corpus.jsonl")], check=True)
+    p.send_signal(signal.SIGHUP)
+    time.sleep(1.0)
+    ok(Client(addr).cmd("RELOAD")[0].startswith("OK"), "RELOAD")
+    time.sleep(0.5)
+    done.set()
+    for t in threads:
+        t.join()
+    ok(not failures, "no query failed during reindex, --full switch and SIGHUP", failures[:3])
+    st = Client(addr).cmd("STATS")
+    ok("documents\t306" in st, "after the --full switch the daemon serves the new generation", st)
+
+    # SIGTERM drains: an in-flight request is answered, then exit 0
+    d = Client(addr)
+    d.send("SEARCH limit=1000 hà nội\n")
+    time.sleep(0.05)
+    p.send_signal(signal.SIGTERM)
+    r = d.reply()
+    ok(r[0].startswith("OK total="), "SIGTERM: the in-flight request is answered", r[:1])
+    ok(p.wait(timeout=10) == 0, "SIGTERM: the daemon exits 0")
+    try:
+        Client(addr, timeout=1)
+        refused = False
+    except OSError:
+        refused = True
+    ok(refused, "after SIGTERM no new connections are accepted")
+
+    # limits and auth, from a config file
+    conf = os.path.join(tmp, "vnsearch.conf")
+    with open(conf, "w") as f:
+        f.write("admin_token = s3cret\nmax_clients = 3\nidle_timeout = 1\nmax_line = 64\n")
+    p, addr = start(idx, config=conf)
+    a = Client(addr)
+    ok(a.cmd("RELOAD")[0].startswith("ERR NOAUTH"), "RELOAD needs AUTH when a token is set")
+    ok(a.cmd("AUTH wrong")[0].startswith("ERR NOAUTH"), "a wrong token is refused")
+    ok(a.cmd("AUTH s3cret")[0].startswith("OK") and a.cmd("RELOAD")[0].startswith("OK"), "AUTH then RELOAD")
+    r = a.cmd("SEARCH " + "x" * 100)
+    ok(r[0].startswith("ERR LIMIT") and "64 bytes" in r[0], "max_line from the config", r)
+    b, c3 = Client(addr), Client(addr)
+    over = Client(addr)
+    try:
+        r = over.line()
+    except (EOFError, OSError) as e:
+        r = repr(e)
+    ok("ERR LIMIT" in r, "max_clients: one more connection gets ERR LIMIT", r)
+    time.sleep(1.6)
+    try:
+        a.line()
+        closed = False
+    except (EOFError, OSError):
+        closed = True
+    ok(closed, "idle_timeout closes an idle connection")
+    for x in (b, c3):
+        x.close()
+    ok(stop(p) == 0, "stops cleanly")
+    err = open(p.log).read()
+    ok("idle for 1 s" in err and "max_clients" in err, "limits are logged", err)
+
+    # refuses a non-loopback address without a token
+    r = subprocess.run([D, "--index", idx, "--listen", "0.0.0.0:%d" % free_port()], capture_output=True, text=True,
+                       timeout=10, cwd=tmp)
+    ok(r.returncode == 2 and "admin_token" in r.stderr, "non-loopback without admin_token refuses to start", r.stderr)
+    r = subprocess.run([D, "--index", os.path.join(tmp, "none"), "--listen", "127.0.0.1:%d" % free_port()],
+                       capture_output=True, text=True, timeout=10, cwd=tmp)
+    ok(r.returncode == 4 and "cannot open index" in r.stderr, "a missing index fails at start-up", r.stderr)
+
+    # Unix socket
+    sock = os.path.join(tmp, "vn.sock")
+    p = subprocess.Popen([D, "--index", idx, "--socket", sock, "--workers", "1"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, cwd=tmp)
+    DAEMONS.append(p)
+    for _ in range(100):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    time.sleep(0.1)
+    u = Client(sock)
+    ok(u.cmd("PING") == ["OK PONG"], "Unix socket")
+    u.close()
+    ok(stop(p) == 0 and not os.path.exists(sock), "the socket file is removed on exit")
+
+    subprocess.run(["rm", "-rf", tmp])
+    print("1..%d" % N)
+
+
+def cleanup():
+    for p in DAEMONS:
+        if p.poll() is None:
+            p.kill()
+        if getattr(p, "log", None) and os.path.exists(p.log):
+            os.unlink(p.log)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("test took over 240 s")))
+    signal.alarm(240)
+    try:
+        main()
+    except Exception as e:  # noqa: BLE001 -- report, never hang
+        ok(False, "daemon test finished without an exception", repr(e))
+        print("1..%d" % N)
+    finally:
+        cleanup()

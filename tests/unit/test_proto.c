@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_proto.c -- vnsearchd's request parser and reply formats, as pure
+ * functions (no socket, no index). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "vn_xapian.h"
+
+static const vn_proto_limits lim = {100};
+
+static void test_parse_ok(void **state)
+{
+    (void)state;
+    vn_request r;
+    vn_error e;
+    const char *l = "search limit=5 offset=10 sort=-date from=2025-01-01 to=2025-12-31 "
+                    "source=\"VnExpress - Công Nghệ\" hà nội  ";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_int_equal(r.cmd, VN_CMD_SEARCH);
+    assert_int_equal(r.opts.limit, 5);
+    assert_int_equal(r.opts.offset, 10);
+    assert_int_equal(r.opts.sort, VN_SORT_DATE_DESC);
+    assert_string_equal(r.opts.date_from, "2025-01-01");
+    assert_string_equal(r.opts.date_to, "2025-12-31");
+    assert_string_equal(r.opts.source, "VnExpress - Công Nghệ");
+    assert_string_equal(r.arg, "hà nội");
+    vn_request_clear(&r);
+
+    static const struct { const char *line; vn_cmd cmd; const char *arg; } simple[] = {
+        {"PING", VN_CMD_PING, NULL}, {"ping", VN_CMD_PING, NULL}, {"  HELP ", VN_CMD_HELP, NULL},
+        {"GET vnds-test-000001", VN_CMD_GET, "vnds-test-000001"}, {"SUGGEST ha n", VN_CMD_SUGGEST, "ha n"},
+        {"COUNT \"công an\"", VN_CMD_COUNT, "\"công an\""}, {"FORMAT json", VN_CMD_FORMAT, "json"},
+        {"AUTH s3cret", VN_CMD_AUTH, "s3cret"}, {"STATS", VN_CMD_STATS, NULL}, {"RELOAD", VN_CMD_RELOAD, NULL},
+        {"QUIT", VN_CMD_QUIT, NULL}, {"SEARCH duong", VN_CMD_SEARCH, "duong"},
+        {"SEARCH title:Cường -\"hà nội\" ha n*", VN_CMD_SEARCH, "title:Cường -\"hà nội\" ha n*"},
+    };
+    for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
+        assert_int_equal(vn_proto_parse(simple[i].line, strlen(simple[i].line), &lim, &r, &e), VN_OK);
+        assert_int_equal(r.cmd, simple[i].cmd);
+        if (simple[i].arg)
+            assert_string_equal(r.arg, simple[i].arg);
+        else
+            assert_null(r.arg);
+        assert_int_equal(r.opts.limit, 10);
+        vn_request_clear(&r);
+    }
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    static const struct { const char *line; vn_status rc; const char *msg; } bad[] = {
+        {"", VN_ERR_INVALID, "empty request"},
+        {"   ", VN_ERR_INVALID, "empty request"},
+        {"FETCH x", VN_ERR_INVALID, "unknown command \"FETCH\""},
+        {"SEARCH", VN_ERR_INVALID, "needs a query"},
+        {"SEARCH limit=5", VN_ERR_INVALID, "needs a query"},
+        {"SEARCH limit=0 x", VN_ERR_INVALID, "at least 1"},
+        {"SEARCH limit=abc x", VN_ERR_INVALID, "whole number"},
+        {"SEARCH limit=101 x", VN_ERR_LIMIT, "maximum of 100"},
+        {"SEARCH offset=-1 x", VN_ERR_INVALID, "whole number"},
+        {"SEARCH sort=random x", VN_ERR_INVALID, "relevance, date or -date"},
+        {"SEARCH from=2025-13-01 x", VN_ERR_INVALID, "YYYY-MM-DD"},
+        {"SEARCH to=yesterday x", VN_ERR_INVALID, "YYYY-MM-DD"},
+        {"SEARCH source=\"open x", VN_ERR_INVALID, "unbalanced quote"},
+        {"GET", VN_ERR_INVALID, "document id"},
+        {"PING now", VN_ERR_INVALID, "takes no argument"},
+        {"FORMAT xml", VN_ERR_INVALID, "json or text"},
+        {"SEARCH h\xe0 n\xf4i", VN_ERR_INVALID, "not valid UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vn_request r;
+        vn_error e;
+        vn_status rc = vn_proto_parse(bad[i].line, strlen(bad[i].line), &lim, &r, &e);
+        if (rc != bad[i].rc || !strstr(e.msg, bad[i].msg))
+            print_error("\"%s\": rc %d, \"%s\"\n", bad[i].line, rc, e.msg);
+        assert_int_equal(rc, bad[i].rc);
+        assert_non_null(strstr(e.msg, bad[i].msg));
+        assert_null(r.arg);
+    }
+    char nul[] = "SEARCH a\0b";
+    vn_request r;
+    vn_error e;
+    assert_int_equal(vn_proto_parse(nul, sizeof nul - 1, &lim, &r, &e), VN_ERR_INVALID);
+}
+
+static void test_replies(void **state)
+{
+    (void)state;
+    char id[] = "a1", title[] = "Chủ tịch nước\tLương Cường", date[] = "2024-10-22", src[] = "VNA";
+    char body[] = "Chủ tịch nước Lương Cường tiếp\nđoàn đại biểu.";
+    vn_hit hit = {id, title, date, src, NULL, body, 1.5};
+    vn_hits h = {7, 1, &hit};
+    vn_buf b = VN_BUF_INIT;
+    vn_reply_hits(&b, 0, &h, "luong cuong", 1.25);
+    assert_string_equal(b.data, "OK total=7 hits=1 took_ms=1.250\r\n"
+                                "HIT\ta1\t1.5000\t2024-10-22\tVNA\tChủ tịch nước Lương Cường\t"
+                                "Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp đoàn đại biểu.\r\nEND\r\n");
+    vn_buf_reset(&b);
+    vn_reply_hits(&b, 1, &h, "luong cuong", 1.25);
+    assert_string_equal(b.data,
+                        "{\"ok\":true,\"total\":7,\"took_ms\":1.25,\"hits\":[{\"id\":\"a1\",\"score\":1.5,"
+                        "\"date\":\"2024-10-22\",\"source\":\"VNA\",\"title\":\"Chủ tịch nước\\tLương Cường\","
+                        "\"snippet\":\"Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp đoàn đại biểu.\"}]}\r\n");
+    vn_buf_reset(&b);
+    vn_reply_error(&b, 0, VN_ERRC_BADREQ, "bad\nthing");
+    assert_string_equal(b.data, "ERR BADREQ bad thing\r\n");
+    vn_buf_reset(&b);
+    vn_reply_error(&b, 1, VN_ERRC_LIMIT, "too long");
+    assert_string_equal(b.data, "{\"ok\":false,\"error\":{\"code\":\"LIMIT\",\"message\":\"too long\"}}\r\n");
+    vn_buf_reset(&b);
+    vn_reply_count(&b, 0, 42);
+    assert_string_equal(b.data, "OK 42\r\n");
+    vn_buf_reset(&b);
+    const char doc[] = "{\"id\":\"a1\",\"title\":\"T\",\"body\":\"x\\ny\"}";
+    vn_reply_doc(&b, 0, doc, sizeof doc - 1);
+    assert_string_equal(b.data, "OK\r\nid\ta1\r\ntitle\tT\r\nbody\tx y\r\nEND\r\n");
+    vn_buf_reset(&b);
+    vn_stat st[] = {{"documents", 305}, {"latency_p50_ms", 1.5}};
+    vn_reply_stats(&b, 1, st, 2);
+    assert_string_equal(b.data, "{\"ok\":true,\"documents\":305,\"latency_p50_ms\":1.5}\r\n");
+    vn_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_ok),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_replies),
+    };
+    return cmocka_run_group_tests_name("proto", tests, NULL, NULL);
+}
