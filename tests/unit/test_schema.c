@@ -172,20 +172,12 @@ static void test_nfd_twins_fixture(void **state)
     assert_int_equal(compare_twins("tests/data/nfd-50.jsonl", "tests/data/nfc-50.jsonl"), 50);
 }
 
+static char shared_nfd[1024], shared_nfc[1024];
+
 static void test_nfd_twins_shared(void **state)
 {
     (void)state;
-    const char *dir = getenv("CORPUS") ? getenv("CORPUS") : "../shared/corpus";
-    char nfd[1024], nfc[1024];
-    snprintf(nfd, sizeof nfd, "%s/vi-news-nfd-sample.jsonl", dir);
-    snprintf(nfc, sizeof nfc, "%s/vi-news.jsonl", dir);
-    FILE *probe = fopen(nfd, "r");
-    if (!probe) {
-        print_message("SKIP: %s absent, shared-corpus twin check skipped\n", nfd);
-        skip();
-    }
-    fclose(probe);
-    assert_int_equal(compare_twins(nfd, nfc), 300);
+    assert_int_equal(compare_twins(shared_nfd, shared_nfc), 300);
 }
 
 int main(void)
@@ -196,5 +188,17 @@ int main(void)
         cmocka_unit_test(test_nfd_twins_fixture),
         cmocka_unit_test(test_nfd_twins_shared),
     };
-    return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
+    /* the 300 shared pairs only where ../shared/corpus (or $CORPUS) is there */
+    const char *dir = getenv("CORPUS") ? getenv("CORPUS") : "../shared/corpus";
+    snprintf(shared_nfd, sizeof shared_nfd, "%s/vi-news-nfd-sample.jsonl", dir);
+    snprintf(shared_nfc, sizeof shared_nfc, "%s/vi-news.jsonl", dir);
+    size_t n = sizeof tests / sizeof tests[0];
+    FILE *probe = fopen(shared_nfd, "r");
+    if (probe)
+        fclose(probe);
+    else {
+        printf("# SKIP: %s absent, the shared-corpus twin check is not run\n", shared_nfd);
+        n--;
+    }
+    return _cmocka_run_group_tests("schema", tests, n, NULL, NULL);
 }
