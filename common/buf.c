@@ -70,6 +70,22 @@ void vn_buf_printf(vn_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void vn_buf_append_oneline(vn_buf *b, const char *s, size_t n)
+{
+    vn_buf_reserve(b, n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        b->data[b->len++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+    }
+    b->data[b->len] = '\0';
+}
+
+int vn_buf_dump_cb(const char *buf, size_t size, void *data)
+{
+    vn_buf_append(data, buf, size);
+    return 0;
+}
+
 void vn_buf_reset(vn_buf *b)
 {
     b->len = 0;

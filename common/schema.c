@@ -110,12 +110,6 @@ static void json_set_str(json_t *o, const char *k, const char *v)
     free(n);
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
-{
-    vn_buf_append(data, buf, size);
-    return 0;
-}
-
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err)
 {
     size_t idl = strlen(a->id);
@@ -173,7 +167,7 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     json_set_str(o, "url", a->url);
     json_set_str(o, "dateline", a->dateline);
     json_set_str(o, "body", a->body);
-    int rc = json_dump_callback(o, dump_cb, &d->data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    int rc = json_dump_callback(o, vn_buf_dump_cb, &d->data, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (rc != 0)
         return vn_error_set(err, VN_ERR_INVALID, "document %s cannot be stored as JSON (invalid UTF-8?)", a->id);

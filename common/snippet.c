@@ -51,17 +51,6 @@ static int matches(const vn_tokens *d, const vn_token *t, const qword *w, size_t
     return 0;
 }
 
-/* Append s[0..n) with control characters as spaces. */
-static void put_clean(vn_buf *b, const char *s, size_t n)
-{
-    vn_buf_reserve(b, n);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        b->data[b->len++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-    }
-    b->data[b->len] = '\0';
-}
-
 char *vn_snippet(const char *text, const char *query, size_t max_words, const char *open, const char *close)
 {
     vn_tokens d, q;
@@ -96,17 +85,17 @@ char *vn_snippet(const char *text, const char *query, size_t max_words, const ch
     size_t end = best + max_words < d.n ? best + max_words : d.n;
     vn_buf out = VN_BUF_INIT;
     if (d.n == 0) {
-        put_clean(&out, text, tl < 200 ? tl : 0);
+        vn_buf_append_oneline(&out, text, tl < 200 ? tl : 0);
     } else {
         if (best > 0)
             vn_buf_puts(&out, "… ");
         size_t pos = d.tok[best].src_start;
         for (size_t i = best; i < end; i++) {
             const vn_token *t = &d.tok[i];
-            put_clean(&out, text + pos, t->src_start - pos);
+            vn_buf_append_oneline(&out, text + pos, t->src_start - pos);
             if (hit[i])
                 vn_buf_puts(&out, open);
-            put_clean(&out, text + t->src_start, t->src_end - t->src_start);
+            vn_buf_append_oneline(&out, text + t->src_start, t->src_end - t->src_start);
             if (hit[i])
                 vn_buf_puts(&out, close);
             pos = t->src_end;
@@ -114,7 +103,7 @@ char *vn_snippet(const char *text, const char *query, size_t max_words, const ch
         if (end < d.n)
             vn_buf_puts(&out, " …");
         else
-            put_clean(&out, text + pos, tl - pos < 8 ? tl - pos : 0); /* closing punctuation */
+            vn_buf_append_oneline(&out, text + pos, tl - pos < 8 ? tl - pos : 0); /* closing punctuation */
     }
     free(hit);
     vn_tokens_free(&d);

@@ -28,6 +28,11 @@ void vn_buf_append(vn_buf *b, const void *p, size_t n);
 void vn_buf_puts(vn_buf *b, const char *s);
 void vn_buf_putc(vn_buf *b, char c);
 void vn_buf_printf(vn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s[0..n) with control characters (line breaks, tabs) as spaces:
+ * for values that must stay on one protocol or display line. */
+void vn_buf_append_oneline(vn_buf *b, const char *s, size_t n);
+/* A jansson json_dump_callback_t that appends to the vn_buf in `data`. */
+int vn_buf_dump_cb(const char *buf, size_t size, void *data);
 /* Forget the contents, keep the allocation. */
 void vn_buf_reset(vn_buf *b);
 /* Free the allocation; the buffer is empty and reusable afterwards. */

@@ -14,32 +14,19 @@
 
 #define SNIPPET_WORDS 30
 
-/* Append a value for a text line: control characters become spaces. */
+/* Append a value for a text line: '-' when absent, one line always. */
 static void put_field(vn_buf *b, const char *s)
 {
-    if (!s || !*s) {
+    if (!s || !*s)
         vn_buf_putc(b, '-');
-        return;
-    }
-    size_t n = strlen(s);
-    vn_buf_reserve(b, n);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        b->data[b->len++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-    }
-    b->data[b->len] = '\0';
-}
-
-static int dump_cb(const char *buf, size_t size, void *data)
-{
-    vn_buf_append(data, buf, size);
-    return 0;
+    else
+        vn_buf_append_oneline(b, s, strlen(s));
 }
 
 /* Append `o` as one JSON line and drop the reference. */
 static void put_json(vn_buf *out, json_t *o)
 {
-    json_dump_callback(o, dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_dump_callback(o, vn_buf_dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     vn_buf_puts(out, "\r\n");
     json_decref(o);
 }
