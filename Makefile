@@ -118,7 +118,12 @@ $(BUILD)/bench/xapian-baseline: bench/xapian_baseline.cc
 	@echo '  CXX $<'
 	@$(CXX) $(CXXFLAGS_ALL) -o $@ $< $(LDLIBS_ALL)
 
-bench: all $(BUILD)/bench/xapian-baseline
+$(BUILD)/bench/query-bench: $(BUILD)/obj/bench/query_bench.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+bench: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench
 	@bench/run.sh $(BUILD) $(CORPUS)
 
 clean:

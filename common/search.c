@@ -101,18 +101,25 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     *out = NULL;
     vn_search_opts dflt = {0, 10, 0, NULL, NULL, NULL, 0, 0, 0};
     const vn_search_opts *o = opts ? opts : &dflt;
-    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard};
-    vn_qarena a;
-    vn_qarena_init(&a);
-    vn_qnode *q = vn_query_build(&a, query, strlen(query), &qo, err);
-    if (!q) {
-        vn_qarena_free(&a);
-        return err ? err->code : VN_ERR_INVALID;
-    }
     vn_xsearch_opts xo = {o->offset, o->limit ? o->limit : 10, o->sort, o->time_limit, o->exact_total};
-    vn_xresults *r;
-    vn_status rc = vn_xdb_search(s->db, q, &xo, &r, err);
-    vn_qarena_free(&a);
+    vn_xresults *r = NULL;
+    vn_status rc = VN_OK;
+    /* every word required first; if no document has them all, any word */
+    for (int any = 0; any < 2 && rc == VN_OK; any++) {
+        vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, any};
+        vn_qarena a;
+        vn_qarena_init(&a);
+        vn_qnode *q = vn_query_build(&a, query, strlen(query), &qo, err);
+        if (!q) {
+            vn_qarena_free(&a);
+            return err ? err->code : VN_ERR_INVALID;
+        }
+        vn_xresults_free(r);
+        rc = vn_xdb_search(s->db, q, &xo, &r, err);
+        vn_qarena_free(&a);
+        if (rc == VN_OK && r->total > 0)
+            break;
+    }
     if (rc != VN_OK)
         return rc;
     vn_hits *h = vn_xrealloc(NULL, sizeof *h);

@@ -68,11 +68,13 @@ typedef struct vn_query_opts {
     const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
     const char *source;              /* source name or NULL */
     unsigned max_wildcard;           /* expansion limit for word* (0: 100) */
+    int match_any;                   /* 0: every word required; 1: any word (the fallback) */
 } vn_query_opts;
 
 /* Parse `text` (UTF-8) into a query tree allocated from `a`.  Syntax:
  * words, "quoted phrases", -excluded words or phrases, OR between two
- * words, title:word, word* for a prefix.  Returns the root, or NULL with
+ * words, title:word, word* for a prefix.  Every word (or OR group) is
+ * required unless opts->match_any.  Returns the root, or NULL with
  * err set (VN_ERR_INVALID: empty query, unbalanced quote, nothing but
  * exclusions). */
 vn_qnode *vn_query_build(vn_qarena *a, const char *text, size_t len, const vn_query_opts *opts,

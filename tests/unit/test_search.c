@@ -139,6 +139,16 @@ static void test_tiers(void **state)
     expect_set("đường", NULL, "d-duong-huyen d-duong d-duong-sac");
 }
 
+static void test_all_words_then_any(void **state)
+{
+    (void)state;
+    /* every word required: only the document with both */
+    expect("lương tiếp", NULL, "cuong-vi");
+    /* no document has both: any word, best first */
+    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0};
+    expect("dương xyzzyq", &first, "d-duong");
+}
+
 static void test_diacritics_both_ways(void **state)
 {
     (void)state;
@@ -255,6 +265,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tiers),
+        cmocka_unit_test(test_all_words_then_any),
         cmocka_unit_test(test_diacritics_both_ways),
         cmocka_unit_test(test_tone_styles),
         cmocka_unit_test(test_adjacency),

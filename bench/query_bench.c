@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* query_bench.c -- query throughput and latency, in-process or against a
+ * running vnsearchd (make bench runs both, bench/run.sh).
+ *
+ *   query-bench inproc DIR QUERIES THREADS SECONDS
+ *       THREADS threads, each with its own vn_searcher, run the queries of
+ *       the file QUERIES (one per line) round-robin through vn_search().
+ *   query-bench daemon HOST PORT QUERIES CLIENTS SECONDS
+ *       CLIENTS connections, each sending "SEARCH limit=10 <query>" and
+ *       reading the reply through END before the next one.
+ * Prints queries/s and the p50/p99 latency in ms.  Benchmark code: plain
+ * blocking sockets, one thread per client. */
+#include "vn_buf.h"
+#include "vn_search.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static char **queries;
+static size_t nqueries;
+static double deadline;
+static const char *g_dir, *g_host;
+static int g_port;
+
+typedef struct result {
+    size_t n;
+    double *lat;
+    size_t cap;
+    int failed;
+} result;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void record(result *r, double ms)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 1024;
+        r->lat = vn_xrealloc(r->lat, r->cap * sizeof *r->lat);
+    }
+    r->lat[r->n++] = ms;
+}
+
+static void *inproc(void *arg)
+{
+    result *r = arg;
+    vn_searcher *s;
+    vn_error err;
+    if (vn_searcher_open(g_dir, &s, &err) != VN_OK) {
+        fprintf(stderr, "query-bench: %s\n", err.msg);
+        r->failed = 1;
+        return NULL;
+    }
+    size_t i = ((uintptr_t)r / sizeof *r) % nqueries;
+    vn_search_opts o = {0, 10, 0, NULL, NULL, NULL, 0, 0, 0};
+    while (now() < deadline) {
+        double t0 = now();
+        vn_hits *h;
+        if (vn_search(s, queries[i++ % nqueries], &o, &h, &err) == VN_OK)
+            vn_hits_free(h);
+        else
+            r->failed++;
+        record(r, (now() - t0) * 1000);
+    }
+    vn_searcher_close(s);
+    return NULL;
+}
+
+static void *client(void *arg)
+{
+    result *r = arg;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)g_port);
+    inet_pton(AF_INET, g_host, &sa.sin_addr);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        perror("query-bench: connect");
+        r->failed = 1;
+        close(fd);
+        return NULL;
+    }
+    static char buf[1 << 16];
+    size_t i = (size_t)rand() % nqueries;
+    vn_buf req = VN_BUF_INIT, in = VN_BUF_INIT;
+    while (now() < deadline) {
+        vn_buf_reset(&req);
+        vn_buf_printf(&req, "SEARCH limit=10 %s\n", queries[i++ % nqueries]);
+        double t0 = now();
+        if (write(fd, req.data, req.len) != (ssize_t)req.len) {
+            r->failed++;
+            break;
+        }
+        /* read through the END line (or a one-line ERR) */
+        vn_buf_reset(&in);
+        for (;;) {
+            ssize_t n = read(fd, buf, sizeof buf);
+            if (n <= 0) {
+                r->failed++;
+                goto out;
+            }
+            vn_buf_append(&in, buf, (size_t)n);
+            if ((in.len >= 5 && memcmp(in.data + in.len - 5, "END\r\n", 5) == 0) ||
+                (memcmp(in.data, "ERR", 3) == 0 && in.data[in.len - 1] == '\n'))
+                break;
+        }
+        if (memcmp(in.data, "ERR", 3) == 0)
+            r->failed++;
+        record(r, (now() - t0) * 1000);
+    }
+out:
+    vn_buf_free(&req);
+    vn_buf_free(&in);
+    close(fd);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    int inp = argc == 6 && strcmp(argv[1], "inproc") == 0;
+    int dmn = argc == 7 && strcmp(argv[1], "daemon") == 0;
+    if (!inp && !dmn) {
+        fprintf(stderr, "usage: query-bench inproc DIR QUERIES THREADS SECONDS\n"
+                        "       query-bench daemon HOST PORT QUERIES CLIENTS SECONDS\n");
+        return 2;
+    }
+    const char *qfile = inp ? argv[3] : argv[4];
+    int threads = atoi(inp ? argv[4] : argv[5]);
+    double secs = atof(inp ? argv[5] : argv[6]);
+    g_dir = argv[2];
+    g_host = argv[2];
+    g_port = dmn ? atoi(argv[3]) : 0;
+    FILE *f = fopen(qfile, "r");
+    if (!f) {
+        perror(qfile);
+        return 2;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        queries = vn_xrealloc(queries, (nqueries + 1) * sizeof *queries);
+        queries[nqueries++] = vn_xstrdup(line);
+    }
+    free(line);
+    fclose(f);
+    if (!nqueries || threads < 1) {
+        fprintf(stderr, "query-bench: no queries or no threads\n");
+        return 2;
+    }
+    pthread_t *th = calloc((size_t)threads, sizeof *th);
+    result *res = calloc((size_t)threads, sizeof *res);
+    double t0 = now();
+    deadline = t0 + secs;
+    for (int i = 0; i < threads; i++)
+        pthread_create(&th[i], NULL, inp ? inproc : client, &res[i]);
+    size_t total = 0, failed = 0;
+    for (int i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        total += res[i].n;
+        failed += (size_t)res[i].failed;
+    }
+    double el = now() - t0;
+    double *all = malloc((total ? total : 1) * sizeof *all);
+    size_t k = 0;
+    for (int i = 0; i < threads; i++) {
+        memcpy(all + k, res[i].lat, res[i].n * sizeof *all);
+        k += res[i].n;
+        free(res[i].lat);
+    }
+    qsort(all, total, sizeof *all, cmp_double);
+    printf("%s threads=%d queries=%zu failed=%zu qps=%.1f p50_ms=%.3f p99_ms=%.3f\n", inp ? "inproc" : "daemon",
+           threads, total, failed, total / el, total ? all[total / 2] : 0, total ? all[total * 99 / 100] : 0);
+    free(all);
+    free(res);
+    free(th);
+    return failed ? 1 : 0;
+}
