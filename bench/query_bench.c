@@ -95,7 +95,7 @@ static void *client(void *arg)
         close(fd);
         return NULL;
     }
-    static char buf[1 << 16];
+    char buf[1 << 14]; /* per thread */
     size_t i = (size_t)rand() % nqueries;
     vn_buf req = VN_BUF_INIT, in = VN_BUF_INIT;
     while (now() < deadline) {

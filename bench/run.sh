@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# run.sh -- indexing benchmark (make bench): vnsearch-indexer with one and
-# with two threads against a plain Xapian TermGenerator build of the same
-# JSON Lines (bench/xapian_baseline.cc), interleaved, RUNS times each;
-# prints medians, ratios and index sizes.  Reads CORPUS/vi-news.jsonl and
+# run.sh -- benchmarks (make bench).  Indexing: vnsearch-indexer with one
+# and with two threads against a plain Xapian TermGenerator build of the
+# same JSON Lines (bench/xapian_baseline.cc), interleaved, RUNS times each;
+# medians, ratios and index sizes.  Queries: the library in-process against
+# vnsearchd over loopback (bench/query_bench.c).  Reads CORPUS/vi-news.jsonl and
 # skips, saying so, when it is absent.
 set -eu
 BUILD=${1:-build}
@@ -49,3 +50,28 @@ row "xapian TermGenerator (batch 250)" "$b" "$size_base"
 row "vnsearch-indexer --threads 1" "$o" "$size_one"
 row "vnsearch-indexer --threads 2" "$t" "$size_two"
 echo "runs (s): baseline $(tr '\n' ' ' < "$TMP/base")| one thread $(tr '\n' ' ' < "$TMP/one")| two threads $(tr '\n' ' ' < "$TMP/two")"
+
+# Queries: 2-4 words from the headlines of vi-news-small.jsonl (quotes and
+# leading dashes removed so that every line is a plain query), against the
+# index of the last two-thread run: in-process on 2 threads, then vnsearchd
+# with 8 and 64 clients, interleaved, SECS seconds each.
+SECS=${SECS:-8}
+QB=$BUILD/bench/query-bench
+python3 - "$CORPUS/vi-news-small.jsonl" > "$TMP/queries" <<'PY'
+import json, sys
+for i, l in enumerate(open(sys.argv[1], encoding="utf-8")):
+    t = json.loads(l)["title"].replace('"', " ").replace("“", " ").replace("”", " ").split()
+    if len(t) >= 3:
+        print(" ".join(t[i % 3:i % 3 + 2 + i % 3]).lstrip("-"))
+PY
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BUILD/bin/vnsearchd" --index "$TMP/db" --listen 127.0.0.1:$PORT --workers 2 2>/dev/null &
+DPID=$!
+sleep 1
+echo "queries: $(wc -l < "$TMP/queries") headline fragments; $SECS s per run"
+for i in $(seq "$RUNS"); do
+    "$QB" inproc "$TMP/db" "$TMP/queries" 2 "$SECS"
+    "$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 8 "$SECS"
+done
+"$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 64 "$SECS"
+kill $DPID; wait $DPID 2>/dev/null || true

@@ -56,6 +56,7 @@ char *vn_snippet(const char *text, const char *query, size_t max_words, const ch
     vn_tokens d, q;
     vn_tokens_init(&d);
     vn_tokens_init(&q);
+    d.folded_only = q.folded_only = 1; /* matching is on the folded form */
     size_t tl = strlen(text);
     vn_tokenize(&d, text, tl, 0);
     vn_tokenize(&q, query, strlen(query), 0);

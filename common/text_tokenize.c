@@ -29,6 +29,7 @@ void vn_tokens_init(vn_tokens *ts)
 
 void vn_tokens_reset(vn_tokens *ts)
 {
+    /* folded_only is kept: it is how the caller set the tokens up */
     ts->n = 0;
     vn_buf_reset(&ts->arena);
 }
@@ -243,6 +244,11 @@ static void emit_word(vn_tokens *ts, word *w, uint32_t pos, size_t s, size_t e, 
         t->exact_len = t->toneless_len = t->folded_len = (uint16_t)w->n;
         if (w->alpha)
             t->flags |= VN_TOK_ASCII_ALPHA;
+    } else if (ts->folded_only) {
+        t->exact = t->toneless = t->folded = (uint32_t)ts->arena.len;
+        size_t fl = emit_form(&ts->arena, w, 0, 0);
+        t->exact_len = t->toneless_len = t->folded_len = (uint16_t)fl;
+        t->flags |= VN_TOK_MARKED;
     } else {
         canonical_tone(w);
         t->exact = (uint32_t)ts->arena.len;

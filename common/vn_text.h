@@ -53,6 +53,9 @@ typedef struct vn_tokens {
     vn_token *tok;  /* owned array */
     size_t n, cap;
     vn_buf arena;   /* the forms' bytes, each NUL-terminated */
+    int folded_only; /* set after init: compute only the folded form (exact
+                        and toneless then point at it); about half the cost,
+                        for callers that only match (snippets) */
 } vn_tokens;
 
 void vn_tokens_init(vn_tokens *ts);

@@ -120,6 +120,23 @@ static void test_flags(void **state)
     vn_tokens_free(&ts);
 }
 
+static void test_folded_only(void **state)
+{
+    (void)state;
+    const char *s = "Lương Cường hòa ĐẢNG meeting";
+    vn_tokens ts;
+    vn_tokens_init(&ts);
+    ts.folded_only = 1;
+    vn_tokenize(&ts, s, strlen(s), 0);
+    static const char *want[] = {"luong", "cuong", "hoa", "dang", "meeting"};
+    assert_int_equal(ts.n, 5);
+    for (size_t i = 0; i < ts.n; i++) {
+        assert_string_equal(VN_TOK_FOLDED(&ts, &ts.tok[i]), want[i]);
+        assert_string_equal(VN_TOK_EXACT(&ts, &ts.tok[i]), want[i]);
+    }
+    vn_tokens_free(&ts);
+}
+
 static void test_long_word_dropped(void **state)
 {
     (void)state;
@@ -202,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_forms_table),
         cmocka_unit_test(test_positions_and_offsets),
         cmocka_unit_test(test_flags),
+        cmocka_unit_test(test_folded_only),
         cmocka_unit_test(test_long_word_dropped),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_properties),
