@@ -25,7 +25,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror
 CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
-	-D_DEFAULT_SOURCE -fPIC -Icommon -Isearchd $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+	-D_DEFAULT_SOURCE -fPIC -Icommon -Isearchd -Iclient $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CXXFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(SANFLAGS) $(LDFLAGS)
 
@@ -35,15 +35,36 @@ COMMON_OBJ := $(COMMON_C:%.c=$(BUILD)/obj/%.o) $(COMMON_CXX:%.cc=$(BUILD)/obj/%.
 LIB_A := $(BUILD)/lib/libvnsearch.a
 LIB_SO := $(BUILD)/lib/libvnsearch.so
 
+CLIENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard client/*.c))
+CLIENT_A := $(BUILD)/lib/libvnsearch-client.a
+CLIENT_SO := $(BUILD)/lib/libvnsearch-client.so
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/bin/vnsearch-indexer $(BUILD)/bin/vnsearchd
 SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
 
-all: $(LIB_A) $(LIB_SO) $(BINS)
+all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO)
 
-$(BUILD)/obj/%.o: %.c $(wildcard common/*.h searchd/*.h)
+# libvnsearch-client: only the protocol, jansson and sockets (no Xapian)
+$(CLIENT_A): $(CLIENT_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	@echo '  AR  $@'
+	@ar rcs $@ $^
+
+$(CLIENT_SO): $(CLIENT_OBJ)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CC) -shared -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS)
+
+$(BUILD)/tests/test_client: $(BUILD)/obj/tests/unit/test_client.o $(CLIENT_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CC) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS) -lcmocka
+
+$(BUILD)/obj/%.o: %.c $(wildcard common/*.h searchd/*.h client/*.h)
 	@mkdir -p $(dir $@)
 	@echo '  CC  $<'
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@

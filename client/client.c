@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* client.c -- libvnsearch-client (see vnsearch_client.h): connection with
+ * timeouts and one transparent reconnect, request lines, JSON replies. */
+#include "vnsearch_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static int fail(vnc_context *c, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->errstr, sizeof c->errstr, fmt, ap);
+    va_end(ap);
+    c->err = err;
+    return err;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void disconnect(vnc_context *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->len = 0;
+}
+
+/* Wait until fd is ready for `events` or the deadline passes. */
+static int wait_fd(vnc_context *c, short events, double deadline)
+{
+    for (;;) {
+        double left = deadline - now();
+        if (left <= 0)
+            return fail(c, VNC_ERR_TIMEOUT, "no answer within %.1f s", c->timeout);
+        struct pollfd p = {c->fd, events, 0};
+        int r = poll(&p, 1, (int)(left * 1000) + 1);
+        if (r > 0)
+            return VNC_OK;
+        if (r < 0 && errno != EINTR)
+            return fail(c, VNC_ERR_IO, "poll: %s", strerror(errno));
+    }
+}
+
+/* Read one line (without its ending); *line is malloc'd, the caller frees. */
+static int read_line(vnc_context *c, char **line, double deadline)
+{
+    for (;;) {
+        char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - c->buf), keep = c->len - n - 1;
+            size_t l = n > 0 && c->buf[n - 1] == '\r' ? n - 1 : n;
+            *line = malloc(l + 1);
+            if (!*line)
+                return fail(c, VNC_ERR_IO, "out of memory");
+            memcpy(*line, c->buf, l);
+            (*line)[l] = '\0';
+            memmove(c->buf, nl + 1, keep);
+            c->len = keep;
+            return VNC_OK;
+        }
+        if (c->len + 4096 > c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 8192;
+            char *b = realloc(c->buf, cap);
+            if (!b)
+                return fail(c, VNC_ERR_IO, "out of memory");
+            c->buf = b;
+            c->cap = cap;
+        }
+        int rc = wait_fd(c, POLLIN, deadline);
+        if (rc != VNC_OK)
+            return rc;
+        ssize_t r = read(c->fd, c->buf + c->len, c->cap - c->len);
+        if (r == 0)
+            return fail(c, VNC_ERR_IO, "connection closed by the daemon");
+        if (r < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            return fail(c, VNC_ERR_IO, "read: %s", strerror(errno));
+        }
+        c->len += (size_t)r;
+    }
+}
+
+static int write_all(vnc_context *c, const char *p, size_t n, double deadline)
+{
+    while (n > 0) {
+        int rc = wait_fd(c, POLLOUT, deadline);
+        if (rc != VNC_OK)
+            return rc;
+        ssize_t w = send(c->fd, p, n, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            return fail(c, VNC_ERR_IO, "write: %s", strerror(errno));
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return VNC_OK;
+}
+
+/* Open the socket (non-blocking, with the timeout) and switch to JSON. */
+static int connect_now(vnc_context *c)
+{
+    double deadline = now() + c->timeout;
+    disconnect(c);
+    int fd = -1;
+    if (c->unix_path) {
+        struct sockaddr_un un = {0};
+        if (strlen(c->unix_path) >= sizeof un.sun_path)
+            return fail(c, VNC_ERR_IO, "socket path too long");
+        un.sun_family = AF_UNIX;
+        strcpy(un.sun_path, c->unix_path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&un, sizeof un) != 0) {
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            return fail(c, VNC_ERR_IO, "connect %s: %s", c->unix_path, strerror(e));
+        }
+    } else {
+        char port[16];
+        snprintf(port, sizeof port, "%d", c->port);
+        struct addrinfo hints = {0}, *ai = NULL;
+        hints.ai_socktype = SOCK_STREAM;
+        int g = getaddrinfo(c->host, port, &hints, &ai);
+        if (g != 0)
+            return fail(c, VNC_ERR_IO, "%s: %s", c->host, gai_strerror(g));
+        int err = ECONNREFUSED;
+        for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+            fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            if (fd < 0)
+                continue;
+            if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+                break;
+            if (errno == EINPROGRESS) {
+                c->fd = fd;
+                int rc = wait_fd(c, POLLOUT, deadline);
+                c->fd = -1;
+                socklen_t sl = sizeof err;
+                if (rc == VNC_OK && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl) == 0 && err == 0)
+                    break;
+                if (rc == VNC_ERR_TIMEOUT)
+                    err = ETIMEDOUT;
+            } else {
+                err = errno;
+            }
+            close(fd);
+            fd = -1;
+        }
+        freeaddrinfo(ai);
+        if (fd < 0)
+            return fail(c, VNC_ERR_IO, "connect %s:%d: %s", c->host, c->port, strerror(err));
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    c->fd = fd;
+    char *line = NULL;
+    int rc = write_all(c, "FORMAT json\n", 12, deadline);
+    if (rc == VNC_OK)
+        rc = read_line(c, &line, deadline);
+    if (rc == VNC_OK && strstr(line, "\"ok\":true") == NULL)
+        rc = fail(c, VNC_ERR_PROTOCOL, "not a vnsearchd: %.60s", line);
+    free(line);
+    if (rc != VNC_OK)
+        disconnect(c);
+    return rc;
+}
+
+static vnc_context *new_context(double timeout)
+{
+    vnc_context *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->fd = -1;
+    c->timeout = timeout > 0 ? timeout : 10;
+    return c;
+}
+
+vnc_context *vnc_connect(const char *host, int port, double timeout)
+{
+    vnc_context *c = new_context(timeout);
+    if (!c)
+        return NULL;
+    c->host = strdup(host ? host : "127.0.0.1");
+    c->port = port;
+    if (!c->host) {
+        free(c);
+        return NULL;
+    }
+    c->err = connect_now(c);
+    return c;
+}
+
+vnc_context *vnc_connect_unix(const char *path, double timeout)
+{
+    vnc_context *c = new_context(timeout);
+    if (!c)
+        return NULL;
+    c->unix_path = strdup(path);
+    if (!c->unix_path) {
+        free(c);
+        return NULL;
+    }
+    c->err = connect_now(c);
+    return c;
+}
+
+void vnc_free(vnc_context *c)
+{
+    if (!c)
+        return;
+    disconnect(c);
+    free(c->host);
+    free(c->unix_path);
+    free(c->buf);
+    free(c);
+}
+
+/* Send one request line, read one JSON reply.  Reconnects once when the
+ * connection turns out to be broken (a daemon restart). */
+static int request(vnc_context *c, const char *line, json_t **out)
+{
+    *out = NULL;
+    c->code[0] = '\0';
+    if (strpbrk(line, "\r\n"))
+        return fail(c, VNC_ERR_REQUEST, "a request may not contain a line break");
+    size_t n = strlen(line);
+    char *reply = NULL;
+    int rc = VNC_ERR_IO;
+    for (int attempt = 0; attempt < 2 && rc == VNC_ERR_IO; attempt++) {
+        if (c->fd < 0 && (rc = connect_now(c)) != VNC_OK)
+            continue;
+        double deadline = now() + c->timeout;
+        rc = write_all(c, line, n, deadline);
+        if (rc == VNC_OK)
+            rc = write_all(c, "\n", 1, deadline);
+        if (rc == VNC_OK)
+            rc = read_line(c, &reply, deadline);
+        if (rc != VNC_OK)
+            disconnect(c);
+    }
+    if (rc != VNC_OK)
+        return rc;
+    json_error_t je;
+    json_t *j = json_loads(reply, 0, &je);
+    free(reply);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        disconnect(c); /* out of step with the daemon: start afresh */
+        return fail(c, VNC_ERR_PROTOCOL, "reply is not a JSON object");
+    }
+    if (!json_is_true(json_object_get(j, "ok"))) {
+        json_t *e = json_object_get(j, "error");
+        const char *code = json_string_value(json_object_get(e, "code"));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        snprintf(c->code, sizeof c->code, "%s", code ? code : "?");
+        rc = fail(c, code && strcmp(code, "SERVER") == 0 ? VNC_ERR_SERVER : VNC_ERR_REQUEST, "%s",
+                  msg ? msg : "error");
+        json_decref(j);
+        return rc;
+    }
+    c->err = VNC_OK;
+    c->errstr[0] = '\0';
+    *out = j;
+    return VNC_OK;
+}
+
+/* "SEARCH limit=.. <query>" into buf; returns 0 if an option cannot be sent. */
+static int format_query(vnc_context *c, char **buf, const char *cmd, const char *query, const vnc_search_opts *o)
+{
+    size_t cap = strlen(query) + 512;
+    char *b = malloc(cap);
+    if (!b)
+        return fail(c, VNC_ERR_IO, "out of memory");
+    int n = snprintf(b, cap, "%s", cmd);
+    if (o) {
+        if (o->limit)
+            n += snprintf(b + n, cap - n, " limit=%u", o->limit);
+        if (o->offset)
+            n += snprintf(b + n, cap - n, " offset=%u", o->offset);
+        const char *keys[] = {"sort", "from", "to", "source"};
+        const char *vals[] = {o->sort, o->from, o->to, o->source};
+        for (int i = 0; i < 4; i++) {
+            if (!vals[i])
+                continue;
+            if (strlen(vals[i]) > 120 || strchr(vals[i], '"')) {
+                free(b);
+                return fail(c, VNC_ERR_REQUEST, "%s= value too long or holds a quote", keys[i]);
+            }
+            n += snprintf(b + n, cap - n, " %s=\"%s\"", keys[i], vals[i]);
+        }
+    }
+    snprintf(b + n, cap - n, " %s", query);
+    *buf = b;
+    return VNC_OK;
+}
+
+static char *dup_or_null(json_t *v)
+{
+    return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out)
+{
+    *out = NULL;
+    char *line;
+    int rc = format_query(c, &line, "SEARCH", query, opts);
+    if (rc != VNC_OK)
+        return rc;
+    json_t *j;
+    rc = request(c, line, &j);
+    free(line);
+    if (rc != VNC_OK)
+        return rc;
+    json_t *hits = json_object_get(j, "hits");
+    vnc_result *r = calloc(1, sizeof *r);
+    size_t n = json_array_size(hits);
+    r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    r->total = (uint64_t)json_integer_value(json_object_get(j, "total"));
+    r->took_ms = json_number_value(json_object_get(j, "took_ms"));
+    for (size_t i = 0; i < n; i++) {
+        json_t *h = json_array_get(hits, i);
+        vnc_hit *x = &r->hits[r->n++];
+        x->id = dup_or_null(json_object_get(h, "id"));
+        x->title = dup_or_null(json_object_get(h, "title"));
+        x->date = dup_or_null(json_object_get(h, "date"));
+        x->source = dup_or_null(json_object_get(h, "source"));
+        x->snippet = dup_or_null(json_object_get(h, "snippet"));
+        x->score = json_number_value(json_object_get(h, "score"));
+    }
+    json_decref(j);
+    *out = r;
+    return VNC_OK;
+}
+
+void vnc_result_free(vnc_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->hits[i].id);
+        free(r->hits[i].title);
+        free(r->hits[i].date);
+        free(r->hits[i].source);
+        free(r->hits[i].snippet);
+    }
+    free(r->hits);
+    free(r);
+}
+
+int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out)
+{
+    char *line;
+    int rc = format_query(c, &line, "COUNT", query, opts);
+    if (rc != VNC_OK)
+        return rc;
+    json_t *j;
+    rc = request(c, line, &j);
+    free(line);
+    if (rc != VNC_OK)
+        return rc;
+    *out = (uint64_t)json_integer_value(json_object_get(j, "count"));
+    json_decref(j);
+    return VNC_OK;
+}
+
+int vnc_get(vnc_context *c, const char *id, char **json)
+{
+    *json = NULL;
+    size_t n = strlen(id) + 8;
+    char *line = malloc(n);
+    if (!line)
+        return fail(c, VNC_ERR_IO, "out of memory");
+    snprintf(line, n, "GET %s", id);
+    json_t *j;
+    int rc = request(c, line, &j);
+    free(line);
+    if (rc != VNC_OK)
+        return rc;
+    *json = json_dumps(json_object_get(j, "doc"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    return *json ? VNC_OK : fail(c, VNC_ERR_PROTOCOL, "GET reply has no document");
+}
+
+void vnc_strings_free(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    size_t l = strlen(prefix) + 16;
+    char *line = malloc(l);
+    if (!line)
+        return fail(c, VNC_ERR_IO, "out of memory");
+    snprintf(line, l, "SUGGEST %s", prefix);
+    json_t *j;
+    int rc = request(c, line, &j);
+    free(line);
+    if (rc != VNC_OK)
+        return rc;
+    json_t *a = json_object_get(j, "suggestions");
+    size_t k = json_array_size(a);
+    *items = calloc(k ? k : 1, sizeof **items);
+    for (size_t i = 0; i < k; i++)
+        (*items)[(*n)++] = dup_or_null(json_array_get(a, i));
+    json_decref(j);
+    return VNC_OK;
+}
+
+int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries)
+{
+    json_t *j;
+    int rc = request(c, "STATS", &j);
+    if (rc != VNC_OK)
+        return rc;
+    *documents = (uint64_t)json_number_value(json_object_get(j, "documents"));
+    *queries = (uint64_t)json_number_value(json_object_get(j, "queries"));
+    json_decref(j);
+    return VNC_OK;
+}

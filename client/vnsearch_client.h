@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vnsearch_client.h -- libvnsearch-client: talk to vnsearchd from C.
+ *
+ * Modelled on hiredis: a context that carries the last error (`err`, and
+ * `errstr` so that reporting an error never allocates), calls that return
+ * VNC_OK or an error code, plain structs for results with one free
+ * function each.  It speaks the documented protocol (docs/protocol.md) in
+ * its JSON format, parsed with jansson.  A broken connection is reopened
+ * once, transparently, before a request is given up (the daemon may have
+ * restarted).  Not thread-safe: one context per thread. */
+#ifndef VNSEARCH_CLIENT_H
+#define VNSEARCH_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VNC_VERSION "0.1.0"
+
+enum {
+    VNC_OK = 0,
+    VNC_ERR_IO = -1,       /* connect, read or write failed (errstr says why) */
+    VNC_ERR_TIMEOUT = -2,  /* no answer within the timeout */
+    VNC_ERR_PROTOCOL = -3, /* the reply was not what the protocol promises */
+    VNC_ERR_REQUEST = -4,  /* the daemon refused the request (BADREQ, LIMIT, NOAUTH) */
+    VNC_ERR_SERVER = -5    /* the daemon failed (SERVER) */
+};
+
+typedef struct vnc_context {
+    int err;              /* last error, VNC_OK after a success */
+    char errstr[128];     /* its message */
+    char code[16];        /* the daemon's error code for VNC_ERR_REQUEST/SERVER */
+    /* private */
+    int fd;
+    char *host, *unix_path;
+    int port;
+    double timeout;
+    char *buf;
+    size_t len, cap;
+} vnc_context;
+
+/* Connect over TCP (host, port) or a Unix socket.  `timeout` (seconds) bounds
+ * connecting and every reply; 0 means 10.  Returns a context even when the
+ * connection failed (check ->err, it is retried on the first request);
+ * NULL only when out of memory.  Free it with vnc_free(). */
+vnc_context *vnc_connect(const char *host, int port, double timeout);
+vnc_context *vnc_connect_unix(const char *path, double timeout);
+void vnc_free(vnc_context *c);
+
+typedef struct vnc_search_opts {
+    unsigned limit, offset;  /* 0: the daemon's default (10), 0 */
+    const char *sort;        /* "relevance", "date", "-date" or NULL */
+    const char *from, *to;   /* YYYY-MM-DD or NULL */
+    const char *source;      /* or NULL */
+} vnc_search_opts;
+
+typedef struct vnc_hit {
+    char *id, *title, *date, *source, *snippet; /* date/source may be NULL */
+    double score;
+} vnc_hit;
+
+typedef struct vnc_result {
+    uint64_t total;  /* estimated matches */
+    double took_ms;
+    size_t n;
+    vnc_hit *hits;
+} vnc_result;
+
+/* SEARCH.  On VNC_OK *out is malloc'd; free it with vnc_result_free(). */
+int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out);
+void vnc_result_free(vnc_result *r);
+/* COUNT: exact number of matches. */
+int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out);
+/* GET: the stored document as a JSON object text; *json is malloc'd, free()
+ * it.  An unknown id gives VNC_ERR_REQUEST. */
+int vnc_get(vnc_context *c, const char *id, char **json);
+/* SUGGEST: *items is a malloc'd array of malloc'd strings; free with
+ * vnc_strings_free(). */
+int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n);
+void vnc_strings_free(char **items, size_t n);
+/* STATS: documents and queries served. */
+int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

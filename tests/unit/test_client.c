@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_client.c -- libvnsearch-client against a real vnsearchd: search,
+ * count, get, suggest, stats, the daemon's errors, a daemon restart
+ * (transparent reconnect), a timeout and a refused connection.  The
+ * daemon and indexer binaries are found beside this test's build. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vnsearch_client.h"
+
+static char build[512], tmp[] = "/tmp/vn-test-client-XXXXXX", index_dir[600];
+static int port;
+static pid_t daemon_pid;
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, (struct sockaddr *)&sa, sizeof sa);
+    socklen_t l = sizeof sa;
+    getsockname(fd, (struct sockaddr *)&sa, &l);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+static void start_daemon(void)
+{
+    char bin[700], listen[64];
+    snprintf(bin, sizeof bin, "%s/bin/vnsearchd", build);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    daemon_pid = fork();
+    if (daemon_pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        execl(bin, bin, "--index", index_dir, "--listen", listen, "--workers", "1", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100; i++) { /* wait until it accepts */
+        vnc_context *c = vnc_connect("127.0.0.1", port, 1);
+        int e = c->err;
+        vnc_free(c);
+        if (e == VNC_OK)
+            return;
+        usleep(50000);
+    }
+    fail_msg("vnsearchd did not start");
+}
+
+static void stop_daemon(void)
+{
+    kill(daemon_pid, SIGTERM);
+    waitpid(daemon_pid, NULL, 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_non_null(mkdtemp(tmp));
+    snprintf(index_dir, sizeof index_dir, "%s/index", tmp);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s/bin/vnsearch-indexer --quiet --index %s tests/data/seeds tests/data/demo-corpus.jsonl",
+             build, index_dir);
+    assert_int_equal(system(cmd), 0);
+    port = free_port();
+    start_daemon();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    stop_daemon();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    return system(cmd);
+}
+
+static void test_calls(void **state)
+{
+    (void)state;
+    vnc_context *c = vnc_connect("127.0.0.1", port, 5);
+    assert_int_equal(c->err, VNC_OK);
+    vnc_result *r;
+    vnc_search_opts o = {3, 0, NULL, NULL, NULL, NULL};
+    assert_int_equal(vnc_search(c, "luong cuong", &o, &r), VNC_OK);
+    assert_true(r->n >= 2 && r->n <= 3);
+    assert_non_null(strstr(r->hits[0].id, ".txt"));
+    assert_non_null(strstr(r->hits[0].snippet, "<b>Lương</b>"));
+    assert_true(r->total >= r->n);
+    vnc_result_free(r);
+    uint64_t n = 0;
+    assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_OK);
+    assert_true(n > 10);
+    char *doc;
+    assert_int_equal(vnc_get(c, "vnds-test-000001", &doc), VNC_OK);
+    assert_non_null(strstr(doc, "\"id\":\"vnds-test-000001\""));
+    free(doc);
+    char **items;
+    size_t k;
+    assert_int_equal(vnc_suggest(c, "ha n", &items, &k), VNC_OK);
+    assert_true(k >= 1);
+    assert_string_equal(items[0], "hà nội");
+    vnc_strings_free(items, k);
+    uint64_t docs, queries;
+    assert_int_equal(vnc_stats(c, &docs, &queries), VNC_OK);
+    assert_int_equal(docs, 305);
+    vnc_free(c);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    vnc_context *c = vnc_connect("127.0.0.1", port, 5);
+    char *doc;
+    assert_int_equal(vnc_get(c, "no-such-id", &doc), VNC_ERR_REQUEST);
+    assert_string_equal(c->code, "BADREQ");
+    assert_true(strlen(c->errstr) > 0);
+    vnc_result *r;
+    vnc_search_opts bad = {0, 0, "random", NULL, NULL, NULL};
+    assert_int_equal(vnc_search(c, "x", &bad, &r), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_search(c, "a\nPING", NULL, &r), VNC_ERR_REQUEST);
+    /* still usable after errors */
+    uint64_t n;
+    assert_int_equal(vnc_count(c, "duong", NULL, &n), VNC_OK);
+    vnc_free(c);
+}
+
+static void test_restart(void **state)
+{
+    (void)state;
+    vnc_context *c = vnc_connect("127.0.0.1", port, 5);
+    uint64_t n1, n2;
+    assert_int_equal(vnc_count(c, "công an", NULL, &n1), VNC_OK);
+    stop_daemon();
+    start_daemon();
+    assert_int_equal(vnc_count(c, "công an", NULL, &n2), VNC_OK); /* reconnected */
+    assert_int_equal(n1, n2);
+    vnc_free(c);
+}
+
+static void test_timeout_and_refused(void **state)
+{
+    (void)state;
+    /* a socket that accepts (in the kernel) but never answers */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    listen(fd, 4);
+    socklen_t l = sizeof sa;
+    getsockname(fd, (struct sockaddr *)&sa, &l);
+    vnc_context *c = vnc_connect("127.0.0.1", ntohs(sa.sin_port), 0.3);
+    assert_int_equal(c->err, VNC_ERR_TIMEOUT);
+    vnc_free(c);
+    close(fd);
+    c = vnc_connect("127.0.0.1", free_port(), 0.3);
+    assert_int_equal(c->err, VNC_ERR_IO);
+    uint64_t n;
+    assert_int_equal(vnc_count(c, "x", NULL, &n), VNC_ERR_IO);
+    vnc_free(c);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    /* this binary is BUILD/tests/test_client */
+    char self[512];
+    snprintf(self, sizeof self, "%s", argv[0]);
+    snprintf(build, sizeof build, "%s", dirname(dirname(self)));
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calls),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_restart),
+        cmocka_unit_test(test_timeout_and_refused),
+    };
+    return cmocka_run_group_tests_name("client", tests, setup, teardown);
+}
