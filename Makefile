@@ -35,14 +35,14 @@ COMMON_OBJ := $(COMMON_C:%.c=$(BUILD)/obj/%.o) $(COMMON_CXX:%.cc=$(BUILD)/obj/%.
 LIB_A := $(BUILD)/lib/libvnsearch.a
 LIB_SO := $(BUILD)/lib/libvnsearch.so
 
-CLIENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard client/*.c))
+CLIENT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out client/cli.c,$(wildcard client/*.c)))
 CLIENT_A := $(BUILD)/lib/libvnsearch-client.a
 CLIENT_SO := $(BUILD)/lib/libvnsearch-client.so
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-BINS := $(BUILD)/bin/vnsearch-indexer $(BUILD)/bin/vnsearchd
+BINS := $(BUILD)/bin/vnsearch-indexer $(BUILD)/bin/vnsearchd $(BUILD)/bin/vnsearch
 SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
 
 all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO)
@@ -58,6 +58,11 @@ $(CLIENT_SO): $(CLIENT_OBJ)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CC) -shared -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS)
+
+$(BUILD)/bin/vnsearch: $(BUILD)/obj/client/cli.o $(CLIENT_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CC) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS)
 
 $(BUILD)/tests/test_client: $(BUILD)/obj/tests/unit/test_client.o $(CLIENT_A)
 	@mkdir -p $(dir $@)

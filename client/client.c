@@ -235,7 +235,7 @@ void vnc_free(vnc_context *c)
 
 /* Send one request line, read one JSON reply.  Reconnects once when the
  * connection turns out to be broken (a daemon restart). */
-static int request(vnc_context *c, const char *line, json_t **out)
+static int request(vnc_context *c, const char *line, json_t **out, char **raw)
 {
     *out = NULL;
     c->code[0] = '\0';
@@ -260,9 +260,16 @@ static int request(vnc_context *c, const char *line, json_t **out)
         return rc;
     json_error_t je;
     json_t *j = json_loads(reply, 0, &je);
-    free(reply);
+    if (raw)
+        *raw = reply;
+    else
+        free(reply);
     if (!json_is_object(j)) {
         json_decref(j);
+        if (raw) {
+            free(*raw);
+            *raw = NULL;
+        }
         disconnect(c); /* out of step with the daemon: start afresh */
         return fail(c, VNC_ERR_PROTOCOL, "reply is not a JSON object");
     }
@@ -271,6 +278,10 @@ static int request(vnc_context *c, const char *line, json_t **out)
         const char *code = json_string_value(json_object_get(e, "code"));
         const char *msg = json_string_value(json_object_get(e, "message"));
         snprintf(c->code, sizeof c->code, "%s", code ? code : "?");
+        if (raw) {
+            free(*raw);
+            *raw = NULL;
+        }
         rc = fail(c, code && strcmp(code, "SERVER") == 0 ? VNC_ERR_SERVER : VNC_ERR_REQUEST, "%s",
                   msg ? msg : "error");
         json_decref(j);
@@ -325,7 +336,7 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
     if (rc != VNC_OK)
         return rc;
     json_t *j;
-    rc = request(c, line, &j);
+    rc = request(c, line, &j, NULL);
     free(line);
     if (rc != VNC_OK)
         return rc;
@@ -350,6 +361,20 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
     return VNC_OK;
 }
 
+int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json)
+{
+    *json = NULL;
+    char *line;
+    int rc = format_query(c, &line, "SEARCH", query, opts);
+    if (rc != VNC_OK)
+        return rc;
+    json_t *j;
+    rc = request(c, line, &j, json);
+    free(line);
+    json_decref(j);
+    return rc;
+}
+
 void vnc_result_free(vnc_result *r)
 {
     if (!r)
@@ -372,7 +397,7 @@ int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, ui
     if (rc != VNC_OK)
         return rc;
     json_t *j;
-    rc = request(c, line, &j);
+    rc = request(c, line, &j, NULL);
     free(line);
     if (rc != VNC_OK)
         return rc;
@@ -390,7 +415,7 @@ int vnc_get(vnc_context *c, const char *id, char **json)
         return fail(c, VNC_ERR_IO, "out of memory");
     snprintf(line, n, "GET %s", id);
     json_t *j;
-    int rc = request(c, line, &j);
+    int rc = request(c, line, &j, NULL);
     free(line);
     if (rc != VNC_OK)
         return rc;
@@ -416,7 +441,7 @@ int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
         return fail(c, VNC_ERR_IO, "out of memory");
     snprintf(line, l, "SUGGEST %s", prefix);
     json_t *j;
-    int rc = request(c, line, &j);
+    int rc = request(c, line, &j, NULL);
     free(line);
     if (rc != VNC_OK)
         return rc;
@@ -432,7 +457,7 @@ int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
 int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries)
 {
     json_t *j;
-    int rc = request(c, "STATS", &j);
+    int rc = request(c, "STATS", &j, NULL);
     if (rc != VNC_OK)
         return rc;
     *documents = (uint64_t)json_number_value(json_object_get(j, "documents"));

@@ -72,6 +72,9 @@ typedef struct vnc_result {
 /* SEARCH.  On VNC_OK *out is malloc'd; free it with vnc_result_free(). */
 int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out);
 void vnc_result_free(vnc_result *r);
+/* SEARCH, the daemon's JSON reply as it came (one line, no line ending);
+ * *json is malloc'd, free() it. */
+int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json);
 /* COUNT: exact number of matches. */
 int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out);
 /* GET: the stored document as a JSON object text; *json is malloc'd, free()

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli.c -- vnsearch: search a running vnsearchd from the shell.
+ *
+ *   vnsearch [options] QUERY...
+ * Readable results (title, date, source, snippet with the matched words
+ * highlighted on a terminal, plain when piped), or the daemon's JSON with
+ * --json.  Exit codes: 0 hits, 1 no hits, 2 error.  A thin front-end over
+ * libvnsearch-client. */
+#include "vnsearch_client.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: vnsearch [options] QUERY...\n"
+    "Search a running vnsearchd. Words may be typed with or without diacritics.\n"
+    "\n"
+    "  --host HOST      daemon host (default 127.0.0.1)\n"
+    "  --port PORT      daemon port (default 7700)\n"
+    "  --socket PATH    Unix socket instead of TCP\n"
+    "  --limit N        number of hits (default 10)\n"
+    "  --offset N       skip the first N hits\n"
+    "  --from DATE      only articles dated YYYY-MM-DD or later\n"
+    "  --to DATE        only articles dated YYYY-MM-DD or earlier\n"
+    "  --source NAME    only articles from this source\n"
+    "  --sort ORDER     relevance (default), date or -date\n"
+    "  --json           print the daemon's JSON reply\n"
+    "  --timeout SECS   give up after this long (default 10)\n"
+    "  --help           this text\n"
+    "\n"
+    "Exit codes: 0 hits found, 1 no hits, 2 error.\n";
+
+/* Print a snippet: <b>..</b> become bold on a terminal, nothing when piped. */
+static void print_snippet(const char *s, int tty)
+{
+    while (*s) {
+        if (strncmp(s, "<b>", 3) == 0) {
+            if (tty)
+                fputs("\033[1;33m", stdout);
+            s += 3;
+        } else if (strncmp(s, "</b>", 4) == 0) {
+            if (tty)
+                fputs("\033[0m", stdout);
+            s += 4;
+        } else {
+            putchar(*s++);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, 'H'},   {"port", required_argument, NULL, 'p'},
+        {"socket", required_argument, NULL, 's'}, {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'o'}, {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},     {"source", required_argument, NULL, 'S'},
+        {"sort", required_argument, NULL, 'r'},   {"json", no_argument, NULL, 'j'},
+        {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *host = "127.0.0.1", *sock = NULL;
+    int port = 7700, json = 0;
+    double timeout = 10;
+    vnc_search_opts o = {0, 0, NULL, NULL, NULL, NULL};
+    int c;
+    char *end;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'H': host = optarg; break;
+        case 'p':
+            port = (int)strtol(optarg, &end, 10);
+            if (*end || port <= 0 || port > 65535) {
+                fprintf(stderr, "vnsearch: --port takes 1 to 65535\n");
+                return 2;
+            }
+            break;
+        case 's': sock = optarg; break;
+        case 'l':
+        case 'o': {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < (c == 'l') || v > 1000000) {
+                fprintf(stderr, "vnsearch: --%s takes a number\n", c == 'l' ? "limit" : "offset");
+                return 2;
+            }
+            if (c == 'l')
+                o.limit = (unsigned)v;
+            else
+                o.offset = (unsigned)v;
+            break;
+        }
+        case 'f': o.from = optarg; break;
+        case 't': o.to = optarg; break;
+        case 'S': o.source = optarg; break;
+        case 'r': o.sort = optarg; break;
+        case 'j': json = 1; break;
+        case 'T': timeout = strtod(optarg, NULL); break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    size_t qlen = 0;
+    for (int i = optind; i < argc; i++)
+        qlen += strlen(argv[i]) + 1;
+    char *query = calloc(1, qlen + 1);
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            strcat(query, " ");
+        strcat(query, argv[i]);
+    }
+    vnc_context *ctx = sock ? vnc_connect_unix(sock, timeout) : vnc_connect(host, port, timeout);
+    if (!ctx) {
+        fprintf(stderr, "vnsearch: out of memory\n");
+        return 2;
+    }
+    int code = 2;
+    if (json) {
+        char *raw;
+        if (vnc_search_json(ctx, query, &o, &raw) == VNC_OK) {
+            puts(raw);
+            code = strstr(raw, "\"hits\":[]") ? 1 : 0;
+            free(raw);
+        }
+    } else {
+        vnc_result *r;
+        if (vnc_search(ctx, query, &o, &r) == VNC_OK) {
+            int tty = isatty(1);
+            for (size_t i = 0; i < r->n; i++) {
+                const vnc_hit *h = &r->hits[i];
+                printf(tty ? "\033[1m%s\033[0m\n" : "%s\n", h->title && *h->title ? h->title : h->id);
+                printf("  %s", h->id);
+                if (h->date)
+                    printf(" · %s", h->date);
+                if (h->source)
+                    printf(" · %s", h->source);
+                printf(" · %.2f\n  ", h->score);
+                print_snippet(h->snippet ? h->snippet : "", tty);
+                printf("\n\n");
+            }
+            if (r->n == 0)
+                fprintf(stderr, "vnsearch: no hits for \"%s\"\n", query);
+            code = r->n ? 0 : 1;
+            vnc_result_free(r);
+        }
+    }
+    if (code == 2)
+        fprintf(stderr, "vnsearch: %s%s%s\n", ctx->code[0] ? ctx->code : "", ctx->code[0] ? " " : "", ctx->errstr);
+    vnc_free(ctx);
+    free(query);
+    return code;
+}

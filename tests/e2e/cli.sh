@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# cli.sh -- the vnsearch command-line client against a real vnsearchd:
+# readable output, highlighting only on a terminal, --json, options, exit codes.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+$BIN/vnsearch-indexer --quiet --index "$TMP/index" tests/data/seeds tests/data/demo-corpus.jsonl tests/data/headlines-300.jsonl
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$PORT --workers 1 2>"$TMP/log" &
+DPID=$!
+trap 'kill $DPID 2>/dev/null; rm -rf "$TMP"' EXIT
+for i in $(seq 50); do $BIN/vnsearch --port $PORT --limit 1 x >/dev/null 2>&1; [ $? -ne 2 ] && break; sleep 0.1; done
+V="$BIN/vnsearch --port $PORT"
+
+out=$($V --limit 2 lương cường); rc=$?
+is "$rc" 0 "hits give exit code 0"
+like "$out" "^Leaders of China|^Vietnamese State President" "the title comes first"
+like "$out" "^  00[01]_.*\.txt · 20[0-9-]+ · VN" "then id, date and source"
+like "$out" "Lương Cường" "then the snippet"
+unlike "$out" "<b>|$(printf '\033')" "piped output has no markup and no colours"
+tty=$(script -qec "$V --limit 1 luong cuong" /dev/null)
+like "$tty" "$(printf '\033')\[1;33mLương" "on a terminal the matched words are highlighted"
+$V zzqqxxyy >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 1 "no hits give exit code 1"
+like "$(cat "$TMP/err")" "no hits" "and say so on stderr"
+out=$($V --json --limit 1 hà nội)
+like "$out" '^\{"ok":true,"total":[0-9]+,"took_ms":[0-9.]+,"hits":\[\{"id":' "--json prints the daemon's JSON"
+$V --limit 50 --sort=-date --from 2025-09-01 --to 2025-12-31 --source "Tuổi Trẻ" việt nam > "$TMP/f"
+lines=$(grep -c '^  ' "$TMP/f")
+meta=$(grep -o '^  [^ ]* · 20[0-9-]* · [^·]*' "$TMP/f")
+ok "--source/--from/--to: only Tuổi Trẻ of Sept-Dec 2025" [ "$lines" -ge 4 ] && \
+    [ "$(printf '%s\n' "$meta" | grep -vc ' · 2025-\(09\|1[012]\)-[0-9]* · Tuổi Trẻ')" = 0 ]
+ok "--sort=-date: newest first" sh -c "printf '%s\n' \"\$1\" | cut -d' ' -f5 | sort -r -c" _ "$meta"
+n=$($V --limit 3 hà nội | grep -c '^  ')
+is "$n" 6 "--limit 3 prints three hits (two lines each)"
+$V --sort bogus x >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "a bad option value gives exit code 2"
+like "$(cat "$TMP/err")" "BADREQ sort=" "with the daemon's message"
+$BIN/vnsearch --port 1 x >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "no daemon gives exit code 2"
+like "$(cat "$TMP/err")" "Connection refused" "and says why"
+$V >/dev/null 2>&1; is "$?" 2 "no query gives exit code 2"
+tap_done
