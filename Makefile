@@ -113,7 +113,22 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
-tests-build: all $(UNIT_BIN)
+# Examples, compiled as a user would (no -Wwrite-strings), built by make test.
+EXFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -Icommon -Iclient $(SANFLAGS)
+$(BUILD)/examples/client_search: examples/client_search.c $(CLIENT_A)
+	@mkdir -p $(dir $@)
+	@echo '  CC  $<'
+	@$(CC) $(EXFLAGS) -o $@ $^ $(shell pkg-config --libs jansson)
+
+$(BUILD)/examples/embed_index: examples/embed_index.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  CC  $<'
+	@$(CC) $(EXFLAGS) -c -o $@.o $<
+	@$(CXX) -o $@ $@.o $(LIB_A) $(LDLIBS_ALL)
+
+EXAMPLES := $(BUILD)/examples/client_search $(BUILD)/examples/embed_index
+
+tests-build: all $(UNIT_BIN) $(EXAMPLES)
 
 # One prove run: unit tests (cmocka speaking TAP) and end-to-end scripts.
 check: tests-build
@@ -152,8 +167,38 @@ $(BUILD)/bench/query-bench: $(BUILD)/obj/bench/query_bench.o $(LIB_A)
 bench: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench
 	@bench/run.sh $(BUILD) $(CORPUS)
 
+# make install PREFIX=/usr/local [DESTDIR=...]; make uninstall with the same.
+PREFIX ?= /usr/local
+DEST = $(DESTDIR)$(PREFIX)
+MANPAGES := docs/man/vnsearch-indexer.1 docs/man/vnsearchd.1 docs/man/vnsearch.1
+PKG_REQ = xapian-core libutf8proc jansson
+install: all
+	install -d $(DEST)/bin $(DEST)/lib/pkgconfig $(DEST)/include $(DEST)/share/man/man1 \
+		$(DEST)/share/vnsearch $(DEST)/lib/systemd/system
+	install -m 755 $(BINS) $(DEST)/bin/
+	install -m 644 $(LIB_A) $(CLIENT_A) $(DEST)/lib/
+	install -m 755 $(LIB_SO) $(CLIENT_SO) $(DEST)/lib/
+	install -m 644 common/vnsearch.h client/vnsearch_client.h $(DEST)/include/
+	install -m 644 $(MANPAGES) $(DEST)/share/man/man1/
+	install -m 644 config/vnsearch.conf config/vnsearch.crontab $(DEST)/share/vnsearch/
+	install -m 644 config/vnsearchd.service $(DEST)/lib/systemd/system/
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch\nDescription: Vietnamese-aware full-text search (embedding library)\nVersion: 0.1.0\nRequires.private: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch\nLibs.private: -lstdc++ -lpthread -lm\n' \
+		'$(PREFIX)' '$(PKG_REQ)' > $(DEST)/lib/pkgconfig/vnsearch.pc
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch-client\nDescription: C client for the vnsearchd protocol\nVersion: 0.1.0\nRequires.private: jansson\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch-client\n' \
+		'$(PREFIX)' > $(DEST)/lib/pkgconfig/vnsearch-client.pc
+
+uninstall:
+	rm -f $(addprefix $(DEST)/bin/,vnsearch-indexer vnsearchd vnsearch)
+	rm -f $(addprefix $(DEST)/lib/,libvnsearch.a libvnsearch.so libvnsearch-client.a libvnsearch-client.so)
+	rm -f $(DEST)/lib/pkgconfig/vnsearch.pc $(DEST)/lib/pkgconfig/vnsearch-client.pc
+	rm -f $(DEST)/include/vnsearch.h $(DEST)/include/vnsearch_client.h
+	rm -f $(addprefix $(DEST)/share/man/man1/,$(notdir $(MANPAGES)))
+	rm -f $(DEST)/share/vnsearch/vnsearch.conf $(DEST)/share/vnsearch/vnsearch.crontab
+	rm -f $(DEST)/lib/systemd/system/vnsearchd.service
+	-rmdir $(DEST)/share/vnsearch 2>/dev/null
+
 clean:
 	rm -rf build
 
-.PHONY: all tests-build check test check-asan demo relevance bench clean
+.PHONY: all tests-build check test check-asan demo relevance bench install uninstall clean
 .SECONDARY:

@@ -192,6 +192,32 @@ vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)
     return rc;
 }
 
+vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err)
+{
+    if (ix->par || !ix->db)
+        return vn_error_set(err, VN_ERR_INVALID, "deleting is not possible during a rebuild");
+    char idterm[VN_ID_MAX_BYTES + 2];
+    if (strlen(id) > VN_ID_MAX_BYTES)
+        return VN_OK; /* no such document can exist */
+    snprintf(idterm, sizeof idterm, "%s%s", VN_PREFIX_ID, id);
+    int found = 0;
+    char old[32];
+    vn_status rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, &found, err);
+    if (rc == VN_OK && found && (rc = vn_xdb_delete(ix->db, idterm, err)) == VN_OK)
+        ix->stats.deleted++;
+    return rc;
+}
+
+vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err)
+{
+    if (ix->par || (ix->fresh && !ix->switched))
+        return vn_error_set(err, VN_ERR_INVALID, "a rebuild becomes visible at finish, not before");
+    vn_status rc = vn_xdb_commit(ix->db, err);
+    if (rc == VN_OK)
+        ix->pending = 0;
+    return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

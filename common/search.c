@@ -90,6 +90,15 @@ vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error 
     return vn_xdb_get_data(s->db, idterm, out, err);
 }
 
+vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err)
+{
+    vn_buf b = VN_BUF_INIT;
+    vn_status rc = vn_searcher_get(s, id, &b, err);
+    *json = rc == VN_OK ? vn_buf_take(&b) : NULL;
+    vn_buf_free(&b);
+    return rc;
+}
+
 static char *jstr(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);

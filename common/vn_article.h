@@ -14,27 +14,11 @@
 #include <stddef.h>
 
 #include "vn_error.h"
+#include "vnsearch.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Ids become Xapian terms (prefix Q), which may not exceed 245 bytes. */
-#define VN_ID_MAX_BYTES 200
-
-typedef struct vn_article {
-    char *id;       /* never NULL after a successful parse */
-    char *title;    /* "" when absent */
-    char *date;     /* "YYYY-MM-DD" or NULL */
-    char *source;   /* NULL when absent */
-    char *url;      /* NULL when absent */
-    char *dateline; /* plain-text articles only, else NULL */
-    char *body;     /* never NULL after a successful parse; valid UTF-8 */
-} vn_article;
-
-/* All fields malloc'd and owned by the article; vn_article_clear frees
- * them and zeroes the struct (safe on a zeroed struct). */
-void vn_article_clear(vn_article *a);
 
 /* Parse one JSON Lines record.  On error returns VN_ERR_INVALID with a
  * message naming the field at fault; *out is left zeroed. */

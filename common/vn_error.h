@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vn_error.h -- status codes and the error record shared by libvnsearch.
+/* vn_error.h -- internal: filling in the vn_error records of vnsearch.h.
  *
  * Every fallible library function returns a vn_status and, when it is
  * given a non-NULL vn_error, fills in a human-readable message.  Reporting
@@ -10,26 +10,11 @@
 
 #include <stddef.h>
 
+#include "vnsearch.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef enum vn_status {
-    VN_OK = 0,
-    VN_ERR_INVALID = -1,  /* the caller's input is bad (query, option, JSON) */
-    VN_ERR_IO = -2,       /* a file could not be read or written */
-    VN_ERR_LOCKED = -3,   /* another writer holds the index */
-    VN_ERR_NOMEM = -4,    /* out of memory */
-    VN_ERR_NOTFOUND = -5, /* no such document or index */
-    VN_ERR_CORRUPT = -6,  /* the index is damaged or of an unknown format */
-    VN_ERR_ENGINE = -7,   /* any other Xapian error */
-    VN_ERR_LIMIT = -8     /* a configured limit was hit (time, size) */
-} vn_status;
-
-typedef struct vn_error {
-    vn_status code;
-    char msg[256];
-} vn_error;
 
 /* Record `code` and a printf-style message in `err` (which may be NULL).
  * Returns `code`, so that callers can write `return vn_error_set(...)`. */
@@ -38,9 +23,6 @@ vn_status vn_error_set(vn_error *err, vn_status code, const char *fmt, ...)
 
 /* Reset `err` (may be NULL) to VN_OK with an empty message. */
 void vn_error_clear(vn_error *err);
-
-/* A short constant name for a status ("invalid", "locked", ...). */
-const char *vn_status_name(vn_status code);
 
 #ifdef __cplusplus
 }

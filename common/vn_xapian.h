@@ -15,6 +15,7 @@
 
 #include "vn_buf.h"
 #include "vn_error.h"
+#include "vnsearch.h"
 #include "vn_query.h"
 #include "vn_schema.h"
 
@@ -68,7 +69,6 @@ typedef struct vn_xdb_info {
 } vn_xdb_info;
 vn_status vn_xdb_info_get(vn_xdb *db, vn_xdb_info *info, vn_error *err);
 
-enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE_ASC = 1, VN_SORT_DATE_DESC = 2 };
 
 typedef struct vn_xsearch_opts {
     unsigned offset, limit;

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vnsearch.h -- libvnsearch's public API: Vietnamese-aware full-text search
+ * embedded in a program, with the same text pipeline and ranking as
+ * vnsearchd.  The one installed header of the library.
+ *
+ *   search:  vn_searcher_open() -> vn_search() -> vn_hits_free()
+ *   index:   vn_indexer_open() -> vn_indexer_add()/vn_indexer_delete()
+ *            -> vn_indexer_commit() ... -> vn_indexer_finish() -> vn_indexer_close()
+ *
+ * Every function that can fail returns a vn_status (VN_OK = 0) and fills a
+ * caller's vn_error (may be NULL) with a message; reporting never allocates.
+ * Memory: what a function returns through an out-parameter is the caller's
+ * and is freed with the matching *_free/_close function named beside it;
+ * strings passed in are copied.  Handles are not thread-safe: one per
+ * thread (readers and the writer may be in different threads or processes).
+ * Prefix: vn_ for functions and types, VN_ for macros. */
+#ifndef VNSEARCH_H
+#define VNSEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VNSEARCH_VERSION_MAJOR 0
+#define VNSEARCH_VERSION_MINOR 1
+#define VNSEARCH_VERSION_PATCH 0
+#define VNSEARCH_VERSION "0.1.0"
+
+/* ---- errors ---- */
+typedef enum vn_status {
+    VN_OK = 0,
+    VN_ERR_INVALID = -1,  /* the caller's input is bad (query, option, JSON) */
+    VN_ERR_IO = -2,       /* a file could not be read or written */
+    VN_ERR_LOCKED = -3,   /* another writer holds the index */
+    VN_ERR_NOMEM = -4,    /* out of memory */
+    VN_ERR_NOTFOUND = -5, /* no such document or index */
+    VN_ERR_CORRUPT = -6,  /* the index is damaged or of an unknown format */
+    VN_ERR_ENGINE = -7,   /* any other Xapian error */
+    VN_ERR_LIMIT = -8     /* a configured limit was hit (time, size) */
+} vn_status;
+
+typedef struct vn_error {
+    vn_status code;
+    char msg[256];
+} vn_error;
+
+/* A short constant name for a status ("invalid", "locked", ...). */
+const char *vn_status_name(vn_status code);
+
+/* ---- articles ---- */
+/* Ids become Xapian terms (prefix Q), which may not exceed 245 bytes. */
+#define VN_ID_MAX_BYTES 200
+
+typedef struct vn_article {
+    char *id;       /* required, 1..VN_ID_MAX_BYTES bytes */
+    char *title;    /* may be NULL */
+    char *date;     /* "YYYY-MM-DD" or NULL */
+    char *source;   /* may be NULL */
+    char *url;      /* may be NULL */
+    char *dateline; /* may be NULL */
+    char *body;     /* required, UTF-8 */
+} vn_article;
+
+/* Free an article's fields (as filled by the library's parsers) and zero
+ * it.  Safe on a zeroed struct.  Not for articles whose fields you own. */
+void vn_article_clear(vn_article *a);
+
+/* ---- searching ---- */
+typedef struct vn_searcher vn_searcher;
+
+enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE_ASC = 1, VN_SORT_DATE_DESC = 2 };
+
+typedef struct vn_hit {
+    char *id, *title, *date, *source, *url; /* date/source/url may be NULL */
+    char *body;                             /* the stored body (for snippets) */
+    double score;
+} vn_hit;
+
+typedef struct vn_hits {
+    uint64_t total; /* estimated matches in all (exact with exact_total) */
+    size_t n;
+    vn_hit *hit;
+} vn_hits;
+
+typedef struct vn_search_opts {
+    unsigned offset, limit;          /* limit 0 means 10 */
+    int sort;                        /* VN_SORT_* */
+    const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
+    const char *source;              /* source name (matched folded) or NULL */
+    double time_limit;               /* seconds, 0 for none */
+    unsigned max_wildcard;           /* word* expansions; 0 for 100 */
+    int exact_total;                 /* count every match; else total is an estimate */
+} vn_search_opts;
+
+/* Open the index directory `dir` for reading; *out is closed with
+ * vn_searcher_close(). */
+vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err);
+void vn_searcher_close(vn_searcher *s);
+
+/* Catch up with the writer: the latest commit, or a new generation after a
+ * full rebuild.  *changed (may be NULL) says whether anything moved. */
+vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
+
+/* Run `query` (words; "phrases"; -excluded; a OR b; title:word; prefix*).
+ * Every word is required; if no document has them all, any word.  On
+ * success *out is the caller's: free it with vn_hits_free().  An empty or
+ * unparsable query is VN_ERR_INVALID.  opts may be NULL. */
+vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
+                    vn_error *err);
+void vn_hits_free(vn_hits *h);
+
+/* The stored document with id `id` as a JSON object text; *json is the
+ * caller's, free() it.  VN_ERR_NOTFOUND when there is none. */
+vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err);
+
+/* Completions of `prefix`, folded-aware ("ha n" gives "hà nội"), most
+ * frequent first; *items is the caller's: free with vn_suggestions_free(). */
+vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err);
+void vn_suggestions_free(char **items, size_t n);
+
+/* Documents in the index and its revision. */
+vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err);
+
+/* ---- indexing ---- */
+typedef struct vn_indexer vn_indexer;
+
+#define VN_DEFAULT_BATCH 250 /* documents per commit: Xapian 1.4 builds fastest
+                                with small batches (measured: 250 -> 33 s,
+                                2000 -> 44 s, its own 10,000 -> 101 s on
+                                vi-news.jsonl), and a kill -9 loses less */
+
+typedef struct vn_index_opts {
+    int full;       /* rebuild from scratch into a new generation */
+    int prune;      /* on finish, delete documents absent from this run */
+    unsigned batch; /* changed documents per automatic commit; 0 for the default */
+    int threads;    /* 2: two-core rebuild (full or first build); 1: one thread; 0: 2 */
+} vn_index_opts;
+
+typedef struct vn_index_stats {
+    uint64_t added, replaced, unchanged, deleted, rejected;
+    uint64_t bytes;   /* input bytes consumed so far */
+    double seconds;   /* since vn_indexer_open */
+} vn_index_stats;
+
+/* Called for each rejected input (file, line or 0, reason), serialised. */
+typedef void (*vn_reject_fn)(void *ctx, const char *file, uint64_t line, const char *msg);
+/* Called about twice a second while indexing. */
+typedef void (*vn_progress_fn)(void *ctx, const vn_index_stats *st);
+
+/* Lock the index directory `dir` (created if missing) for writing; a second
+ * writer gets VN_ERR_LOCKED at once.  *out is closed with
+ * vn_indexer_close().  o may be NULL (incremental, one writer thread). */
+vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err);
+void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_fn progress, void *ctx);
+
+/* Add or replace one article (its fields are copied).  An article whose
+ * content is unchanged is skipped. */
+vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err);
+/* Delete the document with id `id` (absent is not an error). */
+vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err);
+/* Make what was added or deleted so far visible to readers.  Not available
+ * during a full or two-thread rebuild (those become visible at finish). */
+vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err);
+
+/* Index an input: a .jsonl file, "-" for JSON Lines on stdin, a plain-text
+ * article, or a directory of them.  Bad records are reported through the
+ * reject callback and counted; only an index error makes this fail. */
+vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err);
+
+/* Prune (if asked), commit, and for a rebuild switch generations. */
+vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err);
+const vn_index_stats *vn_indexer_stats(const vn_indexer *ix);
+/* Release the lock; what was not committed is dropped. */
+void vn_indexer_close(vn_indexer *ix);
+
+/* Bytes an input would read (file sizes, recursively), 0 for stdin. */
+uint64_t vn_input_bytes(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

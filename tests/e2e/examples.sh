@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# examples.sh -- the examples run (client library, embedding, Python over the
+# protocol), and make install into a temporary prefix followed by compiling
+# the examples against the installed pkg-config files; make uninstall.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+EX=$VN_BUILD/examples
+$BIN/vnsearch-indexer --quiet --index "$TMP/index" tests/data/seeds tests/data/demo-corpus.jsonl
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$PORT --workers 1 2>/dev/null &
+DPID=$!
+trap 'kill $DPID 2>/dev/null; rm -rf "$TMP"' EXIT
+for i in $(seq 50); do python3 examples/query.py 127.0.0.1 $PORT x >/dev/null 2>&1 && break; sleep 0.1; done
+
+out=$($EX/client_search 127.0.0.1 $PORT "luong cuong"); rc=$?
+is "$rc" 0 "client example exits 0"
+like "$out" "^00[01]_.*\.txt	[0-9.]+	" "client example prints the seed first"
+out=$(python3 examples/query.py 127.0.0.1 $PORT "giả danh công an"); rc=$?
+is "$rc" 0 "Python example exits 0"
+like "$out" "^vnds-test-000001	" "Python example prints the article first"
+out=$($EX/embed_index "$TMP/embedded"); rc=$?
+is "$rc" 0 "embedding example exits 0"
+is "$out" "a1	Khánh Hòa đón khách" "embedding example finds Khánh Hòa by khanh hoa"
+ok "example sources stay short (about 30 lines)" [ "$(cat examples/client_search.c | wc -l)" -le 40 ] && \
+    [ "$(cat examples/embed_index.c | wc -l)" -le 40 ]
+
+if [ "$VN_BUILD" != build ]; then
+    echo "ok $((TAP_N + 1)) # SKIP make install is checked on the plain build only"
+    TAP_N=$((TAP_N + 1))
+    tap_done
+    exit 0
+fi
+P=$TMP/prefix
+make --no-print-directory -s install PREFIX="$P" >/dev/null 2>&1; rc=$?
+is "$rc" 0 "make install PREFIX=... succeeds"
+for f in bin/vnsearch-indexer bin/vnsearchd bin/vnsearch lib/libvnsearch.so lib/libvnsearch-client.so \
+         include/vnsearch.h include/vnsearch_client.h lib/pkgconfig/vnsearch.pc lib/pkgconfig/vnsearch-client.pc \
+         share/man/man1/vnsearchd.1 share/vnsearch/vnsearch.conf lib/systemd/system/vnsearchd.service; do
+    ok "installed $f" [ -f "$P/$f" ]
+done
+ok "internal headers are not installed" [ ! -e "$P/include/vn_text.h" ]
+export PKG_CONFIG_PATH=$P/lib/pkgconfig
+cc -o "$TMP/cs" examples/client_search.c $(pkg-config --cflags --libs vnsearch-client) -Wl,-rpath,"$P/lib" 2>"$TMP/cc1"
+is "$?" 0 "the client example compiles against the installed pkg-config file"
+like "$("$TMP/cs" 127.0.0.1 $PORT "ha noi")" "matches" "and runs"
+cc -o "$TMP/ei" examples/embed_index.c $(pkg-config --cflags --libs vnsearch) -Wl,-rpath,"$P/lib" 2>"$TMP/cc2"
+is "$?" 0 "the embedding example compiles against the installed pkg-config file"
+is "$("$TMP/ei" "$TMP/emb2")" "a1	Khánh Hòa đón khách" "and runs"
+for m in vnsearch-indexer vnsearchd vnsearch; do
+    up=$(echo $m | tr a-z A-Z)
+    ok "man page $m.1 starts with its .TH header" grep -q "^\.TH $up 1" "$P/share/man/man1/$m.1"
+done
+make --no-print-directory -s uninstall PREFIX="$P" >/dev/null 2>&1
+is "$(find "$P" -type f | wc -l)" 0 "make uninstall removes every installed file"
+tap_done
