@@ -328,16 +328,24 @@ static char *dup_or_null(json_t *v)
     return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
 }
 
+/* SEARCH or COUNT with options: format the line, send it, parse the reply. */
+static int query_request(vnc_context *c, const char *cmd, const char *query, const vnc_search_opts *opts,
+                         json_t **j, char **raw)
+{
+    char *line;
+    int rc = format_query(c, &line, cmd, query, opts);
+    if (rc != VNC_OK)
+        return rc;
+    rc = request(c, line, j, raw);
+    free(line);
+    return rc;
+}
+
 int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out)
 {
     *out = NULL;
-    char *line;
-    int rc = format_query(c, &line, "SEARCH", query, opts);
-    if (rc != VNC_OK)
-        return rc;
     json_t *j;
-    rc = request(c, line, &j, NULL);
-    free(line);
+    int rc = query_request(c, "SEARCH", query, opts, &j, NULL);
     if (rc != VNC_OK)
         return rc;
     json_t *hits = json_object_get(j, "hits");
@@ -364,13 +372,8 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
 int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json)
 {
     *json = NULL;
-    char *line;
-    int rc = format_query(c, &line, "SEARCH", query, opts);
-    if (rc != VNC_OK)
-        return rc;
-    json_t *j;
-    rc = request(c, line, &j, json);
-    free(line);
+    json_t *j = NULL;
+    int rc = query_request(c, "SEARCH", query, opts, &j, json);
     json_decref(j);
     return rc;
 }
@@ -392,13 +395,8 @@ void vnc_result_free(vnc_result *r)
 
 int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out)
 {
-    char *line;
-    int rc = format_query(c, &line, "COUNT", query, opts);
-    if (rc != VNC_OK)
-        return rc;
     json_t *j;
-    rc = request(c, line, &j, NULL);
-    free(line);
+    int rc = query_request(c, "COUNT", query, opts, &j, NULL);
     if (rc != VNC_OK)
         return rc;
     *out = (uint64_t)json_integer_value(json_object_get(j, "count"));
