@@ -164,7 +164,14 @@ $(BUILD)/bench/query-bench: $(BUILD)/obj/bench/query_bench.o $(LIB_A)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
-bench: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench
+# The daemon design not taken, built only to be measured against vnsearchd.
+$(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(BUILD)/obj/searchd/proto_parse.o \
+		$(BUILD)/obj/searchd/proto_reply.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+bench: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench $(BUILD)/bench/searchd-loops
 	@bench/run.sh $(BUILD) $(CORPUS)
 
 # make install PREFIX=/usr/local [DESTDIR=...]; make uninstall with the same.

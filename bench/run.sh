@@ -74,4 +74,16 @@ for i in $(seq "$RUNS"); do
     "$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 8 "$SECS"
 done
 "$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 64 "$SECS"
-kill $DPID; wait $DPID 2>/dev/null || true
+
+# The design not taken: memcached-style loops (bench/searchd_loops.c), same
+# queries, then the stall test (one slow query, four fast clients) on both.
+LPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$BUILD/bench/searchd-loops" "$TMP/db" "$LPORT" 2 2>/dev/null &
+LPID=$!
+sleep 1
+echo "memcached-style loops (bench only):"
+for i in $(seq "$RUNS"); do "$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 8 "$SECS"; done
+"$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 64 "$SECS"
+echo "stall test, vnsearchd (pool):   $(python3 bench/stall.py "$PORT" 4)"
+echo "stall test, loops:              $(python3 bench/stall.py "$LPORT" 4)"
+kill $DPID $LPID; wait $DPID 2>/dev/null || true
