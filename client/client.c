@@ -349,9 +349,16 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
     if (rc != VNC_OK)
         return rc;
     json_t *hits = json_object_get(j, "hits");
-    vnc_result *r = calloc(1, sizeof *r);
     size_t n = json_array_size(hits);
-    r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    vnc_result *r = calloc(1, sizeof *r);
+    if (r && !(r->hits = calloc(n ? n : 1, sizeof *r->hits))) {
+        free(r);
+        r = NULL;
+    }
+    if (!r) {
+        json_decref(j);
+        return fail(c, VNC_ERR_IO, "out of memory");
+    }
     r->total = (uint64_t)json_integer_value(json_object_get(j, "total"));
     r->took_ms = json_number_value(json_object_get(j, "took_ms"));
     for (size_t i = 0; i < n; i++) {
@@ -446,6 +453,10 @@ int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
     json_t *a = json_object_get(j, "suggestions");
     size_t k = json_array_size(a);
     *items = calloc(k ? k : 1, sizeof **items);
+    if (!*items) {
+        json_decref(j);
+        return fail(c, VNC_ERR_IO, "out of memory");
+    }
     for (size_t i = 0; i < k; i++)
         (*items)[(*n)++] = dup_or_null(json_array_get(a, i));
     json_decref(j);

@@ -175,6 +175,35 @@ static void test_timeout_and_refused(void **state)
     vnc_free(c);
 }
 
+static void test_unix_socket(void **state)
+{
+    (void)state;
+    char bin[700], sock[700];
+    snprintf(bin, sizeof bin, "%s/bin/vnsearchd", build);
+    snprintf(sock, sizeof sock, "%s/vn.sock", tmp);
+    pid_t pid = fork();
+    if (pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        execl(bin, bin, "--index", index_dir, "--socket", sock, "--workers", "1", (char *)NULL);
+        _exit(127);
+    }
+    vnc_context *c = NULL;
+    for (int i = 0; i < 100; i++) {
+        vnc_free(c);
+        c = vnc_connect_unix(sock, 1);
+        if (c->err == VNC_OK)
+            break;
+        usleep(50000);
+    }
+    assert_int_equal(c->err, VNC_OK);
+    uint64_t n;
+    assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_OK);
+    assert_true(n > 10);
+    vnc_free(c);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -188,6 +217,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_restart),
         cmocka_unit_test(test_timeout_and_refused),
+        cmocka_unit_test(test_unix_socket),
     };
     return cmocka_run_group_tests_name("client", tests, setup, teardown);
 }
