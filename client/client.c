@@ -411,17 +411,24 @@ int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, ui
     return VNC_OK;
 }
 
-int vnc_get(vnc_context *c, const char *id, char **json)
+/* "CMD arg": GET and SUGGEST. */
+static int arg_request(vnc_context *c, const char *cmd, const char *arg, json_t **j)
 {
-    *json = NULL;
-    size_t n = strlen(id) + 8;
+    size_t n = strlen(cmd) + strlen(arg) + 2;
     char *line = malloc(n);
     if (!line)
         return fail(c, VNC_ERR_IO, "out of memory");
-    snprintf(line, n, "GET %s", id);
-    json_t *j;
-    int rc = request(c, line, &j, NULL);
+    snprintf(line, n, "%s %s", cmd, arg);
+    int rc = request(c, line, j, NULL);
     free(line);
+    return rc;
+}
+
+int vnc_get(vnc_context *c, const char *id, char **json)
+{
+    *json = NULL;
+    json_t *j;
+    int rc = arg_request(c, "GET", id, &j);
     if (rc != VNC_OK)
         return rc;
     *json = json_dumps(json_object_get(j, "doc"), JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -440,14 +447,8 @@ int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
 {
     *items = NULL;
     *n = 0;
-    size_t l = strlen(prefix) + 16;
-    char *line = malloc(l);
-    if (!line)
-        return fail(c, VNC_ERR_IO, "out of memory");
-    snprintf(line, l, "SUGGEST %s", prefix);
     json_t *j;
-    int rc = request(c, line, &j, NULL);
-    free(line);
+    int rc = arg_request(c, "SUGGEST", prefix, &j);
     if (rc != VNC_OK)
         return rc;
     json_t *a = json_object_get(j, "suggestions");

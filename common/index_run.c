@@ -196,10 +196,9 @@ vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err)
 {
     if (ix->par || !ix->db)
         return vn_error_set(err, VN_ERR_INVALID, "deleting is not possible during a rebuild");
-    char idterm[VN_ID_MAX_BYTES + 2];
-    if (strlen(id) > VN_ID_MAX_BYTES)
+    char idterm[VN_IDTERM_SIZE];
+    if (!vn_idterm(idterm, id))
         return VN_OK; /* no such document can exist */
-    snprintf(idterm, sizeof idterm, "%s%s", VN_PREFIX_ID, id);
     int found = 0;
     char old[32];
     vn_status rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, &found, err);
@@ -251,10 +250,9 @@ static vn_status prune(vn_indexer *ix, vn_error *err)
     prune_ctx c = {ix, NULL, 0, 0};
     /* collect first: deleting while walking the term list is not allowed */
     vn_status rc = vn_xdb_each_term(ix->db, VN_PREFIX_ID, collect_unseen, &c, err);
-    char idterm[VN_ID_MAX_BYTES + 2];
+    char idterm[VN_IDTERM_SIZE];
     for (size_t i = 0; i < c.n; i++) {
-        if (rc == VN_OK) {
-            snprintf(idterm, sizeof idterm, "%s%s", VN_PREFIX_ID, c.gone[i]);
+        if (rc == VN_OK && vn_idterm(idterm, c.gone[i])) {
             rc = vn_xdb_delete(ix->db, idterm, err);
             if (rc == VN_OK)
                 ix->stats.deleted++;

@@ -33,6 +33,16 @@ void vn_docspec_free(vn_docspec *d)
     memset(d, 0, sizeof *d);
 }
 
+int vn_idterm(char out[VN_IDTERM_SIZE], const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > VN_ID_MAX_BYTES)
+        return 0;
+    memcpy(out, VN_PREFIX_ID, 1);
+    memcpy(out + 1, id, n + 1);
+    return 1;
+}
+
 uint64_t vn_hash64(const void *p, size_t n)
 {
     const unsigned char *s = p;
@@ -112,15 +122,12 @@ static void json_set_str(json_t *o, const char *k, const char *v)
 
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err)
 {
-    size_t idl = strlen(a->id);
-    if (idl == 0 || idl > VN_ID_MAX_BYTES)
+    if (!vn_idterm(d->idterm, a->id))
         return vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
     d->n = 0;
     vn_buf_reset(&d->terms);
     vn_buf_reset(&d->data);
     vn_tokens_reset(&d->toks);
-    memcpy(d->idterm, VN_PREFIX_ID, 1);
-    memcpy(d->idterm + 1, a->id, idl + 1);
 
     const char *title = a->title ? a->title : "";
     uint32_t next = vn_tokenize(&d->toks, title, strlen(title), 0);

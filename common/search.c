@@ -83,10 +83,9 @@ vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revisio
 
 vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error *err)
 {
-    if (strlen(id) > VN_ID_MAX_BYTES)
+    char idterm[VN_IDTERM_SIZE];
+    if (!vn_idterm(idterm, id))
         return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
-    char idterm[VN_ID_MAX_BYTES + 2];
-    snprintf(idterm, sizeof idterm, "%s%s", VN_PREFIX_ID, id);
     return vn_xdb_get_data(s->db, idterm, out, err);
 }
 

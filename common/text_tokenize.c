@@ -257,10 +257,6 @@ static void emit_word(vn_tokens *ts, word *w, uint32_t pos, size_t s, size_t e, 
         size_t tl = emit_form(&ts->arena, w, 1, 0);
         t->folded = (uint32_t)ts->arena.len;
         size_t fl = emit_form(&ts->arena, w, 0, 0);
-        if (el > VN_TOKEN_MAX_BYTES) {
-            ts->arena.len = mark;
-            return;
-        }
         t->exact_len = (uint16_t)el;
         t->toneless_len = (uint16_t)tl;
         t->folded_len = (uint16_t)fl;
@@ -272,7 +268,7 @@ static void emit_word(vn_tokens *ts, word *w, uint32_t pos, size_t s, size_t e, 
         if (fl != el || memcmp(ts->arena.data + t->folded, ts->arena.data + t->exact, el) != 0)
             t->flags |= VN_TOK_MARKED;
     }
-    if (t->exact_len > VN_TOKEN_MAX_BYTES) {
+    if (t->exact_len > VN_TOKEN_MAX_BYTES) { /* every branch: one length check */
         ts->arena.len = mark;
         return;
     }

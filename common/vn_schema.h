@@ -33,6 +33,9 @@ extern "C" {
 #define VN_PREFIX_YEAR "Y"      /* Y2024 */
 #define VN_PREFIX_SOURCE "XSRC" /* folded source name, words joined by spaces */
 
+/* Bytes of a unique-id term buffer: prefix, id, NUL. */
+#define VN_IDTERM_SIZE (VN_ID_MAX_BYTES + 2)
+
 /* Value slots */
 #define VN_SLOT_DATE 0 /* YYYYMMDD, sorts as a string */
 #define VN_SLOT_HASH 1 /* 16 hex digits of the content hash */
@@ -57,7 +60,7 @@ typedef struct vn_docterm {
 } vn_docterm;
 
 typedef struct vn_docspec {
-    char idterm[VN_ID_MAX_BYTES + 2];
+    char idterm[VN_IDTERM_SIZE];
     vn_buf terms;           /* term bytes, each NUL-terminated */
     vn_docterm *t;          /* owned */
     size_t n, cap;
@@ -79,6 +82,11 @@ void vn_docspec_free(vn_docspec *d);
  * fields, the body in NFC.  Returns VN_OK, or VN_ERR_INVALID for an
  * article the schema cannot hold. */
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err);
+
+/* The unique-id term ("Q" + id) of document `id`, written into `out`.
+ * Returns 0 (and writes nothing) when the id is empty or longer than
+ * VN_ID_MAX_BYTES: no document can have such an id. */
+int vn_idterm(char out[VN_IDTERM_SIZE], const char *id);
 
 /* 64-bit FNV-1a of p[0..n): the content hash behind incremental indexing. */
 uint64_t vn_hash64(const void *p, size_t n);
