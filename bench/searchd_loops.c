@@ -57,7 +57,7 @@ static void on_read(struct bufferevent *bev, void *arg)
             vn_hits *h;
             double t0 = now();
             if (vn_search(l->s, r.arg ? r.arg : "", &r.opts, &h, &err) == VN_OK) {
-                vn_reply_hits(&out, 0, h, r.arg, (now() - t0) * 1000);
+                vn_reply_hits(&out, 0, h, (now() - t0) * 1000);
                 vn_hits_free(h);
             } else {
                 vn_reply_error(&out, 0, VN_ERRC_BADREQ, err.msg);

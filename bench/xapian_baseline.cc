@@ -1,22 +1,96 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// xapian_baseline.cc -- the benchmark's peer: a plain Xapian TermGenerator
-// build of the same JSON Lines, no folding, no tone handling.  It measures
-// the engine's own indexing limit so vnsearch's figure has a ratio.  Not
-// part of vnsearch (it is the only Xapian user outside the shim, on
-// purpose: it must not go through our code).
+// xapian_baseline.cc -- the benchmark's peer: plain Xapian, no folding, no
+// tone handling, measuring the engine's own limits so vnsearch's figures
+// have a ratio.  Not part of vnsearch (it is the only Xapian user outside
+// the shim, on purpose: it must not go through our code).
+//   xapian-baseline DBDIR FILE.jsonl [BATCH]
+//       a TermGenerator build of the JSON Lines
+//   xapian-baseline query DBDIR QUERIES THREADS SECONDS
+//       each query line's words, lower-cased, joined by OP_AND, top 10
+//       with their stored data, round-robin on THREADS threads; prints the
+//       same line as query-bench (queries/s, p50, p99).
 #include <jansson.h>
 #include <xapian.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+static double now_s()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+static int query_bench(const char *dir, const char *qfile, int threads, double secs)
+{
+    std::vector<Xapian::Query> queries;
+    std::ifstream in(qfile);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream ws(line);
+        std::vector<std::string> terms;
+        std::string w;
+        while (ws >> w) {
+            std::string lw;
+            for (Xapian::Utf8Iterator u(w); u != Xapian::Utf8Iterator(); ++u)
+                if (Xapian::Unicode::is_wordchar(*u))
+                    Xapian::Unicode::append_utf8(lw, Xapian::Unicode::tolower(*u));
+            if (!lw.empty())
+                terms.push_back(lw);
+        }
+        if (!terms.empty())
+            queries.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
+    }
+    if (queries.empty() || threads < 1) {
+        std::cerr << "xapian-baseline: no queries or no threads\n";
+        return 2;
+    }
+    std::vector<std::vector<double>> lat(threads);
+    double deadline = now_s() + secs, t0 = now_s();
+    std::vector<std::thread> th;
+    for (int t = 0; t < threads; t++)
+        th.emplace_back([&, t]() {
+            Xapian::Database db(dir);
+            Xapian::Enquire enq(db);
+            size_t i = (size_t)t * 7919 % queries.size();
+            while (now_s() < deadline) {
+                double q0 = now_s();
+                enq.set_query(queries[i++ % queries.size()]);
+                Xapian::MSet m = enq.get_mset(0, 10);
+                for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
+                    (void)it.get_document().get_data();
+                lat[t].push_back((now_s() - q0) * 1000);
+            }
+        });
+    for (auto &x : th)
+        x.join();
+    double el = now_s() - t0;
+    std::vector<double> all;
+    for (auto &v : lat)
+        all.insert(all.end(), v.begin(), v.end());
+    std::sort(all.begin(), all.end());
+    size_t n = all.size();
+    printf("xapian threads=%d queries=%zu failed=0 qps=%.1f p50_ms=%.3f p99_ms=%.3f\n", threads, n, n / el,
+           n ? all[n / 2] : 0, n ? all[n * 99 / 100] : 0);
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], "query") == 0)
+        return query_bench(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
     if (argc != 3 && argc != 4) {
-        std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl [BATCH]\n";
+        std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl [BATCH]\n"
+                     "       xapian-baseline query DBDIR QUERIES THREADS SECONDS\n";
         return 2;
     }
     unsigned long batch = argc == 4 ? strtoul(argv[3], nullptr, 10) : 0; // 0: Xapian's own flushing

@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* query_build.c -- what a user typed, to a vn_qnode tree (vn_query.h).
+/* query_build.c -- parsed query items (query_parse.c) to a vn_qnode tree
+ * (vn_query.h).
  *
- * Each query word goes through the same text pipeline as the documents,
- * so NFD or NFC, upper or lower case and either tone style give the same
- * terms.  A word matches in three tiers that add up:
- *     folded term (always) + toneless term + exact term (when typed with marks)
- * so a document with the exact word scores on all three, one that differs
- * only in tone on two, one that differs in any mark on one: exact ›
- * toneless › folded.  Adjacency is a bonus on top (AND_MAYBE): the whole
- * query as a phrase of folded terms, and each adjacent pair of words.
- * docs/ranking.md gives the formula.  Pure: no Xapian, no I/O. */
+ * Every word matches on its folded term, all spellings as one word with
+ * one IDF (BM25).  A word typed with marks adds constant tier bonuses,
+ * exact + toneless for the exact spelling, toneless for the same letters
+ * in another tone, nothing for other marks: so exact › toneless › folded
+ * strictly, whatever a rare variant's IDF or a document's length.
+ * Adjacency is the pair terms of the index (schema.c), weighted by BM25:
+ * required inside a phrase, a bonus between neighbouring words.  No
+ * positions are read.  docs/ranking.md gives the formula and the
+ * measurements.  Pure: no Xapian, no I/O. */
 #include "vn_query.h"
 #include "vn_buf.h"
 #include "vn_schema.h"
 #include "vn_text.h"
-#include "vn_xapian.h"
+#include "vn_xapian.h" /* the English stemmer */
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,253 +88,235 @@ static vn_qnode *scaled(vn_qarena *a, vn_qnode *q, double s)
 /* A node with the given kids (a single kid is returned as it is). */
 static vn_qnode *combine(vn_qarena *a, vn_qop op, vn_qnode **kids, size_t n)
 {
-    if (n == 1 && op != VN_Q_PHRASE)
+    if (n == 1)
         return kids[0];
     vn_qnode *q = vn_qnode_new(a, op, n);
     memcpy(q->kids, kids, n * sizeof *kids);
     return q;
 }
 
-/* The three tiers of one word (plus its English stem). */
-static vn_qnode *word_tiers(vn_qarena *a, const vn_tokens *ts, const vn_token *t, vn_stemmer *stem)
+static vn_qnode *combine2(vn_qarena *a, vn_qop op, vn_qnode *x, vn_qnode *y)
 {
-    vn_qnode *k[5];
-    size_t n = 0;
-    const char *f = VN_TOK_FOLDED(ts, t);
-    k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_FOLDED, f, t->folded_len), VN_RANK_FOLDED);
-    /* The index keeps the toneless term only for words with a tone mark;
-     * an untoned word's exact term is its toneless form.  So the toneless
-     * tier is XT<toneless> (toned words) plus <toneless> (untoned words). */
-    if (t->flags & VN_TOK_MARKED) {
-        const char *e = VN_TOK_EXACT(ts, t), *tl = VN_TOK_TONELESS(ts, t);
-        int tl_differs = vn_token_toneless_differs(ts, t);
-        if (t->flags & VN_TOK_TONED) {
-            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, e, t->exact_len), VN_RANK_EXACT);
-            if (tl_differs) {
-                k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_TONELESS, tl, t->toneless_len), VN_RANK_TONELESS);
-                k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, tl, t->toneless_len), VN_RANK_TONELESS);
-            }
+    vn_qnode *k[2] = {x, y};
+    return combine(a, op, k, 2);
+}
+
+/* Documents matching q, each weighing w whatever its term frequencies. */
+static vn_qnode *constant(vn_qarena *a, vn_qnode *q, double w)
+{
+    vn_qnode *n = vn_qnode_new(a, VN_Q_CONST, 1);
+    n->scale = w;
+    n->kids[0] = q;
+    return n;
+}
+
+static vn_qnode *wildcard(vn_qarena *a, const char *prefix, const char *w, size_t n, const vn_query_opts *o)
+{
+    vn_qnode *q = vn_qnode_term(a, prefix, w, n);
+    q->op = VN_Q_WILDCARD;
+    q->window = o && o->max_wildcard ? o->max_wildcard : 100;
+    return q;
+}
+
+/* A growable list of nodes, from the arena. */
+typedef struct nodes {
+    vn_qnode **k;
+    size_t n, cap;
+} nodes;
+
+static void push(vn_qarena *a, nodes *l, vn_qnode *q)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        vn_qnode **k = qalloc(a, cap * sizeof *k);
+        if (l->n)
+            memcpy(k, l->k, l->n * sizeof *k);
+        l->k = k;
+        l->cap = cap;
+    }
+    l->k[l->n++] = q;
+}
+
+typedef struct build {
+    vn_qarena *a;
+    const vn_tokens *ts;
+    const vn_query_opts *o;
+    nodes bonus; /* weight-only nodes: tier bonuses, pair terms between words */
+} build;
+
+#define TOK(b, i) (&(b)->ts->tok[i])
+
+/* What a typed word requires: its folded term (every spelling), or its
+ * English stem.  Weighted by BM25. */
+static vn_qnode *word_match(build *b, size_t i)
+{
+    const vn_token *t = TOK(b, i);
+    const char *f = VN_TOK_FOLDED(b->ts, t);
+    vn_qnode *q = vn_qnode_term(b->a, VN_PREFIX_FOLDED, f, t->folded_len);
+    if (b->o && b->o->stemmer && (t->flags & VN_TOK_ASCII_ALPHA)) {
+        vn_buf s = VN_BUF_INIT;
+        if (vn_stemmer_stem(b->o->stemmer, f, t->folded_len, &s) && s.len)
+            q = combine2(b->a, VN_Q_OR, q, scaled(b->a, vn_qnode_term(b->a, VN_PREFIX_STEM, s.data, s.len), VN_RANK_STEM));
+        vn_buf_free(&s);
+    }
+    return q;
+}
+
+/* The tier bonuses of a word typed with marks: a constant for the exact
+ * spelling, another for the same letters in any tone.  The index keeps
+ * the toneless term XT only for toned words; an untoned marked word's
+ * exact term is its toneless form, so the toneless tier is XT<toneless>
+ * or <toneless>. */
+static void word_tiers(build *b, size_t i)
+{
+    const vn_token *t = TOK(b, i);
+    if (!(t->flags & VN_TOK_MARKED))
+        return;
+    push(b->a, &b->bonus,
+         constant(b->a, vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len), VN_RANK_EXACT));
+    if (vn_token_toneless_differs(b->ts, t)) {
+        const char *tl = VN_TOK_TONELESS(b->ts, t);
+        vn_qnode *tier = combine2(b->a, VN_Q_OR, vn_qnode_term(b->a, VN_PREFIX_TONELESS, tl, t->toneless_len),
+                                  vn_qnode_term(b->a, VN_PREFIX_EXACT, tl, t->toneless_len));
+        push(b->a, &b->bonus, constant(b->a, tier, VN_RANK_TONELESS));
+    }
+}
+
+/* The pair term of words i and i+1 (prefix XP or XSP); a wildcard over
+ * pairs when word i+1 is a prefix being typed. */
+static vn_qnode *pair(build *b, const char *prefix, size_t i, int last_is_prefix)
+{
+    const vn_token *x = TOK(b, i), *y = TOK(b, i + 1);
+    vn_buf s = VN_BUF_INIT;
+    vn_buf_append(&s, VN_TOK_FOLDED(b->ts, x), x->folded_len);
+    vn_buf_putc(&s, ' ');
+    vn_buf_append(&s, VN_TOK_FOLDED(b->ts, y), y->folded_len);
+    vn_qnode *q = last_is_prefix ? wildcard(b->a, prefix, s.data, s.len, b->o)
+                                 : vn_qnode_term(b->a, prefix, s.data, s.len);
+    vn_buf_free(&s);
+    return q;
+}
+
+/* The term of word i for a restricting use (title:, dateline:, -word):
+ * typed with marks, that spelling (either tone style); without, every
+ * spelling. */
+static vn_qnode *as_typed(build *b, const char *folded_prefix, const char *exact_prefix, size_t i)
+{
+    const vn_token *t = TOK(b, i);
+    if ((t->flags & VN_TOK_MARKED) && exact_prefix)
+        return vn_qnode_term(b->a, exact_prefix, VN_TOK_EXACT(b->ts, t), t->exact_len);
+    return vn_qnode_term(b->a, folded_prefix, VN_TOK_FOLDED(b->ts, t), t->folded_len);
+}
+
+/* An item restricted to a field, or excluded: its words as typed (or the
+ * last one as a prefix), and for a phrase its pair terms. */
+static vn_qnode *restricted(build *b, const vn_qitem *it)
+{
+    const char *fp = VN_PREFIX_FOLDED, *ep = VN_PREFIX_EXACT, *pp = VN_PREFIX_PAIR;
+    if (it->field == VN_QF_TITLE) {
+        fp = ep = VN_PREFIX_TITLE;
+        pp = VN_PREFIX_TITLE_PAIR;
+    } else if (it->field == VN_QF_DATELINE) {
+        fp = VN_PREFIX_DATELINE;
+        ep = NULL; /* dateline words are kept folded only */
+        pp = NULL;
+    }
+    nodes k = {0};
+    int pre = (it->flags & VN_QI_PREFIX) != 0;
+    for (size_t i = it->from; i < it->to; i++) {
+        const vn_token *t = TOK(b, i);
+        if (pre && i + 1 == it->to)
+            push(b->a, &k, wildcard(b->a, fp, VN_TOK_FOLDED(b->ts, t), t->folded_len, b->o));
+        else
+            push(b->a, &k, as_typed(b, fp, ep, i));
+        if (pp && i + 1 < it->to)
+            push(b->a, &k, pair(b, pp, i, pre && i + 2 == it->to));
+    }
+    return combine(b->a, VN_Q_AND, k.k, k.n);
+}
+
+/* A positive item anywhere in the document: what it requires (returned)
+ * and the tier bonuses of its words (pushed). */
+static vn_qnode *item_query(build *b, const vn_qitem *it)
+{
+    if (it->field != VN_QF_ANY)
+        return restricted(b, it);
+    if (it->flags & VN_QI_JOINED) {
+        vn_buf s = VN_BUF_INIT;
+        for (size_t i = it->from; i < it->to; i++)
+            vn_buf_append(&s, VN_TOK_FOLDED(b->ts, TOK(b, i)), TOK(b, i)->folded_len);
+        vn_qnode *q = vn_qnode_term(b->a, VN_PREFIX_FOLDED, s.data, s.len);
+        vn_buf_free(&s);
+        return q;
+    }
+    int pre = (it->flags & VN_QI_PREFIX) != 0;
+    nodes k = {0};
+    for (size_t i = it->from; i < it->to; i++) {
+        const vn_token *t = TOK(b, i);
+        if (pre && i + 1 == it->to) {
+            push(b->a, &k, wildcard(b->a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(b->ts, t), t->folded_len, b->o));
         } else {
-            /* exact == toneless: that term is both tiers at once */
-            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_EXACT, e, t->exact_len), VN_RANK_EXACT + VN_RANK_TONELESS);
-            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_TONELESS, e, t->exact_len), VN_RANK_TONELESS);
+            push(b->a, &k, word_match(b, i));
+            word_tiers(b, i);
         }
+        if (i + 1 < it->to) /* a phrase: each pair required, and weighted */
+            push(b->a, &k, scaled(b->a, pair(b, VN_PREFIX_PAIR, i, pre && i + 2 == it->to), VN_RANK_PAIR));
     }
-    if (stem && (t->flags & VN_TOK_ASCII_ALPHA)) {
-        vn_buf b = VN_BUF_INIT;
-        if (vn_stemmer_stem(stem, f, t->folded_len, &b) && b.len)
-            k[n++] = scaled(a, vn_qnode_term(a, VN_PREFIX_STEM, b.data, b.len), VN_RANK_STEM);
-        vn_buf_free(&b);
-    }
-    return combine(a, VN_Q_OR, k, n);
+    return combine(b->a, VN_Q_AND, k.k, k.n);
 }
 
-/* A phrase of folded terms over tokens [from, to). */
-static vn_qnode *folded_phrase(vn_qarena *a, const vn_tokens *ts, size_t from, size_t to)
+/* Items whose words count for adjacency with their neighbours. */
+static int adjacent_kind(const vn_qitem *it)
 {
-    vn_qnode *p = vn_qnode_new(a, VN_Q_PHRASE, to - from);
-    for (size_t i = from; i < to; i++)
-        p->kids[i - from] = vn_qnode_term(a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(ts, &ts->tok[i]),
-                                          ts->tok[i].folded_len);
-    p->window = (unsigned)(to - from);
-    return p;
+    return !(it->flags & (VN_QI_NEGATED | VN_QI_JOINED)) && it->field == VN_QF_ANY;
 }
 
-/* One parsed item of the query: a word or a phrase, maybe negated, maybe
- * restricted to the title, maybe a prefix. */
-typedef struct item {
-    size_t from, to;  /* its tokens in the query's vn_tokens */
-    int negated, title, prefix, or_before, phrase;
-} item;
-
-#define MAX_ITEMS 64 /* words beyond this are ignored: no one types more */
-
-static vn_qnode *item_query(vn_qarena *a, const vn_tokens *ts, const item *it, const vn_query_opts *o)
+vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *o, vn_qtree *t, vn_error *err)
 {
-    size_t n = it->to - it->from;
-    const vn_token *t0 = &ts->tok[it->from];
-    if (it->title) {
-        vn_qnode *k[MAX_ITEMS];
-        for (size_t i = 0; i < n && i < MAX_ITEMS; i++)
-            k[i] = vn_qnode_term(a, VN_PREFIX_TITLE, VN_TOK_FOLDED(ts, t0 + i), t0[i].folded_len);
-        return combine(a, VN_Q_AND, k, n < MAX_ITEMS ? n : MAX_ITEMS);
-    }
-    if (it->prefix && n == 1) {
-        vn_qnode *w = vn_qnode_term(a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(ts, t0), t0->folded_len);
-        w->op = VN_Q_WILDCARD;
-        w->window = o && o->max_wildcard ? o->max_wildcard : 100;
-        return w;
-    }
-    if (n == 1)
-        return word_tiers(a, ts, t0, o ? o->stemmer : NULL);
-    /* a phrase: required in order, its words' tiers rank inside it */
-    vn_qnode *k[2];
-    k[0] = folded_phrase(a, ts, it->from, it->to);
-    vn_qnode *tiers = vn_qnode_new(a, VN_Q_OR, n);
-    for (size_t i = 0; i < n; i++)
-        tiers->kids[i] = word_tiers(a, ts, t0 + i, o ? o->stemmer : NULL);
-    k[1] = tiers;
-    return combine(a, VN_Q_AND_MAYBE, k, 2);
-}
-
-/* The term a -word excludes: the exact form if typed with marks. */
-static vn_qnode *exclusion_query(vn_qarena *a, const vn_tokens *ts, const item *it)
-{
-    size_t n = it->to - it->from;
-    const vn_token *t0 = &ts->tok[it->from];
-    if (n > 1)
-        return folded_phrase(a, ts, it->from, it->to);
-    if (t0->flags & VN_TOK_MARKED)
-        return vn_qnode_term(a, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t0), t0->exact_len);
-    return vn_qnode_term(a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(ts, t0), t0->folded_len);
-}
-
-/* A bare word: takes part in the adjacency bonus. */
-static int is_plain(const item *it)
-{
-    return !it->negated && !it->title && !it->prefix && !it->phrase && !it->or_before && it->to - it->from == 1;
-}
-
-static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-static vn_status parse_items(const char *s, size_t len, vn_tokens *ts, item *items, size_t *nitems,
-                             vn_error *err)
-{
-    size_t i = 0, n = 0;
-    int pending_or = 0;
-    while (i < len && n < MAX_ITEMS) {
-        while (i < len && is_space(s[i]))
-            i++;
-        if (i >= len)
-            break;
-        item it = {0, 0, 0, 0, 0, 0, 0};
-        if (s[i] == '-' && i + 1 < len && !is_space(s[i + 1])) {
-            it.negated = 1;
-            i++;
-        }
-        if (len - i > 6 && memcmp(s + i, "title:", 6) == 0 && !is_space(s[i + 6])) {
-            it.title = 1;
-            i += 6;
-        }
-        size_t ws, we;
-        if (s[i] == '"') {
-            ws = ++i;
-            while (i < len && s[i] != '"')
-                i++;
-            if (i >= len)
-                return vn_error_set(err, VN_ERR_INVALID, "unbalanced quote in query");
-            we = i++;
-            it.phrase = 1;
-        } else {
-            ws = i;
-            while (i < len && !is_space(s[i]) && s[i] != '"')
-                i++;
-            we = i;
-            if (we - ws == 2 && memcmp(s + ws, "OR", 2) == 0 && n > 0) {
-                pending_or = 1;
-                continue;
-            }
-            if (we > ws && s[we - 1] == '*') {
-                it.prefix = 1;
-                we--;
-            }
-        }
-        it.from = ts->n;
-        vn_tokenize(ts, s + ws, we - ws, ts->n ? ts->tok[ts->n - 1].pos + 2 : 0);
-        it.to = ts->n;
-        if (it.to == it.from) {
-            pending_or = 0;
-            continue; /* punctuation only */
-        }
-        it.or_before = pending_or && !it.negated;
-        pending_or = 0;
-        items[n++] = it;
-    }
-    *nitems = n;
-    return VN_OK;
-}
-
-vn_qnode *vn_query_build(vn_qarena *a, const char *text, size_t len, const vn_query_opts *o, vn_error *err)
-{
-    vn_tokens ts;
-    vn_tokens_init(&ts);
-    item items[MAX_ITEMS];
-    size_t n = 0;
-    vn_qnode *root = NULL;
-    if (parse_items(text, len, &ts, items, &n, err) != VN_OK)
-        goto done;
-
-    /* positive items, OR-groups joined; excluded items collected apart */
-    vn_qnode *pos[MAX_ITEMS], *neg[MAX_ITEMS];
-    size_t npos = 0, nneg = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].negated) {
-            neg[nneg++] = exclusion_query(a, &ts, &items[i]);
+    t->root = t->all = NULL;
+    build b = {a, &p->toks, o, {0}};
+    nodes req = {0}, neg = {0};
+    for (size_t i = 0; i < p->n; i++) {
+        const vn_qitem *it = &p->items[i];
+        if (!vn_qitem_positive(it)) {
+            push(a, &neg, restricted(&b, it));
             continue;
         }
-        vn_qnode *q = item_query(a, &ts, &items[i], o);
-        if (items[i].or_before && npos > 0) {
-            vn_qnode *prev = pos[npos - 1];
-            vn_qnode *k[2] = {prev, q};
-            pos[npos - 1] = combine(a, VN_Q_OR, k, 2);
-        } else {
-            pos[npos++] = q;
-        }
+        vn_qnode *q = item_query(&b, it);
+        if ((it->flags & VN_QI_OR_BEFORE) && req.n > 0)
+            req.k[req.n - 1] = combine2(a, VN_Q_OR, req.k[req.n - 1], q);
+        else
+            push(a, &req, q);
+        /* adjacency with the item before: the pair of the words that meet */
+        const vn_qitem *prev = i > 0 ? &p->items[i - 1] : NULL;
+        if (prev && adjacent_kind(prev) && adjacent_kind(it) && !(it->flags & VN_QI_OR_BEFORE) &&
+            !(prev->flags & VN_QI_PREFIX) && prev->to == it->from)
+            push(a, &b.bonus,
+                 scaled(a, pair(&b, VN_PREFIX_PAIR, prev->to - 1, (it->flags & VN_QI_PREFIX) && it->to - it->from == 1),
+                        VN_RANK_PAIR));
     }
-    if (npos == 0) {
-        vn_error_set(err, VN_ERR_INVALID, n ? "query has only excluded words" : "empty query");
-        goto done;
-    }
-    /* All words required: precise, and far faster than OR over common
+    if (req.n == 0)
+        return vn_error_set(err, VN_ERR_INVALID, "query has only excluded words");
+    /* All items required: precise, and far faster than OR over common
      * syllables (286 against 21 queries/s on vi-news.jsonl); vn_search
-     * falls back to match_any when nothing has them all. */
-    root = combine(a, o && o->match_any ? VN_Q_OR : VN_Q_AND, pos, npos);
-
-    /* adjacency: runs of plain words that stand next to each other */
-    vn_qnode *boost[MAX_ITEMS];
-    size_t nb = 0, run_from = 0, run_len = 0;
-    for (size_t i = 0; i <= n; i++) {
-        int plain = i < n && is_plain(&items[i]);
-        if (plain && run_len > 0 && items[i].from == items[i - 1].to) {
-            run_len++;
-            continue;
-        }
-        if (run_len >= 2) {
-            size_t f = items[run_from].from, t = items[run_from + run_len - 1].to;
-            if (t - f > 2 && nb < MAX_ITEMS)
-                boost[nb++] = scaled(a, folded_phrase(a, &ts, f, t), VN_RANK_PHRASE);
-            for (size_t j = f; j + 1 < t && nb < MAX_ITEMS; j++)
-                boost[nb++] = scaled(a, folded_phrase(a, &ts, j, j + 2), VN_RANK_PAIR);
-        }
-        run_from = i;
-        run_len = plain ? 1 : 0;
-    }
-    /* One AND_MAYBE per boost, nested, not AND_MAYBE(root, OR(boosts)):
-     * in Xapian 1.4.22 an OR over phrase subqueries weights a document
-     * for a phrase whose terms it has but whose positional check failed
-     * (seen on our corpus: a doc without "tả chạy đến" got that phrase's
-     * boost).  Nested AND_MAYBE checks each phrase before weighting. */
-    for (size_t i = 0; i < nb; i++) {
-        vn_qnode *k[2] = {root, boost[i]};
-        root = combine(a, VN_Q_AND_MAYBE, k, 2);
-    }
-    if (nneg) {
-        vn_qnode *k[2] = {root, combine(a, VN_Q_OR, neg, nneg)};
-        root = combine(a, VN_Q_AND_NOT, k, 2);
-    }
+     * flips t->all to OR when nothing has them all. */
+    vn_qnode *root = combine(a, VN_Q_AND, req.k, req.n);
+    t->all = req.n > 1 ? root : NULL;
+    if (b.bonus.n)
+        root = combine2(a, VN_Q_AND_MAYBE, root, combine(a, VN_Q_OR, b.bonus.k, b.bonus.n));
+    if (neg.n)
+        root = combine2(a, VN_Q_AND_NOT, root, combine(a, VN_Q_OR, neg.k, neg.n));
 
     /* filters: date range on the date value, source as a boolean term */
     vn_qnode *filt[3];
     size_t nf = 0;
+    filt[nf++] = root;
     if (o && (o->date_from || o->date_to)) {
         const char *ends[2] = {o->date_from ? o->date_from : "0000-01-01", o->date_to ? o->date_to : "9999-12-31"};
         char v[2][9];
         for (int e = 0; e < 2; e++) {
-            if (!vn_date_valid(ends[e])) {
-                vn_error_set(err, VN_ERR_INVALID, "date must be YYYY-MM-DD, not \"%.20s\"", ends[e]);
-                root = NULL;
-                goto done;
-            }
+            if (!vn_date_valid(ends[e]))
+                return vn_error_set(err, VN_ERR_INVALID, "date must be YYYY-MM-DD, not \"%.20s\"", ends[e]);
             memcpy(v[e], ends[e], 4);
             memcpy(v[e] + 4, ends[e] + 5, 2);
             memcpy(v[e] + 6, ends[e] + 8, 2);
@@ -347,24 +330,19 @@ vn_qnode *vn_query_build(vn_qarena *a, const char *text, size_t len, const vn_qu
     }
     if (o && o->source && *o->source) {
         char *fs = vn_text_form(o->source, strlen(o->source), VN_FORM_FOLDED);
-        vn_qnode *t = vn_qnode_term(a, VN_PREFIX_SOURCE, fs, strlen(fs));
-        t->op = VN_Q_BOOL_TERM;
-        filt[nf++] = t;
+        vn_qnode *q = vn_qnode_term(a, VN_PREFIX_SOURCE, fs, strlen(fs));
+        q->op = VN_Q_BOOL_TERM;
+        filt[nf++] = q;
         free(fs);
     }
-    if (nf) {
-        vn_qnode *k[4] = {root, filt[0], nf > 1 ? filt[1] : NULL, NULL};
-        root = combine(a, VN_Q_FILTER, k, nf + 1);
-    }
-done:
-    vn_tokens_free(&ts);
-    return root;
+    t->root = combine(a, VN_Q_FILTER, filt, nf);
+    return VN_OK;
 }
 
 static void describe(vn_buf *b, const vn_qnode *q)
 {
     static const char *names[] = {"", "BOOL", "OR", "AND", "AND_MAYBE", "AND_NOT", "FILTER",
-                                  "PHRASE", "SCALE", "RANGE", "WILDCARD", "ALL"};
+                                  "SCALE", "RANGE", "WILDCARD", "CONST", "ALL"};
     switch (q->op) {
     case VN_Q_TERM: vn_buf_puts(b, q->term); return;
     case VN_Q_BOOL_TERM: vn_buf_printf(b, "BOOL(%s)", q->term); return;
@@ -374,10 +352,8 @@ static void describe(vn_buf *b, const vn_qnode *q)
     default: break;
     }
     vn_buf_puts(b, names[q->op]);
-    if (q->op == VN_Q_SCALE)
+    if (q->op == VN_Q_SCALE || q->op == VN_Q_CONST)
         vn_buf_printf(b, "%g", q->scale);
-    if (q->op == VN_Q_PHRASE)
-        vn_buf_printf(b, "%u", q->window);
     vn_buf_putc(b, '(');
     for (size_t i = 0; i < q->nkids; i++) {
         if (i)

@@ -3,15 +3,16 @@
  * document (see vn_schema.h and docs/index-schema.md).
  *
  * One tokenisation pass gives each word's three forms; each word then
- * costs one positional posting (folded) and at most two plain terms: the
- * exact form when the word has marks, the toneless form when it has a
- * tone mark and still differs from the folded form.  So ASCII text costs
- * what a plain TermGenerator costs, and Vietnamese text far less than
- * three full passes. */
+ * costs the folded term, at most two more (the exact form when the word
+ * has marks, the toneless form when it has a tone mark and still differs
+ * from the folded form) and one pair term with the word before it.  No
+ * term carries positions: adjacency is the pair terms, which a query
+ * reads like any other term instead of checking positions in every
+ * matching document (bench/README.md has the measurement). */
 #include "vn_schema.h"
+#include "vn_docstore.h"
 #include "vn_xapian.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,7 @@ uint64_t vn_hash64(const void *p, size_t n)
     return h;
 }
 
-static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl, int kind,
-                     uint32_t pos, unsigned wdf)
+static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl, int kind, unsigned wdf)
 {
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 1024;
@@ -66,7 +66,6 @@ static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl
     t->off = (uint32_t)d->terms.len;
     t->len = (uint16_t)(pl + wl);
     t->kind = (uint8_t)kind;
-    t->pos = pos;
     t->wdf = (uint8_t)wdf;
     vn_buf_reserve(&d->terms, pl + wl + 1);
     memcpy(d->terms.data + d->terms.len, prefix, pl);
@@ -75,29 +74,75 @@ static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl
     d->terms.data[d->terms.len++] = '\0';
 }
 
-/* Terms of the tokens ts->tok[from..to), title words get title terms. */
-static void add_words(vn_docspec *d, size_t from, size_t to, int title, vn_stemmer *stem)
+/* prefix + a + sep + b as one term (pair terms, joined abbreviations) */
+static void add_joined(vn_docspec *d, const char *prefix, const char *a, size_t al, const char *sep,
+                       const char *b, size_t bl, unsigned wdf)
+{
+    size_t sl = strlen(sep);
+    vn_buf_reset(&d->scratch);
+    vn_buf_append(&d->scratch, a, al);
+    vn_buf_append(&d->scratch, sep, sl);
+    vn_buf_append(&d->scratch, b, bl);
+    add_term(d, prefix, d->scratch.data, d->scratch.len, VN_TERM_PLAIN, wdf);
+}
+
+/* Nonzero when token t directly follows token p across exactly one dot
+ * and both are letters: the "TP" and "HCM" of TP.HCM. */
+static int dot_joined(const char *text, const vn_token *p, const vn_token *t)
+{
+    return !(p->flags & VN_TOK_NUMERIC) && !(t->flags & VN_TOK_NUMERIC) && t->src_start == p->src_end + 1 &&
+           text[p->src_end] == '.';
+}
+
+/* The terms of the words of one run of text (title, dateline or body),
+ * tokenised into ts->tok[from..to).  kind says which. */
+enum run { RUN_BODY, RUN_TITLE, RUN_DATELINE };
+static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, enum run kind, vn_stemmer *stem)
 {
     const vn_tokens *ts = &d->toks;
-    unsigned wdf = title ? VN_TITLE_WDF : 1;
+    unsigned wdf = kind == RUN_TITLE ? VN_TITLE_WDF : 1;
+    size_t chain = from; /* first token of the current dot-joined chain */
     for (size_t i = from; i < to; i++) {
         const vn_token *t = &ts->tok[i];
         const char *f = VN_TOK_FOLDED(ts, t);
-        add_term(d, VN_PREFIX_FOLDED, f, t->folded_len, VN_TERM_POSITIONAL, t->pos, wdf);
+        add_term(d, VN_PREFIX_FOLDED, f, t->folded_len, VN_TERM_PLAIN, wdf);
         if (t->flags & VN_TOK_MARKED) {
-            add_term(d, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t), t->exact_len, VN_TERM_PLAIN, 0, wdf);
+            add_term(d, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t), t->exact_len, VN_TERM_PLAIN, wdf);
             /* an untoned word's exact term already is its toneless form:
              * the query side looks for both (query_build.c) */
             if ((t->flags & VN_TOK_TONED) && vn_token_toneless_differs(ts, t))
-                add_term(d, VN_PREFIX_TONELESS, VN_TOK_TONELESS(ts, t), t->toneless_len, VN_TERM_PLAIN, 0, wdf);
+                add_term(d, VN_PREFIX_TONELESS, VN_TOK_TONELESS(ts, t), t->toneless_len, VN_TERM_PLAIN, wdf);
         }
         if (stem && (t->flags & VN_TOK_ASCII_ALPHA)) {
             vn_buf_reset(&d->scratch);
             if (vn_stemmer_stem(stem, f, t->folded_len, &d->scratch) && d->scratch.len)
-                add_term(d, VN_PREFIX_STEM, d->scratch.data, d->scratch.len, VN_TERM_PLAIN, 0, wdf);
+                add_term(d, VN_PREFIX_STEM, d->scratch.data, d->scratch.len, VN_TERM_PLAIN, wdf);
         }
-        if (title)
-            add_term(d, VN_PREFIX_TITLE, f, t->folded_len, VN_TERM_PLAIN, 0, 1);
+        if (kind == RUN_TITLE) {
+            add_term(d, VN_PREFIX_TITLE, f, t->folded_len, VN_TERM_PLAIN, 1);
+            if (t->flags & VN_TOK_MARKED)
+                add_term(d, VN_PREFIX_TITLE, VN_TOK_EXACT(ts, t), t->exact_len, VN_TERM_PLAIN, 1);
+        } else if (kind == RUN_DATELINE) {
+            add_term(d, VN_PREFIX_DATELINE, f, t->folded_len, VN_TERM_PLAIN, 1);
+        }
+        if (i == from)
+            continue;
+        /* adjacency: one term per pair of neighbouring words */
+        const vn_token *p = t - 1;
+        const char *pf = VN_TOK_FOLDED(ts, p);
+        add_joined(d, VN_PREFIX_PAIR, pf, p->folded_len, " ", f, t->folded_len, wdf);
+        if (kind == RUN_TITLE)
+            add_joined(d, VN_PREFIX_TITLE_PAIR, pf, p->folded_len, " ", f, t->folded_len, 1);
+        /* TP.HCM is also indexed as XFtphcm, so TPHCM finds it */
+        if (!dot_joined(text, p, t)) {
+            chain = i;
+        } else if (i + 1 == to || !dot_joined(text, t, t + 1)) {
+            vn_buf_reset(&d->scratch);
+            for (size_t k = chain; k <= i; k++)
+                vn_buf_append(&d->scratch, VN_TOK_FOLDED(ts, &ts->tok[k]), ts->tok[k].folded_len);
+            if (d->scratch.len <= VN_TOKEN_MAX_BYTES)
+                add_term(d, VN_PREFIX_FOLDED, d->scratch.data, d->scratch.len, VN_TERM_PLAIN, wdf);
+        }
     }
 }
 
@@ -111,15 +156,6 @@ static char *nfc_if_needed(const char *s)
     return NULL;
 }
 
-static void json_set_str(json_t *o, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    char *n = nfc_if_needed(v);
-    json_object_set_new(o, k, json_string(n ? n : v));
-    free(n);
-}
-
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err)
 {
     if (!vn_idterm(d->idterm, a->id))
@@ -130,9 +166,12 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     vn_tokens_reset(&d->toks);
 
     const char *title = a->title ? a->title : "";
-    uint32_t next = vn_tokenize(&d->toks, title, strlen(title), 0);
+    const char *dateline = a->dateline ? a->dateline : "";
+    vn_tokenize(&d->toks, title, strlen(title), 0);
     size_t ntitle = d->toks.n;
-    vn_tokenize(&d->toks, a->body, strlen(a->body), next + VN_TITLE_GAP);
+    vn_tokenize(&d->toks, dateline, strlen(dateline), 0);
+    size_t ndateline = d->toks.n;
+    vn_tokenize(&d->toks, a->body, strlen(a->body), 0);
 
     size_t marked = 0, words = 0;
     for (size_t i = 0; i < d->toks.n; i++) {
@@ -144,8 +183,9 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     }
     d->english = words > 0 && marked * 100 < words * VN_ENGLISH_MAX_MARKED_PCT;
     vn_stemmer *s = d->english ? stem : NULL;
-    add_words(d, 0, ntitle, 1, s);
-    add_words(d, ntitle, d->toks.n, 0, s);
+    add_words(d, title, 0, ntitle, RUN_TITLE, s);
+    add_words(d, dateline, ntitle, ndateline, RUN_DATELINE, s);
+    add_words(d, a->body, ndateline, d->toks.n, RUN_BODY, s);
 
     d->date_value[0] = '\0';
     if (a->date && vn_date_valid(a->date)) {
@@ -155,29 +195,35 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         memcpy(v + 6, a->date + 8, 2);
         v[8] = '\0';
         memcpy(d->date_value, v, 9);
-        add_term(d, VN_PREFIX_DAY, v, 8, VN_TERM_BOOLEAN, 0, 0);
-        add_term(d, VN_PREFIX_MONTH, v, 6, VN_TERM_BOOLEAN, 0, 0);
-        add_term(d, VN_PREFIX_YEAR, v, 4, VN_TERM_BOOLEAN, 0, 0);
+        add_term(d, VN_PREFIX_DAY, v, 8, VN_TERM_BOOLEAN, 0);
+        add_term(d, VN_PREFIX_MONTH, v, 6, VN_TERM_BOOLEAN, 0);
+        add_term(d, VN_PREFIX_YEAR, v, 4, VN_TERM_BOOLEAN, 0);
     }
     if (a->source && *a->source) {
         char *fs = vn_text_form(a->source, strlen(a->source), VN_FORM_FOLDED);
         if (*fs && strlen(fs) <= VN_ID_MAX_BYTES)
-            add_term(d, VN_PREFIX_SOURCE, fs, strlen(fs), VN_TERM_BOOLEAN, 0, 0);
+            add_term(d, VN_PREFIX_SOURCE, fs, strlen(fs), VN_TERM_BOOLEAN, 0);
         free(fs);
     }
 
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(a->id));
-    json_set_str(o, "title", title);
-    json_set_str(o, "date", a->date);
-    json_set_str(o, "source", a->source);
-    json_set_str(o, "url", a->url);
-    json_set_str(o, "dateline", a->dateline);
-    json_set_str(o, "body", a->body);
-    int rc = json_dump_callback(o, vn_buf_dump_cb, &d->data, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (rc != 0)
-        return vn_error_set(err, VN_ERR_INVALID, "document %s cannot be stored as JSON (invalid UTF-8?)", a->id);
+    /* the stored document: text in NFC (NFD input is normalised here) */
+    const char *in[VN_DOC_NFIELDS] = {a->id, title, a->date, a->source, a->url, a->dateline, a->body};
+    char *nfc[VN_DOC_NFIELDS] = {0};
+    const char *f[VN_DOC_NFIELDS];
+    vn_status rc = VN_OK;
+    for (int i = 0; i < VN_DOC_NFIELDS; i++) {
+        f[i] = in[i];
+        if (in[i] && !vn_utf8_valid(in[i], strlen(in[i])))
+            rc = vn_error_set(err, VN_ERR_INVALID, "document %s: field %s is not valid UTF-8", a->id, vn_doc_keys[i]);
+        else if (in[i] && (nfc[i] = nfc_if_needed(in[i])))
+            f[i] = nfc[i];
+    }
+    if (rc == VN_OK)
+        vn_doc_encode(f, &d->data);
+    for (int i = 0; i < VN_DOC_NFIELDS; i++)
+        free(nfc[i]);
+    if (rc != VN_OK)
+        return rc;
     snprintf(d->hash_value, sizeof d->hash_value, "%016llx",
              (unsigned long long)vn_hash64(d->data.data, d->data.len));
     return VN_OK;

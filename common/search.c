@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* search.c -- vn_search(): query text -> vn_qnode tree -> shim -> hits.
+/* search.c -- vn_search(): query text -> parsed items -> vn_qnode tree ->
+ * shim -> hits with snippets.
  *
  * It also follows the index directory's generations: an index directory
  * holds a XAPIANDB stub naming the live generation (index_dir.c); when
@@ -7,15 +8,17 @@
  * one, while an ordinary commit is picked up by Xapian's own reopen(). */
 #include "vn_search.h"
 #include "vn_buf.h"
+#include "vn_docstore.h"
+#include "vn_snippet.h"
 #include "vn_index_dir.h"
 #include "vn_query.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct vn_searcher {
     char *dir;
@@ -86,7 +89,13 @@ vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error 
     char idterm[VN_IDTERM_SIZE];
     if (!vn_idterm(idterm, id))
         return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
-    return vn_xdb_get_data(s->db, idterm, out, err);
+    vn_buf raw = VN_BUF_INIT;
+    vn_status rc = vn_xdb_get_data(s->db, idterm, &raw, err);
+    vn_docview v;
+    if (rc == VN_OK && !(vn_doc_decode(raw.data, raw.len, &v) && vn_doc_json(&v, out)))
+        rc = vn_error_set(err, VN_ERR_CORRUPT, "stored document %s is damaged", id);
+    vn_buf_free(&raw);
+    return rc;
 }
 
 vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err)
@@ -98,55 +107,79 @@ vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_e
     return rc;
 }
 
-static char *jstr(json_t *o, const char *k)
+static double now(void)
 {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? vn_xstrdup(json_string_value(v)) : NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, vn_xresults **out,
+                           vn_error *err)
+{
+    *out = NULL;
+    unsigned limit = o->limit ? o->limit : 10;
+    vn_xsearch_opts xo = {o->offset, limit, o->sort, o->time_limit, o->exact_total,
+                          o->offset + limit + VN_TOTAL_EXACT_UPTO};
+    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard};
+    vn_qarena a;
+    vn_qarena_init(&a);
+    vn_qtree t;
+    vn_xresults *r = NULL;
+    vn_status rc = vn_query_build(&a, p, &qo, &t, err);
+    if (rc == VN_OK)
+        rc = vn_xdb_search(s->db, t.root, &xo, &r, err);
+    /* every item required first; if no document has them all, any item */
+    if (rc == VN_OK && r->total_max == 0 && t.all) {
+        t.all->op = VN_Q_OR;
+        vn_xresults_free(r);
+        r = NULL;
+        rc = vn_xdb_search(s->db, t.root, &xo, &r, err);
+    }
+    vn_qarena_free(&a);
+    if (rc == VN_OK)
+        *out = r;
+    return rc;
 }
 
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
 {
     *out = NULL;
-    vn_search_opts dflt = {0, 10, 0, NULL, NULL, NULL, 0, 0, 0};
+    vn_search_opts dflt = {0};
     const vn_search_opts *o = opts ? opts : &dflt;
-    vn_xsearch_opts xo = {o->offset, o->limit ? o->limit : 10, o->sort, o->time_limit, o->exact_total};
-    vn_xresults *r = NULL;
-    vn_status rc = VN_OK;
-    /* every word required first; if no document has them all, any word */
-    for (int any = 0; any < 2 && rc == VN_OK; any++) {
-        vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, any};
-        vn_qarena a;
-        vn_qarena_init(&a);
-        vn_qnode *q = vn_query_build(&a, query, strlen(query), &qo, err);
-        if (!q) {
-            vn_qarena_free(&a);
-            return err ? err->code : VN_ERR_INVALID;
-        }
-        vn_xresults_free(r);
-        rc = vn_xdb_search(s->db, q, &xo, &r, err);
-        vn_qarena_free(&a);
-        if (rc == VN_OK && r->total > 0)
-            break;
-    }
+    double deadline = o->time_limit > 0 ? now() + o->time_limit : 0;
+    vn_qparse p;
+    vn_status rc = vn_query_parse(query, strlen(query), &p, err);
     if (rc != VN_OK)
         return rc;
+    vn_xresults *r;
+    rc = vn_search_parsed(s, &p, o, &r, err);
+    if (rc != VN_OK) {
+        vn_qparse_free(&p);
+        return rc;
+    }
     vn_hits *h = vn_xrealloc(NULL, sizeof *h);
     h->total = r->total;
+    h->total_min = r->total_min;
+    h->total_max = r->total_max;
     h->n = 0;
     h->hit = vn_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *h->hit);
     for (size_t i = 0; i < r->n; i++) {
-        json_t *d = json_loadb(r->hits[i].data, r->hits[i].data_len, 0, NULL);
         vn_hit *x = &h->hit[h->n++];
         memset(x, 0, sizeof *x);
         x->score = r->hits[i].score;
-        if (d) {
-            x->id = jstr(d, "id");
-            x->title = jstr(d, "title");
-            x->date = jstr(d, "date");
-            x->source = jstr(d, "source");
-            x->url = jstr(d, "url");
-            x->body = jstr(d, "body");
-            json_decref(d);
+        vn_docview v;
+        if (vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v)) {
+            x->id = vn_doc_field(&v, VN_DOC_ID);
+            x->title = vn_doc_field(&v, VN_DOC_TITLE);
+            x->date = vn_doc_field(&v, VN_DOC_DATE);
+            x->source = vn_doc_field(&v, VN_DOC_SOURCE);
+            x->url = vn_doc_field(&v, VN_DOC_URL);
+            /* the time limit covers snippets too: past it, hits come without */
+            if (!o->no_snippets && (!deadline || now() < deadline)) {
+                vn_docfield f = v.f[VN_DOC_BODY] && v.len[VN_DOC_BODY] ? VN_DOC_BODY : VN_DOC_TITLE;
+                x->snippet = vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, o->snippet_words, "<b>", "</b>");
+            }
         }
         if (!x->id)
             x->id = vn_xstrdup("");
@@ -154,6 +187,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             x->title = vn_xstrdup("");
     }
     vn_xresults_free(r);
+    vn_qparse_free(&p);
     *out = h;
     return VN_OK;
 }
@@ -169,7 +203,7 @@ void vn_hits_free(vn_hits *h)
         free(x->date);
         free(x->source);
         free(x->url);
-        free(x->body);
+        free(x->snippet);
     }
     free(h->hit);
     free(h);

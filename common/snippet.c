@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* snippet.c -- excerpts with marked query words (see vn_snippet.h).
  *
- * Both texts go through the tokeniser; a token of the document matches
- * when its folded form equals a query word's folded form, or starts with
- * it when the query word ended in '*'.  The window of `max_words` tokens
- * with the most matches wins (earliest on ties). */
+ * The document goes through the tokeniser (folded form only) and is
+ * matched against the parsed query's items: a word matches a token whose
+ * folded form equals it (or starts with it, for word*); a phrase, or two
+ * words typed side by side, match a run of tokens in order.  Each token
+ * gets a weight: 1 for a lone word, 3 for each token of a matched run, so
+ * the window of `max_words` tokens with the most weight centres on the
+ * phrase.  Not done here: ranking (the excerpt never changes a hit's
+ * order), excluded items (never marked). */
 #include "vn_snippet.h"
 #include "vn_buf.h"
 #include "vn_text.h"
@@ -12,75 +16,91 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_QWORDS 32
+#define RUN_WEIGHT 3
 
-typedef struct qword {
-    const char *f;
-    size_t len;
-    int prefix;
-} qword;
-
-static size_t query_words(const vn_tokens *q, const char *query, qword *out)
+/* Does document token t match query word q (last of a prefix item: as a
+ * prefix)? */
+static int tok_match(const vn_tokens *d, const vn_token *t, const vn_tokens *qs, const vn_token *q, int prefix)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < q->n && n < MAX_QWORDS; i++) {
-        const vn_token *t = &q->tok[i];
-        size_t s = t->src_start, e = t->src_end;
-        if (s > 0 && query[s - 1] == '-')
-            continue; /* excluded */
-        if (e - s == 2 && memcmp(query + s, "OR", 2) == 0)
-            continue;
-        if (query[e] == ':' && e - s == 5 && memcmp(query + s, "title", 5) == 0)
-            continue;
-        out[n].f = VN_TOK_FOLDED(q, t);
-        out[n].len = t->folded_len;
-        out[n].prefix = query[e] == '*';
-        n++;
-    }
-    return n;
+    if (prefix ? t->folded_len < q->folded_len : t->folded_len != q->folded_len)
+        return 0;
+    return memcmp(VN_TOK_FOLDED(d, t), VN_TOK_FOLDED(qs, q), q->folded_len) == 0;
 }
 
-static int matches(const vn_tokens *d, const vn_token *t, const qword *w, size_t nw)
+/* Mark in w[] every run of document tokens matching query words
+ * [from, to) in order; returns how many runs. */
+static size_t mark_runs(const vn_tokens *d, const vn_tokens *qs, size_t from, size_t to, int last_prefix,
+                        unsigned char *w)
 {
-    const char *f = VN_TOK_FOLDED(d, t);
-    for (size_t i = 0; i < nw; i++) {
-        if (w[i].prefix ? (t->folded_len >= w[i].len && memcmp(f, w[i].f, w[i].len) == 0)
-                        : (t->folded_len == w[i].len && memcmp(f, w[i].f, w[i].len) == 0))
-            return 1;
+    size_t n = to - from, runs = 0;
+    for (size_t i = 0; i + n <= d->n; i++) {
+        size_t k = 0;
+        while (k < n && tok_match(d, &d->tok[i + k], qs, &qs->tok[from + k], last_prefix && k == n - 1))
+            k++;
+        if (k < n)
+            continue;
+        for (k = 0; k < n; k++)
+            w[i + k] = RUN_WEIGHT;
+        runs++;
     }
-    return 0;
+    return runs;
 }
 
-char *vn_snippet(const char *text, const char *query, size_t max_words, const char *open, const char *close)
+/* Is item `it` one whose words are marked alone (not as a run)? */
+static int lone_words(const vn_qitem *it)
 {
-    vn_tokens d, q;
+    return it->to - it->from == 1;
+}
+
+static void weigh(const vn_tokens *d, const vn_qparse *q, unsigned char *w)
+{
+    const vn_tokens *qs = &q->toks;
+    for (size_t k = 0; k < q->n; k++) {
+        const vn_qitem *it = &q->items[k];
+        if (!vn_qitem_positive(it))
+            continue;
+        int prefix = (it->flags & VN_QI_PREFIX) != 0;
+        if (!lone_words(it)) {
+            mark_runs(d, qs, it->from, it->to, prefix, w);
+            continue;
+        }
+        for (size_t i = 0; i < d->n; i++)
+            if (!w[i] && tok_match(d, &d->tok[i], qs, &qs->tok[it->from], prefix))
+                w[i] = 1;
+        /* two words typed side by side weigh as a run where they stand so */
+        const vn_qitem *prev = k > 0 ? &q->items[k - 1] : NULL;
+        if (prev && vn_qitem_positive(prev) && lone_words(prev) && prev->to == it->from &&
+            !(it->flags & VN_QI_OR_BEFORE) && !(prev->flags & VN_QI_PREFIX))
+            mark_runs(d, qs, prev->from, it->to, prefix, w);
+    }
+}
+
+char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, size_t max_words, const char *open,
+                 const char *close)
+{
+    vn_tokens d;
     vn_tokens_init(&d);
-    vn_tokens_init(&q);
-    d.folded_only = q.folded_only = 1; /* matching is on the folded form */
-    size_t tl = strlen(text);
+    d.folded_only = 1; /* matching is on the folded form */
     vn_tokenize(&d, text, tl, 0);
-    vn_tokenize(&q, query, strlen(query), 0);
-    qword w[MAX_QWORDS];
-    size_t nw = query_words(&q, query, w);
     if (max_words == 0)
-        max_words = 30;
-    char *hit = calloc(d.n ? d.n : 1, 1);
-    for (size_t i = 0; i < d.n; i++)
-        hit[i] = (char)matches(&d, &d.tok[i], w, nw);
-    /* best window [best, best + max_words) by number of hits */
-    size_t best = 0, best_hits = 0, cur = 0;
+        max_words = VN_SNIPPET_WORDS;
+    unsigned char *w = vn_xrealloc(NULL, d.n ? d.n : 1);
+    memset(w, 0, d.n ? d.n : 1);
+    weigh(&d, q, w);
+    /* best window [best, best + max_words) by weight */
+    size_t best = 0, best_w = 0, cur = 0;
     for (size_t i = 0; i < d.n; i++) {
-        cur += (size_t)hit[i];
+        cur += w[i];
         if (i >= max_words)
-            cur -= (size_t)hit[i - max_words];
-        if (cur > best_hits) {
-            best_hits = cur;
+            cur -= w[i - max_words];
+        if (cur > best_w) {
+            best_w = cur;
             best = i + 1 >= max_words ? i + 1 - max_words : 0;
         }
     }
-    /* start the window a little before its first hit, for context */
+    /* start the window a little before its first match, for context */
     size_t first = best;
-    while (first < d.n && !hit[first] && first < best + max_words / 3)
+    while (first < d.n && !w[first] && first < best + max_words / 3)
         first++;
     best = first > best + 3 ? first - 3 : best;
     size_t end = best + max_words < d.n ? best + max_words : d.n;
@@ -94,10 +114,10 @@ char *vn_snippet(const char *text, const char *query, size_t max_words, const ch
         for (size_t i = best; i < end; i++) {
             const vn_token *t = &d.tok[i];
             vn_buf_append_oneline(&out, text + pos, t->src_start - pos);
-            if (hit[i])
+            if (w[i])
                 vn_buf_puts(&out, open);
             vn_buf_append_oneline(&out, text + t->src_start, t->src_end - t->src_start);
-            if (hit[i])
+            if (w[i])
                 vn_buf_puts(&out, close);
             pos = t->src_end;
         }
@@ -106,8 +126,7 @@ char *vn_snippet(const char *text, const char *query, size_t max_words, const ch
         else
             vn_buf_append_oneline(&out, text + pos, tl - pos < 8 ? tl - pos : 0); /* closing punctuation */
     }
-    free(hit);
+    free(w);
     vn_tokens_free(&d);
-    vn_tokens_free(&q);
     return vn_buf_take(&out);
 }

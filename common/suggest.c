@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest.c -- completions of what a user is typing, from the index.
  *
- * "ha n" is asked as the query `ha n*` (folded words, last one a prefix);
+ * "ha n" is parsed like a query and asked with its last word a prefix
+ * (`ha n*`: adjacency over pair terms finds "ha n..." side by side);
  * in the best matching documents every run of words whose folded forms
  * are "ha" then "n..." is a candidate, shown in its exact form ("hà nội"),
  * and candidates are ranked by how often they occur.  Folded-aware both
  * ways: "hà n" and "ha n" give the same completions. */
 #include "vn_buf.h"
+#include "vn_docstore.h"
+#include "vn_query.h"
+#include "vn_xapian.h"
 #include "vn_search.h"
 #include "vn_text.h"
 
@@ -37,11 +41,12 @@ void vn_suggestions_free(char **items, size_t n)
 }
 
 /* Count, in the text `t`, the runs matching the prefix words `p`. */
-static void scan(const char *t, const vn_tokens *p, int last_partial, cand **c, size_t *nc, size_t *cap)
+static void scan(const char *t, size_t tlen, const vn_tokens *p, int last_partial, cand **c, size_t *nc,
+                 size_t *cap)
 {
     vn_tokens d;
     vn_tokens_init(&d);
-    vn_tokenize(&d, t, strlen(t), 0);
+    vn_tokenize(&d, t, tlen, 0);
     size_t np = p->n;
     for (size_t i = 0; i + np <= d.n; i++) {
         size_t k;
@@ -83,41 +88,49 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
 {
     *items = NULL;
     *n = 0;
-    vn_tokens p;
-    vn_tokens_init(&p);
     size_t len = strlen(prefix);
-    vn_tokenize(&p, prefix, len, 0);
-    if (p.n == 0 || p.n > SUGGEST_WORDS) {
-        vn_tokens_free(&p);
+    vn_qparse q;
+    vn_status rc = vn_query_parse(prefix, len, &q, err);
+    if (rc != VN_OK && rc != VN_ERR_LIMIT)
+        return vn_error_set(err, VN_ERR_INVALID, "SUGGEST needs 1 to %d words", SUGGEST_WORDS);
+    if (rc != VN_OK)
+        return rc;
+    if (q.toks.n > SUGGEST_WORDS) {
+        vn_qparse_free(&q);
         return vn_error_set(err, VN_ERR_INVALID, "SUGGEST needs 1 to %d words", SUGGEST_WORDS);
     }
-    /* a trailing space means the last word is complete */
+    /* the words as typed, side by side; a trailing space means the last
+     * word is complete, else it is a prefix */
     int last_partial = len > 0 && prefix[len - 1] != ' ';
-    vn_buf q = VN_BUF_INIT;
-    for (size_t i = 0; i < p.n; i++) {
-        if (i)
-            vn_buf_putc(&q, ' ');
-        vn_buf_puts(&q, VN_TOK_FOLDED(&p, &p.tok[i]));
+    for (size_t i = 0; i < q.n; i++) {
+        q.items[i].flags &= VN_QI_PHRASE | VN_QI_JOINED;
+        q.items[i].field = VN_QF_ANY;
     }
     if (last_partial)
-        vn_buf_putc(&q, '*');
-    vn_search_opts o = {0, SUGGEST_DOCS, 0, NULL, NULL, NULL, 0, 0, 0};
-    vn_hits *h;
-    vn_status rc = vn_search(s, q.data, &o, &h, err);
-    vn_buf_free(&q);
+        q.items[q.n - 1].flags |= VN_QI_PREFIX;
+    vn_search_opts o = {0};
+    o.limit = SUGGEST_DOCS;
+    o.no_snippets = 1;
+    vn_xresults *r;
+    rc = vn_search_parsed(s, &q, &o, &r, err);
     if (rc != VN_OK) {
-        vn_tokens_free(&p);
+        vn_qparse_free(&q);
         return rc;
     }
     cand *c = NULL;
     size_t nc = 0, cap = 0;
-    for (size_t i = 0; i < h->n; i++) {
-        scan(h->hit[i].title, &p, last_partial, &c, &nc, &cap);
-        if (h->hit[i].body)
-            scan(h->hit[i].body, &p, last_partial, &c, &nc, &cap);
+    for (size_t i = 0; i < r->n; i++) {
+        vn_docview v;
+        if (!vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v))
+            continue;
+        for (int f = 0; f < 2; f++) {
+            vn_docfield k = f ? VN_DOC_BODY : VN_DOC_TITLE;
+            if (v.f[k])
+                scan(v.f[k], v.len[k], &q.toks, last_partial, &c, &nc, &cap);
+        }
     }
-    vn_hits_free(h);
-    vn_tokens_free(&p);
+    vn_xresults_free(r);
+    vn_qparse_free(&q);
     qsort(c, nc, sizeof *c, by_count);
     size_t keep = nc < max ? nc : max;
     *items = vn_xrealloc(NULL, (keep ? keep : 1) * sizeof **items);

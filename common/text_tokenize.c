@@ -31,6 +31,7 @@ void vn_tokens_reset(vn_tokens *ts)
 {
     /* folded_only is kept: it is how the caller set the tokens up */
     ts->n = 0;
+    ts->dropped = 0;
     vn_buf_reset(&ts->arena);
 }
 
@@ -270,6 +271,7 @@ static void emit_word(vn_tokens *ts, word *w, uint32_t pos, size_t s, size_t e, 
     }
     if (t->exact_len > VN_TOKEN_MAX_BYTES) { /* every branch: one length check */
         ts->arena.len = mark;
+        ts->dropped++;
         return;
     }
     ts->n++;
@@ -316,6 +318,8 @@ uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t pos)
                 prev = C_OTHER;
             i += adv;
         }
+        if (w.overflow)
+            ts->dropped++;
         if (!w.overflow && w.n > 0) {
             size_t before = ts->n;
             emit_word(ts, &w, pos, start, i, numeric);

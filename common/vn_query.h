@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vn_query.h -- a query as a small tree of C structs, built by query_build.c
- * from what a user typed and turned into a Xapian::Query by the shim.
+/* vn_query.h -- a query: what the user typed parsed once into items
+ * (query_parse.c), then a small tree of C structs (query_build.c) that the
+ * shim turns into a Xapian::Query.
  *
  * Keeping the tree in C lets the query language be parsed and tested
  * without Xapian, and keeps Xapian's headers inside one file.  All nodes
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "vn_error.h"
+#include "vn_text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,10 +26,10 @@ typedef enum vn_qop {
     VN_Q_AND_MAYBE,   /* kids[0] must match; the others only add weight */
     VN_Q_AND_NOT,     /* kids[0] and not kids[1..] */
     VN_Q_FILTER,      /* kids[0] weighted, kids[1..] must match unweighted */
-    VN_Q_PHRASE,      /* kids are terms in order within `window` positions */
     VN_Q_SCALE,       /* kids[0] with its weight multiplied by `scale` */
     VN_Q_VALUE_RANGE, /* value `slot` between term and term2 (inclusive) */
     VN_Q_WILDCARD,    /* every term starting with `term`, at most `window` of them */
+    VN_Q_CONST,       /* documents matching kids[0] (unweighted), each weighing `scale` */
     VN_Q_MATCH_ALL
 } vn_qop;
 
@@ -53,13 +55,62 @@ const char *vn_qarena_strdup(vn_qarena *a, const char *s, size_t n);
 /* A TERM node for prefix+word. */
 vn_qnode *vn_qnode_term(vn_qarena *a, const char *prefix, const char *word, size_t n);
 
-/* Ranking constants (docs/ranking.md explains them). */
-#define VN_RANK_EXACT 1.0     /* extra weight for the exact form */
-#define VN_RANK_TONELESS 1.0  /* extra weight for the toneless form */
-#define VN_RANK_FOLDED 1.0    /* every match starts from the folded form */
+/* ---- parsing: what the user typed, to a list of items (query_parse.c) ----
+ * The one reading of the query language.  The Xapian tree (query_build.c),
+ * the snippets (snippet.c) and the suggestions (suggest.c) all work from
+ * the items; none of them looks at the query text again. */
+
+/* Words in a query, phrases included.  A query is what a person types:
+ * 32 words is a long paragraph's worth of keywords, and each word costs
+ * a few posting lists, so a pasted article (9,000 words ran 40 s and took
+ * 635 MB) is refused with VN_ERR_LIMIT instead of run. */
+#define VN_QUERY_MAX_WORDS 32
+
+enum {
+    VN_QI_NEGATED = 1,   /* -word, -"phrase": documents with it are excluded */
+    VN_QI_PHRASE = 2,    /* "quoted": its words adjacent and in order */
+    VN_QI_PREFIX = 4,    /* word*: its last word is a prefix */
+    VN_QI_OR_BEFORE = 8, /* joined to the item before by OR */
+    VN_QI_JOINED = 16    /* letters joined by dots (TP.HCM): one word, tphcm */
+};
+
+typedef enum vn_qfield { VN_QF_ANY = 0, VN_QF_TITLE, VN_QF_DATELINE } vn_qfield;
+
+typedef struct vn_qitem {
+    size_t from, to;   /* its words: toks.tok[from..to) of the vn_qparse */
+    unsigned flags;    /* VN_QI_* */
+    vn_qfield field;   /* title:, dateline: or anywhere */
+} vn_qitem;
+
+typedef struct vn_qparse {
+    vn_tokens toks;    /* every word of the query, in the three forms */
+    vn_qitem *items;   /* owned */
+    size_t n;
+} vn_qparse;
+
+/* Parse `text` (UTF-8, len bytes).  Syntax: words; "quoted phrases";
+ * -word or -"phrase" to exclude; a OR b; title:word, title:"phrase",
+ * title:pre*; dateline:word; word* for a prefix.  A word with more than
+ * one token (TP.HCM, covid-19) is a phrase.  On success fills *p (free
+ * it with vn_qparse_free).  Errors: VN_ERR_INVALID for an empty query, an
+ * unbalanced quote, a field with nothing after it, only exclusions;
+ * VN_ERR_LIMIT for more than VN_QUERY_MAX_WORDS words or a word longer
+ * than VN_TOKEN_MAX_BYTES.  *p needs no freeing after an error. */
+vn_status vn_query_parse(const char *text, size_t len, vn_qparse *p, vn_error *err);
+void vn_qparse_free(vn_qparse *p);
+
+/* Nonzero when item `it` takes part in ranking as typed words (not
+ * excluded). */
+static inline int vn_qitem_positive(const vn_qitem *it) { return !(it->flags & VN_QI_NEGATED); }
+
+/* ---- building: items to a Xapian-shaped tree (query_build.c) ---- */
+
+/* Ranking constants (docs/ranking.md explains them; chosen with make
+ * relevance, see there). */
+#define VN_RANK_EXACT 4.0     /* constant bonus: the word as typed, marks and all */
+#define VN_RANK_TONELESS 2.0  /* constant bonus: same letters, any tone (exact has it too) */
 #define VN_RANK_STEM 0.5      /* English stem matches, below any surface form */
-#define VN_RANK_PHRASE 8.0     /* the whole query, adjacent and in order */
-#define VN_RANK_PAIR 3.0       /* each adjacent pair of query words */
+#define VN_RANK_PAIR 2.0      /* each adjacent pair of query words (BM25 of the pair term) */
 
 struct vn_stemmer;
 
@@ -68,16 +119,20 @@ typedef struct vn_query_opts {
     const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
     const char *source;              /* source name or NULL */
     unsigned max_wildcard;           /* expansion limit for word* (0: 100) */
-    int match_any;                   /* 0: every word required; 1: any word (the fallback) */
 } vn_query_opts;
 
-/* Parse `text` (UTF-8) into a query tree allocated from `a`.  Syntax:
- * words, "quoted phrases", -excluded words or phrases, OR between two
- * words, title:word, word* for a prefix.  Every word (or OR group) is
- * required unless opts->match_any.  Returns the root, or NULL with
- * err set (VN_ERR_INVALID: empty query, unbalanced quote, nothing but
- * exclusions). */
-vn_qnode *vn_query_build(vn_qarena *a, const char *text, size_t len, const vn_query_opts *opts,
+typedef struct vn_qtree {
+    vn_qnode *root;
+    /* The AND that requires every item, or NULL when there is one item:
+     * setting its op to VN_Q_OR turns the query into the any-word
+     * fallback without building it again. */
+    vn_qnode *all;
+} vn_qtree;
+
+/* Build the tree of parsed query `p`, allocated from `a`.  Every item (or
+ * OR group) is required.  Returns VN_OK and fills *t, or an error
+ * (VN_ERR_INVALID: only exclusions, a bad date). */
+vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *opts, vn_qtree *t,
                          vn_error *err);
 
 /* Render a tree for tests and debugging, Xapian-like.  malloc'd; caller frees. */

@@ -25,13 +25,23 @@ extern "C" {
 #define VN_PREFIX_ID "Q"
 #define VN_PREFIX_EXACT ""      /* canonical word, only when it has marks */
 #define VN_PREFIX_TONELESS "XT" /* tone marks removed, only when it differs from folded */
-#define VN_PREFIX_FOLDED "XF"   /* every word; the one form with positions */
+#define VN_PREFIX_FOLDED "XF"   /* every word (no positions: adjacency is VN_PREFIX_PAIR) */
+#define VN_PREFIX_PAIR "XP"     /* two adjacent words, folded, joined by one space */
 #define VN_PREFIX_STEM "Z"      /* English stem of folded ASCII words, English documents only */
-#define VN_PREFIX_TITLE "S"     /* folded title words, for title:word */
+#define VN_PREFIX_TITLE "S"     /* title words, folded and (marked words) exact, for title: */
+#define VN_PREFIX_TITLE_PAIR "XSP" /* two adjacent title words, folded (title:"a b") */
+#define VN_PREFIX_DATELINE "XDL" /* dateline words, folded (dateline:) */
 #define VN_PREFIX_DAY "D"       /* D20241022 */
 #define VN_PREFIX_MONTH "M"     /* M202410 */
 #define VN_PREFIX_YEAR "Y"      /* Y2024 */
 #define VN_PREFIX_SOURCE "XSRC" /* folded source name, words joined by spaces */
+
+/* The schema an index was built with, kept in its metadata under
+ * VN_SCHEMA_KEY.  Version 2: pair terms instead of positions, the binary
+ * stored document (vn_docstore.h).  An index of another version is
+ * refused with a message to rebuild it (vnsearch-indexer --full). */
+#define VN_SCHEMA_KEY "vnsearch:schema"
+#define VN_SCHEMA_VERSION "2"
 
 /* Bytes of a unique-id term buffer: prefix, id, NUL. */
 #define VN_IDTERM_SIZE (VN_ID_MAX_BYTES + 2)
@@ -40,20 +50,18 @@ extern "C" {
 #define VN_SLOT_DATE 0 /* YYYYMMDD, sorts as a string */
 #define VN_SLOT_HASH 1 /* 16 hex digits of the content hash */
 
-/* Title words are worth this many body words (wdf), and body positions
- * start this far after the title so that no phrase spans the two. */
+/* Title words are worth this many body words (wdf).  Title, dateline and
+ * body are tokenised as separate runs: no pair term spans two of them. */
 #define VN_TITLE_WDF 2
-#define VN_TITLE_GAP 16
 
 /* A document is treated as English (and gets stem terms) when fewer than
  * this percentage of its words carry Vietnamese marks. */
 #define VN_ENGLISH_MAX_MARKED_PCT 20
 
-enum { VN_TERM_PLAIN = 0, VN_TERM_POSITIONAL = 1, VN_TERM_BOOLEAN = 2 };
+enum { VN_TERM_PLAIN = 0, VN_TERM_BOOLEAN = 2 };
 
 typedef struct vn_docterm {
     uint32_t off;   /* into vn_docspec.terms */
-    uint32_t pos;   /* VN_TERM_POSITIONAL only */
     uint16_t len;
     uint8_t kind;
     uint8_t wdf;    /* added to the term's within-document frequency */

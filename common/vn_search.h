@@ -12,6 +12,7 @@
 
 #include "vn_buf.h"
 #include "vn_error.h"
+#include "vn_query.h"
 #include "vnsearch.h"
 
 #ifdef __cplusplus
@@ -21,6 +22,15 @@ extern "C" {
 /* The stored document (JSON) with id `id`, appended to `out`.
  * VN_ERR_NOTFOUND when there is none.  (vnsearch.h has the malloc'd form.) */
 vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error *err);
+
+/* Run parsed query `p` with options `o` (not NULL): every item required,
+ * any item when nothing has them all.  *out is the raw result (stored
+ * documents undecoded, see vn_docstore.h); free it with
+ * vn_xresults_free().  For callers that need more of each hit than
+ * vn_hit holds (suggestions read the bodies). */
+struct vn_xresults;
+vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o,
+                           struct vn_xresults **out, vn_error *err);
 
 #ifdef __cplusplus
 }

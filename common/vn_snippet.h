@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vn_snippet.h -- a short excerpt of a document around the words of a
- * query, with the matched words marked.
+/* vn_snippet.h -- a short excerpt of a document around what a query asked
+ * for, with the matched words marked.
  *
- * Matching is on the folded form, so "luong cuong" marks "Lương Cường".
- * Pure: text in, text out. */
+ * It reads the parsed query (vn_query.h), never the query text: matching
+ * is on the folded form ("luong cuong" marks "Lương Cường"); a phrase is
+ * marked only where its words stand together and in order, and the
+ * excerpt centres on it; excluded words are never marked.  Pure: text
+ * in, text out. */
 #ifndef VN_SNIPPET_H
 #define VN_SNIPPET_H
 
 #include <stddef.h>
 
+#include "vn_query.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* The excerpt of `text` (at most about `max_words` words) holding the most
- * query words, each wrapped in `open`/`close`; "…" marks cut ends.  Control
+/* Default excerpt length, in words. */
+#define VN_SNIPPET_WORDS 30
+
+/* The excerpt of text[0..len) (at most about `max_words` words, 0 for
+ * VN_SNIPPET_WORDS) where the query's words and phrases weigh most, each
+ * matched word wrapped in `open`/`close`; "…" marks cut ends.  Control
  * characters (newlines, tabs) become spaces, so the result fits on one
- * line.  Words of `query` after '-' (exclusions) and the operators OR and
- * title: are not marked.  Returns a malloc'd string; the caller frees it. */
-char *vn_snippet(const char *text, const char *query, size_t max_words, const char *open, const char *close);
+ * line.  Returns a malloc'd string; the caller frees it. */
+char *vn_snippet(const char *text, size_t len, const vn_qparse *q, size_t max_words, const char *open,
+                 const char *close);
 
 #ifdef __cplusplus
 }

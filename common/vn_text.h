@@ -56,6 +56,7 @@ typedef struct vn_tokens {
     int folded_only; /* set after init: compute only the folded form (exact
                         and toneless then point at it); about half the cost,
                         for callers that only match (snippets) */
+    size_t dropped; /* words skipped as longer than VN_TOKEN_MAX_BYTES */
 } vn_tokens;
 
 void vn_tokens_init(vn_tokens *ts);

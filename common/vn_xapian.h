@@ -75,6 +75,7 @@ typedef struct vn_xsearch_opts {
     int sort;            /* VN_SORT_* */
     double time_limit;   /* seconds, 0 = none (Xapian's own matcher limit) */
     int exact_total;     /* make `total` exact (checks every match) */
+    unsigned check_at_least; /* count exactly up to this many matches */
 } vn_xsearch_opts;
 
 typedef struct vn_xhit {
@@ -86,6 +87,7 @@ typedef struct vn_xhit {
 
 typedef struct vn_xresults {
     uint64_t total;      /* Xapian's estimate of all matches */
+    uint64_t total_min, total_max; /* its bounds (equal when exact) */
     size_t n;
     vn_xhit *hits;
 } vn_xresults;

@@ -75,12 +75,17 @@ enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE_ASC = 1, VN_SORT_DATE_DESC = 2 };
 
 typedef struct vn_hit {
     char *id, *title, *date, *source, *url; /* date/source/url may be NULL */
-    char *body;                             /* the stored body (for snippets) */
+    char *snippet;  /* excerpt with matches in <b>...</b>, one line; NULL with no_snippets */
     double score;
 } vn_hit;
 
+/* total is exact when total_min == total_max: always for up to
+ * VN_TOTAL_EXACT_UPTO matches beyond the page asked for, or with
+ * exact_total; otherwise Xapian's estimate, and the true count lies in
+ * [total_min, total_max]. */
+#define VN_TOTAL_EXACT_UPTO 200
 typedef struct vn_hits {
-    uint64_t total; /* estimated matches in all (exact with exact_total) */
+    uint64_t total, total_min, total_max;
     size_t n;
     vn_hit *hit;
 } vn_hits;
@@ -93,6 +98,8 @@ typedef struct vn_search_opts {
     double time_limit;               /* seconds, 0 for none */
     unsigned max_wildcard;           /* word* expansions; 0 for 100 */
     int exact_total;                 /* count every match; else total is an estimate */
+    unsigned snippet_words;          /* excerpt length in words; 0 for 30 */
+    int no_snippets;                 /* leave vn_hit.snippet NULL (saves tokenising bodies) */
 } vn_search_opts;
 
 /* Open the index directory `dir` for reading; *out is closed with
@@ -104,10 +111,13 @@ void vn_searcher_close(vn_searcher *s);
  * full rebuild.  *changed (may be NULL) says whether anything moved. */
 vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
 
-/* Run `query` (words; "phrases"; -excluded; a OR b; title:word; prefix*).
- * Every word is required; if no document has them all, any word.  On
- * success *out is the caller's: free it with vn_hits_free().  An empty or
- * unparsable query is VN_ERR_INVALID.  opts may be NULL. */
+/* Run `query` (words; "phrases"; -excluded; a OR b; title:word,
+ * title:"phrase"; dateline:word; prefix*).  Every word is required; if no
+ * document has them all, any word.  On success *out is the caller's: free
+ * it with vn_hits_free().  An empty or unparsable query is
+ * VN_ERR_INVALID; one over VN_QUERY_MAX_WORDS words (32) or with a word
+ * over 64 bytes is VN_ERR_LIMIT; time_limit bounds the whole call
+ * (VN_ERR_LIMIT when it runs out).  opts may be NULL. */
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
                     vn_error *err);
 void vn_hits_free(vn_hits *h);

@@ -70,8 +70,20 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
                 h->wdb = new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
                 h->db = h->wdb;
             }
+            // an empty index takes our schema; one with documents must have it
+            std::string v = h->db->get_metadata(VN_SCHEMA_KEY);
+            if (h->db->get_doccount() == 0 && h->wdb && v.empty()) {
+                h->wdb->set_metadata(VN_SCHEMA_KEY, VN_SCHEMA_VERSION);
+            } else if (h->db->get_doccount() > 0 && v != VN_SCHEMA_VERSION) {
+                vn_status rc = vn_error_set(err, VN_ERR_CORRUPT,
+                                            "%s: index schema %s, this vnsearch reads schema %s: rebuild it "
+                                            "with vnsearch-indexer --full",
+                                            path, v.empty() ? "1" : v.c_str(), VN_SCHEMA_VERSION);
+                vn_xdb_close(h);
+                return rc;
+            }
         } catch (...) {
-            delete h;
+            vn_xdb_close(h);
             throw;
         }
         *out = h;
@@ -111,16 +123,11 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
         std::string term;
         for (size_t i = 0; i < d->n; i++) {
             const vn_docterm &t = d->t[i];
-            switch (t.kind) {
-            case VN_TERM_POSITIONAL:
-                term.assign(d->terms.data + t.off, t.len);
-                doc.add_posting(term, t.pos, t.wdf);
-                break;
-            case VN_TERM_BOOLEAN:
+            if (t.kind == VN_TERM_BOOLEAN) {
                 term.assign(d->terms.data + t.off, t.len);
                 doc.add_boolean_term(term);
-                break;
-            default: plain[std::string_view(d->terms.data + t.off, t.len)] += t.wdf; break;
+            } else {
+                plain[std::string_view(d->terms.data + t.off, t.len)] += t.wdf;
             }
         }
         for (const auto &p : plain)
@@ -232,12 +239,18 @@ static Xapian::Query to_xapian(const vn_qnode *q)
     case VN_Q_AND_MAYBE: return Xapian::Query(Xapian::Query::OP_AND_MAYBE, kids.begin(), kids.end());
     case VN_Q_AND_NOT: return Xapian::Query(Xapian::Query::OP_AND_NOT, kids.begin(), kids.end());
     case VN_Q_FILTER: return Xapian::Query(Xapian::Query::OP_FILTER, kids.begin(), kids.end());
-    case VN_Q_PHRASE: return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(), q->window);
     case VN_Q_SCALE: return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids.at(0), q->scale);
     case VN_Q_VALUE_RANGE: return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, q->slot, q->term, q->term2);
     case VN_Q_WILDCARD:
         return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, q->window ? q->window : 100,
                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    case VN_Q_CONST:
+        // A fixed weight for every document, filtered by the kid: a constant
+        // bonus with an exact bound, which Xapian's max-weight pruning uses.
+        // FixedWeightPostingSource is built in, so the query still
+        // serialises to a stock xapian-tcpsrv.
+        return Xapian::Query(Xapian::Query::OP_FILTER,
+                             Xapian::Query((new Xapian::FixedWeightPostingSource(q->scale))->release()), kids.at(0));
     case VN_Q_MATCH_ALL: return Xapian::Query::MatchAll;
     }
     return Xapian::Query();
@@ -258,7 +271,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
                 if (o->time_limit > 0)
                     enq.set_time_limit(o->time_limit);
-                m = enq.get_mset(o->offset, o->limit, o->exact_total ? h->db->get_doccount() : 0);
+                m = enq.get_mset(o->offset, o->limit, o->exact_total ? h->db->get_doccount() : o->check_at_least);
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 // a writer committed twice under us: catch up and retry once
@@ -271,6 +284,8 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
         if (!r)
             throw std::bad_alloc();
         r->total = m.get_matches_estimated();
+        r->total_min = m.get_matches_lower_bound();
+        r->total_max = m.get_matches_upper_bound();
         r->hits = (vn_xhit *)calloc(m.size() ? m.size() : 1, sizeof *r->hits);
         if (!r->hits) {
             free(r);

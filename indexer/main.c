@@ -93,7 +93,7 @@ static int run_query(const char *dir, const char *q, unsigned limit)
         fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
         return EXIT_INDEX;
     }
-    vn_search_opts o = {0, limit, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0};
+    vn_search_opts o = {.limit = limit, .no_snippets = 1};
     vn_hits *h;
     vn_status rc = vn_search(s, q, &o, &h, &err);
     if (rc != VN_OK) {

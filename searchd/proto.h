@@ -46,8 +46,8 @@ void vn_request_rebind(vn_request *r);
 
 /* Reply formatting.  `json` selects the one-line JSON format. */
 void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg);
-/* SEARCH: hits with snippets around `query`. */
-void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, const char *query, double took_ms);
+/* SEARCH: hits with their snippets (made by vn_search). */
+void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms);
 /* OK with a single count, or a simple message. */
 void vn_reply_count(vn_buf *out, int json, uint64_t n);
 void vn_reply_ok(vn_buf *out, int json, const char *msg);

@@ -7,12 +7,9 @@
  * tabs; tabs and line breaks inside values become spaces.
  * JSON format: exactly one line, one object, per reply (jansson). */
 #include "proto.h"
-#include "vn_snippet.h"
 
 #include <jansson.h>
 #include <string.h>
-
-#define SNIPPET_WORDS 30
 
 /* Append a value for a text line: '-' when absent, one line always. */
 static void put_field(vn_buf *b, const char *s)
@@ -55,7 +52,7 @@ static json_t *jstr_or_null(const char *s)
     return v ? v : json_null();
 }
 
-void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, const char *query, double took_ms)
+void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
 {
     json_t *o = NULL, *arr = NULL;
     if (json) {
@@ -63,14 +60,17 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, const char *query, d
         arr = json_array();
         json_object_set_new(o, "ok", json_true());
         json_object_set_new(o, "total", json_integer((json_int_t)h->total));
+        json_object_set_new(o, "total_min", json_integer((json_int_t)h->total_min));
+        json_object_set_new(o, "total_max", json_integer((json_int_t)h->total_max));
         json_object_set_new(o, "took_ms", json_real(took_ms));
     } else {
-        vn_buf_printf(out, "OK total=%llu hits=%zu took_ms=%.3f\r\n", (unsigned long long)h->total, h->n, took_ms);
+        vn_buf_printf(out, "OK total=%llu hits=%zu took_ms=%.3f total_min=%llu total_max=%llu\r\n",
+                      (unsigned long long)h->total, h->n, took_ms, (unsigned long long)h->total_min,
+                      (unsigned long long)h->total_max);
     }
     for (size_t i = 0; i < h->n; i++) {
         const vn_hit *x = &h->hit[i];
-        const char *text = x->body && *x->body ? x->body : x->title;
-        char *snip = vn_snippet(text ? text : "", query, SNIPPET_WORDS, "<b>", "</b>");
+        const char *snip = x->snippet;
         if (json) {
             json_t *j = json_object();
             json_object_set_new(j, "id", jstr_or_null(x->id));
@@ -78,6 +78,7 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, const char *query, d
             json_object_set_new(j, "date", jstr_or_null(x->date));
             json_object_set_new(j, "source", jstr_or_null(x->source));
             json_object_set_new(j, "title", jstr_or_null(x->title));
+            json_object_set_new(j, "url", jstr_or_null(x->url));
             json_object_set_new(j, "snippet", jstr_or_null(snip));
             json_array_append_new(arr, j);
         } else {
@@ -91,9 +92,10 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, const char *query, d
             put_field(out, x->title);
             vn_buf_putc(out, '\t');
             put_field(out, snip);
+            vn_buf_putc(out, '\t');
+            put_field(out, x->url);
             vn_buf_puts(out, "\r\n");
         }
-        free(snip);
     }
     if (json) {
         json_object_set_new(o, "hits", arr);

@@ -90,6 +90,7 @@ static void run_job(vn_daemon *d, vn_searcher *s, job *j)
         if (r->cmd == VN_CMD_COUNT) {
             r->opts.limit = 1;
             r->opts.exact_total = 1;
+            r->opts.no_snippets = 1;
         }
         vn_status rc = vn_search(s, r->arg, &r->opts, &h, &err);
         if (rc != VN_OK) {
@@ -100,7 +101,7 @@ static void run_job(vn_daemon *d, vn_searcher *s, job *j)
         if (r->cmd == VN_CMD_COUNT)
             vn_reply_count(&j->reply, j->json, h->total);
         else
-            vn_reply_hits(&j->reply, j->json, h, r->arg, ms);
+            vn_reply_hits(&j->reply, j->json, h, ms);
         vn_hits_free(h);
         record_latency(d, ms);
         return;

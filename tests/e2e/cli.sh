@@ -24,7 +24,7 @@ $V zzqqxxyy >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 1 "no hits give exit code 1"
 like "$(cat "$TMP/err")" "no hits" "and say so on stderr"
 out=$($V --json --limit 1 hà nội)
-like "$out" '^\{"ok":true,"total":[0-9]+,"took_ms":[0-9.]+,"hits":\[\{"id":' "--json prints the daemon's JSON"
+like "$out" '^\{"ok":true,"total":[0-9]+,"total_min":[0-9]+,"total_max":[0-9]+,"took_ms":[0-9.]+,"hits":\[\{"id":' "--json prints the daemon's JSON"
 $V --limit 50 --sort=-date --from 2025-09-01 --to 2025-12-31 --source "Tuổi Trẻ" việt nam > "$TMP/f"
 lines=$(grep -c '^  ' "$TMP/f")
 meta=$(grep -o '^  [^ ]* · 20[0-9-]* · [^·]*' "$TMP/f")

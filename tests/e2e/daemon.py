@@ -149,7 +149,7 @@ def main():
     r = c.cmd("SEARCH limit=3 luong cuong")
     ok(r[0].startswith("OK total=") and r[-1] == "END", "SEARCH text reply ends with END", r)
     hits = [l.split("\t") for l in r[1:-1]]
-    ok(all(len(x) == 7 and x[0] == "HIT" for x in hits), "HIT lines have 7 tab-separated fields", r)
+    ok(all(len(x) == 8 and x[0] == "HIT" for x in hits), "HIT lines have 8 tab-separated fields", r)
     ok(hits and hits[0][1].startswith("00") and hits[0][1].endswith(".txt"), "folded query finds the seed first", r)
     ok(hits and "<b>Lương</b> <b>Cường</b>" in hits[0][6], "folded match highlighted in the snippet", r)
     r = c.cmd("SEARCH limit=3 Lương Cường")
@@ -172,7 +172,21 @@ def main():
     ok(j == {"ok": True, "message": "format json"}, "FORMAT json", j)
     j = c.json("SEARCH limit=2 luong cuong")
     ok(j["ok"] is True and isinstance(j["total"], int) and isinstance(j["took_ms"], float), "JSON SEARCH envelope", j)
-    ok(set(j["hits"][0]) == {"id", "score", "date", "source", "title", "snippet"}, "JSON hit fields", j)
+    ok(set(j["hits"][0]) == {"id", "score", "date", "source", "title", "url", "snippet"}, "JSON hit fields", j)
+    ok(j["total_min"] <= j["total"] <= j["total_max"], "total lies within its bounds", j)
+    # issue 8 defects, as the daemon answers them
+    j = c.json('SEARCH "Lương Cường"')
+    ok(j["total_min"] == j["total_max"] == j["total"] == c.json('COUNT "Lương Cường"')["count"],
+       "a small result set has an exact total, equal to COUNT", j)
+    long_phrase = '"' + " ".join(["từ"] * 9000) + '"'
+    j = c.json("SEARCH " + long_phrase)
+    ok(j["ok"] is False and j["error"]["code"] == "LIMIT" and "32 words" in j["error"]["message"],
+       "a 9,000-word phrase is ERR LIMIT, not run", j)
+    j = c.json("SEARCH title:")
+    ok(j["ok"] is False and "title:" in j["error"]["message"], "title: with nothing after it is an error", j)
+    j = c.json('SEARCH limit=5 công an -"hà nội"')
+    ok(j["ok"] and all("<b>nội</b>" not in h["snippet"] and "<b>nói</b>" not in h["snippet"]
+                       for h in j["hits"]), "excluded words are never highlighted", j)
     j = c.json("BOGUS")
     ok(j["ok"] is False and j["error"]["code"] == "BADREQ", "JSON error object", j)
     j = c.json("COUNT hà nội")

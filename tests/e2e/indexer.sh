@@ -33,7 +33,7 @@ like "$out" "added 0, replaced 0, unchanged 305, deleted 0" "re-run changes noth
 printf ' date 2025-01-01 HÀ NỘI — A changed seed about Quảng Ninh. — VNS\n' > "$TMP/seeds/002_c1af4d8a964d5a10.txt"
 out=$($IX --index "$D" "$TMP/seeds" 2>&1)
 like "$out" "added 0, replaced 1, unchanged 4, deleted 0" "a changed file is replaced"
-is "$(first 'quang ninh')" "002_c1af4d8a964d5a10.txt" "the replaced text is searchable"
+like "$(q 'quang ninh' 5)" "^002_c1af4d8a964d5a10.txt" "the replaced text is searchable"
 
 rm "$TMP/seeds/003_e31831d763d50afe.txt"
 out=$($IX --index "$D" --prune "$TMP/seeds" tests/data/demo-corpus.jsonl 2>&1)
@@ -94,7 +94,7 @@ cat "$TMP/part1" >&7
 sleep 1.5
 kill -9 $victim; wait $victim 2>/dev/null
 exec 7>&-
-is "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 1 | cut -f1)" "vnds-test-000001" \
+like "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 3 | cut -f1)" "^vnds-test-000001$" \
     "after kill -9 the committed documents are searchable"
 out=$($IX --index "$TMP/killed" tests/data/demo-corpus.jsonl 2>&1); rc=$?
 is "$rc" 0 "after kill -9 the next run takes the lock and completes"
@@ -110,7 +110,7 @@ head -50 tests/data/demo-corpus.jsonl >&8
 sleep 1.5
 kill -9 $victim; wait $victim 2>/dev/null
 exec 8>&-
-is "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 1 | cut -f1)" "vnds-test-000001" \
+like "$($IX --index "$TMP/killed" --query 'giả danh công an' --limit 3 | cut -f1)" "^vnds-test-000001$" \
     "after kill -9 of a rebuild the old index still answers"
 ok "the killed rebuild left its shards" [ -n "$(ls "$TMP/killed" | grep tmp-)" ]
 out=$($IX --index "$TMP/killed" tests/data/demo-corpus.jsonl 2>&1)

@@ -94,20 +94,20 @@ static void test_replies(void **state)
 {
     (void)state;
     char id[] = "a1", title[] = "Chủ tịch nước\tLương Cường", date[] = "2024-10-22", src[] = "VNA";
-    char body[] = "Chủ tịch nước Lương Cường tiếp\nđoàn đại biểu.";
-    vn_hit hit = {id, title, date, src, NULL, body, 1.5};
-    vn_hits h = {7, 1, &hit};
+    char snip[] = "Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp\nđoàn đại biểu.", url[] = "https://x.vn/a1";
+    vn_hit hit = {id, title, date, src, url, snip, 1.5};
+    vn_hits h = {7, 5, 9, 1, &hit};
     vn_buf b = VN_BUF_INIT;
-    vn_reply_hits(&b, 0, &h, "luong cuong", 1.25);
-    assert_string_equal(b.data, "OK total=7 hits=1 took_ms=1.250\r\n"
+    vn_reply_hits(&b, 0, &h, 1.25);
+    assert_string_equal(b.data, "OK total=7 hits=1 took_ms=1.250 total_min=5 total_max=9\r\n"
                                 "HIT\ta1\t1.5000\t2024-10-22\tVNA\tChủ tịch nước Lương Cường\t"
-                                "Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp đoàn đại biểu.\r\nEND\r\n");
+                                "Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp đoàn đại biểu.\thttps://x.vn/a1\r\nEND\r\n");
     vn_buf_reset(&b);
-    vn_reply_hits(&b, 1, &h, "luong cuong", 1.25);
+    vn_reply_hits(&b, 1, &h, 1.25);
     assert_string_equal(b.data,
-                        "{\"ok\":true,\"total\":7,\"took_ms\":1.25,\"hits\":[{\"id\":\"a1\",\"score\":1.5,"
+                        "{\"ok\":true,\"total\":7,\"total_min\":5,\"total_max\":9,\"took_ms\":1.25,\"hits\":[{\"id\":\"a1\",\"score\":1.5,"
                         "\"date\":\"2024-10-22\",\"source\":\"VNA\",\"title\":\"Chủ tịch nước\\tLương Cường\","
-                        "\"snippet\":\"Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp đoàn đại biểu.\"}]}\r\n");
+                        "\"url\":\"https://x.vn/a1\",\"snippet\":\"Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp\\nđoàn đại biểu.\"}]}\r\n");
     vn_buf_reset(&b);
     vn_reply_error(&b, 0, VN_ERRC_BADREQ, "bad\nthing");
     assert_string_equal(b.data, "ERR BADREQ bad thing\r\n");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_query.c -- the query builder's trees (vn_query.h), without an
- * index: tiers per word, adjacency boosts, syntax, filters, errors. */
+/* test_query.c -- the query language without an index: what the parser
+ * makes of what was typed (items), and the trees the builder makes of the
+ * items (tiers per word, pair terms, syntax, filters, errors, limits). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,66 +12,133 @@
 
 #include "vn_query.h"
 
-static void expect_tree(const char *q, const vn_query_opts *o, const char *want)
+static char *tree_of(const char *q, const vn_query_opts *o, int any)
 {
+    vn_qparse p;
+    vn_error err;
+    if (vn_query_parse(q, strlen(q), &p, &err) != VN_OK) {
+        print_error("query \"%s\": %s\n", q, err.msg);
+        fail();
+    }
     vn_qarena a;
     vn_qarena_init(&a);
-    vn_error err;
-    vn_qnode *n = vn_query_build(&a, q, strlen(q), o, &err);
-    if (!n)
+    vn_qtree t;
+    if (vn_query_build(&a, &p, o, &t, &err) != VN_OK) {
         print_error("query \"%s\": %s\n", q, err.msg);
-    assert_non_null(n);
-    char *got = vn_query_describe(n);
+        fail();
+    }
+    if (any) {
+        assert_non_null(t.all);
+        t.all->op = VN_Q_OR; /* the any-word fallback flips the root */
+    }
+    char *got = vn_query_describe(t.root);
+    vn_qarena_free(&a);
+    vn_qparse_free(&p);
+    return got;
+}
+
+static void expect_tree(const char *q, const vn_query_opts *o, int any, const char *want)
+{
+    char *got = tree_of(q, o, any);
     if (strcmp(got, want) != 0)
         print_error("query \"%s\":\n got  %s\n want %s\n", q, got, want);
     assert_string_equal(got, want);
     free(got);
-    vn_qarena_free(&a);
 }
 
-/* A toned word asks for exact, XT<toneless> and <toneless> (the exact term
- * of untoned words); an untoned marked word's exact term is both tiers. */
+/* Every word matches on its folded term; a word typed with marks adds a
+ * constant for its exact spelling (CONST4) and one for its letters in any
+ * tone (CONST2 of XT<toneless> or <toneless>, the untoned words' exact
+ * term).  Pairs of words side by side are XP terms. */
 static const struct {
     const char *q, *tree;
 } cases[] = {
     {"duong", "XFduong"},
-    {"dương", "OR(XFduong SCALE2(dương) XTdương)"},
-    {"Đường", "OR(XFduong đường XTđương đương)"},
-    {"hòa", "OR(XFhoa hoà)"},
-    {"hoà", "OR(XFhoa hoà)"},
-    {"ha noi", "AND_MAYBE(AND(XFha XFnoi) SCALE3(PHRASE2(XFha XFnoi)))"},
-    /* boosts nest (see query_build.c for the Xapian 1.4 reason) */
+    {"dương", "AND_MAYBE(XFduong OR(CONST4(dương) CONST2(OR(XTdương dương))))"},
+    {"Đường", "AND_MAYBE(XFduong OR(CONST4(đường) CONST2(OR(XTđương đương))))"},
+    /* either tone style is the same query */
+    {"hòa", "AND_MAYBE(XFhoa CONST4(hoà))"},
+    {"hoà", "AND_MAYBE(XFhoa CONST4(hoà))"},
+    {"ha noi", "AND_MAYBE(AND(XFha XFnoi) SCALE2(XPha noi))"},
+    /* hà nội: "nôi" (a rare variant) gets the toneless constant only, so
+     * it can never outweigh the exact word (was: its own BM25 term) */
+    {"hà nội", "AND_MAYBE(AND(XFha XFnoi) OR(CONST4(hà) CONST4(nội) CONST2(OR(XTnôi nôi)) SCALE2(XPha noi)))"},
     {"công an tỉnh",
-     "AND_MAYBE(AND_MAYBE(AND_MAYBE(AND(OR(XFcong SCALE2(công) XTcông) XFan OR(XFtinh tỉnh)) "
-     "SCALE8(PHRASE3(XFcong XFan XFtinh))) SCALE3(PHRASE2(XFcong XFan))) SCALE3(PHRASE2(XFan XFtinh)))"},
-    {"\"hà nội\"", "AND_MAYBE(PHRASE2(XFha XFnoi) OR(OR(XFha hà) OR(XFnoi nội XTnôi nôi)))"},
-    {"TP.HCM", "AND_MAYBE(PHRASE2(XFtp XFhcm) OR(XFtp XFhcm))"},
-    {"mưa -tĩnh", "AND_NOT(OR(XFmua SCALE2(mưa) XTmưa) tĩnh)"},
-    {"mưa -tinh", "AND_NOT(OR(XFmua SCALE2(mưa) XTmưa) XFtinh)"},
-    {"title:Cường", "Scuong"},
-    {"ha n*", "AND(XFha XFn*)"},
+     "AND_MAYBE(AND(XFcong XFan XFtinh) OR(CONST4(công) CONST2(OR(XTcông công)) SCALE2(XPcong an) CONST4(tỉnh) "
+     "SCALE2(XPan tinh)))"},
+    /* a quoted phrase requires its pairs */
+    {"\"hà nội\"", "AND_MAYBE(AND(XFha SCALE2(XPha noi) XFnoi) OR(CONST4(hà) CONST4(nội) CONST2(OR(XTnôi nôi))))"},
+    /* TP.HCM is one word, tphcm, as the index also keeps it */
+    {"TP.HCM", "XFtphcm"},
+    {"TPHCM", "XFtphcm"},
+    /* exclusion and title: the spelling typed with marks, every spelling
+     * without (was: -tướng exact but -"công an" folded) */
+    {"mưa -tĩnh", "AND_NOT(AND_MAYBE(XFmua OR(CONST4(mưa) CONST2(OR(XTmưa mưa)))) tĩnh)"},
+    {"mưa -tinh", "AND_NOT(AND_MAYBE(XFmua OR(CONST4(mưa) CONST2(OR(XTmưa mưa)))) XFtinh)"},
+    {"công an -\"hà nội\"",
+     "AND_NOT(AND_MAYBE(AND(XFcong XFan) OR(CONST4(công) CONST2(OR(XTcông công)) SCALE2(XPcong an))) "
+     "AND(hà XPha noi nội))"},
+    {"title:Cường", "Scường"},
+    {"title:cuong", "Scuong"},
+    {"title:bão", "Sbão"},
+    /* title phrase and title prefix (were: two loose words; nothing) */
+    {"title:\"miền trung\"", "AND(Smiền XSPmien trung Strung)"},
+    {"title:mie*", "Smie*"},
+    {"dateline:\"Hà Nội\"", "AND(XDLha XDLnoi)"},
+    /* a prefix keeps adjacency through a wildcard over pair terms */
+    {"ha n*", "AND_MAYBE(AND(XFha XFn*) SCALE2(XPha n*))"},
+    {"pham thu hang*", "AND_MAYBE(AND(XFpham XFthu XFhang*) OR(SCALE2(XPpham thu) SCALE2(XPthu hang*)))"},
     {"a OR b", "OR(XFa XFb)"},
+    {"a OR b c", "AND_MAYBE(AND(OR(XFa XFb) XFc) SCALE2(XPb c))"},
 };
 
 static void test_trees(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        expect_tree(cases[i].q, NULL, cases[i].tree);
+        expect_tree(cases[i].q, NULL, 0, cases[i].tree);
 }
 
 static void test_filters(void **state)
 {
     (void)state;
-    vn_query_opts o = {NULL, "2024-01-01", NULL, "Tuổi Trẻ", 0, 0};
-    expect_tree("duong", &o, "FILTER(XFduong RANGE(0 20240101..99991231) BOOL(XSRCtuoi tre))");
+    vn_query_opts o = {.date_from = "2024-01-01", .source = "Tuổi Trẻ"};
+    expect_tree("duong", &o, 0, "FILTER(XFduong RANGE(0 20240101..99991231) BOOL(XSRCtuoi tre))");
 }
 
 static void test_match_any(void **state)
 {
     (void)state;
-    vn_query_opts o = {NULL, NULL, NULL, NULL, 0, 1};
-    expect_tree("ha noi", &o, "AND_MAYBE(OR(XFha XFnoi) SCALE3(PHRASE2(XFha XFnoi)))");
+    expect_tree("ha noi", NULL, 1, "AND_MAYBE(OR(XFha XFnoi) SCALE2(XPha noi))");
+}
+
+/* What the parser makes of the syntax: items, flags, fields. */
+static void test_items(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *q;
+        size_t n;
+        unsigned flags[4];
+        vn_qfield field[4];
+    } t[] = {
+        {"ha noi", 2, {0, 0}, {VN_QF_ANY, VN_QF_ANY}},
+        {"\"ha noi\" -x", 2, {VN_QI_PHRASE, VN_QI_NEGATED}, {VN_QF_ANY, VN_QF_ANY}},
+        {"title:\"a b\" dateline:c", 2, {VN_QI_PHRASE, 0}, {VN_QF_TITLE, VN_QF_DATELINE}},
+        {"a OR b*", 2, {0, VN_QI_OR_BEFORE | VN_QI_PREFIX}, {VN_QF_ANY, VN_QF_ANY}},
+        {"covid-19 TP.HCM", 2, {VN_QI_PHRASE, VN_QI_JOINED}, {VN_QF_ANY, VN_QF_ANY}},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        vn_qparse p;
+        vn_error err;
+        assert_int_equal(vn_query_parse(t[i].q, strlen(t[i].q), &p, &err), VN_OK);
+        assert_int_equal(p.n, t[i].n);
+        for (size_t k = 0; k < p.n; k++) {
+            assert_int_equal(p.items[k].flags, t[i].flags[k]);
+            assert_int_equal(p.items[k].field, t[i].field[k]);
+        }
+        vn_qparse_free(&p);
+    }
 }
 
 static void test_errors(void **state)
@@ -78,32 +146,72 @@ static void test_errors(void **state)
     (void)state;
     static const struct {
         const char *q, *msg;
-    } bad[] = {{"", "empty"}, {"  \t ", "empty"}, {"!!! ...", "empty"}, {"\"open", "quote"}, {"-x -y", "excluded"}};
+        vn_status code;
+    } bad[] = {
+        {"", "empty", VN_ERR_INVALID},
+        {"  \t ", "empty", VN_ERR_INVALID},
+        {"!!! ...", "empty", VN_ERR_INVALID},
+        {"\"open", "quote", VN_ERR_INVALID},
+        {"-x -y", "excluded", VN_ERR_INVALID},
+        /* was: searched for the word "title" */
+        {"title:", "title: needs", VN_ERR_INVALID},
+        {"hà nội title: ", "title: needs", VN_ERR_INVALID},
+        /* was: "empty query" */
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "longer than 64",
+         VN_ERR_LIMIT},
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        vn_qarena a;
-        vn_qarena_init(&a);
+        vn_qparse p;
         vn_error err;
-        assert_null(vn_query_build(&a, bad[i].q, strlen(bad[i].q), NULL, &err));
-        assert_int_equal(err.code, VN_ERR_INVALID);
+        vn_status rc = vn_query_parse(bad[i].q, strlen(bad[i].q), &p, &err);
+        if (rc != bad[i].code || !strstr(err.msg, bad[i].msg))
+            print_error("query \"%s\": %d %s\n", bad[i].q, rc, err.msg);
+        assert_int_equal(rc, bad[i].code);
         assert_non_null(strstr(err.msg, bad[i].msg));
-        vn_qarena_free(&a);
     }
-    vn_query_opts o = {NULL, "22/10/2024", NULL, NULL, 0, 0};
+    /* a bad date is the builder's error */
+    vn_query_opts o = {.date_from = "22/10/2024"};
+    vn_qparse p;
+    vn_error err;
+    assert_int_equal(vn_query_parse("x", 1, &p, &err), VN_OK);
     vn_qarena a;
     vn_qarena_init(&a);
-    vn_error err;
-    assert_null(vn_query_build(&a, "x", 1, &o, &err));
+    vn_qtree t;
+    assert_int_equal(vn_query_build(&a, &p, &o, &t, &err), VN_ERR_INVALID);
     assert_non_null(strstr(err.msg, "YYYY-MM-DD"));
     vn_qarena_free(&a);
+    vn_qparse_free(&p);
+}
+
+/* The number of words, phrases included, is limited: a 9,000-word quoted
+ * phrase ran 40 s and grew the daemon to 635 MB. */
+static void test_word_limit(void **state)
+{
+    (void)state;
+    vn_buf q = VN_BUF_INIT;
+    vn_buf_putc(&q, '"');
+    for (int i = 0; i < VN_QUERY_MAX_WORDS; i++)
+        vn_buf_puts(&q, "từ ");
+    vn_buf_putc(&q, '"');
+    vn_qparse p;
+    vn_error err;
+    assert_int_equal(vn_query_parse(q.data, q.len, &p, &err), VN_OK); /* exactly the limit */
+    vn_qparse_free(&p);
+    vn_buf_reset(&q);
+    vn_buf_putc(&q, '"');
+    for (int i = 0; i < 9000; i++)
+        vn_buf_puts(&q, "từ ");
+    vn_buf_putc(&q, '"');
+    assert_int_equal(vn_query_parse(q.data, q.len, &p, &err), VN_ERR_LIMIT);
+    assert_non_null(strstr(err.msg, "more than 32 words"));
+    vn_buf_free(&q);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_trees),
-        cmocka_unit_test(test_filters),
-        cmocka_unit_test(test_match_any),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_trees),     cmocka_unit_test(test_filters), cmocka_unit_test(test_match_any),
+        cmocka_unit_test(test_items),     cmocka_unit_test(test_errors),  cmocka_unit_test(test_word_limit),
     };
     return cmocka_run_group_tests_name("query", tests, NULL, NULL);
 }

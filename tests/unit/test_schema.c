@@ -42,7 +42,8 @@ static void test_terms(void **state)
               "\"body\":\"Ông Lương Cường hoà giải ở thủy điện.\"}", st);
     assert_string_equal(d.idterm, "Qa1");
     static const char *want[] = {"XFduong", "đường", "XTđương", "XFha", "hà", "XFnoi", "nội", "XTnôi",
-                                 "Sduong", "Snoi", "XFluong", "lương", "XFcuong", "cường", "XTcương",
+                                 "Sduong", "Snoi", "Sđường", "Snội", "XSPha noi", "XPduong ve", "XPha noi",
+                                 "XFluong", "lương", "XFcuong", "cường", "XTcương", "XPluong cuong",
                                  "hoà", "thuỷ", "XFong", "ông", "D20241022", "M202410", "Y2024",
                                  "XSRCvnexpress thoi su"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -62,14 +63,25 @@ static void test_terms(void **state)
     assert_false(has_term(&d, "Zong"));
     assert_string_equal(d.date_value, "20241022");
     assert_int_equal(strlen(d.hash_value), 16);
-    /* positions only on folded terms, title before body with a gap */
-    for (size_t i = 0; i < d.n; i++) {
-        const char *t = d.terms.data + d.t[i].off;
-        if (d.t[i].kind == VN_TERM_POSITIONAL)
-            assert_memory_equal(t, "XF", 2);
-        if (strcmp(t, "XFluong") == 0)
-            assert_true(d.t[i].pos >= 4 + VN_TITLE_GAP);
-    }
+    /* no pair spans title and body; pairs are within the body's words */
+    assert_false(has_term(&d, "XPnoi ong"));
+    /* dotted abbreviations are also one word, and the dateline is searchable */
+    build(&d, "{\"id\":\"t\",\"title\":\"\",\"body\":\"Ở TP.HCM và U.S.A, năm 2024.\"}", NULL);
+    assert_true(has_term(&d, "XFtphcm"));
+    assert_true(has_term(&d, "XPtp hcm"));
+    assert_true(has_term(&d, "XFusa"));
+    assert_false(has_term(&d, "XFhcmva"));
+    vn_article pa;
+    vn_error pe;
+    const char plain[] = "HÀ NỘI — Công an thành phố cho biết.";
+    assert_int_equal(vn_article_from_plain(plain, sizeof plain - 1, "p1", &pa, &pe), VN_OK);
+    assert_int_equal(vn_schema_build(&d, &pa, NULL, &pe), VN_OK);
+    assert_true(has_term(&d, "XDLha"));
+    assert_true(has_term(&d, "XDLnoi"));
+    assert_true(has_term(&d, "XPha noi"));
+    assert_true(has_term(&d, "nội"));
+    assert_false(has_term(&d, "XPnoi cong")); /* dateline and body are apart */
+    vn_article_clear(&pa);
     /* English text gets stems */
     build(&d, "{\"id\":\"e\",\"title\":\"\",\"body\":\"Vietnamese State President Lương Cường held meetings with leaders of several countries attending the anniversary in Beijing\"}", st);
     assert_true(d.english);
@@ -95,12 +107,12 @@ static void test_hash_changes(void **state)
     vn_docspec_free(&d);
 }
 
-/* Serialise a docspec's terms (kind, pos, wdf, bytes) for comparison. */
+/* Serialise a docspec's terms (kind, wdf, bytes) for comparison. */
 static char *term_dump(const vn_docspec *d)
 {
     vn_buf b = VN_BUF_INIT;
     for (size_t i = 0; i < d->n; i++)
-        vn_buf_printf(&b, "%d %u %u %s\n", d->t[i].kind, d->t[i].pos, d->t[i].wdf, d->terms.data + d->t[i].off);
+        vn_buf_printf(&b, "%d %u %s\n", d->t[i].kind, d->t[i].wdf, d->terms.data + d->t[i].off);
     return vn_buf_take(&b);
 }
 

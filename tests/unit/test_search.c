@@ -134,7 +134,7 @@ static void test_tiers(void **state)
     expect("dương", NULL, "d-duong d-duong-sac d-duong-huyen");
     expect_set("duong", NULL, "d-duong d-duong-sac d-duong-huyen");
     /* dương and dướng both differ from đường in a letter: folded tier, tied */
-    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0};
+    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0, 0, 0};
     expect("đường", &first, "d-duong-huyen");
     expect_set("đường", NULL, "d-duong-huyen d-duong d-duong-sac");
 }
@@ -145,7 +145,7 @@ static void test_all_words_then_any(void **state)
     /* every word required: only the document with both */
     expect("lương tiếp", NULL, "cuong-vi");
     /* no document has both: any word, best first */
-    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0};
+    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0, 0, 0};
     expect("dương xyzzyq", &first, "d-duong");
 }
 
@@ -195,7 +195,7 @@ static void test_syntax(void **state)
 static void test_filters(void **state)
 {
     (void)state;
-    vn_search_opts o = {0, 10, VN_SORT_RELEVANCE, "2024-02-01", "2024-12-31", NULL, 0, 0, 0};
+    vn_search_opts o = {0, 10, VN_SORT_RELEVANCE, "2024-02-01", "2024-12-31", NULL, 0, 0, 0, 0, 0};
     expect_set("duong", &o, "d-duong-sac d-duong-huyen");
     o.date_from = NULL;
     o.date_to = NULL;
@@ -203,11 +203,11 @@ static void test_filters(void **state)
     expect_set("duong", &o, "d-duong d-duong-sac");
     o.source = "VnExpress - Thời sự";
     expect_set("duong", &o, "d-duong d-duong-sac");
-    vn_search_opts s = {0, 10, VN_SORT_DATE_DESC, NULL, NULL, NULL, 0, 0, 0};
+    vn_search_opts s = {0, 10, VN_SORT_DATE_DESC, NULL, NULL, NULL, 0, 0, 0, 0, 0};
     expect("duong", &s, "d-duong-huyen d-duong-sac d-duong");
     s.sort = VN_SORT_DATE_ASC;
     expect("duong", &s, "d-duong d-duong-sac d-duong-huyen");
-    vn_search_opts p = {1, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0};
+    vn_search_opts p = {1, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0, 0, 0};
     expect("dương", &p, "d-duong-sac");
 }
 
@@ -224,7 +224,7 @@ static void test_bad_queries(void **state)
         assert_null(h);
         assert_true(strlen(err.msg) > 0);
     }
-    vn_search_opts o = {0, 10, 0, "2024-13-01", NULL, NULL, 0, 0, 0};
+    vn_search_opts o = {0, 10, 0, "2024-13-01", NULL, NULL, 0, 0, 0, 0, 0};
     vn_hits *h = NULL;
     assert_int_equal(vn_search(s, "duong", &o, &h, &err), VN_ERR_INVALID);
     vn_searcher_close(s);

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* doc_store.c -- the stored-document format (see vn_docstore.h): encode at
+ * indexing time, decode for hits, render as JSON for GET.  Deliberately
+ * not here: which text goes in (schema.c decides, NFC and all). */
+#include "vn_docstore.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOC_VERSION 0x02
+#define DOC_MISSING 0xFFFFFFFFu
+
+const char *const vn_doc_keys[VN_DOC_NFIELDS] = {"id", "title", "date", "source", "url", "dateline", "body"};
+
+static void put_u32(vn_buf *out, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    vn_buf_append(out, (const char *)b, 4);
+}
+
+void vn_doc_encode(const char *const fields[VN_DOC_NFIELDS], vn_buf *out)
+{
+    vn_buf_putc(out, DOC_VERSION);
+    for (int i = 0; i < VN_DOC_NFIELDS; i++) {
+        if (!fields[i]) {
+            put_u32(out, DOC_MISSING);
+            continue;
+        }
+        size_t n = strlen(fields[i]);
+        put_u32(out, (uint32_t)n); /* articles are far below 4 GB: the parsers cap lines */
+        vn_buf_append(out, fields[i], n);
+    }
+}
+
+int vn_doc_decode(const char *data, size_t len, vn_docview *v)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    if (len < 1 || p[0] != DOC_VERSION)
+        return 0;
+    size_t at = 1;
+    for (int i = 0; i < VN_DOC_NFIELDS; i++) {
+        if (len - at < 4)
+            return 0;
+        uint32_t n = (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 | (uint32_t)p[at + 2] << 16 | (uint32_t)p[at + 3] << 24;
+        at += 4;
+        if (n == DOC_MISSING) {
+            v->f[i] = NULL;
+            v->len[i] = 0;
+            continue;
+        }
+        if (n > len - at)
+            return 0;
+        v->f[i] = data + at;
+        v->len[i] = n;
+        at += n;
+    }
+    return at == len;
+}
+
+char *vn_doc_field(const vn_docview *v, vn_docfield f)
+{
+    return v->f[f] ? vn_xstrndup(v->f[f], v->len[f]) : NULL;
+}
+
+int vn_doc_json(const vn_docview *v, vn_buf *out)
+{
+    json_t *o = json_object();
+    for (int i = 0; i < VN_DOC_NFIELDS; i++)
+        json_object_set_new(o, vn_doc_keys[i], v->f[i] ? json_stringn(v->f[i], v->len[i]) : json_null());
+    int rc = json_dump_callback(o, vn_buf_dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return rc == 0;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* query_parse.c -- what a user typed, to a list of items (vn_query.h).
+ *
+ * The one place that reads the query language: words, "phrases", -word,
+ * OR, title:, dateline:, word*.  Each item's words go through the same
+ * text pipeline as the documents, so NFD or NFC, upper or lower case and
+ * either tone style give the same words.  Pure: no Xapian, no I/O.  What
+ * the items mean for ranking is query_build.c's business, not this
+ * file's. */
+#include "vn_query.h"
+#include "vn_buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+static const struct {
+    const char *name;
+    size_t len;
+    vn_qfield field;
+} fields[] = {{"title:", 6, VN_QF_TITLE}, {"dateline:", 9, VN_QF_DATELINE}};
+
+void vn_qparse_free(vn_qparse *p)
+{
+    if (!p)
+        return;
+    vn_tokens_free(&p->toks);
+    free(p->items);
+    p->items = NULL;
+    p->n = 0;
+}
+
+/* Nonzero when the words [from, to) of the source text s are letters
+ * joined by single dots and nothing else (TP.HCM, U.S.A). */
+static int dot_joined(const vn_tokens *ts, const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        if (ts->tok[i].flags & VN_TOK_NUMERIC)
+            return 0;
+        if (i > from && (ts->tok[i].src_start != ts->tok[i - 1].src_end + 1 || s[ts->tok[i - 1].src_end] != '.'))
+            return 0;
+    }
+    return to - from > 1;
+}
+
+vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
+{
+    memset(p, 0, sizeof *p);
+    vn_tokens_init(&p->toks);
+    size_t i = 0, cap = 0, npos = 0;
+    int pending_or = 0;
+    vn_status rc = VN_OK;
+    while (rc == VN_OK) {
+        while (i < len && is_space(s[i]))
+            i++;
+        if (i >= len)
+            break;
+        vn_qitem it = {0, 0, 0, VN_QF_ANY};
+        if (s[i] == '-' && i + 1 < len && !is_space(s[i + 1])) {
+            it.flags |= VN_QI_NEGATED;
+            i++;
+        }
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+            if (len - i >= fields[f].len && memcmp(s + i, fields[f].name, fields[f].len) == 0) {
+                if (len - i == fields[f].len || is_space(s[i + fields[f].len])) {
+                    rc = vn_error_set(err, VN_ERR_INVALID, "%s needs a word or a \"phrase\" after it",
+                                      fields[f].name);
+                    break;
+                }
+                it.field = fields[f].field;
+                i += fields[f].len;
+                break;
+            }
+        }
+        if (rc != VN_OK)
+            break;
+        size_t ws, we;
+        if (s[i] == '"') {
+            ws = ++i;
+            while (i < len && s[i] != '"')
+                i++;
+            if (i >= len) {
+                rc = vn_error_set(err, VN_ERR_INVALID, "unbalanced quote in query");
+                break;
+            }
+            we = i++;
+            it.flags |= VN_QI_PHRASE;
+            if (i < len && s[i] == '*') { /* "pham thu h"* */
+                it.flags |= VN_QI_PREFIX;
+                i++;
+            }
+        } else {
+            ws = i;
+            while (i < len && !is_space(s[i]) && s[i] != '"')
+                i++;
+            we = i;
+            if (we - ws == 2 && memcmp(s + ws, "OR", 2) == 0 && p->n > 0 && !it.flags && !it.field) {
+                pending_or = 1;
+                continue;
+            }
+            if (we > ws && s[we - 1] == '*') {
+                it.flags |= VN_QI_PREFIX;
+                we--;
+            }
+        }
+        it.from = p->toks.n;
+        vn_tokenize(&p->toks, s + ws, we - ws, 0);
+        it.to = p->toks.n;
+        if (p->toks.dropped) {
+            rc = vn_error_set(err, VN_ERR_LIMIT, "a query word is longer than %d bytes", VN_TOKEN_MAX_BYTES);
+            break;
+        }
+        if (p->toks.n > VN_QUERY_MAX_WORDS) {
+            rc = vn_error_set(err, VN_ERR_LIMIT, "query has more than %d words", VN_QUERY_MAX_WORDS);
+            break;
+        }
+        if (it.to == it.from) {
+            pending_or = 0;
+            continue; /* punctuation only */
+        }
+        /* tokens keep offsets into the item's text: make them the query's */
+        for (size_t k = it.from; k < it.to; k++) {
+            p->toks.tok[k].src_start += (uint32_t)ws;
+            p->toks.tok[k].src_end += (uint32_t)ws;
+        }
+        if (!(it.flags & VN_QI_PHRASE) && dot_joined(&p->toks, s, it.from, it.to))
+            it.flags |= VN_QI_JOINED;
+        else if (it.to - it.from > 1)
+            it.flags |= VN_QI_PHRASE; /* covid-19, "a b": adjacent words */
+        if (pending_or && !(it.flags & VN_QI_NEGATED))
+            it.flags |= VN_QI_OR_BEFORE;
+        pending_or = 0;
+        if (vn_qitem_positive(&it))
+            npos++;
+        if (p->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            p->items = vn_xrealloc(p->items, cap * sizeof *p->items);
+        }
+        p->items[p->n++] = it;
+    }
+    if (rc == VN_OK && npos == 0)
+        rc = vn_error_set(err, VN_ERR_INVALID, p->n ? "query has only excluded words" : "empty query");
+    if (rc != VN_OK)
+        vn_qparse_free(p);
+    return rc;
+}
