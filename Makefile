@@ -4,8 +4,8 @@
 #   make test          unit + end-to-end tests, then the same under ASan+UBSan
 #   make check         the tests once, in this build (SANITIZE=1 for ASan+UBSan)
 #   make demo          build, index the demo corpus, query it (README step 1)
-#   make relevance     known-item relevance check over ../shared/corpus
-#   make bench         indexing benchmark over ../shared/corpus
+#   make relevance     known-item and precision checks over ../shared/corpus
+#   make bench         indexing and query benchmarks over ../shared/corpus (bench/README.md)
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)

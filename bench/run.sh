@@ -87,3 +87,6 @@ for i in $(seq "$RUNS"); do "$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 8 "$S
 echo "stall test, vnsearchd (pool):   $(python3 bench/stall.py "$PORT" 4)"
 echo "stall test, loops:              $(python3 bench/stall.py "$LPORT" 4)"
 kill $DPID $LPID; wait $DPID 2>/dev/null || true
+
+# The full Vietnamese query against raw Xapian AND, 1x and 10x corpus.
+bench/queries_vs_xapian.sh "$BUILD" "$CORPUS"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""relevance.py -- known-item relevance check (make relevance).
+"""relevance.py -- known-item and precision checks (make relevance).
 
 Indexes ../shared/corpus/vi-news-small.jsonl (1,000 articles), then asks a
 few hundred windows of 2-4 consecutive syllables taken deterministically
@@ -12,6 +12,12 @@ from the articles' bodies, each in three forms:
 and reports how often the source article comes first (top-1) and in the
 first ten (top-10).  A window whose folded text occurs in more than one
 article (title or body) is skipped: no engine can know which of them the user means.
+
+Then the precision check: n-grams of 1-3 words (at least one with marks)
+taken deterministically from the bodies, asked as written and without
+marks; P@10 is the share of the top 10 that hold what was typed (the words
+adjacent and in order; in either tone style as written, folded without
+marks) over min(10, documents that hold it), averaged over the queries.
 Skips cleanly (exit 0, a SKIP line) when the corpus is absent.
 """
 import argparse
@@ -71,19 +77,25 @@ def folded_texts(articles):
             " ".join(fold(w) for w in WORD.findall(a["body"])) for a in articles]
 
 
-def windows(articles, count):
-    """Deterministic windows: for article i, a window of 2 + i % 3 syllables
-    starting at a position picked by a fixed arithmetic hash."""
-    folded_bodies = folded_texts(articles)
+def sampled(articles, count, shortest, mult):
+    """Deterministic windows, about `count`: for article i, shortest + i % 3
+    words of its body (digits left out) at a position picked by a fixed
+    arithmetic hash.  Yields (i, words)."""
     step = max(1, len(articles) // count)
-    out = []
     for i in range(0, len(articles), step):
         words = [w for w in WORD.findall(articles[i]["body"]) if not w.isdigit()]
-        n = 2 + i % 3
+        n = shortest + i % 3
         if len(words) < n + 10:
             continue
-        start = (i * 2654435761) % (len(words) - n)
-        win = words[start:start + n]
+        start = (i * mult) % (len(words) - n)
+        yield i, words[start:start + n]
+
+
+def windows(articles, count):
+    """Known-item windows of 2-4 syllables (see sampled)."""
+    folded_bodies = folded_texts(articles)
+    out = []
+    for i, win in sampled(articles, count, 2, 2654435761):
         key = " ".join(fold(w) for w in win)
         hits = sum(1 for fb in folded_bodies if (" " + key + " ") in (" " + fb + " "))
         if hits != 1:
@@ -113,11 +125,59 @@ def tone_windows(articles, count):
     return out
 
 
+def tone_key(word):
+    """One spelling for both tone styles (hoà and hòa give the same key)."""
+    w = unicodedata.normalize("NFC", word.lower())
+    return min(w, swap_tone_style(w))
+
+
+def has_marks(word):
+    return fold(word) != word.lower()
+
+
+def ngrams(articles, count):
+    """Deterministic n-grams of 1-3 words, at least one with marks: for
+    article i, 1 + i % 3 words at a position picked by a fixed hash."""
+    return [win for _, win in sampled(articles, count, 1, 40503) if any(has_marks(w) for w in win)]
+
+
+def precision(articles, idx, binary, count):
+    """P@10: the share of the top 10 holding what was typed (adjacent, in
+    order; either tone style as written, folded without marks), over
+    min(10, documents that hold it)."""
+    texts = {}
+    for a in articles:
+        ws = WORD.findall((a.get("title") or "") + " \n " + a["body"])
+        texts[a["id"]] = (" " + " ".join(tone_key(w) for w in ws) + " ",
+                          " " + " ".join(fold(w) for w in ws) + " ")
+    res = {}
+    for form in ("as written", "without marks"):
+        scores = []
+        for win in ngrams(articles, count):
+            if form == "as written":
+                key, k = " " + " ".join(tone_key(w) for w in win) + " ", 0
+                q = " ".join(win)
+            else:
+                key, k = " " + " ".join(fold(w) for w in win) + " ", 1
+                q = " ".join(fold(w) for w in win)
+            have = sum(1 for t in texts.values() if key in t[k])
+            if have == 0:
+                continue
+            r = subprocess.run([binary, "--index", idx, "--query", q, "--limit", "10"],
+                               capture_output=True, text=True)
+            ids = [line.split("\t")[0] for line in r.stdout.splitlines()][:10]
+            good = sum(1 for d in ids if d in texts and key in texts[d][k])
+            scores.append(good / min(10, have))
+        res[form] = scores
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/bin/vnsearch-indexer")
     ap.add_argument("--corpus", default=os.environ.get("CORPUS", "../shared/corpus"))
     ap.add_argument("--windows", type=int, default=400)
+    ap.add_argument("--ngrams", type=int, default=400)
     args = ap.parse_args()
     path = os.path.join(args.corpus, "vi-news-small.jsonl")
     if not os.path.exists(path):
@@ -150,6 +210,12 @@ def main():
             if qs:
                 worst = min(worst, 100.0 * top1 / n)
         print(f"lowest top-1: {worst:.1f}%")
+        print()
+        res = precision(articles, idx, args.bin, args.ngrams)
+        print(f"precision: n-grams of 1-3 words with marks, P@10 = share of the top 10 holding what was typed")
+        print(f"{'form':<18} {'queries':>7} {'P@10':>7}")
+        for name, sc in res.items():
+            print(f"{name:<18} {len(sc):>7} {sum(sc) / max(1, len(sc)):>7.3f}")
     return 0
 
 

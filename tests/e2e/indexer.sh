@@ -18,6 +18,10 @@ q() { $IX --index "$D" --query "$1" --limit "${2:-3}" 2>&1; }
 first() { q "$1" 1 | cut -f1; }
 like "$(q cuong 5)" "^00[0-4]_.*\.txt" "a seed is found by cuong"
 like "$(q 'Cường' 5)" "^00[0-4]_.*\.txt" "a seed is found by Cường"
+# the dateline (HÀ NỘI —) is searchable: four seeds have it (was: parsed out, unsearchable)
+is "$(q 'dateline:"hà nội"' 10 | grep -c '^00[0-4]_')" 4 "dateline: finds the four Hà Nội datelines"
+is "$(q 'dateline:beijing' 10 | cut -f1)" "001_48e29e362bef4779.txt" "dateline: finds the Beijing one"
+is "$(q '"hà nội" -"lương cường"' 300 | grep -c '^00[0-4]_')" 3 "plain search finds the datelines too"
 # 300 Vietnamese articles say Hà Nội more often than an English wire does
 like "$(q 'ha noi' 400)" "^00[34]_.*\.txt" "a seed is found by ha noi"
 like "$(q 'Hà Nội' 400)" "^00[34]_.*\.txt" "a seed is found by Hà Nội"

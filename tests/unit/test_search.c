@@ -37,6 +37,12 @@ static const struct doc {
     /* the whole phrase once against its pairs many times */
     {"phrase-full", "Tin E", NULL, NULL, "Sư thầy tất tả chạy đến nhà bà." PAD},
     {"phrase-pairs", "Tin F", NULL, NULL, "Ta thấy hắn chạy đến nhà, chạy đến chợ, chạy đến trường, chạy đến sông, ta đứng, ta đi."},
+    /* a rare variant, many times, in a short text: "nôi" must not outrank
+     * the exact "Hà Nội" (issue 8: its IDF did) */
+    {"hn-noi", "Tin G", NULL, NULL, "Cái nôi, nắng nôi, nôi nôi, Hà Nôi."},
+    {"bao-storm", "Bão số 3 đổ bộ", NULL, NULL, "Cơn bão vào đất liền chiều nay." PAD},
+    {"bao-press", "Họp báo chiều nay", NULL, NULL, "Báo chí đưa tin, báo cáo gửi các báo." PAD},
+    {"tphcm", "Tin H", NULL, NULL, "Giá nhà ở TP.HCM tăng." PAD},
     {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
 };
@@ -170,8 +176,10 @@ static void test_tone_styles(void **state)
 static void test_adjacency(void **state)
 {
     (void)state;
-    expect("hà nội", NULL, "hn-adjacent hn-scattered");
-    expect("ha noi", NULL, "hn-adjacent hn-scattered");
+    /* the words side by side count more than a tone: "Hà Nôi" (one tone
+     * off) before "Nội Bài … Hà Tĩnh" (exact, apart) */
+    expect("hà nội", NULL, "hn-adjacent hn-noi hn-scattered");
+    expect_set("ha noi", NULL, "hn-adjacent hn-noi hn-scattered"); /* no marks: all spellings alike */
     /* a whole-phrase match beats its pairs repeated */
     expect("tả chạy đến", NULL, "phrase-full phrase-pairs");
     /* in order counts: nội hà is not the phrase */
@@ -183,8 +191,22 @@ static void test_adjacency(void **state)
 static void test_syntax(void **state)
 {
     (void)state;
-    expect("\"hà nội\"", NULL, "hn-adjacent");
+    /* a phrase typed with marks: the exact phrase first */
+    expect("\"hà nội\"", NULL, "hn-adjacent hn-noi");
+    expect_set("\"ha noi\"", NULL, "hn-adjacent hn-noi"); /* no marks: all spellings alike */
     expect("mưa -\"hà nội\"", NULL, "hn-scattered");
+    /* a word with marks: exact first; title: takes it as typed (was: Họp báo) */
+    expect("bão", NULL, "bao-storm bao-press");
+    expect("title:bão", NULL, "bao-storm");
+    expect("title:\"đổ bộ\"", NULL, "bao-storm");
+    expect("title:\"bộ đổ\"", NULL, "");
+    expect("title:họ*", NULL, "bao-press");
+    /* exclusion, one rule: with marks that spelling, without every one */
+    expect("bão -báo", NULL, "bao-storm");
+    expect("bão -bao", NULL, "");
+    /* abbreviations with or without dots */
+    expect("TPHCM", NULL, "tphcm");
+    expect("TP.HCM", NULL, "tphcm");
     expect("mưa -tĩnh", NULL, "hn-adjacent");
     expect("title:president", NULL, "cuong-en");
     expect_set("khanh OR tĩnh", NULL, "hn-scattered hoa-acute hoa-old");

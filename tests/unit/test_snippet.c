@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_snippet.c -- excerpts from the parsed query (vn_snippet.h): folded
+ * matches marked, phrases marked only where whole and centred on,
+ * excluded words never marked, one line always. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn_snippet.h"
+
+static char *snip(const char *text, const char *query, size_t words)
+{
+    vn_qparse p;
+    vn_error err;
+    assert_int_equal(vn_query_parse(query, strlen(query), &p, &err), VN_OK);
+    char *s = vn_snippet(text, strlen(text), &p, words, "[", "]");
+    vn_qparse_free(&p);
+    return s;
+}
+
+static const struct {
+    const char *text, *query;
+    size_t words;
+    const char *want;
+} cases[] = {
+    /* folded matching both ways, one line */
+    {"Chủ tịch nước Lương Cường tiếp\nđoàn.", "luong cuong", 0, "Chủ tịch nước [Lương] [Cường] tiếp đoàn."},
+    /* excluded words are never marked (was: công an -"hà nội" marked nội) */
+    {"Công an Hà Nội nói rằng", "công an -\"hà nội\"", 0, "[Công] [an] Hà Nội nói rằng"},
+    {"Công an Hà Nội nói rằng", "công an -nói", 0, "[Công] [an] Hà Nội nói rằng"},
+    /* a phrase is marked where whole, and the excerpt centres on it (was:
+     * "Bác [Hồ]…" for "thành phố hồ chí minh") */
+    {"Bác Hồ đi thăm chí sĩ ở thành phố cảng một hai ba bốn năm sáu bảy tám chín mười mười một mười hai "
+     "ở Thành phố Hồ Chí Minh hôm nay.",
+     "\"thành phố hồ chí minh\"", 8, "… mười hai ở [Thành] [phố] [Hồ] [Chí] [Minh] …"},
+    /* a prefix */
+    {"Phạm Thu Hằng nói", "pham thu hang*", 0, "[Phạm] [Thu] [Hằng] nói"},
+    /* the operators and field names are not words */
+    {"Tiêu đề và title khác", "title:\"tiêu đề\" OR khác", 0, "[Tiêu] [đề] và title [khác]"},
+};
+
+static void test_cases(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = snip(cases[i].text, cases[i].query, cases[i].words);
+        if (strcmp(got, cases[i].want) != 0)
+            print_error("query \"%s\":\n got  %s\n want %s\n", cases[i].query, got, cases[i].want);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cases)};
+    return cmocka_run_group_tests_name("snippet", tests, NULL, NULL);
+}
