@@ -164,9 +164,8 @@ static vn_qnode *word_match(build *b, size_t i)
 
 /* The tier bonuses of a word typed with marks: a constant for the exact
  * spelling, another for the same letters in any tone.  The index keeps
- * the toneless term XT only for toned words; an untoned marked word's
- * exact term is its toneless form, so the toneless tier is XT<toneless>
- * or <toneless>. */
+ * exact spellings only, so the toneless tier is the word's letters
+ * untoned and in each of the five tones (vn_tone_variants). */
 static void word_tiers(build *b, size_t i)
 {
     const vn_token *t = TOK(b, i);
@@ -174,12 +173,20 @@ static void word_tiers(build *b, size_t i)
         return;
     push(b->a, &b->bonus,
          constant(b->a, vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len), VN_RANK_EXACT));
-    if (vn_token_toneless_differs(b->ts, t)) {
-        const char *tl = VN_TOK_TONELESS(b->ts, t);
-        vn_qnode *tier = combine2(b->a, VN_Q_OR, vn_qnode_term(b->a, VN_PREFIX_TONELESS, tl, t->toneless_len),
-                                  vn_qnode_term(b->a, VN_PREFIX_EXACT, tl, t->toneless_len));
-        push(b->a, &b->bonus, constant(b->a, tier, VN_RANK_TONELESS));
+    if (!vn_token_toneless_differs(b->ts, t))
+        return; /* the toneless form is the folded one: no tier of its own */
+    const char *tl = VN_TOK_TONELESS(b->ts, t);
+    vn_buf v = VN_BUF_INIT;
+    size_t nv = vn_tone_variants(tl, t->toneless_len, &v);
+    vn_qnode *tier = vn_qnode_new(b->a, VN_Q_OR, nv + 1);
+    tier->kids[0] = vn_qnode_term(b->a, VN_PREFIX_EXACT, tl, t->toneless_len);
+    for (size_t k = 0, off = 0; k < nv; k++) {
+        size_t n = strlen(v.data + off);
+        tier->kids[k + 1] = vn_qnode_term(b->a, VN_PREFIX_EXACT, v.data + off, n);
+        off += n + 1;
     }
+    vn_buf_free(&v);
+    push(b->a, &b->bonus, constant(b->a, tier, VN_RANK_TONELESS));
 }
 
 /* The pair term of words i and i+1 (prefix XP or XSP); a wildcard over

@@ -2,10 +2,9 @@
 /* schema.c -- an article to the terms, values and data of one Xapian
  * document (see vn_schema.h and docs/index-schema.md).
  *
- * One tokenisation pass gives each word's three forms; each word then
- * costs the folded term, at most two more (the exact form when the word
- * has marks, the toneless form when it has a tone mark and still differs
- * from the folded form) and one pair term with the word before it.  No
+ * One tokenisation pass gives each word's forms; each word then costs the
+ * folded term, the exact form when the word has marks, and one pair term
+ * with the word before it.  No
  * term carries positions: adjacency is the pair terms, which a query
  * reads like any other term instead of checking positions in every
  * matching document (bench/README.md has the measurement). */
@@ -106,13 +105,11 @@ static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, e
         const vn_token *t = &ts->tok[i];
         const char *f = VN_TOK_FOLDED(ts, t);
         add_term(d, VN_PREFIX_FOLDED, f, t->folded_len, VN_TERM_PLAIN, wdf);
-        if (t->flags & VN_TOK_MARKED) {
+        /* no toneless term: the query asks for the six tones of the
+         * word's exact spelling instead (query_build.c), which saved 12 %
+         * of the postings (bench/README.md) */
+        if (t->flags & VN_TOK_MARKED)
             add_term(d, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t), t->exact_len, VN_TERM_PLAIN, wdf);
-            /* an untoned word's exact term already is its toneless form:
-             * the query side looks for both (query_build.c) */
-            if ((t->flags & VN_TOK_TONED) && vn_token_toneless_differs(ts, t))
-                add_term(d, VN_PREFIX_TONELESS, VN_TOK_TONELESS(ts, t), t->toneless_len, VN_TERM_PLAIN, wdf);
-        }
         if (stem && (t->flags & VN_TOK_ASCII_ALPHA)) {
             vn_buf_reset(&d->scratch);
             if (vn_stemmer_stem(stem, f, t->folded_len, &d->scratch) && d->scratch.len)

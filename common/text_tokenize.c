@@ -336,6 +336,33 @@ int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t)
            memcmp(VN_TOK_TONELESS(ts, t), VN_TOK_FOLDED(ts, t), t->folded_len) != 0;
 }
 
+size_t vn_tone_variants(const char *w, size_t n, vn_buf *out)
+{
+    /* the combining grave, acute, tilde, hook above and dot below */
+    static const char *const tones[] = {"\xcc\x80", "\xcc\x81", "\xcc\x83", "\xcc\x89", "\xcc\xa3"};
+    vn_tokens ts;
+    vn_tokens_init(&ts);
+    vn_buf b = VN_BUF_INIT;
+    size_t got = 0;
+    for (size_t k = 0; k < sizeof tones / sizeof tones[0]; k++) {
+        /* a tone mark after the last letter: the tokeniser moves it to
+         * the canonical letter, as it does for any misplaced mark */
+        vn_buf_reset(&b);
+        vn_buf_append(&b, w, n);
+        vn_buf_puts(&b, tones[k]);
+        vn_tokens_reset(&ts);
+        vn_tokenize(&ts, b.data, b.len, 0);
+        if (ts.n != 1)
+            continue;
+        vn_buf_append(out, VN_TOK_EXACT(&ts, &ts.tok[0]), ts.tok[0].exact_len);
+        vn_buf_putc(out, '\0');
+        got++;
+    }
+    vn_buf_free(&b);
+    vn_tokens_free(&ts);
+    return got;
+}
+
 char *vn_text_form(const char *text, size_t len, vn_form form)
 {
     vn_tokens ts;

@@ -24,7 +24,6 @@ extern "C" {
  * D/M/Y dates, X... our own). */
 #define VN_PREFIX_ID "Q"
 #define VN_PREFIX_EXACT ""      /* canonical word, only when it has marks */
-#define VN_PREFIX_TONELESS "XT" /* tone marks removed, only when it differs from folded */
 #define VN_PREFIX_FOLDED "XF"   /* every word (no positions: adjacency is VN_PREFIX_PAIR) */
 #define VN_PREFIX_PAIR "XP"     /* two adjacent words, folded, joined by one space */
 #define VN_PREFIX_STEM "Z"      /* English stem of folded ASCII words, English documents only */

@@ -82,6 +82,12 @@ uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t first
  * keeps one of ă â ê ô ơ ư đ). */
 int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t);
 
+/* The five toned spellings of the untoned word w[0..n) (exact form, tone
+ * at its canonical place: "nôi" gives nồi nối nỗi nổi nội), appended to
+ * out, each NUL-terminated.  Returns how many were appended (fewer when a
+ * spelling would be too long to be a word). */
+size_t vn_tone_variants(const char *w, size_t n, vn_buf *out);
+
 typedef enum vn_form { VN_FORM_EXACT, VN_FORM_TONELESS, VN_FORM_FOLDED } vn_form;
 
 /* The words of `text` in one form, joined by single spaces.  Returns a

@@ -148,6 +148,32 @@ static void test_long_word_dropped(void **state)
     free(got);
 }
 
+/* The five tones of an untoned word, placed as the index places them
+ * (the query's toneless tier asks for these spellings). */
+static void test_tone_variants(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *w, *want;
+    } t[] = {
+        {"nôi", "nồi nối nỗi nổi nội"},
+        {"đương", "đường đướng đưỡng đưởng đượng"},
+        {"hoa", "hoà hoá hoã hoả hoạ"},   /* new style: on the a of oa */
+        {"thuy", "thuỳ thuý thuỹ thuỷ thuỵ"},
+        {"giưa", "giừa giứa giữa giửa giựa"}, /* gi is a consonant */
+        {"quôc", "quồc quốc quỗc quổc quộc"}, /* so is qu */
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        vn_buf b = VN_BUF_INIT;
+        assert_int_equal(vn_tone_variants(t[i].w, strlen(t[i].w), &b), 5);
+        for (size_t k = 0; k + 1 < b.len; k++)
+            if (b.data[k] == '\0')
+                b.data[k] = ' ';
+        assert_string_equal(b.data, t[i].want);
+        vn_buf_free(&b);
+    }
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -222,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_folded_only),
         cmocka_unit_test(test_long_word_dropped),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_tone_variants),
         cmocka_unit_test(test_properties),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
