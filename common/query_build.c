@@ -101,10 +101,11 @@ static vn_qnode *combine2(vn_qarena *a, vn_qop op, vn_qnode *x, vn_qnode *y)
     return combine(a, op, k, 2);
 }
 
-/* Documents matching q, each weighing w whatever its term frequencies. */
-static vn_qnode *constant(vn_qarena *a, vn_qnode *q, double w)
+/* Documents matching q, each weighing w whatever its term frequencies
+ * (op VN_Q_CONST), or w more than q's own weight (VN_Q_ADD_CONST). */
+static vn_qnode *constant(vn_qarena *a, vn_qop op, vn_qnode *q, double w)
 {
-    vn_qnode *n = vn_qnode_new(a, VN_Q_CONST, 1);
+    vn_qnode *n = vn_qnode_new(a, op, 1);
     n->scale = w;
     n->kids[0] = q;
     return n;
@@ -163,7 +164,9 @@ static vn_qnode *word_match(build *b, size_t i)
 }
 
 /* The tier bonuses of a word typed with marks: a constant for the exact
- * spelling, another for the same letters in any tone.  The index keeps
+ * spelling, plus the exact term's BM25 (which orders the documents that
+ * have the word as typed: "bão" by how much they say bão, not báo),
+ * and a constant for the same letters in any tone.  The index keeps
  * exact spellings only, so the toneless tier is the word's letters
  * untoned and in each of the five tones (vn_tone_variants). */
 static void word_tiers(build *b, size_t i)
@@ -172,7 +175,10 @@ static void word_tiers(build *b, size_t i)
     if (!(t->flags & VN_TOK_MARKED))
         return;
     push(b->a, &b->bonus,
-         constant(b->a, vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len), VN_RANK_EXACT));
+         constant(b->a, VN_Q_ADD_CONST,
+                  scaled(b->a, vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len),
+                         VN_RANK_EXACT_BM25),
+                  VN_RANK_EXACT));
     if (!vn_token_toneless_differs(b->ts, t))
         return; /* the toneless form is the folded one: no tier of its own */
     const char *tl = VN_TOK_TONELESS(b->ts, t);
@@ -186,7 +192,7 @@ static void word_tiers(build *b, size_t i)
         off += n + 1;
     }
     vn_buf_free(&v);
-    push(b->a, &b->bonus, constant(b->a, tier, VN_RANK_TONELESS));
+    push(b->a, &b->bonus, constant(b->a, VN_Q_CONST, tier, VN_RANK_TONELESS));
 }
 
 /* The pair term of words i and i+1 (prefix XP or XSP); a wildcard over
@@ -349,7 +355,7 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
 static void describe(vn_buf *b, const vn_qnode *q)
 {
     static const char *names[] = {"", "BOOL", "OR", "AND", "AND_MAYBE", "AND_NOT", "FILTER",
-                                  "SCALE", "RANGE", "WILDCARD", "CONST", "ALL"};
+                                  "SCALE", "RANGE", "WILDCARD", "CONST", "ADD_CONST", "ALL"};
     switch (q->op) {
     case VN_Q_TERM: vn_buf_puts(b, q->term); return;
     case VN_Q_BOOL_TERM: vn_buf_printf(b, "BOOL(%s)", q->term); return;
@@ -359,7 +365,7 @@ static void describe(vn_buf *b, const vn_qnode *q)
     default: break;
     }
     vn_buf_puts(b, names[q->op]);
-    if (q->op == VN_Q_SCALE || q->op == VN_Q_CONST)
+    if (q->op == VN_Q_SCALE || q->op == VN_Q_CONST || q->op == VN_Q_ADD_CONST)
         vn_buf_printf(b, "%g", q->scale);
     vn_buf_putc(b, '(');
     for (size_t i = 0; i < q->nkids; i++) {

@@ -30,6 +30,7 @@ typedef enum vn_qop {
     VN_Q_VALUE_RANGE, /* value `slot` between term and term2 (inclusive) */
     VN_Q_WILDCARD,    /* every term starting with `term`, at most `window` of them */
     VN_Q_CONST,       /* documents matching kids[0] (unweighted), each weighing `scale` */
+    VN_Q_ADD_CONST,   /* kids[0] weighted as usual, plus `scale` for each document it matches */
     VN_Q_MATCH_ALL
 } vn_qop;
 
@@ -108,6 +109,7 @@ static inline int vn_qitem_positive(const vn_qitem *it) { return !(it->flags & V
 /* Ranking constants (docs/ranking.md explains them; chosen with make
  * relevance, see there). */
 #define VN_RANK_EXACT 4.0     /* constant bonus: the word as typed, marks and all */
+#define VN_RANK_EXACT_BM25 0.25 /* ... plus this times the exact term's BM25 */
 #define VN_RANK_TONELESS 2.0  /* constant bonus: same letters, any tone (exact has it too) */
 #define VN_RANK_STEM 0.5      /* English stem matches, below any surface form */
 #define VN_RANK_PAIR 2.0      /* each adjacent pair of query words (BM25 of the pair term) */

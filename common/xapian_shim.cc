@@ -251,6 +251,11 @@ static Xapian::Query to_xapian(const vn_qnode *q)
         // serialises to a stock xapian-tcpsrv.
         return Xapian::Query(Xapian::Query::OP_FILTER,
                              Xapian::Query((new Xapian::FixedWeightPostingSource(q->scale))->release()), kids.at(0));
+    case VN_Q_ADD_CONST:
+        // AND with a fixed-weight source sums the weights; the source is
+        // only skipped to, so the kid's posting list drives the match
+        return Xapian::Query(Xapian::Query::OP_AND, kids.at(0),
+                             Xapian::Query((new Xapian::FixedWeightPostingSource(q->scale))->release()));
     case VN_Q_MATCH_ALL: return Xapian::Query::MatchAll;
     }
     return Xapian::Query();

@@ -47,36 +47,37 @@ static void expect_tree(const char *q, const vn_query_opts *o, int any, const ch
 }
 
 /* Every word matches on its folded term; a word typed with marks adds a
- * constant for its exact spelling (CONST4) and one for its letters in any
- * of the six tones (CONST2), when those differ from the folded letters.
+ * constant plus a quarter of the BM25 of its exact spelling (ADD_CONST4)
+ * and a constant for its letters in any of the six tones (CONST2), when
+ * those differ from the folded letters.
  * Pairs of words side by side are XP terms. */
 static const struct {
     const char *q, *tree;
 } cases[] = {
     {"duong", "XFduong"},
-    {"dương", "AND_MAYBE(XFduong OR(CONST4(dương) CONST2(OR(dương dường dướng dưỡng dưởng dượng))))"},
-    {"Đường", "AND_MAYBE(XFduong OR(CONST4(đường) CONST2(OR(đương đường đướng đưỡng đưởng đượng))))"},
+    {"dương", "AND_MAYBE(XFduong OR(ADD_CONST4(SCALE0.25(dương)) CONST2(OR(dương dường dướng dưỡng dưởng dượng))))"},
+    {"Đường", "AND_MAYBE(XFduong OR(ADD_CONST4(SCALE0.25(đường)) CONST2(OR(đương đường đướng đưỡng đưởng đượng))))"},
     /* either tone style is the same query */
-    {"hòa", "AND_MAYBE(XFhoa CONST4(hoà))"},
-    {"hoà", "AND_MAYBE(XFhoa CONST4(hoà))"},
+    {"hòa", "AND_MAYBE(XFhoa ADD_CONST4(SCALE0.25(hoà)))"},
+    {"hoà", "AND_MAYBE(XFhoa ADD_CONST4(SCALE0.25(hoà)))"},
     {"ha noi", "AND_MAYBE(AND(XFha XFnoi) SCALE2(XPha noi))"},
     /* hà nội: "nôi" (a rare variant) gets the toneless constant only, so
      * it can never outweigh the exact word (was: its own BM25 term) */
-    {"hà nội", "AND_MAYBE(AND(XFha XFnoi) OR(CONST4(hà) CONST4(nội) CONST2(OR(nôi nồi nối nỗi nổi nội)) SCALE2(XPha noi)))"},
+    {"hà nội", "AND_MAYBE(AND(XFha XFnoi) OR(ADD_CONST4(SCALE0.25(hà)) ADD_CONST4(SCALE0.25(nội)) CONST2(OR(nôi nồi nối nỗi nổi nội)) SCALE2(XPha noi)))"},
     {"công an tỉnh",
-     "AND_MAYBE(AND(XFcong XFan XFtinh) OR(CONST4(công) CONST2(OR(công cồng cống cỗng cổng cộng)) SCALE2(XPcong an) CONST4(tỉnh) "
+     "AND_MAYBE(AND(XFcong XFan XFtinh) OR(ADD_CONST4(SCALE0.25(công)) CONST2(OR(công cồng cống cỗng cổng cộng)) SCALE2(XPcong an) ADD_CONST4(SCALE0.25(tỉnh)) "
      "SCALE2(XPan tinh)))"},
     /* a quoted phrase requires its pairs */
-    {"\"hà nội\"", "AND_MAYBE(AND(XFha SCALE2(XPha noi) XFnoi) OR(CONST4(hà) CONST4(nội) CONST2(OR(nôi nồi nối nỗi nổi nội))))"},
+    {"\"hà nội\"", "AND_MAYBE(AND(XFha SCALE2(XPha noi) XFnoi) OR(ADD_CONST4(SCALE0.25(hà)) ADD_CONST4(SCALE0.25(nội)) CONST2(OR(nôi nồi nối nỗi nổi nội))))"},
     /* TP.HCM is one word, tphcm, as the index also keeps it */
     {"TP.HCM", "XFtphcm"},
     {"TPHCM", "XFtphcm"},
     /* exclusion and title: the spelling typed with marks, every spelling
      * without (was: -tướng exact but -"công an" folded) */
-    {"mưa -tĩnh", "AND_NOT(AND_MAYBE(XFmua OR(CONST4(mưa) CONST2(OR(mưa mừa mứa mữa mửa mựa)))) tĩnh)"},
-    {"mưa -tinh", "AND_NOT(AND_MAYBE(XFmua OR(CONST4(mưa) CONST2(OR(mưa mừa mứa mữa mửa mựa)))) XFtinh)"},
+    {"mưa -tĩnh", "AND_NOT(AND_MAYBE(XFmua OR(ADD_CONST4(SCALE0.25(mưa)) CONST2(OR(mưa mừa mứa mữa mửa mựa)))) tĩnh)"},
+    {"mưa -tinh", "AND_NOT(AND_MAYBE(XFmua OR(ADD_CONST4(SCALE0.25(mưa)) CONST2(OR(mưa mừa mứa mữa mửa mựa)))) XFtinh)"},
     {"công an -\"hà nội\"",
-     "AND_NOT(AND_MAYBE(AND(XFcong XFan) OR(CONST4(công) CONST2(OR(công cồng cống cỗng cổng cộng)) SCALE2(XPcong an))) "
+     "AND_NOT(AND_MAYBE(AND(XFcong XFan) OR(ADD_CONST4(SCALE0.25(công)) CONST2(OR(công cồng cống cỗng cổng cộng)) SCALE2(XPcong an))) "
      "AND(hà XPha noi nội))"},
     {"title:Cường", "Scường"},
     {"title:cuong", "Scuong"},
