@@ -360,6 +360,8 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
         return fail(c, VNC_ERR_IO, "out of memory");
     }
     r->total = (uint64_t)json_integer_value(json_object_get(j, "total"));
+    r->total_min = (uint64_t)json_integer_value(json_object_get(j, "total_min"));
+    r->total_max = (uint64_t)json_integer_value(json_object_get(j, "total_max"));
     r->took_ms = json_number_value(json_object_get(j, "took_ms"));
     for (size_t i = 0; i < n; i++) {
         json_t *h = json_array_get(hits, i);
@@ -369,6 +371,7 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
         x->date = dup_or_null(json_object_get(h, "date"));
         x->source = dup_or_null(json_object_get(h, "source"));
         x->snippet = dup_or_null(json_object_get(h, "snippet"));
+        x->url = dup_or_null(json_object_get(h, "url"));
         x->score = json_number_value(json_object_get(h, "score"));
     }
     json_decref(j);
@@ -395,6 +398,7 @@ void vnc_result_free(vnc_result *r)
         free(r->hits[i].date);
         free(r->hits[i].source);
         free(r->hits[i].snippet);
+        free(r->hits[i].url);
     }
     free(r->hits);
     free(r);

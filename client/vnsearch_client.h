@@ -59,11 +59,13 @@ typedef struct vnc_search_opts {
 
 typedef struct vnc_hit {
     char *id, *title, *date, *source, *snippet; /* date/source may be NULL */
+    char *url;       /* may be NULL */
     double score;
 } vnc_hit;
 
 typedef struct vnc_result {
-    uint64_t total;  /* estimated matches */
+    uint64_t total;  /* matches: exact when total_min == total_max */
+    uint64_t total_min, total_max; /* bounds of an estimated total */
     double took_ms;
     size_t n;
     vnc_hit *hits;

@@ -72,7 +72,7 @@ static int setup(void **state)
     assert_non_null(mkdtemp(tmp));
     snprintf(index_dir, sizeof index_dir, "%s/index", tmp);
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s/bin/vnsearch-indexer --quiet --index %s tests/data/seeds tests/data/demo-corpus.jsonl",
+    snprintf(cmd, sizeof cmd, "%s/bin/vnsearch-indexer --quiet --index %s tests/data/seeds tests/data/demo-corpus.jsonl tests/data/headlines-300.jsonl",
              build, index_dir);
     assert_int_equal(system(cmd), 0);
     port = free_port();
@@ -101,6 +101,14 @@ static void test_calls(void **state)
     assert_non_null(strstr(r->hits[0].id, ".txt"));
     assert_non_null(strstr(r->hits[0].snippet, "<b>Lương</b>"));
     assert_true(r->total >= r->n);
+    assert_true(r->total_min <= r->total && r->total <= r->total_max && r->total_max > 0);
+    assert_null(r->hits[0].url); /* the seeds have none */
+    vnc_result_free(r);
+    /* hits carry their url */
+    assert_int_equal(vnc_search(c, "APEC 2027", &o, &r), VNC_OK);
+    assert_true(r->n >= 1);
+    assert_non_null(r->hits[0].url);
+    assert_non_null(strstr(r->hits[0].url, "https://"));
     vnc_result_free(r);
     uint64_t n = 0;
     assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_OK);
@@ -117,7 +125,7 @@ static void test_calls(void **state)
     vnc_strings_free(items, k);
     uint64_t docs, queries;
     assert_int_equal(vnc_stats(c, &docs, &queries), VNC_OK);
-    assert_int_equal(docs, 305);
+    assert_int_equal(docs, 605);
     vnc_free(c);
 }
 
