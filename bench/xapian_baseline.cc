@@ -32,7 +32,9 @@ static double now_s()
 
 static int query_bench(const char *dir, const char *qfile, int threads, double secs)
 {
-    std::vector<Xapian::Query> queries;
+    // Query objects share reference counts that are not thread-safe:
+    // keep the words, and let each thread build its own queries
+    std::vector<std::vector<std::string>> queries;
     std::ifstream in(qfile);
     std::string line;
     while (std::getline(in, line)) {
@@ -48,7 +50,7 @@ static int query_bench(const char *dir, const char *qfile, int threads, double s
                 terms.push_back(lw);
         }
         if (!terms.empty())
-            queries.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
+            queries.push_back(terms);
     }
     if (queries.empty() || threads < 1) {
         std::cerr << "xapian-baseline: no queries or no threads\n";
@@ -64,7 +66,8 @@ static int query_bench(const char *dir, const char *qfile, int threads, double s
             size_t i = (size_t)t * 7919 % queries.size();
             while (now_s() < deadline) {
                 double q0 = now_s();
-                enq.set_query(queries[i++ % queries.size()]);
+                const std::vector<std::string> &w = queries[i++ % queries.size()];
+                enq.set_query(Xapian::Query(Xapian::Query::OP_AND, w.begin(), w.end()));
                 Xapian::MSet m = enq.get_mset(0, 10);
                 for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
                     (void)it.get_document().get_data();

@@ -69,7 +69,7 @@ vn_qnode *vn_qnode_term(vn_qarena *a, const char *prefix, const char *word, size
 
 enum {
     VN_QI_NEGATED = 1,   /* -word, -"phrase": documents with it are excluded */
-    VN_QI_PHRASE = 2,    /* "quoted": its words adjacent and in order */
+    VN_QI_PHRASE = 2,    /* "quoted", or a word of several tokens (covid-19): adjacent, in order */
     VN_QI_PREFIX = 4,    /* word*: its last word is a prefix */
     VN_QI_OR_BEFORE = 8, /* joined to the item before by OR */
     VN_QI_JOINED = 16    /* letters joined by dots (TP.HCM): one word, tphcm */
