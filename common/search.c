@@ -118,6 +118,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
                            vn_error *err)
 {
     *out = NULL;
+    double t0 = now();
     unsigned limit = o->limit ? o->limit : 10;
     vn_xsearch_opts xo = {o->offset, limit, o->sort, o->time_limit, o->exact_total,
                           o->offset + limit + VN_TOTAL_EXACT_UPTO};
@@ -129,8 +130,11 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     vn_status rc = vn_query_build(&a, p, &qo, &t, err);
     if (rc == VN_OK)
         rc = vn_xdb_search(s->db, t.root, &xo, &r, err);
-    /* every item required first; if no document has them all, any item */
-    if (rc == VN_OK && r->total_max == 0 && t.all) {
+    /* every item required first; if no document has them all, any item,
+     * in what is left of the time limit */
+    if (o->time_limit > 0)
+        xo.time_limit = o->time_limit - (now() - t0);
+    if (rc == VN_OK && r->total_max == 0 && t.all && (o->time_limit <= 0 || xo.time_limit > 0)) {
         t.all->op = VN_Q_OR;
         vn_xresults_free(r);
         r = NULL;

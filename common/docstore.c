@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* doc_store.c -- the stored-document format (see vn_docstore.h): encode at
+/* docstore.c -- the stored-document format (see vn_docstore.h): encode at
  * indexing time, decode for hits, render as JSON for GET.  Deliberately
  * not here: which text goes in (schema.c decides, NFC and all). */
 #include "vn_docstore.h"
