@@ -248,6 +248,26 @@ static vn_qnode *restricted(build *b, const vn_qitem *it)
     return combine(b->a, VN_Q_AND, k.k, k.n);
 }
 
+/* An abbreviation typed in one piece also matches where it is written in
+ * two, with a dot or a space (TPHCM finds "TP. HCM" and "TP HCM"): the
+ * word, or the pair term of any split of it. */
+static vn_qnode *abbreviation(build *b, size_t i)
+{
+    const vn_token *t = TOK(b, i);
+    const char *f = VN_TOK_FOLDED(b->ts, t);
+    size_t n = t->folded_len;
+    vn_qnode *q = vn_qnode_new(b->a, VN_Q_OR, n);
+    q->kids[0] = vn_qnode_term(b->a, VN_PREFIX_FOLDED, f, n);
+    char split[VN_QUERY_ABBREV_MAX + 2];
+    for (size_t k = 1; k < n; k++) {
+        memcpy(split, f, k);
+        split[k] = ' ';
+        memcpy(split + k + 1, f + k, n - k);
+        q->kids[k] = vn_qnode_term(b->a, VN_PREFIX_PAIR, split, n + 1);
+    }
+    return q;
+}
+
 /* A positive item anywhere in the document: what it requires (returned)
  * and the tier bonuses of its words (pushed). */
 static vn_qnode *item_query(build *b, const vn_qitem *it)
@@ -255,13 +275,22 @@ static vn_qnode *item_query(build *b, const vn_qitem *it)
     if (it->field != VN_QF_ANY)
         return restricted(b, it);
     if (it->flags & VN_QI_JOINED) {
+        /* TP.HCM: the joined word (as the index keeps TP.HCM and TPHCM)
+         * or its letters side by side (TP. HCM, TP HCM) */
         vn_buf s = VN_BUF_INIT;
-        for (size_t i = it->from; i < it->to; i++)
+        nodes k = {0};
+        for (size_t i = it->from; i < it->to; i++) {
             vn_buf_append(&s, VN_TOK_FOLDED(b->ts, TOK(b, i)), TOK(b, i)->folded_len);
-        vn_qnode *q = vn_qnode_term(b->a, VN_PREFIX_FOLDED, s.data, s.len);
+            if (i + 1 < it->to)
+                push(b->a, &k, pair(b, VN_PREFIX_PAIR, i, 0));
+        }
+        vn_qnode *q = combine2(b->a, VN_Q_OR, vn_qnode_term(b->a, VN_PREFIX_FOLDED, s.data, s.len),
+                               combine(b->a, VN_Q_AND, k.k, k.n));
         vn_buf_free(&s);
         return q;
     }
+    if (it->flags & VN_QI_ABBREV)
+        return abbreviation(b, it->from);
     int pre = (it->flags & VN_QI_PREFIX) != 0;
     nodes k = {0};
     for (size_t i = it->from; i < it->to; i++) {

@@ -44,6 +44,16 @@ static int dot_joined(const vn_tokens *ts, const char *s, size_t from, size_t to
     return to - from > 1;
 }
 
+/* A word of 3 to VN_QUERY_ABBREV_MAX plain letters and no vowel is no
+ * Vietnamese syllable (every syllable has one): an abbreviation, TPHCM,
+ * CSGT, THPT. */
+static int is_abbreviation(const vn_tokens *ts, const vn_token *t)
+{
+    if (!(t->flags & VN_TOK_ASCII_ALPHA) || t->folded_len < 3 || t->folded_len > VN_QUERY_ABBREV_MAX)
+        return 0;
+    return strpbrk(VN_TOK_FOLDED(ts, t), "aeiouy") == NULL;
+}
+
 vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -128,6 +138,8 @@ vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
             it.flags |= VN_QI_JOINED;
         else if (it.to - it.from > 1)
             it.flags |= VN_QI_PHRASE; /* covid-19, "a b": adjacent words */
+        else if (!(it.flags & VN_QI_PREFIX) && is_abbreviation(&p->toks, &p->toks.tok[it.from]))
+            it.flags |= VN_QI_ABBREV;
         if (pending_or && !(it.flags & VN_QI_NEGATED))
             it.flags |= VN_QI_OR_BEFORE;
         pending_or = 0;

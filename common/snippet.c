@@ -27,6 +27,16 @@ static int tok_match(const vn_tokens *d, const vn_token *t, const vn_tokens *qs,
     return memcmp(VN_TOK_FOLDED(d, t), VN_TOK_FOLDED(qs, q), q->folded_len) == 0;
 }
 
+/* Do document tokens i and i+1 spell query word q together? */
+static int split_match(const vn_tokens *d, size_t i, const vn_tokens *qs, const vn_token *q)
+{
+    const vn_token *a = &d->tok[i], *b = &d->tok[i + 1];
+    const char *f = VN_TOK_FOLDED(qs, q);
+    return a->folded_len + b->folded_len == q->folded_len &&
+           memcmp(VN_TOK_FOLDED(d, a), f, a->folded_len) == 0 &&
+           memcmp(VN_TOK_FOLDED(d, b), f + a->folded_len, b->folded_len) == 0;
+}
+
 /* Mark in w[] every run of document tokens matching query words
  * [from, to) in order; returns how many runs. */
 static size_t mark_runs(const vn_tokens *d, const vn_tokens *qs, size_t from, size_t to, int last_prefix,
@@ -67,6 +77,10 @@ static void weigh(const vn_tokens *d, const vn_qparse *q, unsigned char *w)
         for (size_t i = 0; i < d->n; i++)
             if (!w[i] && tok_match(d, &d->tok[i], qs, &qs->tok[it->from], prefix))
                 w[i] = 1;
+        if (it->flags & VN_QI_ABBREV) /* TPHCM where written TP. HCM */
+            for (size_t i = 0; i + 1 < d->n; i++)
+                if (split_match(d, i, qs, &qs->tok[it->from]))
+                    w[i] = w[i + 1] = 1;
         /* two words typed side by side weigh as a run where they stand so */
         const vn_qitem *prev = k > 0 ? &q->items[k - 1] : NULL;
         if (prev && vn_qitem_positive(prev) && lone_words(prev) && prev->to == it->from &&

@@ -72,8 +72,13 @@ enum {
     VN_QI_PHRASE = 2,    /* "quoted", or a word of several tokens (covid-19): adjacent, in order */
     VN_QI_PREFIX = 4,    /* word*: its last word is a prefix */
     VN_QI_OR_BEFORE = 8, /* joined to the item before by OR */
-    VN_QI_JOINED = 16    /* letters joined by dots (TP.HCM): one word, tphcm */
+    VN_QI_JOINED = 16,   /* letters joined by dots (TP.HCM): one word, tphcm */
+    VN_QI_ABBREV = 32    /* one word of 3 to VN_QUERY_ABBREV_MAX letters and no vowel
+                            (TPHCM): no Vietnamese syllable, so an abbreviation,
+                            also found written in two (TP. HCM, TP HCM) */
 };
+
+#define VN_QUERY_ABBREV_MAX 10
 
 typedef enum vn_qfield { VN_QF_ANY = 0, VN_QF_TITLE, VN_QF_DATELINE } vn_qfield;
 

@@ -69,9 +69,13 @@ static const struct {
      "SCALE2(XPan tinh)))"},
     /* a quoted phrase requires its pairs */
     {"\"hà nội\"", "AND_MAYBE(AND(XFha SCALE2(XPha noi) XFnoi) OR(ADD_CONST4(SCALE0.25(hà)) ADD_CONST4(SCALE0.25(nội)) CONST2(OR(nôi nồi nối nỗi nổi nội))))"},
-    /* TP.HCM is one word, tphcm, as the index also keeps it */
-    {"TP.HCM", "XFtphcm"},
-    {"TPHCM", "XFtphcm"},
+    /* abbreviations with or without dots or spaces (was: TPHCM found 122
+     * articles, TP. HCM 4,776): TP.HCM is the word tphcm (the index keeps
+     * it too) or tp, hcm side by side; a word with no vowel is an
+     * abbreviation, also found split in two */
+    {"TP.HCM", "OR(XFtphcm XPtp hcm)"},
+    {"TPHCM", "OR(XFtphcm XPt phcm XPtp hcm XPtph cm XPtphc m)"},
+    {"hcm*", "XFhcm*"},
     /* exclusion and title: the spelling typed with marks, every spelling
      * without (was: -tướng exact but -"công an" folded) */
     {"mưa -tĩnh", "AND_NOT(AND_MAYBE(XFmua OR(ADD_CONST4(SCALE0.25(mưa)) CONST2(OR(mưa mừa mứa mữa mửa mựa)))) tĩnh)"},
@@ -128,6 +132,7 @@ static void test_items(void **state)
         {"title:\"a b\" dateline:c", 2, {VN_QI_PHRASE, 0}, {VN_QF_TITLE, VN_QF_DATELINE}},
         {"a OR b*", 2, {0, VN_QI_OR_BEFORE | VN_QI_PREFIX}, {VN_QF_ANY, VN_QF_ANY}},
         {"covid-19 TP.HCM", 2, {VN_QI_PHRASE, VN_QI_JOINED}, {VN_QF_ANY, VN_QF_ANY}},
+        {"TPHCM csgt hà", 3, {VN_QI_ABBREV, VN_QI_ABBREV, 0}, {VN_QF_ANY, VN_QF_ANY, VN_QF_ANY}},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         vn_qparse p;

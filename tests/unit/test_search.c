@@ -43,6 +43,7 @@ static const struct doc {
     {"bao-storm", "Bão số 3 đổ bộ", NULL, NULL, "Cơn bão vào đất liền chiều nay." PAD},
     {"bao-press", "Họp báo chiều nay", NULL, NULL, "Báo chí đưa tin, báo cáo gửi các báo." PAD},
     {"tphcm", "Tin H", NULL, NULL, "Giá nhà ở TP.HCM tăng." PAD},
+    {"tphcm-space", "Tin I", NULL, NULL, "Giá đất ở TP. HCM giảm." PAD},
     {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
 };
@@ -205,8 +206,8 @@ static void test_syntax(void **state)
     expect("bão -báo", NULL, "bao-storm");
     expect("bão -bao", NULL, "");
     /* abbreviations with or without dots */
-    expect("TPHCM", NULL, "tphcm");
-    expect("TP.HCM", NULL, "tphcm");
+    expect_set("TPHCM", NULL, "tphcm tphcm-space");
+    expect_set("TP.HCM", NULL, "tphcm tphcm-space");
     expect("mưa -tĩnh", NULL, "hn-adjacent");
     expect("title:president", NULL, "cuong-en");
     expect_set("khanh OR tĩnh", NULL, "hn-scattered hoa-acute hoa-old");

@@ -37,6 +37,8 @@ static const struct {
     {"Bác Hồ đi thăm chí sĩ ở thành phố cảng một hai ba bốn năm sáu bảy tám chín mười mười một mười hai "
      "ở Thành phố Hồ Chí Minh hôm nay.",
      "\"thành phố hồ chí minh\"", 8, "… mười hai ở [Thành] [phố] [Hồ] [Chí] [Minh] …"},
+    /* an abbreviation where it is written in two */
+    {"Giá đất ở TP. HCM giảm.", "TPHCM", 0, "Giá đất ở [TP]. [HCM] giảm."},
     /* a prefix */
     {"Phạm Thu Hằng nói", "pham thu hang*", 0, "[Phạm] [Thu] [Hằng] nói"},
     /* the operators and field names are not words */
