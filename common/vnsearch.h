@@ -116,8 +116,11 @@ vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
  * document has them all, any word.  On success *out is the caller's: free
  * it with vn_hits_free().  An empty or unparsable query is
  * VN_ERR_INVALID; one over VN_QUERY_MAX_WORDS words (32) or with a word
- * over 64 bytes is VN_ERR_LIMIT; time_limit bounds the whole call
- * (VN_ERR_LIMIT when it runs out).  opts may be NULL. */
+ * over 64 bytes is VN_ERR_LIMIT.  time_limit covers the whole call:
+ * past it Xapian stops counting matches beyond the page (total becomes an
+ * estimate; Xapian 1.4 cannot cut a match short), the any-word fallback is
+ * not tried, and hits made after it come without a snippet.  The word
+ * limit is what bounds a query's own cost.  opts may be NULL. */
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
                     vn_error *err);
 void vn_hits_free(vn_hits *h);

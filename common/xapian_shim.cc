@@ -274,7 +274,9 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 enq.set_query(xq);
                 if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
-                if (o->time_limit > 0)
+                // Xapian 1.4's time limit only turns check_at_least off: an
+                // exact count asks for every match, so it takes none
+                if (o->time_limit > 0 && !o->exact_total)
                     enq.set_time_limit(o->time_limit);
                 m = enq.get_mset(o->offset, o->limit, o->exact_total ? h->db->get_doccount() : o->check_at_least);
                 break;

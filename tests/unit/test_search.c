@@ -234,6 +234,34 @@ static void test_filters(void **state)
     expect("dương", &p, "d-duong-sac");
 }
 
+/* Hits carry a snippet, unless asked not to; the time limit covers the
+ * snippets too (hits made after it ran out come without). */
+static void test_snippets_and_time(void **state)
+{
+    (void)state;
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_hits *h;
+    assert_int_equal(vn_search(s, "\"hà nội\"", NULL, &h, &err), VN_OK);
+    assert_true(h->n >= 1);
+    assert_string_equal(h->hit[0].id, "hn-adjacent");
+    assert_non_null(strstr(h->hit[0].snippet, "<b>Hà</b> <b>Nội</b>"));
+    vn_hits_free(h);
+    vn_search_opts o = {.no_snippets = 1};
+    assert_int_equal(vn_search(s, "hà nội", &o, &h, &err), VN_OK);
+    assert_true(h->n >= 1);
+    assert_null(h->hit[0].snippet);
+    vn_hits_free(h);
+    vn_search_opts t = {.time_limit = 1e-9};
+    assert_int_equal(vn_search(s, "hà nội", &t, &h, &err), VN_OK);
+    assert_true(h->n >= 1); /* Xapian 1.4's limit stops counting, not the match */
+    for (size_t i = 0; i < h->n; i++)
+        assert_null(h->hit[i].snippet);
+    vn_hits_free(h);
+    vn_searcher_close(s);
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -294,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_adjacency),
         cmocka_unit_test(test_syntax),
         cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_snippets_and_time),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
     };
