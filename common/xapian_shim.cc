@@ -142,6 +142,16 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
     });
 }
 
+extern "C" vn_status vn_xdb_set_schema(vn_xdb *h, const char *version, vn_error *err)
+{
+    if (!h->wdb)
+        return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
+    return guard(err, "set schema", [&]() {
+        h->wdb->set_metadata(VN_SCHEMA_KEY, version);
+        return VN_OK;
+    });
+}
+
 extern "C" vn_status vn_xdb_delete(vn_xdb *h, const char *idterm, vn_error *err)
 {
     if (!h->wdb)

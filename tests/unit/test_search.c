@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vn_index_dir.h"
 #include "vn_indexer.h"
 #include "vn_search.h"
 #include "vn_buf.h"
@@ -283,6 +284,43 @@ static void test_bad_queries(void **state)
     assert_int_not_equal(vn_searcher_open("/nonexistent/index", &none, &err), VN_OK);
 }
 
+/* An index of another schema (the first version's positions, no pair
+ * terms) is refused with a message to rebuild it, by readers and by an
+ * incremental run alike; --full rebuilds it. */
+static void test_old_schema(void **state)
+{
+    (void)state;
+    char old[128];
+    snprintf(old, sizeof old, "%s/old", tmpl);
+    vn_indexer *ix;
+    vn_error err;
+    assert_int_equal(vn_indexer_open(old, NULL, &ix, &err), VN_OK);
+    char id[] = "o1", body[] = "Một bài cũ.";
+    vn_article art = {id, NULL, NULL, NULL, NULL, NULL, body};
+    assert_int_equal(vn_indexer_add(ix, &art, &err), VN_OK);
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    vn_indexer_close(ix);
+    /* make it look like a schema-1 index */
+    vn_xdb *db;
+    char gen[256];
+    vn_index_dir_gen_path(old, vn_index_dir_current(old), gen, sizeof gen);
+    assert_int_equal(vn_xdb_open(gen, VN_XDB_WRITE, &db, &err), VN_OK);
+    assert_int_equal(vn_xdb_set_schema(db, "1", &err), VN_OK);
+    assert_int_equal(vn_xdb_commit(db, &err), VN_OK);
+    vn_xdb_close(db);
+    vn_searcher *s;
+    assert_int_equal(vn_searcher_open(old, &s, &err), VN_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "--full"));
+    assert_int_equal(vn_indexer_open(old, NULL, &ix, &err), VN_ERR_CORRUPT);
+    vn_index_opts full = {1, 0, 0, 1};
+    assert_int_equal(vn_indexer_open(old, &full, &ix, &err), VN_OK);
+    assert_int_equal(vn_indexer_add(ix, &art, &err), VN_OK);
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    vn_indexer_close(ix);
+    assert_int_equal(vn_searcher_open(old, &s, &err), VN_OK);
+    vn_searcher_close(s);
+}
+
 static void test_lock_and_generations(void **state)
 {
     (void)state;
@@ -324,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_snippets_and_time),
         cmocka_unit_test(test_bad_queries),
+        cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
     };
     return cmocka_run_group_tests_name("search", tests, setup, teardown);
