@@ -19,7 +19,7 @@ void vn_config_defaults(vn_config *c)
     c->max_clients = 1024;    /* to limit connection-related memory */
     c->max_line = 65536;      /* a query is a line of words, never megabytes */
     c->idle_timeout = 300;    /* seconds: close forgotten connections */
-    c->query_time_limit = 2.0;/* seconds: bound a pathological query */
+    c->query_time_limit = 2.0;/* seconds for a whole request (see vnsearch.conf) */
     c->max_results = 1000;    /* per page */
     c->max_wildcard = 100;    /* word* expansions */
     c->workers = 0;           /* number of cores */
