@@ -201,9 +201,7 @@ static vn_qnode *pair(build *b, const char *prefix, size_t i, int last_is_prefix
 {
     const vn_token *x = TOK(b, i), *y = TOK(b, i + 1);
     vn_buf s = VN_BUF_INIT;
-    vn_buf_append(&s, VN_TOK_FOLDED(b->ts, x), x->folded_len);
-    vn_buf_putc(&s, ' ');
-    vn_buf_append(&s, VN_TOK_FOLDED(b->ts, y), y->folded_len);
+    vn_pair_text(&s, VN_TOK_FOLDED(b->ts, x), x->folded_len, VN_TOK_FOLDED(b->ts, y), y->folded_len);
     vn_qnode *q = last_is_prefix ? wildcard(b->a, prefix, s.data, s.len, b->o)
                                  : vn_qnode_term(b->a, prefix, s.data, s.len);
     vn_buf_free(&s);
@@ -258,13 +256,13 @@ static vn_qnode *abbreviation(build *b, size_t i)
     size_t n = t->folded_len;
     vn_qnode *q = vn_qnode_new(b->a, VN_Q_OR, n);
     q->kids[0] = vn_qnode_term(b->a, VN_PREFIX_FOLDED, f, n);
-    char split[VN_QUERY_ABBREV_MAX + 2];
+    vn_buf split = VN_BUF_INIT;
     for (size_t k = 1; k < n; k++) {
-        memcpy(split, f, k);
-        split[k] = ' ';
-        memcpy(split + k + 1, f + k, n - k);
-        q->kids[k] = vn_qnode_term(b->a, VN_PREFIX_PAIR, split, n + 1);
+        vn_buf_reset(&split);
+        vn_pair_text(&split, f, k, f + k, n - k);
+        q->kids[k] = vn_qnode_term(b->a, VN_PREFIX_PAIR, split.data, split.len);
     }
+    vn_buf_free(&split);
     return q;
 }
 

@@ -31,16 +31,13 @@ void vn_qparse_free(vn_qparse *p)
     p->n = 0;
 }
 
-/* Nonzero when the words [from, to) of the source text s are letters
- * joined by single dots and nothing else (TP.HCM, U.S.A). */
+/* Nonzero when the words [from, to) of the query s are letters joined by
+ * single dots and nothing else (TP.HCM, U.S.A). */
 static int dot_joined(const vn_tokens *ts, const char *s, size_t from, size_t to)
 {
-    for (size_t i = from; i < to; i++) {
-        if (ts->tok[i].flags & VN_TOK_NUMERIC)
+    for (size_t i = from + 1; i < to; i++)
+        if (!vn_tokens_dot_joined(ts, i, s))
             return 0;
-        if (i > from && (ts->tok[i].src_start != ts->tok[i - 1].src_end + 1 || s[ts->tok[i - 1].src_end] != '.'))
-            return 0;
-    }
     return to - from > 1;
 }
 

@@ -4,10 +4,10 @@
  *
  * One tokenisation pass gives each word's forms; each word then costs the
  * folded term, the exact form when the word has marks, and one pair term
- * with the word before it.  No
- * term carries positions: adjacency is the pair terms, which a query
- * reads like any other term instead of checking positions in every
- * matching document (bench/README.md has the measurement). */
+ * with the word before it.  No term carries positions: adjacency is the
+ * pair terms, which a query reads like any other term instead of checking
+ * positions in every matching document (bench/README.md has the
+ * measurement). */
 #include "vn_schema.h"
 #include "vn_docstore.h"
 #include "vn_xapian.h"
@@ -73,24 +73,19 @@ static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl
     d->terms.data[d->terms.len++] = '\0';
 }
 
-/* prefix + a + sep + b as one term (pair terms, joined abbreviations) */
-static void add_joined(vn_docspec *d, const char *prefix, const char *a, size_t al, const char *sep,
-                       const char *b, size_t bl, unsigned wdf)
+void vn_pair_text(vn_buf *out, const char *a, size_t al, const char *b, size_t bl)
 {
-    size_t sl = strlen(sep);
-    vn_buf_reset(&d->scratch);
-    vn_buf_append(&d->scratch, a, al);
-    vn_buf_append(&d->scratch, sep, sl);
-    vn_buf_append(&d->scratch, b, bl);
-    add_term(d, prefix, d->scratch.data, d->scratch.len, VN_TERM_PLAIN, wdf);
+    vn_buf_append(out, a, al);
+    vn_buf_putc(out, ' ');
+    vn_buf_append(out, b, bl);
 }
 
-/* Nonzero when token t directly follows token p across exactly one dot
- * and both are letters: the "TP" and "HCM" of TP.HCM. */
-static int dot_joined(const char *text, const vn_token *p, const vn_token *t)
+/* The pair term (prefix XP or XSP) of tokens p and t. */
+static void add_pair(vn_docspec *d, const char *prefix, const vn_token *p, const vn_token *t, unsigned wdf)
 {
-    return !(p->flags & VN_TOK_NUMERIC) && !(t->flags & VN_TOK_NUMERIC) && t->src_start == p->src_end + 1 &&
-           text[p->src_end] == '.';
+    vn_buf_reset(&d->scratch);
+    vn_pair_text(&d->scratch, VN_TOK_FOLDED(&d->toks, p), p->folded_len, VN_TOK_FOLDED(&d->toks, t), t->folded_len);
+    add_term(d, prefix, d->scratch.data, d->scratch.len, VN_TERM_PLAIN, wdf);
 }
 
 /* The terms of the words of one run of text (title, dateline or body),
@@ -125,15 +120,13 @@ static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, e
         if (i == from)
             continue;
         /* adjacency: one term per pair of neighbouring words */
-        const vn_token *p = t - 1;
-        const char *pf = VN_TOK_FOLDED(ts, p);
-        add_joined(d, VN_PREFIX_PAIR, pf, p->folded_len, " ", f, t->folded_len, wdf);
+        add_pair(d, VN_PREFIX_PAIR, t - 1, t, wdf);
         if (kind == RUN_TITLE)
-            add_joined(d, VN_PREFIX_TITLE_PAIR, pf, p->folded_len, " ", f, t->folded_len, 1);
+            add_pair(d, VN_PREFIX_TITLE_PAIR, t - 1, t, 1);
         /* TP.HCM is also indexed as XFtphcm, so TPHCM finds it */
-        if (!dot_joined(text, p, t)) {
+        if (!vn_tokens_dot_joined(ts, i, text)) {
             chain = i;
-        } else if (i + 1 == to || !dot_joined(text, t, t + 1)) {
+        } else if (i + 1 == to || !vn_tokens_dot_joined(ts, i + 1, text)) {
             vn_buf_reset(&d->scratch);
             for (size_t k = chain; k <= i; k++)
                 vn_buf_append(&d->scratch, VN_TOK_FOLDED(ts, &ts->tok[k]), ts->tok[k].folded_len);

@@ -336,6 +336,12 @@ int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t)
            memcmp(VN_TOK_TONELESS(ts, t), VN_TOK_FOLDED(ts, t), t->folded_len) != 0;
 }
 
+int vn_tokens_dot_joined(const vn_tokens *ts, size_t i, const char *text)
+{
+    const vn_token *p = &ts->tok[i - 1], *t = &ts->tok[i];
+    return !((p->flags | t->flags) & VN_TOK_NUMERIC) && t->src_start == p->src_end + 1 && text[p->src_end] == '.';
+}
+
 size_t vn_tone_variants(const char *w, size_t n, vn_buf *out)
 {
     /* the combining grave, acute, tilde, hook above and dot below */

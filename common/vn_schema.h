@@ -90,6 +90,12 @@ void vn_docspec_free(vn_docspec *d);
  * article the schema cannot hold. */
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err);
 
+/* Append the text of the pair term of folded words a and b ("ha noi":
+ * the two joined by one space) to out; the term is VN_PREFIX_PAIR or
+ * VN_PREFIX_TITLE_PAIR before it.  The indexer and the query builder
+ * both spell pairs through this. */
+void vn_pair_text(vn_buf *out, const char *a, size_t al, const char *b, size_t bl);
+
 /* The unique-id term ("Q" + id) of document `id`, written into `out`.
  * Returns 0 (and writes nothing) when the id is empty or longer than
  * VN_ID_MAX_BYTES: no document can have such an id. */

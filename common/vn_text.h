@@ -78,6 +78,11 @@ void vn_tokens_free(vn_tokens *ts);
  * hyphens and the dots of TP.HCM included, separates words. */
 uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t first_pos);
 
+/* Nonzero when token i directly follows token i-1 across exactly one dot
+ * and neither is a number: the "TP" and "HCM" of TP.HCM.  `text` is the
+ * text the tokens' byte offsets refer to.  i must be at least 1. */
+int vn_tokens_dot_joined(const vn_tokens *ts, size_t i, const char *text);
+
 /* Nonzero if the token's toneless form differs from its folded form (it
  * keeps one of ă â ê ô ơ ư đ). */
 int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t);
