@@ -80,6 +80,21 @@ void vn_buf_append_oneline(vn_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+void vn_buf_append_html(vn_buf *b, const char *s, size_t n)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *ref = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;"
+                        : s[i] == '"' ? "&quot;" : s[i] == '\'' ? "&#39;" : NULL;
+        if (!ref)
+            continue;
+        vn_buf_append_oneline(b, s + from, i - from);
+        vn_buf_puts(b, ref);
+        from = i + 1;
+    }
+    vn_buf_append_oneline(b, s + from, n - from);
+}
+
 int vn_buf_dump_cb(const char *buf, size_t size, void *data)
 {
     vn_buf_append(data, buf, size);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.c -- filling in vn_error records (see vn_error.h). */
 #include "vn_error.h"
+#include "vn_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,8 +11,13 @@ vn_status vn_error_set(vn_error *err, vn_status code, const char *fmt, ...)
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        /* a message cut at the buffer's end must not end mid-character */
+        if (n >= (int)sizeof err->msg) {
+            size_t len = sizeof err->msg - 1;
+            err->msg[vn_utf8_cut(err->msg, len, len)] = '\0';
+        }
         err->code = code;
     }
     return code;

@@ -182,7 +182,10 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             /* the time limit covers snippets too: past it, hits come without */
             if (!o->no_snippets && (!deadline || now() < deadline)) {
                 vn_docfield f = v.f[VN_DOC_BODY] && v.len[VN_DOC_BODY] ? VN_DOC_BODY : VN_DOC_TITLE;
-                x->snippet = vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, o->snippet_words, "<b>", "</b>");
+                int html = o->snippet_format != VN_SNIPPET_TEXT;
+                x->snippet = vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, o->snippet_words, html,
+                                        o->mark_open ? o->mark_open : html ? "<b>" : "",
+                                        o->mark_close ? o->mark_close : html ? "</b>" : "");
             }
         }
         if (!x->id)

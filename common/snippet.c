@@ -89,7 +89,16 @@ static void weigh(const vn_tokens *d, const vn_qparse *q, unsigned char *w)
     }
 }
 
-char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, size_t max_words, const char *open,
+/* The article's text: one line, and escaped when the snippet is HTML. */
+static void put_text(vn_buf *b, int html, const char *s, size_t n)
+{
+    if (html)
+        vn_buf_append_html(b, s, n);
+    else
+        vn_buf_append_oneline(b, s, n);
+}
+
+char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, size_t max_words, int html, const char *open,
                  const char *close)
 {
     vn_tokens d;
@@ -120,17 +129,17 @@ char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, size_t max_wor
     size_t end = best + max_words < d.n ? best + max_words : d.n;
     vn_buf out = VN_BUF_INIT;
     if (d.n == 0) {
-        vn_buf_append_oneline(&out, text, tl < 200 ? tl : 0);
+        put_text(&out, html, text, vn_utf8_cut(text, tl, 200));
     } else {
         if (best > 0)
             vn_buf_puts(&out, "… ");
         size_t pos = d.tok[best].src_start;
         for (size_t i = best; i < end; i++) {
             const vn_token *t = &d.tok[i];
-            vn_buf_append_oneline(&out, text + pos, t->src_start - pos);
+            put_text(&out, html, text + pos, t->src_start - pos);
             if (w[i])
                 vn_buf_puts(&out, open);
-            vn_buf_append_oneline(&out, text + t->src_start, t->src_end - t->src_start);
+            put_text(&out, html, text + t->src_start, t->src_end - t->src_start);
             if (w[i])
                 vn_buf_puts(&out, close);
             pos = t->src_end;
@@ -138,7 +147,7 @@ char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, size_t max_wor
         if (end < d.n)
             vn_buf_puts(&out, " …");
         else
-            vn_buf_append_oneline(&out, text + pos, tl - pos < 8 ? tl - pos : 0); /* closing punctuation */
+            put_text(&out, html, text + pos, tl - pos < 8 ? tl - pos : 0); /* closing punctuation */
     }
     free(w);
     vn_tokens_free(&d);

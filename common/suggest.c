@@ -131,7 +131,8 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
     }
     vn_xresults_free(r);
     vn_qparse_free(&q);
-    qsort(c, nc, sizeof *c, by_count);
+    if (nc > 1) /* qsort(NULL, 0, ...) is undefined: c is NULL when nothing matched */
+        qsort(c, nc, sizeof *c, by_count);
     size_t keep = nc < max ? nc : max;
     *items = vn_xrealloc(NULL, (keep ? keep : 1) * sizeof **items);
     for (size_t i = 0; i < nc; i++) {

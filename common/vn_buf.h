@@ -31,6 +31,9 @@ void vn_buf_printf(vn_buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Append s[0..n) with control characters (line breaks, tabs) as spaces:
  * for values that must stay on one protocol or display line. */
 void vn_buf_append_oneline(vn_buf *b, const char *s, size_t n);
+/* The same, with & < > " ' as HTML character references: text that goes
+ * out inside HTML markup. */
+void vn_buf_append_html(vn_buf *b, const char *s, size_t n);
 /* A jansson json_dump_callback_t that appends to the vn_buf in `data`. */
 int vn_buf_dump_cb(const char *buf, size_t size, void *data);
 /* Forget the contents, keep the allocation. */

@@ -23,10 +23,12 @@ extern "C" {
 
 /* The excerpt of text[0..len) (at most about `max_words` words, 0 for
  * VN_SNIPPET_WORDS) where the query's words and phrases weigh most, each
- * matched word wrapped in `open`/`close`; "…" marks cut ends.  Control
- * characters (newlines, tabs) become spaces, so the result fits on one
- * line.  Returns a malloc'd string; the caller frees it. */
-char *vn_snippet(const char *text, size_t len, const vn_qparse *q, size_t max_words, const char *open,
+ * matched word wrapped in `open`/`close` (copied as they are); "…" marks
+ * cut ends.  With `html`, the article's own text is HTML-escaped (& < > "
+ * ') so that only the markers are markup.  Control characters (newlines,
+ * tabs) become spaces, so the result fits on one line.  Returns a malloc'd
+ * string; the caller frees it. */
+char *vn_snippet(const char *text, size_t len, const vn_qparse *q, size_t max_words, int html, const char *open,
                  const char *close);
 
 #ifdef __cplusplus

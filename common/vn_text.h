@@ -102,6 +102,11 @@ char *vn_text_form(const char *text, size_t len, vn_form form);
 /* Nonzero if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int vn_utf8_valid(const char *s, size_t len);
 
+/* The longest prefix of s[0..len) of at most `max` bytes that does not
+ * end inside a UTF-8 sequence: where to cut a message or a field (also
+ * one that was already cut, as by snprintf). */
+size_t vn_utf8_cut(const char *s, size_t len, size_t max);
+
 /* Copy s[0..len) replacing each invalid byte by U+FFFD.  Returns a
  * malloc'd NUL-terminated string (caller frees) and its length in
  * *out_len (may be NULL). */

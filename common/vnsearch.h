@@ -75,7 +75,7 @@ enum { VN_SORT_RELEVANCE = 0, VN_SORT_DATE_ASC = 1, VN_SORT_DATE_DESC = 2 };
 
 typedef struct vn_hit {
     char *id, *title, *date, *source, *url; /* date/source/url may be NULL */
-    char *snippet;  /* excerpt with matches in <b>...</b>, one line; NULL with no_snippets */
+    char *snippet;  /* excerpt, one line, in opts.snippet_format; NULL with no_snippets */
     double score;
 } vn_hit;
 
@@ -100,7 +100,16 @@ typedef struct vn_search_opts {
     int exact_total;                 /* count every match; else total is an estimate */
     unsigned snippet_words;          /* excerpt length in words; 0 for 30 */
     int no_snippets;                 /* leave vn_hit.snippet NULL (saves tokenising bodies) */
+    int snippet_format;              /* VN_SNIPPET_HTML (default) or VN_SNIPPET_TEXT */
+    const char *mark_open, *mark_close; /* around matched words, copied as they are; NULL for
+                                           "<b>" "</b>" in HTML, "" in text */
 } vn_search_opts;
+
+/* Snippets: HTML is the article's text HTML-escaped (& < > " ') with the
+ * matched words between the markers; TEXT is the text as written, with the
+ * markers (none by default).  Titles, sources and urls are always plain
+ * text: escape them where you put them into HTML. */
+enum { VN_SNIPPET_HTML = 0, VN_SNIPPET_TEXT = 1 };
 
 /* Open the index directory `dir` for reading; *out is closed with
  * vn_searcher_close(). */

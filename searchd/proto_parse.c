@@ -2,10 +2,13 @@
 /* proto_parse.c -- one request line to a vn_request.  Pure.
  *
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
- *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"] <query>
- *   COUNT [same options] <query>   GET <id>   SUGGEST <prefix>   STATS   PING
- *   HELP   QUIT   RELOAD   FORMAT json|text   AUTH <token>
- * Commands are case-insensitive; options come before the query. */
+ *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
+ *          [snippet=html|text|none] [--] <query>
+ *   COUNT [same options] [--] <query>   GET <id>   SUGGEST <prefix>   STATS
+ *   PING   HELP   QUIT   RELOAD   FORMAT json|text   AUTH <token>
+ * Commands are case-insensitive; options come before the query.  A word of
+ * the form name=value before the query that is no option is an error, not
+ * a query word; "--" ends the options, so a query may begin with "x=". */
 #include "proto.h"
 #include "vn_article.h"
 #include "vn_text.h"
@@ -60,15 +63,32 @@ static int parse_uint(const char *s, size_t n, unsigned *out)
 static int parse_option(const char *s, size_t len, size_t *i, const vn_proto_limits *lim, vn_request *r,
                         vn_error *err)
 {
-    static const char *keys[] = {"limit", "offset", "sort", "from", "to", "source"};
+    static const char *keys[] = {"limit", "offset", "sort", "from", "to", "source", "snippet"};
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    if (len - *i >= 2 && s[*i] == '-' && s[*i + 1] == '-' && (len - *i == 2 || is_space(s[*i + 2]))) {
+        *i += 2;
+        return 2; /* end of options */
+    }
     size_t k;
-    for (k = 0; k < 6; k++) {
+    for (k = 0; k < NKEYS; k++) {
         size_t kl = strlen(keys[k]);
         if (len - *i > kl && strncasecmp(s + *i, keys[k], kl) == 0 && s[*i + kl] == '=')
             break;
     }
-    if (k == 6)
+    if (k == NKEYS) {
+        /* name=value that is no option: a typo must not become query words */
+        size_t e = *i;
+        while (e < len && ((s[e] >= 'a' && s[e] <= 'z') || (s[e] >= 'A' && s[e] <= 'Z') || s[e] == '_'))
+            e++;
+        if (e > *i && e < len && s[e] == '=') {
+            vn_error_set(err, VN_ERR_INVALID,
+                         "unknown option \"%.*s=\" (options: limit offset sort from to source snippet; "
+                         "put -- before a query that begins with name=)",
+                         (int)(e - *i > 32 ? 32 : e - *i), s + *i);
+            return -1;
+        }
         return 0;
+    }
     size_t vs = *i + strlen(keys[k]) + 1, ve;
     if (vs < len && s[vs] == '"') {
         ve = ++vs;
@@ -114,6 +134,18 @@ static int parse_option(const char *s, size_t len, size_t *i, const vn_proto_lim
         }
         return 1;
     }
+    case 6:
+        if (vl == 4 && strncasecmp(v, "html", 4) == 0)
+            r->opts.snippet_format = VN_SNIPPET_HTML;
+        else if (vl == 4 && strncasecmp(v, "text", 4) == 0)
+            r->opts.snippet_format = VN_SNIPPET_TEXT;
+        else if (vl == 4 && strncasecmp(v, "none", 4) == 0)
+            r->opts.no_snippets = 1;
+        else {
+            vn_error_set(err, VN_ERR_INVALID, "snippet= takes html, text or none");
+            return -1;
+        }
+        return 1;
     case 2:
         if (vl == 9 && strncasecmp(v, "relevance", 9) == 0)
             r->opts.sort = VN_SORT_RELEVANCE;
@@ -167,7 +199,7 @@ vn_status vn_proto_parse(const char *s, size_t len, const vn_proto_limits *lim, 
             break;
     if (c == sizeof commands / sizeof commands[0])
         return vn_error_set(err, VN_ERR_INVALID, "unknown command \"%.*s\"; try HELP",
-                            (int)(ce - i > 32 ? 32 : ce - i), s + i);
+                            (int)vn_utf8_cut(s + i, ce - i, 32), s + i);
     r->cmd = commands[c].cmd;
     i = ce;
     while (i < len && is_space(s[i]))
@@ -181,6 +213,8 @@ vn_status vn_proto_parse(const char *s, size_t len, const vn_proto_limits *lim, 
                 break;
             while (i < len && is_space(s[i]))
                 i++;
+            if (o == 2)
+                break;
         }
     }
     size_t e = len;

@@ -8,7 +8,10 @@
  * JSON format: exactly one line, one object, per reply (jansson). */
 #include "proto.h"
 
+#include "vn_text.h"
+
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Append a value for a text line: '-' when absent, one line always. */
@@ -30,6 +33,9 @@ static void put_json(vn_buf *out, json_t *o)
 
 void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg)
 {
+    char *fixed = NULL; /* every reply is valid UTF-8, whatever a message holds */
+    if (!vn_utf8_valid(msg, strlen(msg)))
+        msg = fixed = vn_utf8_repair(msg, strlen(msg), NULL);
     if (json) {
         json_t *o = json_object();
         json_object_set_new(o, "ok", json_false());
@@ -39,11 +45,12 @@ void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg)
         json_object_set_new(e, "message", m ? m : json_string("(message not UTF-8)"));
         json_object_set_new(o, "error", e);
         put_json(out, o);
-        return;
+    } else {
+        vn_buf_printf(out, "ERR %s ", code);
+        put_field(out, msg);
+        vn_buf_puts(out, "\r\n");
     }
-    vn_buf_printf(out, "ERR %s ", code);
-    put_field(out, msg);
-    vn_buf_puts(out, "\r\n");
+    free(fixed);
 }
 
 static json_t *jstr_or_null(const char *s)

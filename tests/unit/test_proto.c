@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "vn_text.h"
 #include "vn_xapian.h"
 
 static const vn_proto_limits lim = {100};
@@ -39,6 +40,12 @@ static void test_parse_ok(void **state)
         {"AUTH s3cret", VN_CMD_AUTH, "s3cret"}, {"STATS", VN_CMD_STATS, NULL}, {"RELOAD", VN_CMD_RELOAD, NULL},
         {"QUIT", VN_CMD_QUIT, NULL}, {"SEARCH duong", VN_CMD_SEARCH, "duong"},
         {"SEARCH title:Cường -\"hà nội\" ha n*", VN_CMD_SEARCH, "title:Cường -\"hà nội\" ha n*"},
+        /* "--" ends the options: a query may then begin with name= */
+        {"SEARCH -- limit=3 ha noi", VN_CMD_SEARCH, "limit=3 ha noi"},
+        {"COUNT  --  hà nội", VN_CMD_COUNT, "hà nội"},
+        {"SEARCH --x", VN_CMD_SEARCH, "--x"},
+        /* name=value after the query's first word is query text */
+        {"SEARCH ha noi limit=3", VN_CMD_SEARCH, "ha noi limit=3"},
     };
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
         assert_int_equal(vn_proto_parse(simple[i].line, strlen(simple[i].line), &lim, &r, &e), VN_OK);
@@ -73,6 +80,13 @@ static void test_parse_errors(void **state)
         {"PING now", VN_ERR_INVALID, "takes no argument"},
         {"FORMAT xml", VN_ERR_INVALID, "json or text"},
         {"SEARCH h\xe0 n\xf4i", VN_ERR_INVALID, "not valid UTF-8"},
+        /* unknown options are errors, not query words (was: lmit=1 searched
+         * for "lmit 1 ha noi", foo=bar counted 229 instead of 80) */
+        {"SEARCH lmit=1 ha noi", VN_ERR_INVALID, "unknown option \"lmit=\""},
+        {"COUNT foo=bar hà nội", VN_ERR_INVALID, "unknown option \"foo=\""},
+        {"SEARCH limit=2 Foo_bar=1 x", VN_ERR_INVALID, "unknown option \"Foo_bar=\""},
+        {"SEARCH snippet=xml x", VN_ERR_INVALID, "html, text or none"},
+        {"SEARCH --", VN_ERR_INVALID, "needs a query"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         vn_request r;
@@ -88,6 +102,39 @@ static void test_parse_errors(void **state)
     vn_request r;
     vn_error e;
     assert_int_equal(vn_proto_parse(nul, sizeof nul - 1, &lim, &r, &e), VN_ERR_INVALID);
+    /* error texts are cut at a character, never inside one (was: the
+     * unknown-command message ended in the bytes e1 ba) */
+    const char *many = "ẢẢẢẢẢẢẢẢẢẢẢẢẢẢẢẢ";
+    assert_int_equal(vn_proto_parse(many, strlen(many), &lim, &r, &e), VN_ERR_INVALID);
+    assert_true(vn_utf8_valid(e.msg, strlen(e.msg)));
+    assert_non_null(strstr(e.msg, "\"ẢẢẢẢẢẢẢẢẢẢ\""));
+    char longw[600];
+    for (size_t i = 0; i + 3 < sizeof longw; i += 3)
+        memcpy(longw + i, "Ả", 3);
+    longw[597] = '\0';
+    vn_error_set(&e, VN_ERR_INVALID, "x%s", longw);
+    assert_true(vn_utf8_valid(e.msg, strlen(e.msg)));
+    assert_int_equal(strlen(e.msg), 253); /* "x" and 84 whole characters */
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    vn_request r;
+    vn_error e;
+    const char *l = "SEARCH snippet=text x";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_int_equal(r.opts.snippet_format, VN_SNIPPET_TEXT);
+    vn_request_clear(&r);
+    l = "SEARCH snippet=none x";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_true(r.opts.no_snippets);
+    vn_request_clear(&r);
+    l = "SEARCH x";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_int_equal(r.opts.snippet_format, VN_SNIPPET_HTML);
+    assert_false(r.opts.no_snippets);
+    vn_request_clear(&r);
 }
 
 static void test_replies(void **state)
@@ -112,6 +159,9 @@ static void test_replies(void **state)
     vn_reply_error(&b, 0, VN_ERRC_BADREQ, "bad\nthing");
     assert_string_equal(b.data, "ERR BADREQ bad thing\r\n");
     vn_buf_reset(&b);
+    vn_reply_error(&b, 0, VN_ERRC_SERVER, "cut \xe1\xba");
+    assert_string_equal(b.data, "ERR SERVER cut \xef\xbf\xbd\xef\xbf\xbd\r\n"); /* never invalid UTF-8 */
+    vn_buf_reset(&b);
     vn_reply_error(&b, 1, VN_ERRC_LIMIT, "too long");
     assert_string_equal(b.data, "{\"ok\":false,\"error\":{\"code\":\"LIMIT\",\"message\":\"too long\"}}\r\n");
     vn_buf_reset(&b);
@@ -133,6 +183,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_options),
         cmocka_unit_test(test_replies),
     };
     return cmocka_run_group_tests_name("proto", tests, NULL, NULL);

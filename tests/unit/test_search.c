@@ -142,7 +142,7 @@ static void test_tiers(void **state)
     expect("dương", NULL, "d-duong d-duong-sac d-duong-huyen");
     expect_set("duong", NULL, "d-duong d-duong-sac d-duong-huyen");
     /* dương and dướng both differ from đường in a letter: folded tier, tied */
-    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+    vn_search_opts first = {.limit = 1};
     expect("đường", &first, "d-duong-huyen");
     expect_set("đường", NULL, "d-duong-huyen d-duong d-duong-sac");
 }
@@ -153,7 +153,7 @@ static void test_all_words_then_any(void **state)
     /* every word required: only the document with both */
     expect("lương tiếp", NULL, "cuong-vi");
     /* no document has both: any word, best first */
-    vn_search_opts first = {0, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+    vn_search_opts first = {.limit = 1};
     expect("dương xyzzyq", &first, "d-duong");
 }
 
@@ -219,7 +219,7 @@ static void test_syntax(void **state)
 static void test_filters(void **state)
 {
     (void)state;
-    vn_search_opts o = {0, 10, VN_SORT_RELEVANCE, "2024-02-01", "2024-12-31", NULL, 0, 0, 0, 0, 0};
+    vn_search_opts o = {.limit = 10, .date_from = "2024-02-01", .date_to = "2024-12-31"};
     expect_set("duong", &o, "d-duong-sac d-duong-huyen");
     o.date_from = NULL;
     o.date_to = NULL;
@@ -227,11 +227,11 @@ static void test_filters(void **state)
     expect_set("duong", &o, "d-duong d-duong-sac");
     o.source = "VnExpress - Thời sự";
     expect_set("duong", &o, "d-duong d-duong-sac");
-    vn_search_opts s = {0, 10, VN_SORT_DATE_DESC, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+    vn_search_opts s = {.limit = 10, .sort = VN_SORT_DATE_DESC};
     expect("duong", &s, "d-duong-huyen d-duong-sac d-duong");
     s.sort = VN_SORT_DATE_ASC;
     expect("duong", &s, "d-duong d-duong-sac d-duong-huyen");
-    vn_search_opts p = {1, 1, VN_SORT_RELEVANCE, NULL, NULL, NULL, 0, 0, 0, 0, 0};
+    vn_search_opts p = {.offset = 1, .limit = 1};
     expect("dương", &p, "d-duong-sac");
 }
 
@@ -254,6 +254,17 @@ static void test_snippets_and_time(void **state)
     assert_true(h->n >= 1);
     assert_null(h->hit[0].snippet);
     vn_hits_free(h);
+    /* plain text with the caller's markers */
+    vn_search_opts tx = {.snippet_format = VN_SNIPPET_TEXT, .mark_open = "[", .mark_close = "]"};
+    assert_int_equal(vn_search(s, "\"hà nội\"", &tx, &h, &err), VN_OK);
+    assert_non_null(strstr(h->hit[0].snippet, "[Hà] [Nội]"));
+    vn_hits_free(h);
+    /* a suggestion with no candidate (was: qsort(NULL, 0, ...), undefined) */
+    char **items;
+    size_t n = 9;
+    assert_int_equal(vn_suggest(s, "xqzxqzq", 10, &items, &n, &err), VN_OK);
+    assert_int_equal(n, 0);
+    vn_suggestions_free(items, n);
     vn_search_opts t = {.time_limit = 1e-9};
     assert_int_equal(vn_search(s, "hà nội", &t, &h, &err), VN_OK);
     assert_true(h->n >= 1); /* Xapian 1.4's limit stops counting, not the match */
@@ -276,7 +287,7 @@ static void test_bad_queries(void **state)
         assert_null(h);
         assert_true(strlen(err.msg) > 0);
     }
-    vn_search_opts o = {0, 10, 0, "2024-13-01", NULL, NULL, 0, 0, 0, 0, 0};
+    vn_search_opts o = {.limit = 10, .date_from = "2024-13-01"};
     vn_hits *h = NULL;
     assert_int_equal(vn_search(s, "duong", &o, &h, &err), VN_ERR_INVALID);
     vn_searcher_close(s);
