@@ -47,7 +47,7 @@ static const struct {
     /* HTML: the article's own markup is escaped, only the markers are tags
      * (was: <img ... onerror=alert(1)> verbatim beside <b>tăng</b>) */
     {"<img onerror=x> tăng & \"giảm\" 'nhẹ'", "tăng", 0,
-     "&lt;img onerror=x&gt; <b>tăng</b> &amp; &quot;giảm&quot; &#39;nhẹ&#39;", 1},
+     "img onerror=x&gt; <b>tăng</b> &amp; &quot;giảm&quot; &#39;nhẹ&#39;", 1},
     {"a <b>tăng</b>", "tăng", 0, "a &lt;b&gt;<b>tăng</b>&lt;/b&gt;", 1},
     /* text: as written */
     {"a <b>tăng</b>", "tăng", 0, "a <b>[tăng]</b>", 0},
