@@ -65,7 +65,7 @@ for i, l in enumerate(open(sys.argv[1], encoding="utf-8")):
         print(" ".join(t[i % 3:i % 3 + 2 + i % 3]).lstrip("-"))
 PY
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BUILD/bin/vnsearchd" --index "$TMP/db" --listen 127.0.0.1:$PORT --workers 2 2>/dev/null &
+"$BUILD/bin/vnsearchd" --index "$TMP/db" --listen 127.0.0.1:$PORT --workers 2 --user "$(id -un)" 2>/dev/null &
 DPID=$!
 sleep 1
 echo "queries: $(wc -l < "$TMP/queries") headline fragments; $SECS s per run"

@@ -17,6 +17,16 @@ void *vn_xrealloc(void *p, size_t n)
     return q;
 }
 
+void *vn_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fputs("vnsearch: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
 char *vn_xstrndup(const char *s, size_t n)
 {
     char *d = vn_xrealloc(NULL, n + 1);

@@ -17,15 +17,19 @@ void vn_config_defaults(vn_config *c)
     c->index_threads = 2;     /* the pipeline thread pays off from two cores up */
     snprintf(c->listen, sizeof c->listen, "%s", "127.0.0.1:7700");
     c->max_clients = 1024;    /* to limit connection-related memory */
+    c->max_clients_per_address = 256; /* a quarter: one host cannot lock the others out */
     c->max_line = 65536;      /* a query is a line of words, never megabytes */
+    c->max_input = 262144;    /* pipelined requests waiting: 4 lines of the longest kind */
     c->idle_timeout = 300;    /* seconds: close forgotten connections */
+    c->line_timeout = 30;     /* seconds: a line trickled a byte at a time holds no slot */
     c->query_time_limit = 2.0;/* seconds for a whole request (see vnsearch.conf) */
     c->max_results = 1000;    /* per page */
     c->max_wildcard = 100;    /* word* expansions */
     c->workers = 0;           /* number of cores */
+    c->socket_mode = 0660;    /* owner and group: the socket is the access control */
 }
 
-enum kind { K_STR, K_UINT, K_DOUBLE };
+enum kind { K_STR, K_UINT, K_DOUBLE, K_MODE };
 
 static const struct setting {
     const char *key;
@@ -34,9 +38,10 @@ static const struct setting {
 } settings[] = {
 #define S(k, t) {#k, t, offsetof(vn_config, k), sizeof(((vn_config *)0)->k)}
     S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR),
-    S(max_clients, K_UINT), S(max_line, K_UINT), S(idle_timeout, K_UINT),
+    S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_line, K_UINT),
+    S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
     S(query_time_limit, K_DOUBLE), S(max_results, K_UINT), S(max_wildcard, K_UINT),
-    S(workers, K_UINT), S(admin_token, K_STR),
+    S(workers, K_UINT), S(admin_token, K_STR), S(socket_mode, K_MODE), S(user, K_STR),
 #undef S
 };
 
@@ -52,6 +57,12 @@ vn_status vn_config_set(vn_config *c, const char *key, const char *value, vn_err
             if (strlen(value) >= s->size)
                 return vn_error_set(err, VN_ERR_INVALID, "value of %s is too long", key);
             memcpy(p, value, strlen(value) + 1);
+        } else if (s->kind == K_MODE) {
+            unsigned long v = strtoul(value, &end, 8);
+            if (!*value || *end || errno || v > 0777)
+                return vn_error_set(err, VN_ERR_INVALID, "%s must be octal permissions such as 0660, not \"%s\"",
+                                    key, value);
+            *(unsigned *)p = (unsigned)v;
         } else if (s->kind == K_UINT) {
             unsigned long v = strtoul(value, &end, 10);
             if (!*value || *end || errno || v > 1000000000UL || value[0] == '-')
@@ -78,6 +89,31 @@ static char *trim(char *s)
     return s;
 }
 
+/* The value part of a line, in place: "quoted" (may hold '#'; nothing
+ * but a comment after the closing quote) or bare up to a '#' comment.
+ * Returns NULL with err set on a bad quote. */
+static char *value(char *v, vn_error *err)
+{
+    if (*v != '"') {
+        char *hash = strchr(v, '#');
+        if (hash)
+            *hash = '\0';
+        return trim(v);
+    }
+    char *close = strchr(v + 1, '"');
+    if (!close) {
+        vn_error_set(err, VN_ERR_INVALID, "unbalanced quote");
+        return NULL;
+    }
+    *close = '\0';
+    char *rest = trim(close + 1);
+    if (*rest && *rest != '#') {
+        vn_error_set(err, VN_ERR_INVALID, "text after the closing quote");
+        return NULL;
+    }
+    return v + 1;
+}
+
 vn_status vn_config_load(vn_config *c, const char *path, vn_error *err)
 {
     FILE *f = fopen(path, "r");
@@ -99,7 +135,10 @@ vn_status vn_config_load(vn_config *c, const char *path, vn_error *err)
         }
         *eq = '\0';
         vn_error e;
-        if ((rc = vn_config_set(c, trim(s), trim(eq + 1), &e)) != VN_OK)
+        char *v = value(trim(eq + 1), &e);
+        if (!v)
+            rc = vn_error_set(err, VN_ERR_INVALID, "%s:%u: %s", path, lineno, e.msg);
+        else if ((rc = vn_config_set(c, trim(s), v, &e)) != VN_OK)
             vn_error_set(err, rc, "%s:%u: %s", path, lineno, e.msg);
     }
     fclose(f);

@@ -44,8 +44,10 @@ void vn_buf_free(vn_buf *b);
  * the buffer.  Never returns NULL: an empty buffer gives "". */
 char *vn_buf_take(vn_buf *b);
 
-/* realloc that aborts with a message on failure. */
+/* realloc and calloc that abort with a message on failure (the
+ * out-of-memory policy of vnsearch.h). */
 void *vn_xrealloc(void *p, size_t n);
+void *vn_xcalloc(size_t n, size_t size);
 /* strdup/strndup that abort on failure; caller frees with free(). */
 char *vn_xstrndup(const char *s, size_t n);
 char *vn_xstrdup(const char *s);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vn_config.h -- settings of the indexer and the daemon, read from
- * config/vnsearch.conf ("key = value" lines, '#' comments).
+ * config/vnsearch.conf ("key = value" lines; '#' starts a comment, also
+ * after a value; a value in double quotes is taken as it is, '#' and
+ * spaces included, and "" is empty).
  *
  * Every setting has a default here and a comment saying why; a command-line
  * flag overrides the file.  An unknown key or a bad value is an error with
@@ -24,13 +26,18 @@ typedef struct vn_config {
     /* daemon */
     char listen[256];        /* HOST:PORT */
     unsigned max_clients;    /* to bound per-connection memory */
+    unsigned max_clients_per_address; /* one address may not take every slot; 0: no limit */
     unsigned max_line;       /* bytes in one request line */
+    unsigned max_input;      /* request bytes a connection may have waiting */
     unsigned idle_timeout;   /* seconds before an idle client is closed */
+    unsigned line_timeout;   /* seconds to finish a request line once begun */
     double query_time_limit; /* seconds, Xapian's matcher time limit */
     unsigned max_results;    /* largest limit= a client may ask for */
     unsigned max_wildcard;   /* terms a word* may expand to */
     unsigned workers;        /* query threads; 0: number of cores */
     char admin_token[256];   /* "" for none */
+    unsigned socket_mode;    /* permissions of a Unix socket (octal in the file) */
+    char user[64];           /* run as this user (started as root); "" for none */
 } vn_config;
 
 /* Fill `c` with the defaults. */

@@ -20,5 +20,5 @@ echo "Query 'giả danh công an':"
 if [ -x "$BUILD/bin/vnsearchd" ]; then
     echo
     echo "Starting vnsearchd on 127.0.0.1:7700 (Ctrl-C stops it); try: nc 127.0.0.1 7700"
-    exec "$BUILD/bin/vnsearchd" --index "$INDEX" --listen 127.0.0.1:7700
+    exec "$BUILD/bin/vnsearchd" --index "$INDEX" --listen 127.0.0.1:7700 --user "$(id -un)"
 fi

@@ -4,57 +4,34 @@
 #include "daemon.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
     "Usage: vnsearchd --index DIR [--listen HOST:PORT | --socket PATH] [--config FILE]\n"
-    "                 [--workers N]\n"
+    "                 [--workers N] [--user NAME]\n"
     "\n"
     "Serve the vnsearch index DIR over a text line protocol (docs/protocol.md).\n"
     "Runs in the foreground and logs to stderr. Listens on 127.0.0.1:7700 by\n"
     "default (listen= in the config); a non-loopback address needs admin_token.\n"
     "SIGHUP or RELOAD: pick up a new index revision; SIGTERM: stop accepting,\n"
-    "finish open requests, exit 0.\n"
+    "finish open requests, exit 0 (requests still queued after query_time_limit\n"
+    "+ 5 s get ERR SHUTDOWN).  Started as root, it refuses to run without\n"
+    "--user NAME: it binds, then runs as NAME (--user root stays root).\n"
     "\n"
     "Exit codes: 0 stopped cleanly; 2 bad arguments, config or address;\n"
     "3 cannot listen; 4 cannot open the index.\n";
-
-double vn_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void vn_log(const char *fmt, ...)
-{
-    char stamp[32];
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    struct tm tm;
-    gmtime_r(&tv.tv_sec, &tm);
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "%s.%03dZ vnsearchd: %s\n", stamp, (int)(tv.tv_usec / 1000), msg);
-}
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"index", required_argument, NULL, 'i'}, {"listen", required_argument, NULL, 'l'},
         {"socket", required_argument, NULL, 's'}, {"config", required_argument, NULL, 'c'},
-        {"workers", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+        {"workers", required_argument, NULL, 'w'}, {"user", required_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *index = NULL, *listen = NULL, *config = NULL, *workers = NULL;
+    const char *index = NULL, *listen = NULL, *config = NULL, *workers = NULL, *user = NULL;
     static vn_daemon d;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -64,6 +41,7 @@ int main(int argc, char **argv)
         case 's': d.socket_path = optarg; break;
         case 'c': config = optarg; break;
         case 'w': workers = optarg; break;
+        case 'u': user = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return 2;
         }
@@ -81,14 +59,24 @@ int main(int argc, char **argv)
     }
     if ((index && vn_config_set(&d.cfg, "index", index, &err) != VN_OK) ||
         (listen && vn_config_set(&d.cfg, "listen", listen, &err) != VN_OK) ||
-        (workers && vn_config_set(&d.cfg, "workers", workers, &err) != VN_OK)) {
+        (workers && vn_config_set(&d.cfg, "workers", workers, &err) != VN_OK) ||
+        (user && vn_config_set(&d.cfg, "user", user, &err) != VN_OK)) {
         fprintf(stderr, "vnsearchd: %s\n", err.msg);
         return 2;
     }
-    if (d.cfg.max_line < 16 || d.cfg.max_results < 1 || d.cfg.max_clients < 1) {
-        fprintf(stderr, "vnsearchd: max_line must be at least 16, max_results and max_clients at least 1\n");
+    if (d.cfg.max_line < 16 || d.cfg.max_results < 1 || d.cfg.max_clients < 1 || d.cfg.line_timeout < 1) {
+        fprintf(stderr, "vnsearchd: max_line must be at least 16, max_results, max_clients and line_timeout "
+                        "at least 1\n");
         return 2;
     }
+    if (d.cfg.max_input < d.cfg.max_line + 2) {
+        fprintf(stderr, "vnsearchd: max_input (%u) must be at least max_line + 2 (%u)\n", d.cfg.max_input,
+                d.cfg.max_line + 2);
+        return 2;
+    }
+    int urc = vn_listen_check_user(&d);
+    if (urc)
+        return urc;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     d.nworkers = d.cfg.workers ? d.cfg.workers : (unsigned)(cores > 0 ? cores : 2);
     if (d.nworkers > 256)

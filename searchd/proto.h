@@ -22,6 +22,7 @@ typedef enum vn_cmd {
 #define VN_ERRC_LIMIT "LIMIT"   /* a configured limit was hit */
 #define VN_ERRC_NOAUTH "NOAUTH" /* AUTH needed first */
 #define VN_ERRC_SERVER "SERVER" /* the server's fault */
+#define VN_ERRC_SHUTDOWN "SHUTDOWN" /* the server is stopping: request not run */
 
 typedef struct vn_request {
     vn_cmd cmd;

@@ -6,8 +6,19 @@
  * One libevent loop on the main thread owns every socket (bufferevents).
  * A connection has at most one request at a worker; lines that arrive
  * meanwhile wait in its input buffer, so pipelined requests are answered
- * in order.  A client that stops reading is not read from either once its
- * unsent replies pass OUT_HIGH_WATER, and is closed after idle_timeout. */
+ * in order.  What one client can hold is bounded:
+ *   - input: libevent stops reading a connection whose waiting request
+ *     bytes reach max_input (a read high-water mark), and resumes once
+ *     they are answered;
+ *   - output: a client that does not read its replies is not read from
+ *     once they pass OUT_HIGH_WATER;
+ *   - time: idle_timeout without traffic, line_timeout to finish a line
+ *     once begun (a byte a second no longer holds a slot forever);
+ *   - slots: max_clients, and max_clients_per_address for one address.
+ * Out of descriptors (EMFILE), the loop refuses the waiting clients with
+ * a spare descriptor and stops accepting for ACCEPT_RETRY, as memcached
+ * does, instead of spinning on a listener that stays readable.
+ * Not here: binding and privileges (listen.c), queries (workers.c). */
 #include "daemon.h"
 
 #include <arpa/inet.h>
@@ -18,6 +29,7 @@
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +39,21 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define OUT_HIGH_WATER (4u << 20) /* unsent reply bytes before we stop reading a client */
-#define DRAIN_GRACE 5.0           /* seconds after SIGTERM before clients that do not read are cut off */
+#define OUT_HIGH_WATER (256u << 10) /* unsent reply bytes before we stop reading a client */
+#define DRAIN_GRACE 5.0             /* seconds after SIGTERM, beyond query_time_limit, to finish */
+#define DRAIN_FLUSH 1.0             /* seconds, after the deadline, to deliver ERR SHUTDOWN */
+#define MAX_AUTH_FAILURES 3         /* wrong tokens before the connection is closed */
+#define ACCEPT_RETRY_MS 100         /* out of descriptors: pause before accepting again */
 
 struct conn {
     conn *prev, *next;
     vn_daemon *d;
     struct bufferevent *bev;    /* NULL once the socket is closed */
+    struct event *line_ev;      /* line_timeout for a line begun and not finished */
     unsigned long id;
+    struct sockaddr_storage addr; /* the peer (AF_UNIX for a Unix socket) */
+    char peer[64];              /* the peer address, for log lines */
+    unsigned auth_failures;
     int json;                   /* FORMAT json */
     int authed;                 /* AUTH given (or no token configured) */
     int busy;                   /* a job is at a worker */
@@ -52,6 +71,9 @@ static void conn_free(conn *c)
     if (c->bev)
         bufferevent_free(c->bev);
     c->bev = NULL;
+    if (c->line_ev)
+        event_free(c->line_ev);
+    c->line_ev = NULL;
     if (c->busy)
         return; /* freed when its job comes back */
     if (c->prev)
@@ -72,8 +94,11 @@ static void conn_free(conn *c)
 static void conn_close_soon(conn *c)
 {
     c->closing = 1;
-    if (c->bev && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-        conn_free(c);
+    if (c->bev) {
+        bufferevent_disable(c->bev, EV_READ);
+        if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+            conn_free(c);
+    }
 }
 
 static void send_buf(conn *c, vn_buf *b)
@@ -88,6 +113,34 @@ static void send_error(conn *c, const char *code, const char *msg)
     vn_reply_error(&b, c->json, code, msg);
     send_buf(c, &b);
     vn_buf_free(&b);
+}
+
+/* Compare a token in time that does not depend on where it differs. */
+static int token_equal(const char *given, const char *want)
+{
+    size_t gl = strlen(given), wl = strlen(want);
+    unsigned char diff = gl != wl;
+    for (size_t i = 0; i < wl; i++)
+        diff |= (unsigned char)(want[i] ^ given[i < gl ? i : 0]);
+    return diff == 0;
+}
+
+static void handle_auth(conn *c, const char *token, vn_buf *b)
+{
+    vn_daemon *d = c->d;
+    if (d->cfg.admin_token[0] && token_equal(token, d->cfg.admin_token)) {
+        c->authed = 1;
+        vn_reply_ok(b, c->json, "authenticated");
+        return;
+    }
+    c->auth_failures++;
+    vn_log("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
+    if (c->auth_failures >= MAX_AUTH_FAILURES) {
+        vn_reply_error(b, c->json, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
+        c->closing = 1;
+        return;
+    }
+    vn_reply_error(b, c->json, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
 }
 
 /* Answer one request line; returns 1 if a job went to a worker. */
@@ -115,26 +168,18 @@ static int handle_line(conn *c, const char *line, size_t len)
         c->json = strcasecmp(r.arg, "json") == 0;
         vn_reply_ok(&b, c->json, c->json ? "format json" : "format text");
         break;
-    case VN_CMD_AUTH:
-        if (d->cfg.admin_token[0] && strcmp(r.arg, d->cfg.admin_token) == 0) {
-            c->authed = 1;
-            vn_reply_ok(&b, c->json, "authenticated");
-        } else {
-            vn_log("conn %lu: AUTH failed", c->id);
-            vn_reply_error(&b, c->json, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
-        }
-        break;
+    case VN_CMD_AUTH: handle_auth(c, r.arg, &b); break;
     case VN_CMD_RELOAD:
         if (d->cfg.admin_token[0] && !c->authed) {
             vn_reply_error(&b, c->json, VN_ERRC_NOAUTH, "RELOAD needs AUTH <token> first");
             break;
         }
         atomic_fetch_add(&d->reload_gen, 1);
-        vn_log("conn %lu: RELOAD", c->id);
+        vn_log("conn %lu from %s: RELOAD", c->id, c->peer);
         vn_reply_ok(&b, c->json, "reload requested: workers reopen before their next query");
         break;
     default: {
-        job *j = calloc(1, sizeof *j);
+        job *j = vn_xcalloc(1, sizeof *j);
         j->c = c;
         j->req = r;
         vn_request_rebind(&j->req);
@@ -151,10 +196,36 @@ static int handle_line(conn *c, const char *line, size_t len)
     return submitted;
 }
 
+static void line_too_long(conn *c)
+{
+    char msg[96];
+    snprintf(msg, sizeof msg, "request line longer than %u bytes", c->d->cfg.max_line);
+    vn_log("conn %lu from %s: request line over %u bytes, dropped", c->id, c->peer, c->d->cfg.max_line);
+    send_error(c, VN_ERRC_LIMIT, msg);
+}
+
+/* Arm line_timeout when a line has begun and is waiting for its end; a
+ * new line restarts the clock; no clock while the client waits for us. */
+static void watch_partial_line(conn *c, int consumed)
+{
+    if (!c->bev || !c->line_ev)
+        return;
+    size_t pending = evbuffer_get_length(bufferevent_get_input(c->bev));
+    if (c->busy || c->closing || (pending == 0 && !c->discarding)) {
+        event_del(c->line_ev);
+        return;
+    }
+    if (consumed || !event_pending(c->line_ev, EV_TIMEOUT, NULL)) {
+        struct timeval tv = {(time_t)c->d->cfg.line_timeout, 0};
+        event_add(c->line_ev, &tv);
+    }
+}
+
 /* Take complete lines from the input while no job is out. */
 static void process_input(conn *c)
 {
     vn_daemon *d = c->d;
+    int consumed = 0;
     while (c->bev && !c->busy && !c->closing) {
         struct evbuffer *in = bufferevent_get_input(c->bev);
         struct evbuffer *out = bufferevent_get_output(c->bev);
@@ -176,27 +247,25 @@ static void process_input(conn *c)
             }
             evbuffer_drain(in, (size_t)eol.pos + 1);
             c->discarding = 0;
+            consumed = 1;
             continue;
         }
-        char msg[96];
-        snprintf(msg, sizeof msg, "request line longer than %u bytes", d->cfg.max_line);
         if (eol.pos < 0) {
             if (avail > d->cfg.max_line) {
-                vn_log("conn %lu: request line over %u bytes, dropped", c->id, d->cfg.max_line);
-                send_error(c, VN_ERRC_LIMIT, msg);
+                line_too_long(c);
                 evbuffer_drain(in, avail);
                 c->discarding = 1;
             }
             break; /* wait for the rest of the line */
         }
         size_t n = (size_t)eol.pos;
+        consumed = 1;
         if (n > d->cfg.max_line) {
-            vn_log("conn %lu: request line over %u bytes, dropped", c->id, d->cfg.max_line);
-            send_error(c, VN_ERRC_LIMIT, msg);
+            line_too_long(c);
             evbuffer_drain(in, n + 1);
             continue;
         }
-        char *line = malloc(n + 1);
+        char *line = vn_xrealloc(NULL, n + 1);
         evbuffer_remove(in, line, n + 1);
         size_t l = n;
         if (l > 0 && line[l - 1] == '\r')
@@ -207,6 +276,8 @@ static void process_input(conn *c)
     }
     if (c->bev && (c->closing || (c->eof && !c->busy)))
         conn_close_soon(c);
+    else
+        watch_partial_line(c, consumed);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -235,7 +306,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     conn *c = arg;
     (void)bev;
     if (what & BEV_EVENT_TIMEOUT)
-        vn_log("conn %lu: idle for %u s, closed", c->id, c->d->cfg.idle_timeout);
+        vn_log("conn %lu from %s: idle for %u s, closed", c->id, c->peer, c->d->cfg.idle_timeout);
     if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
         /* half-close (nc -N, shutdown(SHUT_WR)): answer what was sent */
         c->eof = 1;
@@ -245,6 +316,19 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     }
     if (what & (BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
         conn_free(c); /* if a job is out, the conn is freed when it returns */
+}
+
+static void on_line_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    conn *c = arg;
+    (void)fd;
+    (void)what;
+    char msg[96];
+    snprintf(msg, sizeof msg, "request line not finished within %u s", c->d->cfg.line_timeout);
+    vn_log("conn %lu from %s: %s, closed", c->id, c->peer, msg);
+    send_error(c, VN_ERRC_LIMIT, msg);
+    c->discarding = 0;
+    conn_close_soon(c);
 }
 
 /* Jobs back from the workers: write their replies, go on reading. */
@@ -274,26 +358,89 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* Same host?  Unix-socket peers are never counted against each other. */
+static int same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family)
+        return 0;
+    if (a->ss_family == AF_INET)
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr == ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+    if (a->ss_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr,
+                      sizeof(struct in6_addr)) == 0;
+    return 0;
+}
+
+static void describe_peer(const struct sockaddr *sa, char *out, size_t n)
+{
+    const void *addr = sa->sa_family == AF_INET    ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+                       : sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                                                   : NULL;
+    if (!addr || !inet_ntop(sa->sa_family, addr, out, (socklen_t)n))
+        snprintf(out, n, "%s", sa->sa_family == AF_UNIX ? "unix socket" : "?");
+}
+
+/* Refuse a client before it gets a connection: one line, then close. */
+static void refuse(evutil_socket_t fd, const char *msg)
+{
+    vn_buf b = VN_BUF_INIT;
+    vn_reply_error(&b, 0, VN_ERRC_LIMIT, msg);
+    ssize_t w = send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)w;
+    vn_buf_free(&b);
+    evutil_closesocket(fd);
+}
+
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
 {
     vn_daemon *d = arg;
     (void)l;
-    (void)sa;
-    (void)salen;
+    if (d->accept_paused) {
+        vn_log("accepting again (refused %lu clients while out of descriptors)", d->refused_nofd);
+        d->accept_paused = 0;
+        d->refused_nofd = 0;
+    }
+    char peer[64];
+    describe_peer(sa, peer, sizeof peer);
     if (d->nconns >= d->cfg.max_clients) {
-        static const char msg[] = "ERR LIMIT too many clients\r\n";
-        ssize_t w = send(fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-        (void)w;
-        evutil_closesocket(fd);
-        vn_log("refused a connection: max_clients (%u) reached", d->cfg.max_clients);
+        refuse(fd, "too many clients");
+        vn_log("refused %s: max_clients (%u) reached", peer, d->cfg.max_clients);
         return;
     }
-    conn *c = calloc(1, sizeof *c);
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof addr);
+    memcpy(&addr, sa, (size_t)salen < sizeof addr ? (size_t)salen : sizeof addr);
+    if (d->cfg.max_clients_per_address) {
+        unsigned same = 0;
+        for (conn *o = d->conns; o; o = o->next)
+            same += same_address(&o->addr, &addr);
+        if (same >= d->cfg.max_clients_per_address) {
+            refuse(fd, "too many connections from your address");
+            vn_log("refused %s: max_clients_per_address (%u) reached", peer, d->cfg.max_clients_per_address);
+            return;
+        }
+    }
+    conn *c = vn_xcalloc(1, sizeof *c);
     c->d = d;
     c->id = next_conn_id++;
+    c->addr = addr;
+    memcpy(c->peer, peer, sizeof peer);
     c->authed = d->cfg.admin_token[0] == '\0';
     c->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    c->line_ev = evtimer_new(d->base, on_line_timeout, c);
+    if (!c->bev || !c->line_ev) {
+        vn_log("out of memory for a connection from %s", peer);
+        if (c->bev)
+            bufferevent_free(c->bev);
+        else
+            evutil_closesocket(fd);
+        if (c->line_ev)
+            event_free(c->line_ev);
+        free(c);
+        return;
+    }
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+    bufferevent_setwatermark(c->bev, EV_READ, 0, d->cfg.max_input);
     struct timeval idle = {(time_t)d->cfg.idle_timeout, 0};
     bufferevent_set_timeouts(c->bev, &idle, &idle);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -306,21 +453,86 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     pthread_mutex_unlock(&d->mu);
 }
 
-static void on_accept_error(struct evconnlistener *l, void *arg)
+static void on_accept_retry(evutil_socket_t fd, short what, void *arg)
 {
-    (void)l;
-    (void)arg;
-    /* EMFILE and friends: log and carry on; libevent retries on the next readiness */
-    vn_log("accept failed: %s", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+    vn_daemon *d = arg;
+    (void)fd;
+    (void)what;
+    if (d->listener && !d->draining)
+        evconnlistener_enable(d->listener);
 }
 
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+    vn_daemon *d = arg;
+    int e = EVUTIL_SOCKET_ERROR();
+    if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM) {
+        vn_log("accept failed: %s", evutil_socket_error_to_string(e));
+        return;
+    }
+    /* The listener stays readable while clients wait, so carrying on would
+     * spin.  Refuse the waiting clients with the spare descriptor, then
+     * stop accepting for a moment. */
+    if (d->spare_fd >= 0) {
+        close(d->spare_fd);
+        for (int i = 0; i < 64; i++) {
+            int fd = accept(evconnlistener_get_fd(l), NULL, NULL);
+            if (fd < 0)
+                break;
+            refuse(fd, "server out of file descriptors; try again later");
+            d->refused_nofd++;
+        }
+        d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    if (!d->accept_paused)
+        vn_log("accept failed: %s; refusing new clients until connections close (%u open)",
+               evutil_socket_error_to_string(e), d->nconns);
+    d->accept_paused = 1;
+    evconnlistener_disable(l);
+    struct timeval tv = {0, ACCEPT_RETRY_MS * 1000};
+    evtimer_add(d->accept_retry, &tv);
+}
+
+/* Last stage of a drain: stop waiting for clients that do not read. */
+static void on_drain_exit(evutil_socket_t fd, short what, void *arg)
+{
+    vn_daemon *d = arg;
+    (void)fd;
+    (void)what;
+    vn_log("drain: closing %u connections that did not take their replies", d->nconns);
+    event_base_loopexit(d->base, NULL);
+}
+
+/* The drain deadline: requests no worker has started get ERR SHUTDOWN;
+ * those running finish (bounded by query_time_limit). */
 static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
 {
     vn_daemon *d = arg;
     (void)fd;
     (void)what;
-    vn_log("drain deadline: closing %u connections that did not take their replies", d->nconns);
-    event_base_loopexit(d->base, NULL);
+    d->drain_cut = 1;
+    unsigned refused = 0;
+    for (job *j = vn_workers_take_queued(d), *next; j; j = next) {
+        next = j->next;
+        conn *c = j->c;
+        c->busy = 0;
+        if (c->bev) {
+            send_error(c, VN_ERRC_SHUTDOWN, "the server is stopping; request not run");
+            conn_close_soon(c);
+        } else {
+            conn_free(c);
+        }
+        vn_request_clear(&j->req);
+        free(j);
+        refused++;
+    }
+    vn_log("drain deadline: %u queued requests answered ERR SHUTDOWN, %u connections left", refused, d->nconns);
+    if (d->nconns == 0) {
+        event_base_loopexit(d->base, NULL);
+        return;
+    }
+    struct timeval flush = {(time_t)DRAIN_FLUSH, 0};
+    event_base_once(d->base, -1, EV_TIMEOUT, on_drain_exit, d, &flush);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -349,19 +561,32 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         event_base_loopexit(d->base, NULL);
         return;
     }
-    /* in-flight queries end within query_time_limit; replies then need a reader */
     struct timeval grace = {(time_t)(d->cfg.query_time_limit + DRAIN_GRACE), 0};
     event_base_once(d->base, -1, EV_TIMEOUT, on_drain_deadline, d, &grace);
 }
 
-/* Is HOST (of HOST:PORT) a loopback address? */
-static int is_loopback(const struct sockaddr *sa)
+/* Free what the loop left: jobs never run or never delivered, connections. */
+static void server_cleanup(vn_daemon *d)
 {
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6)
-        return memcmp(&((const struct sockaddr_in6 *)sa)->sin6_addr, &in6addr_loopback, sizeof in6addr_loopback) == 0;
-    return 1;
+    for (job *j = vn_workers_take_done(d), *next; j; j = next) {
+        next = j->next;
+        j->c->busy = 0;
+        vn_request_clear(&j->req);
+        vn_buf_free(&j->reply);
+        free(j);
+    }
+    for (job *j = vn_workers_take_queued(d), *next; j; j = next) {
+        next = j->next;
+        j->c->busy = 0;
+        vn_request_clear(&j->req);
+        free(j);
+    }
+    d->draining = 0; /* conn_free must not ask the finished loop to exit */
+    while (d->conns)
+        conn_free(d->conns);
+    if (d->listener)
+        evconnlistener_free(d->listener);
+    d->listener = NULL;
 }
 
 int vn_server_run(vn_daemon *d)
@@ -372,42 +597,35 @@ int vn_server_run(vn_daemon *d)
         vn_log("cannot create the event loop");
         return 1;
     }
-    struct sockaddr_storage ss;
-    int sslen = sizeof ss;
-    memset(&ss, 0, sizeof ss);
-    if (d->socket_path) {
-        struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-        if (strlen(d->socket_path) >= sizeof un->sun_path) {
-            vn_log("socket path too long: %s", d->socket_path);
-            return 2;
+    int fd, rc = vn_listen_open(d, &fd);
+    if (rc == 0) {
+        d->listener = evconnlistener_new(d->base, on_accept, d, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+        if (!d->listener) {
+            vn_log("cannot listen: %s", strerror(errno));
+            close(fd);
+            rc = 3;
         }
-        un->sun_family = AF_UNIX;
-        strcpy(un->sun_path, d->socket_path);
-        sslen = sizeof *un;
-        unlink(d->socket_path);
-    } else if (evutil_parse_sockaddr_port(d->cfg.listen, (struct sockaddr *)&ss, &sslen) != 0 ||
-               ((struct sockaddr_in *)&ss)->sin_port == 0) {
-        vn_log("cannot parse listen address \"%s\" (want HOST:PORT, e.g. 127.0.0.1:7700)", d->cfg.listen);
-        return 2;
-    } else if (!is_loopback((struct sockaddr *)&ss) && !d->cfg.admin_token[0]) {
-        vn_log("refusing to listen on %s, which is not loopback, without admin_token: "
-               "set admin_token in the config so that RELOAD needs AUTH", d->cfg.listen);
-        return 2;
     }
+    if (rc == 0)
+        rc = vn_listen_become_user(d);
     char err[256];
-    if (vn_workers_start(d, err, sizeof err) != 0) {
+    if (rc == 0 && vn_workers_start(d, err, sizeof err) != 0) {
         vn_log("cannot open index %s: %s", d->cfg.index, err);
-        return 4;
+        rc = 4;
     }
+    if (rc != 0) {
+        if (d->listener)
+            evconnlistener_free(d->listener);
+        if (d->socket_bound)
+            unlink(d->socket_path);
+        event_base_free(d->base);
+        return rc;
+    }
+    vn_listen_fit_fd_limit(d);
+    d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    d->accept_retry = evtimer_new(d->base, on_accept_retry, d);
     d->done_ev = event_new(d->base, -1, EV_READ | EV_PERSIST, on_done, d);
     event_add(d->done_ev, NULL);
-    d->listener = evconnlistener_new_bind(d->base, on_accept, d, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
-                                          (struct sockaddr *)&ss, sslen);
-    if (!d->listener) {
-        vn_log("cannot listen on %s: %s", d->socket_path ? d->socket_path : d->cfg.listen, strerror(errno));
-        vn_workers_stop(d);
-        return 3;
-    }
     evconnlistener_set_error_cb(d->listener, on_accept_error);
     d->sig_term = evsignal_new(d->base, SIGTERM, on_signal, d);
     d->sig_int = evsignal_new(d->base, SIGINT, on_signal, d);
@@ -420,32 +638,16 @@ int vn_server_run(vn_daemon *d)
            d->nworkers);
     event_base_dispatch(d->base);
     vn_workers_stop(d);
-    /* what the drain deadline cut off: replies never taken, requests never run */
-    for (job *j = vn_workers_take_done(d), *next; j; j = next) {
-        next = j->next;
-        j->c->busy = 0;
-        vn_request_clear(&j->req);
-        vn_buf_free(&j->reply);
-        free(j);
-    }
-    for (job *j = d->queue_head, *next; j; j = next) {
-        next = j->next;
-        j->c->busy = 0;
-        vn_request_clear(&j->req);
-        free(j);
-    }
-    d->queue_head = d->queue_tail = NULL;
-    d->draining = 0; /* conn_free must not ask the finished loop to exit */
-    while (d->conns)
-        conn_free(d->conns);
-    if (d->listener)
-        evconnlistener_free(d->listener);
+    server_cleanup(d);
+    event_free(d->accept_retry);
     event_free(d->done_ev);
     event_free(d->sig_term);
     event_free(d->sig_int);
     event_free(d->sig_hup);
     event_base_free(d->base);
-    if (d->socket_path)
+    if (d->spare_fd >= 0)
+        close(d->spare_fd);
+    if (d->socket_bound)
         unlink(d->socket_path);
     vn_log("stopped");
     return 0;

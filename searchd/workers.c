@@ -147,7 +147,7 @@ static void *worker_main(void *p)
         pthread_mutex_lock(&d->mu);
         while (!d->queue_head && !d->stopping)
             pthread_cond_wait(&d->cv, &d->mu);
-        job *j = d->queue_head;
+        job *j = d->stopping ? NULL : d->queue_head; /* stopping: what is queued is answered by the loop */
         if (!j) {
             pthread_mutex_unlock(&d->mu);
             break;
@@ -188,16 +188,12 @@ static void *worker_main(void *p)
 
 int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
 {
-    d->workers = calloc(d->nworkers, sizeof *d->workers);
-    if (!d->workers) {
-        snprintf(errbuf, errlen, "out of memory");
-        return -1;
-    }
+    d->workers = vn_xcalloc(d->nworkers, sizeof *d->workers);
     /* open every handle first: a bad index fails start-up, not a query */
-    worker_arg **args = calloc(d->nworkers, sizeof *args);
+    worker_arg **args = vn_xcalloc(d->nworkers, sizeof *args);
     for (unsigned i = 0; i < d->nworkers; i++) {
         vn_error err;
-        args[i] = calloc(1, sizeof **args);
+        args[i] = vn_xcalloc(1, sizeof **args);
         args[i]->d = d;
         if (vn_searcher_open(d->cfg.index, &args[i]->s, &err) != VN_OK) {
             snprintf(errbuf, errlen, "%s", err.msg);
@@ -233,6 +229,15 @@ job *vn_workers_take_done(vn_daemon *d)
     pthread_mutex_lock(&d->mu);
     job *j = d->done_head;
     d->done_head = d->done_tail = NULL;
+    pthread_mutex_unlock(&d->mu);
+    return j;
+}
+
+job *vn_workers_take_queued(vn_daemon *d)
+{
+    pthread_mutex_lock(&d->mu);
+    job *j = d->queue_head;
+    d->queue_head = d->queue_tail = NULL;
     pthread_mutex_unlock(&d->mu);
     return j;
 }

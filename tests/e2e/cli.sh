@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
 $BIN/vnsearch-indexer --quiet --index "$TMP/index" tests/data/seeds tests/data/demo-corpus.jsonl tests/data/headlines-300.jsonl
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$PORT --workers 1 2>"$TMP/log" &
+$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$PORT --workers 1 --user "$(id -un)" 2>"$TMP/log" &
 DPID=$!
 trap 'kill $DPID 2>/dev/null; rm -rf "$TMP"' EXIT
 for i in $(seq 50); do $BIN/vnsearch --port $PORT --limit 1 x >/dev/null 2>&1; [ $? -ne 2 ] && break; sleep 0.1; done

@@ -10,6 +10,7 @@ SIGHUP and live reindexing under load, SIGTERM drain, a Unix socket.
 """
 import json
 import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.path.join(ROOT, os.environ.get("VN_BUILD", "build"))
 IX = os.path.join(BUILD, "bin", "vnsearch-indexer")
 D = os.path.join(BUILD, "bin", "vnsearchd")
+ME = pwd.getpwuid(os.geteuid()).pw_name  # --user: the daemon refuses root without it
 N = 0
 
 
@@ -98,7 +100,7 @@ DAEMONS = []
 
 def start(index, *args, config=None):
     port = free_port()
-    argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2"]
+    argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2", "--user", ME]
     if config:
         argv += ["--config", config]
     argv += list(args)
@@ -343,16 +345,16 @@ def main():
     ok("idle for 1 s" in err and "max_clients" in err, "limits are logged", err)
 
     # refuses a non-loopback address without a token
-    r = subprocess.run([D, "--index", idx, "--listen", "0.0.0.0:%d" % free_port()], capture_output=True, text=True,
+    r = subprocess.run([D, "--index", idx, "--listen", "0.0.0.0:%d" % free_port(), "--user", ME], capture_output=True, text=True,
                        timeout=10, cwd=tmp)
     ok(r.returncode == 2 and "admin_token" in r.stderr, "non-loopback without admin_token refuses to start", r.stderr)
-    r = subprocess.run([D, "--index", os.path.join(tmp, "none"), "--listen", "127.0.0.1:%d" % free_port()],
+    r = subprocess.run([D, "--index", os.path.join(tmp, "none"), "--listen", "127.0.0.1:%d" % free_port(), "--user", ME],
                        capture_output=True, text=True, timeout=10, cwd=tmp)
     ok(r.returncode == 4 and "cannot open index" in r.stderr, "a missing index fails at start-up", r.stderr)
 
     # Unix socket
     sock = os.path.join(tmp, "vn.sock")
-    p = subprocess.Popen([D, "--index", idx, "--socket", sock, "--workers", "1"], stdout=subprocess.DEVNULL,
+    p = subprocess.Popen([D, "--index", idx, "--socket", sock, "--workers", "1", "--user", ME], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, cwd=tmp)
     DAEMONS.append(p)
     for _ in range(100):

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 EX=$VN_BUILD/examples
 $BIN/vnsearch-indexer --quiet --index "$TMP/index" tests/data/seeds tests/data/demo-corpus.jsonl
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$PORT --workers 1 2>/dev/null &
+$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$PORT --workers 1 --user "$(id -un)" 2>/dev/null &
 DPID=$!
 trap 'kill $DPID 2>/dev/null; rm -rf "$TMP"' EXIT
 for i in $(seq 50); do python3 examples/query.py 127.0.0.1 $PORT x >/dev/null 2>&1 && break; sleep 0.1; done

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "vnsearch_client.h"
@@ -46,7 +47,9 @@ static void start_daemon(void)
     daemon_pid = fork();
     if (daemon_pid == 0) {
         freopen("/dev/null", "w", stderr);
-        execl(bin, bin, "--index", index_dir, "--listen", listen, "--workers", "1", (char *)NULL);
+        /* --user: the daemon refuses to run as root without being told */
+        execl(bin, bin, "--index", index_dir, "--listen", listen, "--workers", "1", "--user",
+              getpwuid(geteuid())->pw_name, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100; i++) { /* wait until it accepts */
@@ -192,7 +195,8 @@ static void test_unix_socket(void **state)
     pid_t pid = fork();
     if (pid == 0) {
         freopen("/dev/null", "w", stderr);
-        execl(bin, bin, "--index", index_dir, "--socket", sock, "--workers", "1", (char *)NULL);
+        execl(bin, bin, "--index", index_dir, "--socket", sock, "--workers", "1", "--user",
+              getpwuid(geteuid())->pw_name, (char *)NULL);
         _exit(127);
     }
     vnc_context *c = NULL;

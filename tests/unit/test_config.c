@@ -47,6 +47,23 @@ static void test_values(void **state)
     assert_int_equal(c.batch, 50);
     assert_true(c.query_time_limit > 0.49 && c.query_time_limit < 0.51);
     assert_string_equal(c.index, "/srv/idx");
+    /* a comment after a value is no part of it (was: the token included
+     * "# change me"); quotes keep '#' and make "" empty (was: a token of
+     * two quote characters, which then allowed a public address) */
+    vn_config_defaults(&c);
+    p = write_tmp("admin_token = s3cret  # change me\nlisten = \"127.0.0.1:7701\" # quoted\n");
+    assert_int_equal(vn_config_load(&c, p, &e), VN_OK);
+    unlink(p);
+    assert_string_equal(c.admin_token, "s3cret");
+    assert_string_equal(c.listen, "127.0.0.1:7701");
+    p = write_tmp("admin_token = \"\"\n");
+    assert_int_equal(vn_config_load(&c, p, &e), VN_OK);
+    unlink(p);
+    assert_string_equal(c.admin_token, "");
+    p = write_tmp("admin_token = \" a#b \"\n");
+    assert_int_equal(vn_config_load(&c, p, &e), VN_OK);
+    unlink(p);
+    assert_string_equal(c.admin_token, " a#b ");
 }
 
 static void test_errors(void **state)
@@ -60,6 +77,8 @@ static void test_errors(void **state)
         {"batch = -1\n", "whole number"},
         {"batch = 5x\n", "whole number"},
         {"query_time_limit = fast\n", "number"},
+        {"admin_token = \"open\n", ":1: unbalanced quote"},
+        {"admin_token = \"a\" b\n", "text after the closing quote"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         vn_config c;
