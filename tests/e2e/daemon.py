@@ -10,7 +10,6 @@ SIGHUP and live reindexing under load, SIGTERM drain, a Unix socket.
 """
 import json
 import os
-import pwd
 import signal
 import socket
 import subprocess
@@ -19,114 +18,8 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.path.join(ROOT, os.environ.get("VN_BUILD", "build"))
-IX = os.path.join(BUILD, "bin", "vnsearch-indexer")
-D = os.path.join(BUILD, "bin", "vnsearchd")
-ME = pwd.getpwuid(os.geteuid()).pw_name  # --user: the daemon refuses root without it
-N = 0
-
-
-def ok(cond, desc, got=None):
-    global N
-    N += 1
-    print(("ok %d - %s" if cond else "not ok %d - %s") % (N, desc))
-    if not cond and got is not None:
-        for line in str(got).splitlines()[:6]:
-            print("#   got: " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-class Client:
-    def __init__(self, addr, timeout=10):
-        fam = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET
-        self.s = socket.socket(fam, socket.SOCK_STREAM)
-        self.s.settimeout(timeout)
-        self.s.connect(addr)
-        self.buf = b""
-
-    def send(self, data):
-        self.s.sendall(data if isinstance(data, bytes) else data.encode())
-
-    def line(self):
-        while b"\n" not in self.buf:
-            chunk = self.s.recv(65536)
-            if not chunk:
-                raise EOFError("connection closed")
-            self.buf += chunk
-        l, self.buf = self.buf.split(b"\n", 1)
-        return l.rstrip(b"\r").decode()
-
-    def reply(self):
-        """One text reply: a single line, or lines through END."""
-        first = self.line()
-        lines = [first]
-        multi = first == "OK" or first.startswith("OK total=") or (
-            first.startswith("OK ") and first[3:].isdigit() and self.multiline)
-        if multi:
-            while True:
-                l = self.line()
-                lines.append(l)
-                if l == "END":
-                    break
-        return lines
-
-    multiline = False
-
-    def cmd(self, text, multiline=False):
-        self.multiline = multiline
-        self.send(text + "\r\n")
-        return self.reply()
-
-    def json(self, text):
-        self.send(text + "\n")
-        return json.loads(self.line())
-
-    def close(self):
-        self.s.close()
-
-
-DAEMONS = []
-
-
-def start(index, *args, config=None):
-    port = free_port()
-    argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2", "--user", ME]
-    if config:
-        argv += ["--config", config]
-    argv += list(args)
-    # stderr to a file (a pipe nobody reads could fill and block the daemon)
-    log = tempfile.NamedTemporaryFile(mode="w+", prefix="vn-daemon-log-", delete=False)
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT)
-    p.log = log.name
-    DAEMONS.append(p)
-    for _ in range(100):
-        try:
-            Client(("127.0.0.1", port)).close()
-            return p, ("127.0.0.1", port)
-        except OSError:
-            if p.poll() is not None:
-                break
-            time.sleep(0.05)
-    raise RuntimeError("daemon did not start: " + open(p.log).read())
-
-
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        return p.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        return -1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vnd import D, IX, ME, ROOT, DAEMONS, Client, free_port, ok, run, start, stop  # noqa: E402
 
 
 def main():
@@ -368,24 +261,7 @@ def main():
     ok(stop(p) == 0 and not os.path.exists(sock), "the socket file is removed on exit")
 
     subprocess.run(["rm", "-rf", tmp])
-    print("1..%d" % N)
-
-
-def cleanup():
-    for p in DAEMONS:
-        if p.poll() is None:
-            p.kill()
-        if getattr(p, "log", None) and os.path.exists(p.log):
-            os.unlink(p.log)
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("test took over 240 s")))
-    signal.alarm(240)
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001 -- report, never hang
-        ok(False, "daemon test finished without an exception", repr(e))
-        print("1..%d" % N)
-    finally:
-        cleanup()
+    run(main, 240)

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""vnd.py -- what the black-box tests of vnsearchd share: TAP output, a
+line-protocol client over TCP or a Unix socket, starting and stopping a
+daemon on a free loopback port (tests/e2e/daemon.py, tests/e2e/hardening.py,
+tests/stress/stress.py)."""
+import json
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, os.environ.get("VN_BUILD", "build"))
+IX = os.path.join(BUILD, "bin", "vnsearch-indexer")
+D = os.path.join(BUILD, "bin", "vnsearchd")
+ME = pwd.getpwuid(os.geteuid()).pw_name  # --user: the daemon refuses root without it
+N = 0
+
+
+def ok(cond, desc, got=None):
+    """One TAP line; returns cond."""
+    global N
+    N += 1
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (N, desc))
+    if not cond and got is not None:
+        for line in str(got).splitlines()[:6]:
+            print("#   got: " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Client:
+    def __init__(self, addr, timeout=10):
+        fam = socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET
+        self.s = socket.socket(fam, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
+        self.s.connect(addr)
+        self.buf = b""
+
+    def send(self, data):
+        self.s.sendall(data if isinstance(data, bytes) else data.encode())
+
+    def line(self):
+        while b"\n" not in self.buf:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise EOFError("connection closed")
+            self.buf += chunk
+        l, self.buf = self.buf.split(b"\n", 1)
+        return l.rstrip(b"\r").decode()
+
+    def reply(self):
+        """One text reply: a single line, or lines through END."""
+        first = self.line()
+        lines = [first]
+        multi = first == "OK" or first.startswith("OK total=") or (
+            first.startswith("OK ") and first[3:].isdigit() and self.multiline)
+        if multi:
+            while True:
+                l = self.line()
+                lines.append(l)
+                if l == "END":
+                    break
+        return lines
+
+    multiline = False
+
+    def cmd(self, text, multiline=False):
+        self.multiline = multiline
+        self.send(text + "\r\n")
+        return self.reply()
+
+    def json(self, text):
+        self.send(text + "\n")
+        return json.loads(self.line())
+
+    def close(self):
+        self.s.close()
+
+
+DAEMONS = []
+
+
+def start(index, *args, config=None):
+    port = free_port()
+    argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2", "--user", ME]
+    if config:
+        argv += ["--config", config]
+    argv += list(args)
+    # stderr to a file (a pipe nobody reads could fill and block the daemon)
+    log = tempfile.NamedTemporaryFile(mode="w+", prefix="vn-daemon-log-", delete=False)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT)
+    p.log = log.name
+    DAEMONS.append(p)
+    for _ in range(100):
+        try:
+            Client(("127.0.0.1", port)).close()
+            return p, ("127.0.0.1", port)
+        except OSError:
+            if p.poll() is not None:
+                break
+            time.sleep(0.05)
+    raise RuntimeError("daemon did not start: " + open(p.log).read())
+
+
+def stop(p):
+    p.send_signal(signal.SIGTERM)
+    try:
+        return p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return -1
+
+
+
+
+def cleanup():
+    for p in DAEMONS:
+        if p.poll() is None:
+            p.kill()
+        if getattr(p, "log", None) and os.path.exists(p.log):
+            os.unlink(p.log)
+
+
+def run(main, seconds):
+    """Run main() under an alarm; always end with the TAP plan."""
+    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("test took over %d s" % seconds)))
+    signal.alarm(seconds)
+    try:
+        main()
+    except Exception as e:  # noqa: BLE001 -- report, never hang
+        ok(False, "finished without an exception", repr(e))
+    finally:
+        cleanup()
+        print("1..%d" % N)
