@@ -5,7 +5,8 @@
  * Readable results (title, date, source, snippet with the matched words
  * highlighted on a terminal, plain when piped), or the daemon's JSON with
  * --json.  Exit codes: 0 hits, 1 no hits, 2 error.  A thin front-end over
- * libvnsearch-client. */
+ * libvnsearch-client, which sends the query after "--" (never read as
+ * options) and refuses a line break in it. */
 #include "vnsearch_client.h"
 
 #include <getopt.h>
@@ -33,11 +34,29 @@ static const char usage[] =
     "\n"
     "Exit codes: 0 hits found, 1 no hits, 2 error.\n";
 
-/* Print a snippet: <b>..</b> become bold on a terminal, nothing when piped. */
+/* Print text from an article: control characters (a terminal's escape
+ * sequences among them) become spaces. */
+static void print_plain(const char *s)
+{
+    for (; *s; s++)
+        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
+/* Print an HTML snippet as text: <b>..</b> become bold on a terminal,
+ * nothing when piped; the escaped characters come back. */
 static void print_snippet(const char *s, int tty)
 {
+    static const struct { const char *ref; char c; } refs[] = {
+        {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}};
     while (*s) {
-        if (strncmp(s, "<b>", 3) == 0) {
+        size_t k;
+        for (k = 0; k < sizeof refs / sizeof refs[0]; k++)
+            if (strncmp(s, refs[k].ref, strlen(refs[k].ref)) == 0)
+                break;
+        if (k < sizeof refs / sizeof refs[0]) {
+            putchar(refs[k].c);
+            s += strlen(refs[k].ref);
+        } else if (strncmp(s, "<b>", 3) == 0) {
             if (tty)
                 fputs("\033[1;33m", stdout);
             s += 3;
@@ -46,7 +65,8 @@ static void print_snippet(const char *s, int tty)
                 fputs("\033[0m", stdout);
             s += 4;
         } else {
-            putchar(*s++);
+            putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+            s++;
         }
     }
 }
@@ -64,7 +84,7 @@ int main(int argc, char **argv)
     const char *host = "127.0.0.1", *sock = NULL;
     int port = 7700, json = 0;
     double timeout = 10;
-    vnc_search_opts o = {0, 0, NULL, NULL, NULL, NULL};
+    vnc_search_opts o = {0};
     int c;
     char *end;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -133,12 +153,18 @@ int main(int argc, char **argv)
             int tty = isatty(1);
             for (size_t i = 0; i < r->n; i++) {
                 const vnc_hit *h = &r->hits[i];
-                printf(tty ? "\033[1m%s\033[0m\n" : "%s\n", h->title && *h->title ? h->title : h->id);
-                printf("  %s", h->id);
-                if (h->date)
-                    printf(" · %s", h->date);
-                if (h->source)
-                    printf(" · %s", h->source);
+                fputs(tty ? "\033[1m" : "", stdout);
+                print_plain(h->title && *h->title ? h->title : h->id);
+                fputs(tty ? "\033[0m\n  " : "\n  ", stdout);
+                print_plain(h->id);
+                if (h->date) {
+                    fputs(" · ", stdout);
+                    print_plain(h->date);
+                }
+                if (h->source) {
+                    fputs(" · ", stdout);
+                    print_plain(h->source);
+                }
                 printf(" · %.2f\n  ", h->score);
                 print_snippet(h->snippet ? h->snippet : "", tty);
                 printf("\n\n");

@@ -293,7 +293,7 @@ static int request(vnc_context *c, const char *line, json_t **out, char **raw)
     return VNC_OK;
 }
 
-/* "SEARCH limit=.. <query>" into buf; returns 0 if an option cannot be sent. */
+/* "SEARCH limit=.. -- <query>" into buf; returns 0 if an option cannot be sent. */
 static int format_query(vnc_context *c, char **buf, const char *cmd, const char *query, const vnc_search_opts *o)
 {
     size_t cap = strlen(query) + 512;
@@ -306,9 +306,9 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
             n += snprintf(b + n, cap - n, " limit=%u", o->limit);
         if (o->offset)
             n += snprintf(b + n, cap - n, " offset=%u", o->offset);
-        const char *keys[] = {"sort", "from", "to", "source"};
-        const char *vals[] = {o->sort, o->from, o->to, o->source};
-        for (int i = 0; i < 4; i++) {
+        const char *keys[] = {"sort", "from", "to", "source", "snippet"};
+        const char *vals[] = {o->sort, o->from, o->to, o->source, o->snippet};
+        for (int i = 0; i < 5; i++) {
             if (!vals[i])
                 continue;
             if (strlen(vals[i]) > 120 || strchr(vals[i], '"')) {
@@ -318,7 +318,8 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
             n += snprintf(b + n, cap - n, " %s=\"%s\"", keys[i], vals[i]);
         }
     }
-    snprintf(b + n, cap - n, " %s", query);
+    /* "--": the query is never read as options, whatever it begins with */
+    snprintf(b + n, cap - n, " -- %s", query);
     *buf = b;
     return VNC_OK;
 }

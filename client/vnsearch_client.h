@@ -55,6 +55,7 @@ typedef struct vnc_search_opts {
     const char *sort;        /* "relevance", "date", "-date" or NULL */
     const char *from, *to;   /* YYYY-MM-DD or NULL */
     const char *source;      /* or NULL */
+    const char *snippet;     /* "html" (NULL: escaped text, matches in <b>..</b>), "text" or "none" */
 } vnc_search_opts;
 
 typedef struct vnc_hit {

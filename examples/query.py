@@ -15,10 +15,15 @@ def request(f, line):
 
 def main():
     host, port, query = sys.argv[1], int(sys.argv[2]), " ".join(sys.argv[3:])
+    if "\n" in query or "\r" in query:
+        # a line break would end the request and start another one
+        print("error: a query may not contain a line break", file=sys.stderr)
+        return 2
     with socket.create_connection((host, port), timeout=5) as s:
         f = s.makefile("rwb")
         request(f, "FORMAT json")  # one JSON object per reply from here on
-        reply = request(f, "SEARCH limit=3 " + query)
+        # "--": whatever the query begins with, it is never read as an option
+        reply = request(f, "SEARCH limit=3 -- " + query)
         if not reply["ok"]:
             print("error:", reply["error"]["message"], file=sys.stderr)
             return 2

@@ -40,4 +40,11 @@ $BIN/vnsearch --port 1 x >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "no daemon gives exit code 2"
 like "$(cat "$TMP/err")" "Connection refused" "and says why"
 $V >/dev/null 2>&1; is "$?" 2 "no query gives exit code 2"
+# the user's text never lands where options go (was: 3 hits for --limit 1)
+n=$($V --limit 1 'limit=3 ha noi' | grep -c '^  ')
+is "$n" 2 "query text that begins with limit= is no option"
+$V "$(printf 'hà nội\nRELOAD')" >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "a line break in the query is refused"
+like "$(cat "$TMP/err")" "line break" "and says why"
+unlike "$(cat "$TMP/log")" "RELOAD" "nothing was sent for it"
 tap_done

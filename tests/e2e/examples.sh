@@ -19,6 +19,10 @@ like "$out" "^00[01]_.*\.txt	[0-9.]+	" "client example prints the seed first"
 out=$(python3 examples/query.py 127.0.0.1 $PORT "giả danh công an"); rc=$?
 is "$rc" 0 "Python example exits 0"
 like "$out" "^vnds-test-000001	" "Python example prints the article first"
+python3 examples/query.py 127.0.0.1 $PORT "$(printf 'hà nội\nRELOAD')" >/dev/null 2>&1; rc=$?
+is "$rc" 2 "Python example refuses a line break in the query"
+out=$(python3 examples/query.py 127.0.0.1 $PORT "limit=1 hà nội" | grep -c '^[^0-9]'); rc=$?
+is "$out" 3 "Python example: query text is never read as options"
 out=$($EX/embed_index "$TMP/embedded"); rc=$?
 is "$rc" 0 "embedding example exits 0"
 is "$out" "a1	Khánh Hòa đón khách" "embedding example finds Khánh Hòa by khanh hoa"

@@ -98,7 +98,7 @@ static void test_calls(void **state)
     vnc_context *c = vnc_connect("127.0.0.1", port, 5);
     assert_int_equal(c->err, VNC_OK);
     vnc_result *r;
-    vnc_search_opts o = {3, 0, NULL, NULL, NULL, NULL};
+    vnc_search_opts o = {.limit = 3};
     assert_int_equal(vnc_search(c, "luong cuong", &o, &r), VNC_OK);
     assert_true(r->n >= 2 && r->n <= 3);
     assert_non_null(strstr(r->hits[0].id, ".txt"));
@@ -141,7 +141,7 @@ static void test_errors(void **state)
     assert_string_equal(c->code, "BADREQ");
     assert_true(strlen(c->errstr) > 0);
     vnc_result *r;
-    vnc_search_opts bad = {0, 0, "random", NULL, NULL, NULL};
+    vnc_search_opts bad = {.sort = "random"};
     assert_int_equal(vnc_search(c, "x", &bad, &r), VNC_ERR_REQUEST);
     assert_int_equal(vnc_search(c, "a\nPING", NULL, &r), VNC_ERR_REQUEST);
     /* still usable after errors */
