@@ -2,11 +2,13 @@
 /* article_json.c -- one JSON Lines record to a vn_article, with jansson.
  *
  * Strict about what would corrupt the index (missing or non-string id,
- * over-long id, a date that is not YYYY-MM-DD), lenient about what only
- * costs display (null title, source, url).  jansson rejects invalid
+ * over-long id, no body), lenient about what only costs display or
+ * filtering: null title, source, url; a date that is no ISO 8601 date or
+ * date-time is dropped with a warning, never the article.  jansson rejects invalid
  * UTF-8, so a line with broken bytes is reported rather than repaired. */
 #include "vn_article.h"
 #include "vn_buf.h"
+#include "vn_text.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -45,6 +47,29 @@ int vn_date_valid(const char *s)
     return 1;
 }
 
+int vn_date_from_iso(const char *s, char out[11])
+{
+    if (strlen(s) < 10)
+        return 0;
+    memcpy(out, s, 10);
+    out[10] = '\0';
+    if (!vn_date_valid(out))
+        return 0;
+    const char *t = s + 10;
+    if (*t == '\0')
+        return 1;
+    if (*t != 'T' && *t != ' ')
+        return 0;
+    /* hh:mm[:ss[.fff]] then Z or +hh[:mm] / -hh[:mm]: digits and those signs */
+    t++;
+    if (!(t[0] >= '0' && t[0] <= '2' && t[1] >= '0' && t[1] <= '9' && t[2] == ':'))
+        return 0;
+    for (; *t; t++)
+        if (!((*t >= '0' && *t <= '9') || strchr(":.+-Z", *t)))
+            return 0;
+    return 1;
+}
+
 /* Fetch an optional string field: absent or null gives NULL (or "" when
  * `empty_default`); any other non-string type is an error. */
 static vn_status opt_string(json_t *obj, const char *key, int empty_default, char **out, vn_error *err)
@@ -60,9 +85,10 @@ static vn_status opt_string(json_t *obj, const char *key, int empty_default, cha
     return VN_OK;
 }
 
-vn_status vn_article_from_json(const char *line, size_t len, vn_article *out, vn_error *err)
+vn_status vn_article_from_json(const char *line, size_t len, vn_article *out, vn_error *warn, vn_error *err)
 {
     memset(out, 0, sizeof *out);
+    vn_error_clear(warn);
     json_error_t jerr;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
@@ -93,9 +119,14 @@ vn_status vn_article_from_json(const char *line, size_t len, vn_article *out, vn
         (rc = opt_string(root, "source", 0, &out->source, err)) != VN_OK ||
         (rc = opt_string(root, "url", 0, &out->url, err)) != VN_OK)
         goto done;
-    if (out->date && !vn_date_valid(out->date)) {
-        rc = vn_error_set(err, VN_ERR_INVALID, "field \"date\" must be YYYY-MM-DD or null, not \"%.20s\"", out->date);
-        goto done;
+    char day[11];
+    if (out->date && vn_date_from_iso(out->date, day)) {
+        memcpy(out->date, day, sizeof day); /* never longer than what was written */
+    } else if (out->date) {
+        vn_error_set(warn, VN_ERR_INVALID, "field \"date\" is no ISO 8601 date (\"%.*s\"); indexed without a date",
+                     (int)vn_utf8_cut(out->date, strlen(out->date), 32), out->date);
+        free(out->date);
+        out->date = NULL;
     }
 done:
     json_decref(root);

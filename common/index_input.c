@@ -3,7 +3,10 @@
  * plain-text article files, and directories of either.
  *
  * Bad records and unreadable files are reported (file and line) through
- * the reject callback and skipped; the rest is indexed.  Directory walks
+ * the reject callback and skipped; the rest is indexed.  An input that
+ * cannot be read is also counted as unreadable, which stops --prune and a
+ * --full switch (index_run.c).  A dropped date and an id met twice are
+ * warnings: the article is indexed.  Directory walks
  * are sorted, so ids and progress are the same on every run. */
 #include "vn_indexer.h"
 #include "vn_buf.h"
@@ -42,12 +45,17 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
         if (i == (size_t)n)
             continue; /* blank line */
         vn_article a;
-        vn_error perr;
-        if (vn_article_from_json(line, (size_t)n, &a, &perr) != VN_OK) {
+        vn_error perr, warn;
+        if (vn_article_from_json(line, (size_t)n, &a, &warn, &perr) != VN_OK) {
             vn_indexer_reject(ix, name, lineno, perr.msg);
             continue;
         }
+        if (warn.code != VN_OK)
+            vn_indexer_warn(ix, name, lineno, warn.msg);
+        ix->at_file = name;
+        ix->at_line = lineno;
         rc = vn_indexer_take(ix, &a, &perr);
+        ix->at_file = NULL;
         if (rc == VN_ERR_INVALID) {
             vn_indexer_reject(ix, name, lineno, perr.msg);
             rc = VN_OK;
@@ -56,7 +64,7 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
         }
     }
     if (rc == VN_OK && ferror(f))
-        vn_indexer_reject(ix, name, lineno + 1, strerror(errno));
+        vn_indexer_unreadable(ix, name, strerror(errno));
     free(line);
     return rc;
 }
@@ -65,7 +73,7 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        vn_indexer_reject(ix, path, 0, strerror(errno));
+        vn_indexer_unreadable(ix, path, strerror(errno));
         return VN_OK;
     }
     vn_buf b = VN_BUF_INIT;
@@ -80,13 +88,16 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
     vn_article a;
     vn_error perr;
     if (bad)
-        vn_indexer_reject(ix, path, 0, "read error");
+        vn_indexer_unreadable(ix, path, "read error");
     else if (b.len > PLAIN_MAX_BYTES)
         vn_indexer_reject(ix, path, 0, "file too large for an article");
     else if (vn_article_from_plain(b.data ? b.data : "", b.len, id, &a, &perr) != VN_OK)
         vn_indexer_reject(ix, path, 0, perr.msg);
     else {
+        ix->at_file = path;
+        ix->at_line = 0;
         rc = vn_indexer_take(ix, &a, &perr);
+        ix->at_file = NULL;
         if (rc == VN_ERR_INVALID) {
             vn_indexer_reject(ix, path, 0, perr.msg);
             rc = VN_OK;
@@ -104,7 +115,7 @@ static vn_status add_file(vn_indexer *ix, const char *path, const char *id, vn_e
         return add_plain(ix, path, id, err);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        vn_indexer_reject(ix, path, 0, strerror(errno));
+        vn_indexer_unreadable(ix, path, strerror(errno));
         return VN_OK;
     }
     vn_status rc = add_jsonl(ix, f, path, err);
@@ -123,7 +134,7 @@ static vn_status add_dir(vn_indexer *ix, const char *path, const char *rel, vn_e
     struct dirent **list;
     int n = scandir(path, &list, skip_entry, alphasort);
     if (n < 0) {
-        vn_indexer_reject(ix, path, 0, strerror(errno));
+        vn_indexer_unreadable(ix, path, strerror(errno));
         return VN_OK;
     }
     vn_status rc = VN_OK;
@@ -137,7 +148,7 @@ static vn_status add_dir(vn_indexer *ix, const char *path, const char *rel, vn_e
                 vn_buf_puts(&r, list[i]->d_name);
             struct stat st;
             if (stat(p.data, &st) != 0)
-                vn_indexer_reject(ix, p.data, 0, strerror(errno));
+                vn_indexer_unreadable(ix, p.data, strerror(errno));
             else if (S_ISDIR(st.st_mode))
                 rc = add_dir(ix, p.data, r.data, err);
             else if (S_ISREG(st.st_mode))
@@ -157,7 +168,7 @@ vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err)
         return add_jsonl(ix, stdin, "<stdin>", err);
     struct stat st;
     if (stat(path, &st) != 0) {
-        vn_indexer_reject(ix, path, 0, strerror(errno));
+        vn_indexer_unreadable(ix, path, strerror(errno));
         return VN_OK;
     }
     if (S_ISDIR(st.st_mode))

@@ -36,6 +36,7 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
     if (!ix->opts.threads)
         ix->opts.threads = 2;
     ix->t0 = now();
+    ix->ids = vn_idset_new();
     vn_docspec_init(&ix->doc);
     char path[4096];
     vn_status rc = vn_index_dir_lock(dir, &ix->lock_fd, err);
@@ -43,7 +44,7 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
         goto fail;
     vn_index_dir_remove_leftovers(dir);
     ix->prev_gen = vn_index_dir_current(dir);
-    int brand_new = ix->prev_gen == 0;
+    int brand_new = ix->brand_new = ix->prev_gen == 0;
     int parallel = ix->opts.threads >= 2 && (ix->opts.full || brand_new);
     if (brand_new) {
         /* make an empty index visible at once: readers never see "no index" */
@@ -97,12 +98,34 @@ void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_f
     ix->cb_ctx = ctx;
 }
 
+void vn_indexer_set_warn_callback(vn_indexer *ix, vn_reject_fn warn)
+{
+    ix->warn = warn;
+}
+
 void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
 {
     pthread_mutex_lock(&ix->mu);
     ix->stats.rejected++;
     if (ix->reject)
         ix->reject(ix->cb_ctx, file, line, msg);
+    pthread_mutex_unlock(&ix->mu);
+}
+
+void vn_indexer_unreadable(vn_indexer *ix, const char *file, const char *msg)
+{
+    pthread_mutex_lock(&ix->mu);
+    ix->stats.unreadable++;
+    pthread_mutex_unlock(&ix->mu);
+    vn_indexer_reject(ix, file, 0, msg);
+}
+
+void vn_indexer_warn(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
+{
+    pthread_mutex_lock(&ix->mu);
+    ix->stats.warnings++;
+    if (ix->warn)
+        ix->warn(ix->cb_ctx, file, line, msg);
     pthread_mutex_unlock(&ix->mu);
 }
 
@@ -118,21 +141,28 @@ void vn_indexer_tick(vn_indexer *ix)
     ix->progress(ix->cb_ctx, &ix->stats);
 }
 
+/* Remember where an id was met; an id met before in this run is a
+ * warning naming both places (the later copy wins). */
 static void remember_id(vn_indexer *ix, const char *id)
 {
-    if (!ix->opts.prune)
+    const char *pf;
+    uint64_t pl;
+    if (!vn_idset_add(ix->ids, id, ix->at_file, ix->at_line, &pf, &pl))
         return;
-    if (ix->nseen == ix->capseen) {
-        ix->capseen = ix->capseen ? ix->capseen * 2 : 1024;
-        ix->seen = vn_xrealloc(ix->seen, ix->capseen * sizeof *ix->seen);
-    }
-    ix->seen[ix->nseen++] = vn_xstrdup(id);
+    char msg[512];
+    if (pf && pl)
+        snprintf(msg, sizeof msg, "id \"%s\" again (first at %s:%llu); this copy replaces it", id, pf,
+                 (unsigned long long)pl);
+    else if (pf)
+        snprintf(msg, sizeof msg, "id \"%s\" again (first in %s); this copy replaces it", id, pf);
+    else
+        snprintf(msg, sizeof msg, "id \"%s\" added again in this run; this copy replaces it", id);
+    vn_indexer_warn(ix, ix->at_file, ix->at_line, msg);
 }
 
 /* Write a prepared document: skip if unchanged, else add or replace. */
 vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *err)
 {
-    remember_id(ix, d->idterm + 1);
     char old[32];
     int found = 0;
     vn_status rc = VN_OK;
@@ -162,6 +192,8 @@ vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *er
 
 vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
 {
+    if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES)
+        return vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
     if (ix->par) {
         vn_article copy = {vn_xstrdup(a->id), a->title ? vn_xstrdup(a->title) : NULL,
                            a->date ? vn_xstrdup(a->date) : NULL, a->source ? vn_xstrdup(a->source) : NULL,
@@ -172,6 +204,7 @@ vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
     vn_status rc = vn_schema_build(&ix->doc, a, ix->stem, err);
     if (rc != VN_OK)
         return rc;
+    remember_id(ix, a->id);
     rc = vn_indexer_write_doc(ix, &ix->doc, err);
     vn_indexer_tick(ix);
     return rc;
@@ -185,6 +218,7 @@ vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)
     } else if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES) {
         rc = vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
     } else {
+        remember_id(ix, a->id);
         rc = vn_parallel_take(ix, a, err);
         vn_indexer_tick(ix);
     }
@@ -217,11 +251,6 @@ vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err)
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 typedef struct prune_ctx {
     vn_indexer *ix;
     char **gone;
@@ -232,7 +261,7 @@ static int collect_unseen(const char *term, size_t len, void *p)
 {
     prune_ctx *c = p;
     char *id = vn_xstrndup(term + 1, len - 1);
-    if (bsearch(&id, c->ix->seen, c->ix->nseen, sizeof *c->ix->seen, cmp_str)) {
+    if (vn_idset_has(c->ix->ids, id)) {
         free(id);
         return 0;
     }
@@ -246,7 +275,17 @@ static int collect_unseen(const char *term, size_t len, void *p)
 
 static vn_status prune(vn_indexer *ix, vn_error *err)
 {
-    qsort(ix->seen, ix->nseen, sizeof *ix->seen, cmp_str);
+    if (ix->stats.rejected) {
+        /* a document whose input was not read (or whose record was bad) is
+         * not known to be gone: a cron run while the article directory is
+         * unmounted must not empty the index */
+        char msg[160];
+        snprintf(msg, sizeof msg, "not pruning: %llu inputs could not be read and %llu records were rejected",
+                 (unsigned long long)ix->stats.unreadable,
+                 (unsigned long long)(ix->stats.rejected - ix->stats.unreadable));
+        vn_indexer_warn(ix, NULL, 0, msg);
+        return VN_OK;
+    }
     prune_ctx c = {ix, NULL, 0, 0};
     /* collect first: deleting while walking the term list is not allowed */
     vn_status rc = vn_xdb_each_term(ix->db, VN_PREFIX_ID, collect_unseen, &c, err);
@@ -274,6 +313,10 @@ vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err)
         rc = prune(ix, err);
     if (rc == VN_OK && ix->db)
         rc = vn_xdb_commit(ix->db, err);
+    if (rc == VN_OK && ix->fresh && !ix->switched && ix->stats.unreadable && !ix->brand_new)
+        rc = vn_error_set(err, VN_ERR_IO,
+                          "not switching to the rebuild: %llu inputs could not be read; the index is unchanged",
+                          (unsigned long long)ix->stats.unreadable);
     if (rc == VN_OK && ix->fresh && !ix->switched) {
         /* close first so that the new generation is complete on disk */
         vn_xdb_close(ix->db);
@@ -301,9 +344,7 @@ void vn_indexer_close(vn_indexer *ix)
     vn_index_dir_unlock(ix->lock_fd);
     vn_stemmer_free(ix->stem);
     vn_docspec_free(&ix->doc);
-    for (size_t i = 0; i < ix->nseen; i++)
-        free(ix->seen[i]);
-    free(ix->seen);
+    vn_idset_free(ix->ids);
     free(ix->dir);
     pthread_mutex_destroy(&ix->mu);
     free(ix);

@@ -11,6 +11,7 @@
 #include "vn_xapian.h"
 
 typedef struct vn_parallel vn_parallel;
+typedef struct vn_idset vn_idset;
 
 struct vn_indexer {
     char *dir;
@@ -18,6 +19,7 @@ struct vn_indexer {
     int lock_fd;
     int gen, prev_gen;  /* generation written, and the one live before */
     int fresh;          /* writing a new generation (full or first run) */
+    int brand_new;      /* there was no index before this run */
     int switched;       /* the stub already names `gen` */
     vn_xdb *db;
     vn_stemmer *stem;
@@ -25,17 +27,33 @@ struct vn_indexer {
     unsigned pending;   /* changed documents since the last commit */
     vn_index_stats stats;
     double t0, last_progress;
-    char **seen;        /* ids met in this run, for --prune */
-    size_t nseen, capseen;
+    vn_idset *ids;      /* ids met in this run and where (index_ids.c) */
+    const char *at_file; /* the input being read, for messages (index_input.c) */
+    uint64_t at_line;
     vn_parallel *par;   /* two-core rebuild (index_parallel.c), or NULL */
-    pthread_mutex_t mu; /* guards stats.rejected and the reject callback */
-    vn_reject_fn reject;
+    pthread_mutex_t mu; /* guards stats.rejected and the callbacks */
+    vn_reject_fn reject, warn;
     vn_progress_fn progress;
     void *cb_ctx;
 };
 
-/* Count and report a rejected input; safe from any thread. */
+/* Count and report a rejected record; safe from any thread. */
 void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg);
+/* An input that could not be read (or read to its end): reported as
+ * rejected, and it stops --prune and a --full switch (no run may lose
+ * documents because an input was missing). */
+void vn_indexer_unreadable(vn_indexer *ix, const char *file, const char *msg);
+/* Report something indexed with a change (a field dropped, an id again). */
+void vn_indexer_warn(vn_indexer *ix, const char *file, uint64_t line, const char *msg);
+
+/* index_ids.c: ids met in a run.  vn_idset_add returns 1 when the id was
+ * met before, with where (*prev_file may be NULL: added by a program),
+ * and remembers the new place. */
+vn_idset *vn_idset_new(void);
+int vn_idset_add(vn_idset *s, const char *id, const char *file, uint64_t line, const char **prev_file,
+                 uint64_t *prev_line);
+int vn_idset_has(const vn_idset *s, const char *id);
+void vn_idset_free(vn_idset *s);
 /* Index `a` and take ownership of its fields (*a is cleared). */
 vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err);
 

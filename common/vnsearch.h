@@ -163,11 +163,15 @@ typedef struct vn_index_opts {
 
 typedef struct vn_index_stats {
     uint64_t added, replaced, unchanged, deleted, rejected;
+    uint64_t unreadable; /* inputs that could not be read (counted in rejected too) */
+    uint64_t warnings;   /* articles indexed with a change: a date dropped, an id again */
     uint64_t bytes;   /* input bytes consumed so far */
     double seconds;   /* since vn_indexer_open */
 } vn_index_stats;
 
-/* Called for each rejected input (file, line or 0, reason), serialised. */
+/* Called for each rejected input (file, line or 0, reason), serialised;
+ * the same type reports warnings (file may be NULL for an article a
+ * program added). */
 typedef void (*vn_reject_fn)(void *ctx, const char *file, uint64_t line, const char *msg);
 /* Called about twice a second while indexing. */
 typedef void (*vn_progress_fn)(void *ctx, const vn_index_stats *st);
@@ -177,6 +181,9 @@ typedef void (*vn_progress_fn)(void *ctx, const vn_index_stats *st);
  * vn_indexer_close().  o may be NULL (incremental, one writer thread). */
 vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err);
 void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_fn progress, void *ctx);
+/* Warnings: an article indexed with a change (a date that could not be
+ * read dropped; an id given again in the run, the later copy winning). */
+void vn_indexer_set_warn_callback(vn_indexer *ix, vn_reject_fn warn);
 
 /* Add or replace one article (its fields are copied).  An article whose
  * content is unchanged is skipped. */
@@ -188,11 +195,16 @@ vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err);
 vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err);
 
 /* Index an input: a .jsonl file, "-" for JSON Lines on stdin, a plain-text
- * article, or a directory of them.  Bad records are reported through the
- * reject callback and counted; only an index error makes this fail. */
+ * article, or a directory of them.  Bad records and inputs that cannot be
+ * read are reported through the reject callback and counted; only an
+ * index error makes this fail. */
 vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err);
 
-/* Prune (if asked), commit, and for a rebuild switch generations. */
+/* Prune (if asked), commit, and for a rebuild switch generations.
+ * Nothing is lost because an input was missing: prune deletes nothing
+ * (and says so through the warn callback) unless every input was read and
+ * every record accepted; a rebuild that replaces an index is not switched
+ * in (VN_ERR_IO, the old one stays) when an input could not be read. */
 vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err);
 const vn_index_stats *vn_indexer_stats(const vn_indexer *ix);
 /* Release the lock; what was not committed is dropped. */

@@ -39,7 +39,8 @@ static const char usage[] =
     "  --full          rebuild from scratch into a new generation, switched in\n"
     "                  atomically at the end: readers never see a partial index\n"
     "  --prune         delete documents that are not in this run's inputs\n"
-    "                  (e.g. article files removed from a directory)\n"
+    "                  (e.g. article files removed from a directory); only\n"
+    "                  when every input was read and every record accepted\n"
     "  --batch N       documents per commit (default 250)\n"
     "  --threads N     1: one thread; 2: parse on one core, write on another\n"
     "  --quiet         print only errors\n"
@@ -48,8 +49,13 @@ static const char usage[] =
     "  --help          this text\n"
     "\n"
     "Unchanged documents (same content hash) are skipped, changed ones replaced.\n"
-    "Exit codes: 0 done; 1 some input rejected (the rest is indexed); 2 usage or\n"
-    "config error; 3 index locked by another indexer; 4 index error.\n";
+    "A date may be YYYY-MM-DD or an ISO 8601 date-time (its date as written); one\n"
+    "that cannot be read is dropped with a warning. An id given twice is a\n"
+    "warning naming both places; the later copy wins. A --full rebuild is not\n"
+    "switched in when an input could not be read: the old index stays.\n"
+    "Exit codes: 0 done; 1 some input rejected or unreadable (the rest is\n"
+    "indexed; nothing pruned); 2 usage or config error; 3 index locked by\n"
+    "another indexer; 4 index error (a --full rebuild not switched in).\n";
 
 typedef struct ui {
     int quiet, tty;
@@ -57,17 +63,28 @@ typedef struct ui {
     int progress_shown;
 } ui;
 
-static void on_reject(void *ctx, const char *file, uint64_t line, const char *msg)
+static void report(ui *u, const char *file, uint64_t line, const char *msg, const char *what)
 {
-    ui *u = ctx;
     if (u->progress_shown) {
         fputs("\r\033[K", stderr);
         u->progress_shown = 0;
     }
-    if (line)
-        fprintf(stderr, "vnsearch-indexer: %s:%llu: %s (skipped)\n", file, (unsigned long long)line, msg);
+    if (file && line)
+        fprintf(stderr, "vnsearch-indexer: %s:%llu: %s%s\n", file, (unsigned long long)line, msg, what);
+    else if (file)
+        fprintf(stderr, "vnsearch-indexer: %s: %s%s\n", file, msg, what);
     else
-        fprintf(stderr, "vnsearch-indexer: %s: %s (skipped)\n", file, msg);
+        fprintf(stderr, "vnsearch-indexer: %s%s\n", msg, what);
+}
+
+static void on_reject(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    report(ctx, file, line, msg, " (skipped)");
+}
+
+static void on_warn(void *ctx, const char *file, uint64_t line, const char *msg)
+{
+    report(ctx, file, line, msg, "");
 }
 
 static void on_progress(void *ctx, const vn_index_stats *st)
@@ -188,6 +205,7 @@ int main(int argc, char **argv)
         return rc == VN_ERR_LOCKED ? EXIT_LOCKED : EXIT_INDEX;
     }
     vn_indexer_set_callbacks(ix, on_reject, on_progress, &u);
+    vn_indexer_set_warn_callback(ix, on_warn);
     for (int i = optind; rc == VN_OK && i < argc; i++)
         rc = vn_indexer_add_path(ix, argv[i], &err);
     if (rc == VN_OK)
@@ -203,11 +221,12 @@ int main(int argc, char **argv)
     if (!u.quiet) {
         uint64_t docs = st->added + st->replaced + st->unchanged;
         fprintf(stderr,
-                "vnsearch-indexer: added %llu, replaced %llu, unchanged %llu, deleted %llu, rejected %llu "
-                "in %.2f s (%.0f docs/s, %.1f MB/s)\n",
+                "vnsearch-indexer: added %llu, replaced %llu, unchanged %llu, deleted %llu, rejected %llu, "
+                "warnings %llu in %.2f s (%.0f docs/s, %.1f MB/s)\n",
                 (unsigned long long)st->added, (unsigned long long)st->replaced,
                 (unsigned long long)st->unchanged, (unsigned long long)st->deleted,
-                (unsigned long long)st->rejected, st->seconds, st->seconds > 0 ? docs / st->seconds : 0,
+                (unsigned long long)st->rejected, (unsigned long long)st->warnings, st->seconds,
+                st->seconds > 0 ? docs / st->seconds : 0,
                 st->seconds > 0 ? st->bytes / 1e6 / st->seconds : 0);
     }
     int code = st->rejected ? EXIT_REJECTED : EXIT_DONE;

@@ -43,6 +43,13 @@ rm "$TMP/seeds/003_e31831d763d50afe.txt"
 out=$($IX --index "$D" --prune "$TMP/seeds" tests/data/demo-corpus.jsonl 2>&1)
 like "$out" "unchanged 304, deleted 1" "--prune deletes the removed file's document"
 unlike "$(q 'Ouch Borith' 5)" "003_e31831d763d50afe" "the pruned document is gone"
+# an input that cannot be read prunes nothing (was: all 303 documents
+# deleted by --prune /nonexistent)
+out=$($IX --index "$D" --prune /nonexistent "$TMP/seeds" 2>&1); rc=$?
+is "$rc" 1 "--prune with a missing input exits 1"
+like "$out" "not pruning: 1 inputs could not be read" "and says it did not prune"
+like "$out" "deleted 0" "nothing is deleted"
+like "$(q 'giả danh công an' 3)" "vnds-test-000001" "the other inputs' documents are still there"
 
 # a second indexer is refused at once while the lock is held
 flock "$D/vnsearch.lock" sleep 2 &
@@ -56,15 +63,32 @@ is "$rc" 3 "a locked index gives exit code 3"
 like "$out" "another indexer" "and says why"
 ok "and does not wait for the lock" [ $((end - start)) -lt 3 ]
 
-# malformed lines are reported with file:line, skipped and counted
+# malformed lines are reported with file:line, skipped and counted; a date
+# that cannot be read is a warning, the article indexed (was: rejected)
 printf '%s\n' '{"id":"ok-1","title":"Một","body":"bài tốt"}' '{"id":"bad", "body": ' \
     '{"id":"ok-2","title":"Hai","date":"2024-99-01","body":"ngày sai"}' '' \
-    '{"id":"ok-3","title":"Ba","body":"bài tốt nữa"}' > "$TMP/mixed.jsonl"
+    '{"id":"ok-3","title":"Ba","body":"bài tốt nữa"}' \
+    '{"id":"ok-4","title":"Bốn","date":"2025-02-03T10:00:00+07:00","body":"giờ ISO"}' > "$TMP/mixed.jsonl"
 out=$($IX --index "$TMP/mixed" "$TMP/mixed.jsonl" 2>&1); rc=$?
 is "$rc" 1 "rejected input gives exit code 1"
 like "$out" "mixed.jsonl:2: malformed JSON" "the malformed line is named with its number"
-like "$out" "mixed.jsonl:3: .*date" "a bad date is named with its line"
-like "$out" "added 2, .*rejected 2" "the good lines are indexed, the bad counted"
+like "$out" "mixed.jsonl:3: .*date.*indexed without a date" "a bad date is a warning with its line"
+like "$out" "added 4, .*rejected 1, warnings 1" "the article with a bad date is indexed, not dropped"
+is "$($IX --index "$TMP/mixed" --query 'giờ ISO' --limit 1 | cut -f1)" "ok-4" "an ISO 8601 date-time is accepted"
+# an id twice in one input: a warning with both places
+printf '%s\n' '{"id":"dup","title":"Một","body":"bản đầu"}' '{"id":"x","body":"khác"}' \
+    '{"id":"dup","title":"Hai","body":"bản sau"}' > "$TMP/dup.jsonl"
+out=$($IX --index "$TMP/dup" "$TMP/dup.jsonl" 2>&1); rc=$?
+is "$rc" 0 "a duplicate id is a warning, not a rejection"
+like "$out" "dup.jsonl:3: id \"dup\" again \(first at .*dup.jsonl:1\)" "naming both places"
+is "$($IX --index "$TMP/dup" --query 'bản sau' --limit 1 | cut -f1)" "dup" "the later copy wins"
+# a --full rebuild with an input missing is not switched in
+printf '%s\n' '{"id":"keep","title":"Giữ","body":"chỉ mục cũ"}' > "$TMP/keep.jsonl"
+$IX --index "$TMP/keep" --quiet "$TMP/keep.jsonl"
+out=$($IX --index "$TMP/keep" --full /nonexistent.jsonl 2>&1); rc=$?
+is "$rc" 4 "--full with a missing input exits 4"
+like "$out" "not switching to the rebuild" "and says the index is unchanged"
+is "$($IX --index "$TMP/keep" --query 'chỉ mục cũ' --limit 1 | cut -f1)" "keep" "the old index still answers"
 out=$($IX --index "$TMP/mixed" "$TMP/no-such-file.jsonl" 2>&1); rc=$?
 is "$rc" 1 "a missing input is a rejected input"
 like "$out" "no-such-file.jsonl: No such file" "and is named"

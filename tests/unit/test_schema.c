@@ -27,7 +27,7 @@ static void build(vn_docspec *d, const char *json, vn_stemmer *st)
 {
     vn_article a;
     vn_error e;
-    assert_int_equal(vn_article_from_json(json, strlen(json), &a, &e), VN_OK);
+    assert_int_equal(vn_article_from_json(json, strlen(json), &a, NULL, &e), VN_OK);
     assert_int_equal(vn_schema_build(d, &a, st, &e), VN_OK);
     vn_article_clear(&a);
 }
@@ -132,7 +132,7 @@ static size_t compare_twins(const char *nfd_path, const char *nfc_path)
     while ((n = getline(&line, &cap, f)) > 0) {
         vn_article a;
         vn_error e;
-        assert_int_equal(vn_article_from_json(line, (size_t)n, &a, &e), VN_OK);
+        assert_int_equal(vn_article_from_json(line, (size_t)n, &a, NULL, &e), VN_OK);
         assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
         ids = realloc(ids, (nids + 1) * sizeof *ids);
         dumps = realloc(dumps, (nids + 1) * sizeof *dumps);
@@ -153,7 +153,7 @@ static size_t compare_twins(const char *nfd_path, const char *nfc_path)
             continue;
         vn_article a;
         vn_error e;
-        assert_int_equal(vn_article_from_json(line, (size_t)n, &a, &e), VN_OK);
+        assert_int_equal(vn_article_from_json(line, (size_t)n, &a, NULL, &e), VN_OK);
         assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
         char *dump = term_dump(&d);
         if (strcmp(dump, dumps[k]) != 0)
