@@ -43,9 +43,9 @@ static vn_status guard(vn_error *err, const char *what, F body)
                             e.get_msg().c_str());
     } catch (const Xapian::DatabaseOpeningError &e) {
         return vn_error_set(err, VN_ERR_NOTFOUND, "%s: cannot open index (%s)", what, e.get_msg().c_str());
-    } catch (const Xapian::InvalidArgumentError &e) {
-        return vn_error_set(err, VN_ERR_INVALID, "%s: %s", what, e.get_msg().c_str());
     } catch (const Xapian::Error &e) {
+        // every other Xapian error is the engine's (a server fault), also
+        // InvalidArgumentError: requests are checked before Xapian sees them
         return vn_error_set(err, VN_ERR_ENGINE, "%s: %s", what, e.get_description().c_str());
     } catch (const std::bad_alloc &) {
         return vn_error_set(err, VN_ERR_NOMEM, "%s: out of memory", what);
@@ -63,6 +63,16 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
             if (mode == VN_XDB_READ) {
                 h->wdb = NULL;
                 h->db = new Xapian::Database(path);
+                // an empty stub file opens as a database of no shards,
+                // which fails only at the first query
+                if (h->db->size() == 0) {
+                    vn_status rc = vn_error_set(err, VN_ERR_CORRUPT,
+                                                "%s: the index stub names no database (empty or damaged "
+                                                "XAPIANDB): rebuild with vnsearch-indexer --full",
+                                                path);
+                    vn_xdb_close(h);
+                    return rc;
+                }
             } else {
                 int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
                 if (mode & VN_XDB_NOSYNC)

@@ -36,6 +36,7 @@ typedef struct vn_daemon {
     int drain_cut;                  /* drain deadline passed: queued requests were refused */
     double started;                 /* monotonic seconds */
     atomic_uint reload_gen;         /* bumped by RELOAD and SIGHUP */
+    atomic_int reopen_failing;      /* the new revision cannot be opened (logged once) */
     /* the worker pool (workers.c) */
     pthread_mutex_t mu;
     pthread_cond_t cv;

@@ -162,10 +162,16 @@ static void *worker_main(void *p)
         if (gen != seen_gen || t - last_check > REOPEN_INTERVAL) {
             vn_error err;
             int changed = 0;
-            if (vn_searcher_reopen(a->s, &changed, &err) != VN_OK)
-                vn_log("reopen failed, still serving the previous revision: %s", err.msg);
-            else if (changed)
-                vn_log("index reopened");
+            /* a broken new revision is logged once, not at every check */
+            if (vn_searcher_reopen(a->s, &changed, &err) != VN_OK) {
+                if (!atomic_exchange(&d->reopen_failing, 1))
+                    vn_log("reopen failed, still serving the previous revision: %s", err.msg);
+            } else {
+                if (atomic_exchange(&d->reopen_failing, 0))
+                    vn_log("reopen works again");
+                if (changed)
+                    vn_log("index reopened");
+            }
             seen_gen = gen;
             last_check = t;
         }

@@ -13,6 +13,7 @@ The long, loaded versions are in tests/stress/ (make stress).
 import json
 import os
 import resource
+import signal
 import socket
 import stat
 import subprocess
@@ -146,6 +147,7 @@ def descriptors(idx):
     """Out of descriptors: refuse politely, do not spin (was: 878,587 log
     lines in 7 s at half a core, clients hanging)."""
     p, addr = start(idx)
+    Client(addr).cmd("PING")  # the loop runs: start-up (which fits max_clients to the limit) is over
     soft, hard = 64, 64
     resource.prlimit(p.pid, resource.RLIMIT_NOFILE, (soft, hard))
     held, refused = [], 0
@@ -213,6 +215,35 @@ def unix_socket(tmp, idx):
     second.wait(timeout=10)
 
 
+def broken_stub(tmp):
+    """An empty XAPIANDB stub (was: accepted as an empty index, SEARCH
+    answered BADREQ "uninitialised Database" on every query)."""
+    idx = os.path.join(tmp, "stub-index")
+    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(ROOT, "tests", "data", "seeds")], check=True)
+    stub = os.path.join(idx, "XAPIANDB")
+    good = open(stub).read()
+    open(stub, "w").close()
+    r = subprocess.run([D, "--index", idx, "--listen", "127.0.0.1:%d" % free_port(), "--user", ME],
+                       capture_output=True, text=True, timeout=10)
+    ok(r.returncode == 4 and "names no database" in r.stderr, "an empty stub fails at start with exit 4", r.stderr)
+    with open(stub, "w") as f:
+        f.write(good)
+    p, addr = start(idx)
+    c = Client(addr)
+    ok(c.cmd("SEARCH limit=1 luong cuong")[0].startswith("OK total="), "serving the good index")
+    open(stub + ".new", "w").close()  # a broken switch, as the indexer switches: by rename
+    os.rename(stub + ".new", stub)
+    for _ in range(3):
+        p.send_signal(signal.SIGHUP)
+        time.sleep(0.6)
+    r = [c.cmd("SEARCH limit=1 luong cuong")[0] for _ in range(4)]
+    ok(all(x.startswith("OK total=") for x in r), "after a broken reload the old revision still answers", r)
+    ok(stop(p) == 0, "stops cleanly")
+    log = open(p.log).read()
+    ok(log.count("reopen failed") == 1, "the broken revision is logged once (%d lines)" % log.count("reopen failed"),
+       log[-400:])
+
+
 def root(idx):
     port = "127.0.0.1:%d" % free_port()
     if os.geteuid() == 0:
@@ -240,6 +271,7 @@ def main():
     slow_and_many(tmp, idx)
     descriptors(idx)
     unix_socket(tmp, idx)
+    broken_stub(tmp)
     root(idx)
     subprocess.run(["rm", "-rf", tmp])
 
