@@ -3,8 +3,8 @@
  *
  * Growth is geometric, so appending n bytes costs O(n) amortised.  The
  * buffer is always NUL-terminated once anything was appended.  Allocation
- * failure aborts via vn_xrealloc: the library treats OOM in these small
- * buffers as fatal, like Redis' zmalloc. */
+ * failure aborts via vn_xrealloc: the out-of-memory policy stated in
+ * vnsearch.h, for the library and the programs alike. */
 #ifndef VN_BUF_H
 #define VN_BUF_H
 

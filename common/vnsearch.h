@@ -9,6 +9,13 @@
  *
  * Every function that can fail returns a vn_status (VN_OK = 0) and fills a
  * caller's vn_error (may be NULL) with a message; reporting never allocates.
+ * Out of memory: an allocation that fails in libvnsearch or its programs
+ * prints "vnsearch: out of memory" and aborts (as Redis' zmalloc does):
+ * every allocation is bounded by a named limit, and a daemon restarted by
+ * its supervisor beats one carrying on with half-built state.  The one
+ * exception is memory Xapian fails to get inside the engine
+ * (std::bad_alloc): that call returns VN_ERR_NOMEM and the handle stays
+ * usable.
  * Memory: what a function returns through an out-parameter is the caller's
  * and is freed with the matching *_free/_close function named beside it;
  * strings passed in are copied.  Handles are not thread-safe: one per
