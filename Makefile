@@ -4,11 +4,21 @@
 #   make test          unit + end-to-end tests, then the same under ASan+UBSan
 #   make check         the tests once, in this build (SANITIZE=1 for ASan+UBSan)
 #   make demo          build, index the demo corpus, query it (README step 1)
+#   make fuzz          libFuzzer on the parsers, FUZZ_SECONDS each (clang; build/fuzz)
+#   make stress        bounded stress suite against a real vnsearchd (tests/stress)
 #   make relevance     known-item and precision checks over ../shared/corpus
 #   make bench         indexing and query benchmarks over ../shared/corpus (bench/README.md)
 
 SANITIZE ?=
-ifeq ($(SANITIZE),1)
+FUZZ ?=
+ifeq ($(FUZZ),1)
+# libFuzzer needs clang: the library is instrumented for coverage too
+BUILD ?= build/fuzz
+CC = clang
+CXX = clang++
+SANFLAGS = -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT = -O1
+else ifeq ($(SANITIZE),1)
 BUILD ?= build/asan
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT = -O1
@@ -139,6 +149,7 @@ check: tests-build
 test:
 	@$(MAKE) --no-print-directory tests-build
 	@$(MAKE) --no-print-directory SANITIZE=1 tests-build
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  CMOCKA_MESSAGE_OUTPUT=TAP tests/run-all.sh
 
@@ -207,5 +218,26 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all tests-build check test check-asan demo relevance bench install uninstall clean
+# libFuzzer harnesses (tests/fuzz/): make fuzz runs each for FUZZ_SECONDS
+# from seeds made of tests/data; make test runs a short pass.
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_proto $(BUILD)/fuzz/fuzz_query $(BUILD)/fuzz/fuzz_article
+$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(BUILD)/obj/searchd/proto_parse.o \
+		$(BUILD)/obj/searchd/proto_reply.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo '  LD  $@'
+	@$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
+fuzz-bins: $(FUZZ_BINS)
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
+.PHONY: all tests-build check test check-asan demo relevance bench install uninstall clean fuzz fuzz-bins stress
 .SECONDARY:

@@ -6,9 +6,11 @@ set -eu
 
 # build: compilers and make; libraries: Xapian, libevent, utf8proc, jansson;
 # tests: cmocka (unit tests), perl's prove (the TAP harness), python3
-# (relevance check), util-linux's flock (lock test), netcat (README demo).
+# (relevance check, black-box tests), util-linux's flock (lock test), netcat
+# (README demo), clang with its libFuzzer runtime (make fuzz; make test runs
+# a short pass: libFuzzer ships with clang, gcc has none).
 PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
-libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd"
+libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
