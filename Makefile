@@ -234,6 +234,10 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_A)
 
 fuzz-bins: $(FUZZ_BINS)
 
+# The bounded stress suite, full size (make test runs its --quick pass).
+stress: all
+	@VN_BUILD=$(BUILD) prove --exec python3 tests/stress/stress.py
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
