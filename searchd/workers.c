@@ -40,11 +40,11 @@ static void record_latency(vn_daemon *d, double ms)
     pthread_mutex_unlock(&d->mu);
 }
 
+/* Only a bad request or a limit is the client's; anything else the index
+ * or the engine reports (a vanished or damaged index too) is the server's. */
 static void reply_status(vn_buf *out, int json, vn_status rc, const char *msg)
 {
-    const char *code = rc == VN_ERR_INVALID || rc == VN_ERR_NOTFOUND ? VN_ERRC_BADREQ
-                       : rc == VN_ERR_LIMIT                          ? VN_ERRC_LIMIT
-                                                                     : VN_ERRC_SERVER;
+    const char *code = rc == VN_ERR_INVALID ? VN_ERRC_BADREQ : rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_SERVER;
     vn_reply_error(out, json, code, msg);
 }
 
@@ -111,8 +111,10 @@ static void run_job(vn_daemon *d, vn_searcher *s, job *j)
         vn_status rc = vn_searcher_get(s, r->arg, &doc, &err);
         if (rc == VN_OK)
             vn_reply_doc(&j->reply, j->json, doc.data, doc.len);
+        else if (rc == VN_ERR_NOTFOUND)
+            vn_reply_error(&j->reply, j->json, VN_ERRC_BADREQ, "no document with that id");
         else
-            reply_status(&j->reply, j->json, rc, rc == VN_ERR_NOTFOUND ? "no document with that id" : err.msg);
+            reply_status(&j->reply, j->json, rc, err.msg);
         vn_buf_free(&doc);
         return;
     }
