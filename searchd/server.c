@@ -561,7 +561,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         event_base_loopexit(d->base, NULL);
         return;
     }
-    struct timeval grace = {(time_t)(d->cfg.query_time_limit + DRAIN_GRACE), 0};
+    double g = d->cfg.query_time_limit + DRAIN_GRACE;
+    struct timeval grace = {(time_t)g, (suseconds_t)((g - (time_t)g) * 1e6)};
     event_base_once(d->base, -1, EV_TIMEOUT, on_drain_deadline, d, &grace);
 }
 

@@ -232,23 +232,19 @@ void vn_workers_submit(vn_daemon *d, job *j)
     pthread_mutex_unlock(&d->mu);
 }
 
-job *vn_workers_take_done(vn_daemon *d)
+/* Empty one of the daemon's job lists under the lock; returns its head. */
+static job *take_all(vn_daemon *d, job **head, job **tail)
 {
     pthread_mutex_lock(&d->mu);
-    job *j = d->done_head;
-    d->done_head = d->done_tail = NULL;
+    job *j = *head;
+    *head = *tail = NULL;
     pthread_mutex_unlock(&d->mu);
     return j;
 }
 
-job *vn_workers_take_queued(vn_daemon *d)
-{
-    pthread_mutex_lock(&d->mu);
-    job *j = d->queue_head;
-    d->queue_head = d->queue_tail = NULL;
-    pthread_mutex_unlock(&d->mu);
-    return j;
-}
+job *vn_workers_take_done(vn_daemon *d) { return take_all(d, &d->done_head, &d->done_tail); }
+
+job *vn_workers_take_queued(vn_daemon *d) { return take_all(d, &d->queue_head, &d->queue_tail); }
 
 void vn_workers_stop(vn_daemon *d)
 {

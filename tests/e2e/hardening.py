@@ -22,21 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import D, IX, ME, ROOT, Client, free_port, ok, run, start, stop  # noqa: E402
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def cpu_s(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from vnd import D, IX, ME, ROOT, Client, cpu_s, free_port, ok, proc_kb, run, start, stop  # noqa: E402
 
 
 def closed(c, wait=3):
@@ -79,7 +65,7 @@ def protocol(addr):
 
 def flood(p, addr):
     """A client that writes requests and never reads (was: 1.4 GB in 12 s)."""
-    before = rss_kb(p.pid)
+    before = proc_kb(p.pid)
     s = socket.create_connection(addr)
     s.setblocking(False)
     chunk = b"COUNT xqzqxqzq\n" * 4096
@@ -89,7 +75,7 @@ def flood(p, addr):
             pushed += s.send(chunk)
         except BlockingIOError:
             time.sleep(0.01)
-    grown = (rss_kb(p.pid) - before) / 1024
+    grown = (proc_kb(p.pid) - before) / 1024
     ok(pushed < 32 << 20, "a non-reading client cannot push more than the limits (%.1f MB in 3 s)" % (pushed / 1e6))
     ok(grown < 64, "the daemon does not grow with it (%.1f MB)" % grown)
     s.close()

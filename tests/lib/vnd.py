@@ -126,6 +126,22 @@ def stop(p):
 
 
 
+def proc_kb(pid, key="VmRSS"):
+    """A /proc/PID/status figure in kB (VmRSS, VmHWM: memory now, peak)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_s(pid):
+    """CPU seconds (user + system) PID has used."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cleanup():
     for p in DAEMONS:
         if p.poll() is None:
