@@ -190,10 +190,18 @@ vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *er
     return VN_OK;
 }
 
-vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
+/* Ids become Xapian terms: checked before anything else sees them. */
+static vn_status check_id(const vn_article *a, vn_error *err)
 {
     if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES)
         return vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
+    return VN_OK;
+}
+
+vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
+{
+    if (check_id(a, err) != VN_OK)
+        return VN_ERR_INVALID;
     if (ix->par) {
         vn_article copy = {vn_xstrdup(a->id), a->title ? vn_xstrdup(a->title) : NULL,
                            a->date ? vn_xstrdup(a->date) : NULL, a->source ? vn_xstrdup(a->source) : NULL,
@@ -215,9 +223,7 @@ vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)
     vn_status rc;
     if (!ix->par) {
         rc = vn_indexer_add(ix, a, err);
-    } else if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES) {
-        rc = vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
-    } else {
+    } else if ((rc = check_id(a, err)) == VN_OK) {
         remember_id(ix, a->id);
         rc = vn_parallel_take(ix, a, err);
         vn_indexer_tick(ix);

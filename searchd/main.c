@@ -20,8 +20,9 @@ static const char usage[] =
     "+ 5 s get ERR SHUTDOWN).  Started as root, it refuses to run without\n"
     "--user NAME: it binds, then runs as NAME (--user root stays root).\n"
     "\n"
-    "Exit codes: 0 stopped cleanly; 2 bad arguments, config or address;\n"
-    "3 cannot listen; 4 cannot open the index.\n";
+    "Exit codes: 0 stopped cleanly; 2 bad arguments, config or address, or root\n"
+    "without --user; 3 cannot listen (also: the socket path holds a file or a\n"
+    "live daemon's socket); 4 cannot open the index.\n";
 
 int main(int argc, char **argv)
 {
