@@ -212,8 +212,8 @@ void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n)
 }
 
 static const char *help_lines[] = {
-    "SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [source=NAME] "
-    "[snippet=html|text|none] [--] <query>",
+    ("SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [source=NAME] "
+     "[snippet=html|text|none] [--] <query>"),
     "COUNT [options as SEARCH] [--] <query>",
     "GET <id>",
     "SUGGEST <prefix>",

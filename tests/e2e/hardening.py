@@ -135,7 +135,16 @@ def slow_and_many(tmp, idx):
 
 def descriptors(idx):
     """Out of descriptors: refuse politely, do not spin (was: 878,587 log
-    lines in 7 s at half a core, clients hanging)."""
+    lines in 7 s at half a core, clients hanging); at start, fit the limit
+    to max_clients (was: 1,024 clients against systemd's soft 1,024)."""
+    p, addr = start(idx, nofile=(64, 64))
+    ok(Client(addr).cmd("PING") == ["OK PONG"] and stop(p) == 0, "serves under a hard limit of 64 descriptors")
+    log = open(p.log).read()
+    ok("open-file limit 64 is too low for max_clients = 1024: serving at most 16 clients" in log,
+       "a limit too low for max_clients lowers it, with a log line", log[-300:])
+    p, addr = start(idx, nofile=(64, 4096))
+    ok(stop(p) == 0 and "raised the open-file limit to 1072" in open(p.log).read(),
+       "a soft limit below max_clients is raised to fit", open(p.log).read()[-300:])
     p, addr = start(idx)
     Client(addr).cmd("PING")  # the loop runs: start-up (which fits max_clients to the limit) is over
     soft, hard = 64, 64

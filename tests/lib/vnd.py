@@ -6,6 +6,7 @@ tests/stress/stress.py)."""
 import json
 import os
 import pwd
+import resource
 import signal
 import socket
 import subprocess
@@ -104,7 +105,9 @@ class Client:
 DAEMONS = []
 
 
-def start(index, *args, config=None):
+def start(index, *args, config=None, nofile=None):
+    """Start vnsearchd on a free port; nofile=(soft, hard) sets its
+    open-file limit.  Returns (process, address) once it accepts."""
     port = free_port()
     argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2", "--user", ME]
     if config:
@@ -112,7 +115,8 @@ def start(index, *args, config=None):
     argv += list(args)
     # stderr to a file (a pipe nobody reads could fill and block the daemon)
     log = tempfile.NamedTemporaryFile(mode="w+", prefix="vn-daemon-log-", delete=False)
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT)
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile)) if nofile else None
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=ROOT, preexec_fn=limit)
     p.log = log.name
     DAEMONS.append(p)
     for _ in range(100):
