@@ -193,8 +193,10 @@ def slow_clients(idx, tmp):
         except OSError:
             pass
         c.close()
+    # slots freed by the first cuts are taken again while later clients connect
     slots = min(SLOW, 256)
-    ok(cut == slots and per_address == SLOW - slots and time.time() - t0 < LINE_TIMEOUT + 5,
+    ok(cut + per_address == len(held) and cut >= slots and (SLOW <= slots or per_address > 0)
+       and time.time() - t0 < LINE_TIMEOUT + 5,
        "slow clients: %d cut at line_timeout, %d refused past max_clients_per_address (256), %d refused at connect"
        % (cut, per_address, refused))
     ms, r = probe_ms(addr, "127.0.0.1")
