@@ -54,6 +54,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/bin/vnsearch-indexer $(BUILD)/bin/vnsearchd $(BUILD)/bin/vnsearch
 SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
+# the daemon without its main(): the command table reaches every handler
+SEARCHD_LIB_OBJ := $(filter-out $(BUILD)/obj/searchd/main.o,$(SEARCHD_OBJ))
 
 all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO)
 
@@ -112,8 +114,7 @@ $(BUILD)/bin/vnsearchd: $(SEARCHD_OBJ) $(LIB_A)
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
 # Unit tests of the daemon's pure parts link its protocol objects.
-$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(BUILD)/obj/searchd/proto_parse.o \
-		$(BUILD)/obj/searchd/proto_reply.o $(LIB_A)
+$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(SEARCHD_LIB_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
@@ -176,8 +177,7 @@ $(BUILD)/bench/query-bench: $(BUILD)/obj/bench/query_bench.o $(LIB_A)
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
 # The daemon design not taken, built only to be measured against vnsearchd.
-$(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(BUILD)/obj/searchd/proto_parse.o \
-		$(BUILD)/obj/searchd/proto_reply.o $(LIB_A)
+$(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(SEARCHD_LIB_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
@@ -221,8 +221,7 @@ clean:
 # libFuzzer harnesses (tests/fuzz/): make fuzz runs each for FUZZ_SECONDS
 # from seeds made of tests/data; make test runs a short pass.
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_proto $(BUILD)/fuzz/fuzz_query $(BUILD)/fuzz/fuzz_article
-$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(BUILD)/obj/searchd/proto_parse.o \
-		$(BUILD)/obj/searchd/proto_reply.o $(LIB_A)
+$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(SEARCHD_LIB_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)

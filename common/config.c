@@ -16,6 +16,7 @@ void vn_config_defaults(vn_config *c)
     c->batch = VN_DEFAULT_BATCH; /* see vn_indexer.h: small batches are fastest with Xapian 1.4 */
     c->index_threads = 2;     /* the pipeline thread pays off from two cores up */
     snprintf(c->listen, sizeof c->listen, "%s", "127.0.0.1:7700");
+    snprintf(c->web_root, sizeof c->web_root, "%s", "web"); /* the repository's; make install's share/vnsearch/web */
     c->max_clients = 1024;    /* to limit connection-related memory */
     c->max_clients_per_address = 256; /* a quarter: one host cannot lock the others out */
     c->max_line = 65536;      /* a query is a line of words, never megabytes */
@@ -37,7 +38,8 @@ static const struct setting {
     size_t off, size;
 } settings[] = {
 #define S(k, t) {#k, t, offsetof(vn_config, k), sizeof(((vn_config *)0)->k)}
-    S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR),
+    S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR), S(http_listen, K_STR),
+    S(http_cors, K_STR), S(web_root, K_STR),
     S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_line, K_UINT),
     S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
     S(query_time_limit, K_DOUBLE), S(max_results, K_UINT), S(max_wildcard, K_UINT),

@@ -14,10 +14,23 @@
 struct event_base;
 struct event;
 struct evconnlistener;
+struct evhttp;
+struct evhttp_request;
 typedef struct conn conn;
 typedef struct job job;
 
 #define VN_LATENCY_SAMPLES 4096 /* recent query latencies kept for p50/p99 */
+
+/* Prometheus counters (metrics.c): requests by command and outcome, a
+ * latency histogram, reloads. */
+#define VN_METRIC_OUTCOMES 6   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN */
+#define VN_METRIC_BUCKETS 10
+typedef struct vn_metrics {
+    uint64_t requests[16][VN_METRIC_OUTCOMES];
+    uint64_t bucket[VN_METRIC_BUCKETS + 1]; /* the last: +Inf */
+    double seconds_sum;
+    uint64_t reloads;
+} vn_metrics;
 
 typedef struct vn_daemon {
     vn_config cfg;
@@ -49,16 +62,59 @@ typedef struct vn_daemon {
     uint64_t queries;
     double latency[VN_LATENCY_SAMPLES];
     size_t nlatency, latency_pos;
+    vn_metrics metrics;
+    /* HTTP (http.c), when http_listen is set */
+    struct evhttp *http;
+    unsigned http_pending;          /* HTTP requests at the workers */
 } vn_daemon;
 
-/* A request handed to a worker, and its reply coming back. */
+/* A request being answered, by the loop or a worker: what a handler of
+ * the command table (commands.c) gets. */
+typedef struct vn_ctx {
+    vn_daemon *d;
+    vn_searcher *s;       /* the worker's index handle; NULL on the loop */
+    conn *c;              /* the line-protocol connection; NULL over HTTP */
+    const vn_request *r;
+    vn_buf *out;          /* the reply, formatted whole */
+    int json;
+    int status;           /* HTTP status of the reply (200 unless an error set it) */
+    const char *outcome;  /* "ok" or the error code, for the metrics */
+} vn_ctx;
+
+/* An error reply: ERR <code> <msg>, with the HTTP status that matches. */
+void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
+
+/* A request handed to a worker, and its reply coming back: from a
+ * line-protocol connection (c) or an HTTP request (http). */
 struct job {
     job *next;
     conn *c;
+    struct evhttp_request *http;
     vn_request req;
     int json;
+    int status;
+    const char *outcome;
+    double started;
     vn_buf reply;
 };
+
+/* Handlers of the command table: the loop's (server.c)... */
+void vn_cmd_ping(vn_ctx *x);
+void vn_cmd_help(vn_ctx *x);
+void vn_cmd_quit(vn_ctx *x);
+void vn_cmd_format(vn_ctx *x);
+void vn_cmd_auth(vn_ctx *x);
+void vn_cmd_reload(vn_ctx *x);
+/* ... and the workers' (workers.c, metrics.c). */
+void vn_cmd_metrics(vn_ctx *x);
+void vn_cmd_search(vn_ctx *x);
+void vn_cmd_get(vn_ctx *x);
+void vn_cmd_suggest(vn_ctx *x);
+void vn_cmd_stats(vn_ctx *x);
+void vn_cmd_health(vn_ctx *x);
+
+/* metrics.c: counts for /metrics, under d->mu. */
+void vn_metrics_count(vn_daemon *d, vn_cmd cmd, const char *outcome, double seconds);
 
 /* workers.c */
 int vn_workers_start(vn_daemon *d, char *err, size_t errlen);
@@ -72,12 +128,19 @@ job *vn_workers_take_queued(vn_daemon *d);
 /* listen.c: start-up, before the loop.  Each returns 0 or an exit code
  * (2 bad settings, 3 cannot listen) after a log line. */
 int vn_listen_check_user(const vn_daemon *d);   /* root only with a user */
-int vn_listen_open(vn_daemon *d, int *fd);      /* the bound, listening socket */
+int vn_listen_open(vn_daemon *d, int *fd);      /* the line protocol's listening socket */
+int vn_listen_tcp(vn_daemon *d, const char *addr, int *fd); /* HOST:PORT, loopback or with a token */
 void vn_listen_fit_fd_limit(vn_daemon *d);      /* raise RLIMIT_NOFILE or lower max_clients */
 int vn_listen_become_user(const vn_daemon *d);  /* drop root for cfg.user */
 
 /* server.c */
 int vn_server_run(vn_daemon *d);
+
+/* http.c: the HTTP front-end over the same table and workers. */
+int vn_http_start(vn_daemon *d);          /* 0, or an exit code after a log line */
+void vn_http_reply(vn_daemon *d, job *j); /* a worker's reply, on the loop */
+void vn_http_stop_accepting(vn_daemon *d); /* SIGTERM: no new HTTP connections */
+void vn_http_stop(vn_daemon *d);
 
 /* log.c: a timestamped line on stderr; monotonic seconds */
 void vn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

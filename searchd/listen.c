@@ -70,56 +70,70 @@ static int claim_socket_path(const char *path)
     return 0;
 }
 
-int vn_listen_open(vn_daemon *d, int *fd_out)
+/* socket(), bind() (with socket_mode for a Unix socket), listen(). */
+static int bind_listen(vn_daemon *d, const struct sockaddr_storage *ss, int sslen, const char *where, int *fd_out)
 {
-    struct sockaddr_storage ss;
-    int sslen = sizeof ss;
-    memset(&ss, 0, sizeof ss);
-    if (d->socket_path) {
-        struct sockaddr_un *un = (struct sockaddr_un *)&ss;
-        if (strlen(d->socket_path) >= sizeof un->sun_path) {
-            vn_log("socket path too long: %s", d->socket_path);
-            return 2;
-        }
-        un->sun_family = AF_UNIX;
-        strcpy(un->sun_path, d->socket_path);
-        sslen = sizeof *un;
-        int rc = claim_socket_path(d->socket_path);
-        if (rc)
-            return rc;
-    } else if (evutil_parse_sockaddr_port(d->cfg.listen, (struct sockaddr *)&ss, &sslen) != 0 ||
-               ((struct sockaddr_in *)&ss)->sin_port == 0) {
-        vn_log("cannot parse listen address \"%s\" (want HOST:PORT, e.g. 127.0.0.1:7700)", d->cfg.listen);
-        return 2;
-    } else if (!is_loopback((struct sockaddr *)&ss) && !d->cfg.admin_token[0]) {
-        vn_log("refusing to listen on %s, which is not loopback, without admin_token: "
-               "set admin_token in the config so that RELOAD needs AUTH", d->cfg.listen);
-        return 2;
-    }
-    const char *where = d->socket_path ? d->socket_path : d->cfg.listen;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int unix_socket = ss->ss_family == AF_UNIX;
+    int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         vn_log("cannot listen on %s: %s", where, strerror(errno));
         return 3;
     }
     int one = 1;
-    if (!d->socket_path)
+    if (!unix_socket)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     mode_t old = umask(0777 & ~(mode_t)d->cfg.socket_mode);
-    int rc = bind(fd, (struct sockaddr *)&ss, (socklen_t)sslen);
+    int rc = bind(fd, (const struct sockaddr *)ss, (socklen_t)sslen);
     umask(old);
     if (rc != 0 || listen(fd, 128) != 0) {
         vn_log("cannot listen on %s: %s", where, strerror(errno));
         close(fd);
         return 3;
     }
-    if (d->socket_path) {
+    *fd_out = fd;
+    return 0;
+}
+
+int vn_listen_tcp(vn_daemon *d, const char *addr, int *fd_out)
+{
+    struct sockaddr_storage ss;
+    int sslen = sizeof ss;
+    memset(&ss, 0, sizeof ss);
+    if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &sslen) != 0 ||
+        ((struct sockaddr_in *)&ss)->sin_port == 0) {
+        vn_log("cannot parse listen address \"%s\" (want HOST:PORT, e.g. 127.0.0.1:7700)", addr);
+        return 2;
+    }
+    if (!is_loopback((struct sockaddr *)&ss) && !d->cfg.admin_token[0]) {
+        vn_log("refusing to listen on %s, which is not loopback, without admin_token: "
+               "set admin_token in the config so that admin commands need it", addr);
+        return 2;
+    }
+    return bind_listen(d, &ss, sslen, addr, fd_out);
+}
+
+int vn_listen_open(vn_daemon *d, int *fd_out)
+{
+    if (!d->socket_path)
+        return vn_listen_tcp(d, d->cfg.listen, fd_out);
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    struct sockaddr_un *un = (struct sockaddr_un *)&ss;
+    if (strlen(d->socket_path) >= sizeof un->sun_path) {
+        vn_log("socket path too long: %s", d->socket_path);
+        return 2;
+    }
+    un->sun_family = AF_UNIX;
+    strcpy(un->sun_path, d->socket_path);
+    int rc = claim_socket_path(d->socket_path);
+    if (rc == 0)
+        rc = bind_listen(d, &ss, sizeof *un, d->socket_path, fd_out);
+    if (rc == 0) {
         d->socket_bound = 1; /* ours to remove at exit */
         if (chmod(d->socket_path, (mode_t)d->cfg.socket_mode) != 0)
             vn_log("chmod %s: %s", d->socket_path, strerror(errno));
     }
-    *fd_out = fd;
-    return 0;
+    return rc;
 }
 
 /* Descriptors beside the clients': Xapian's files (a glass database keeps

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* proto.h -- vnsearchd's line protocol: parsing a request line and
- * formatting replies.  Pure functions over bytes (no sockets, no index):
- * proto_parse.c and proto_reply.c.  docs/protocol.md is the reference. */
+/* proto.h -- vnsearchd's commands and their wire forms: the one command
+ * table (commands.c), parsing a request line or HTTP query parameters into
+ * a vn_request (proto_parse.c), and formatting replies (proto_reply.c).
+ * Parsing and formatting are pure functions over bytes (no sockets, no
+ * index).  docs/protocol.md is the reference. */
 #ifndef VN_PROTO_H
 #define VN_PROTO_H
 
@@ -13,9 +15,42 @@
 #include "vn_search.h"
 
 typedef enum vn_cmd {
-    VN_CMD_SEARCH, VN_CMD_COUNT, VN_CMD_GET, VN_CMD_SUGGEST, VN_CMD_STATS, VN_CMD_PING,
-    VN_CMD_HELP, VN_CMD_QUIT, VN_CMD_RELOAD, VN_CMD_FORMAT, VN_CMD_AUTH
+    VN_CMD_SEARCH, VN_CMD_COUNT, VN_CMD_GET, VN_CMD_SUGGEST, VN_CMD_STATS, VN_CMD_HEALTH, VN_CMD_METRICS,
+    VN_CMD_PING, VN_CMD_HELP, VN_CMD_QUIT, VN_CMD_RELOAD, VN_CMD_FORMAT, VN_CMD_AUTH
 } vn_cmd;
+
+typedef enum vn_argkind {
+    VN_ARG_NONE,  /* nothing after the name */
+    VN_ARG_TEXT,  /* the rest of the line (an id, a prefix, a token) */
+    VN_ARG_QUERY  /* options, then a query (SEARCH, COUNT) */
+} vn_argkind;
+
+typedef enum vn_where {
+    VN_AT_LOOP,   /* answered on the event loop: no index, never blocks */
+    VN_AT_WORKER  /* needs the index: runs on a query worker */
+} vn_where;
+
+struct vn_ctx; /* a request being answered (daemon.h) */
+typedef void (*vn_handler)(struct vn_ctx *x);
+
+/* One row per command: everything the line protocol, HTTP, HELP and the
+ * dispatch need to know about it. */
+typedef struct vn_command {
+    const char *name;     /* on the line protocol, case-insensitive */
+    vn_cmd cmd;
+    vn_argkind arg;
+    const char *arg_desc; /* "a query": for "SEARCH needs a query" */
+    const char *http;     /* GET path over HTTP ("/search"; "/documents/" takes the id after it), or NULL */
+    vn_where where;
+    int admin;            /* needs AUTH when admin_token is set */
+    vn_handler run;
+    const char *help;     /* HELP's line */
+} vn_command;
+
+extern const vn_command vn_commands[];
+extern const size_t vn_ncommands;
+/* The command called s[0..n) (case-insensitive), or NULL. */
+const vn_command *vn_command_named(const char *s, size_t n);
 
 /* Error classes on the wire ("ERR <code> <message>"). */
 #define VN_ERRC_BADREQ "BADREQ" /* the request's fault */
@@ -24,12 +59,18 @@ typedef enum vn_cmd {
 #define VN_ERRC_SERVER "SERVER" /* the server's fault */
 #define VN_ERRC_SHUTDOWN "SHUTDOWN" /* the server is stopping: request not run */
 
+/* A parsed request.  Every string is malloc'd and owned (opts' strings
+ * point at from/to/source), so a vn_request may be copied as it is; free
+ * with vn_request_clear. */
 typedef struct vn_request {
-    vn_cmd cmd;
-    vn_search_opts opts;   /* SEARCH/COUNT; string fields point into `strs` */
-    char *arg;             /* query, id, prefix, token or format; malloc'd or NULL */
-    char strs[3][128];     /* from=, to=, source= values */
+    const vn_command *command;
+    vn_cmd cmd;            /* command->cmd */
+    vn_search_opts opts;   /* SEARCH/COUNT */
+    char *arg;             /* query, id, prefix, token or format, or NULL */
+    char *from, *to, *source;
 } vn_request;
+
+#define VN_OPTION_MAX 128  /* bytes in an option's value */
 
 typedef struct vn_proto_limits {
     unsigned max_results;  /* largest limit= */
@@ -41,9 +82,16 @@ typedef struct vn_proto_limits {
 vn_status vn_proto_parse(const char *line, size_t len, const vn_proto_limits *lim, vn_request *r,
                          vn_error *err);
 void vn_request_clear(vn_request *r);
-/* opts' string fields point into r->strs: after copying a vn_request to
- * another address, call this on the copy. */
-void vn_request_rebind(vn_request *r);
+/* Start a request for `c` with the defaults (limit 10). */
+void vn_request_init(vn_request *r, const vn_command *c);
+/* Apply one option key=value (as written on the line, or an HTTP query
+ * parameter) to a SEARCH/COUNT request.  VN_ERR_NOTFOUND: no such option
+ * (err says so); VN_ERR_INVALID or VN_ERR_LIMIT: a bad value. */
+vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const char *v, size_t vl,
+                            const vn_proto_limits *lim, vn_error *err);
+/* Check and set the argument (query, id, ...) of a request; the checks of
+ * each command (an id's length, FORMAT's values). */
+vn_status vn_request_arg(vn_request *r, const char *s, size_t n, vn_error *err);
 
 /* Reply formatting.  `json` selects the one-line JSON format. */
 void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg);
@@ -59,6 +107,7 @@ void vn_reply_list(vn_buf *out, int json, const char *key, char **items, size_t 
 /* STATS and HELP: key/value or plain lines. */
 typedef struct vn_stat { const char *key; double value; } vn_stat;
 void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n);
+/* HELP: the help lines of the command table. */
 void vn_reply_help(vn_buf *out, int json);
 
 #endif

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* proto_parse.c -- one request line to a vn_request.  Pure.
+/* proto_parse.c -- a request line, or the parts of an HTTP request, to a
+ * vn_request.  Pure.
  *
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
  *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
  *          [snippet=html|text|none] [--] <query>
- *   COUNT [same options] [--] <query>   GET <id>   SUGGEST <prefix>   STATS
- *   PING   HELP   QUIT   RELOAD   FORMAT json|text   AUTH <token>
+ *   COUNT [same options] [--] <query>   and the other commands of the table
+ *   (commands.c), each with no argument or the rest of the line.
  * Commands are case-insensitive; options come before the query.  A word of
  * the form name=value before the query that is no option is an error, not
- * a query word; "--" ends the options, so a query may begin with "x=". */
+ * a query word; "--" ends the options, so a query may begin with "x=".
+ * Options are applied by vn_request_option, which HTTP's query parameters
+ * go through too: one set of rules for both front-ends. */
 #include "proto.h"
 #include "vn_article.h"
 #include "vn_text.h"
@@ -18,28 +21,21 @@
 #include <string.h>
 #include <strings.h>
 
-static const struct {
-    const char *name;
-    vn_cmd cmd;
-    int arg; /* 0 none, 1 required */
-} commands[] = {
-    {"SEARCH", VN_CMD_SEARCH, 1}, {"COUNT", VN_CMD_COUNT, 1}, {"GET", VN_CMD_GET, 1},
-    {"SUGGEST", VN_CMD_SUGGEST, 1}, {"STATS", VN_CMD_STATS, 0}, {"PING", VN_CMD_PING, 0},
-    {"HELP", VN_CMD_HELP, 0}, {"QUIT", VN_CMD_QUIT, 0}, {"RELOAD", VN_CMD_RELOAD, 0},
-    {"FORMAT", VN_CMD_FORMAT, 1}, {"AUTH", VN_CMD_AUTH, 1},
-};
-
 void vn_request_clear(vn_request *r)
 {
     free(r->arg);
+    free(r->from);
+    free(r->to);
+    free(r->source);
     memset(r, 0, sizeof *r);
 }
 
-void vn_request_rebind(vn_request *r)
+void vn_request_init(vn_request *r, const vn_command *c)
 {
-    r->opts.date_from = r->strs[0][0] ? r->strs[0] : NULL;
-    r->opts.date_to = r->strs[1][0] ? r->strs[1] : NULL;
-    r->opts.source = r->strs[2][0] ? r->strs[2] : NULL;
+    memset(r, 0, sizeof *r);
+    r->command = c;
+    r->cmd = c ? c->cmd : VN_CMD_PING;
+    r->opts.limit = 10;
 }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -58,44 +54,99 @@ static int parse_uint(const char *s, size_t n, unsigned *out)
     return 1;
 }
 
-/* Try to read one key=value option at s[*i]; returns 1 if it was one, 0 if
- * the query starts here, -1 on a bad option (err set). */
-static int parse_option(const char *s, size_t len, size_t *i, const vn_proto_limits *lim, vn_request *r,
-                        vn_error *err)
+static int is(const char *s, size_t n, const char *word)
 {
-    static const char *keys[] = {"limit", "offset", "sort", "from", "to", "source", "snippet"};
-    enum { NKEYS = sizeof keys / sizeof keys[0] };
-    if (len - *i >= 2 && s[*i] == '-' && s[*i + 1] == '-' && (len - *i == 2 || is_space(s[*i + 2]))) {
+    return strlen(word) == n && strncasecmp(s, word, n) == 0;
+}
+
+/* A string option's value, owned by the request; opts points at it. */
+static vn_status set_string(char **slot, const char **opt, const char *key, const char *v, size_t vl, int date,
+                            vn_error *err)
+{
+    if (vl == 0 || vl >= VN_OPTION_MAX || memchr(v, '\0', vl))
+        return vn_error_set(err, VN_ERR_INVALID, "%s= needs a value of at most %d bytes", key, VN_OPTION_MAX - 1);
+    free(*slot);
+    *slot = vn_xstrndup(v, vl);
+    *opt = *slot;
+    if (date && !vn_date_valid(*slot))
+        return vn_error_set(err, VN_ERR_INVALID, "%s= takes a date YYYY-MM-DD", key);
+    return VN_OK;
+}
+
+vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const char *v, size_t vl,
+                            const vn_proto_limits *lim, vn_error *err)
+{
+    unsigned n;
+    if (is(key, kl, "limit") || is(key, kl, "offset")) {
+        int limit = is(key, kl, "limit");
+        if (!parse_uint(v, vl, &n))
+            return vn_error_set(err, VN_ERR_INVALID, "%s= takes a whole number", limit ? "limit" : "offset");
+        if (limit && n == 0)
+            return vn_error_set(err, VN_ERR_INVALID, "limit= must be at least 1");
+        if (limit && n > lim->max_results)
+            return vn_error_set(err, VN_ERR_LIMIT, "limit=%u is over the maximum of %u", n, lim->max_results);
+        if (!limit && n > 1000000)
+            return vn_error_set(err, VN_ERR_LIMIT, "offset= is over 1000000");
+        *(limit ? &r->opts.limit : &r->opts.offset) = n;
+        return VN_OK;
+    }
+    if (is(key, kl, "sort")) {
+        if (is(v, vl, "relevance"))
+            r->opts.sort = VN_SORT_RELEVANCE;
+        else if (is(v, vl, "date"))
+            r->opts.sort = VN_SORT_DATE_ASC;
+        else if (is(v, vl, "-date"))
+            r->opts.sort = VN_SORT_DATE_DESC;
+        else
+            return vn_error_set(err, VN_ERR_INVALID, "sort= takes relevance, date or -date");
+        return VN_OK;
+    }
+    if (is(key, kl, "snippet")) {
+        if (is(v, vl, "html"))
+            r->opts.snippet_format = VN_SNIPPET_HTML;
+        else if (is(v, vl, "text"))
+            r->opts.snippet_format = VN_SNIPPET_TEXT;
+        else if (is(v, vl, "none"))
+            r->opts.no_snippets = 1;
+        else
+            return vn_error_set(err, VN_ERR_INVALID, "snippet= takes html, text or none");
+        return VN_OK;
+    }
+    if (is(key, kl, "from"))
+        return set_string(&r->from, &r->opts.date_from, "from", v, vl, 1, err);
+    if (is(key, kl, "to"))
+        return set_string(&r->to, &r->opts.date_to, "to", v, vl, 1, err);
+    if (is(key, kl, "source"))
+        return set_string(&r->source, &r->opts.source, "source", v, vl, 0, err);
+    return vn_error_set(err, VN_ERR_NOTFOUND, "unknown option \"%.*s=\" (options: limit offset sort from to source "
+                        "snippet; put -- before a query that begins with name=)",
+                        (int)vn_utf8_cut(key, kl, 32), key);
+}
+
+/* Read one option at s[*i] of a request line: 1 if it was one, 2 for the
+ * "--" that ends them, 0 if the query starts here, -1 on an error. */
+static int line_option(const char *s, size_t len, size_t *i, const vn_proto_limits *lim, vn_request *r,
+                       vn_error *err)
+{
+    size_t ks = *i;
+    if (len - ks >= 2 && s[ks] == '-' && s[ks + 1] == '-' && (len - ks == 2 || is_space(s[ks + 2]))) {
         *i += 2;
-        return 2; /* end of options */
+        return 2;
     }
-    size_t k;
-    for (k = 0; k < NKEYS; k++) {
-        size_t kl = strlen(keys[k]);
-        if (len - *i > kl && strncasecmp(s + *i, keys[k], kl) == 0 && s[*i + kl] == '=')
-            break;
-    }
-    if (k == NKEYS) {
-        /* name=value that is no option: a typo must not become query words */
-        size_t e = *i;
-        while (e < len && ((s[e] >= 'a' && s[e] <= 'z') || (s[e] >= 'A' && s[e] <= 'Z') || s[e] == '_'))
-            e++;
-        if (e > *i && e < len && s[e] == '=') {
-            vn_error_set(err, VN_ERR_INVALID,
-                         "unknown option \"%.*s=\" (options: limit offset sort from to source snippet; "
-                         "put -- before a query that begins with name=)",
-                         (int)(e - *i > 32 ? 32 : e - *i), s + *i);
-            return -1;
-        }
+    /* name=value, the name letters or _: a typo must not become query words */
+    size_t ke = ks;
+    while (ke < len && ((s[ke] >= 'a' && s[ke] <= 'z') || (s[ke] >= 'A' && s[ke] <= 'Z') || s[ke] == '_'))
+        ke++;
+    if (ke == ks || ke >= len || s[ke] != '=')
         return 0;
-    }
-    size_t vs = *i + strlen(keys[k]) + 1, ve;
+    size_t vs = ke + 1, ve;
     if (vs < len && s[vs] == '"') {
         ve = ++vs;
         while (ve < len && s[ve] != '"')
             ve++;
         if (ve >= len) {
-            vn_error_set(err, VN_ERR_INVALID, "unbalanced quote in %s=", keys[k]);
+            vn_error_set(err, VN_ERR_INVALID, "unbalanced quote in %.*s=", (int)vn_utf8_cut(s + ks, ke - ks, 32),
+                         s + ks);
             return -1;
         }
         *i = ve + 1;
@@ -105,82 +156,35 @@ static int parse_option(const char *s, size_t len, size_t *i, const vn_proto_lim
             ve++;
         *i = ve;
     }
-    const char *v = s + vs;
-    size_t vl = ve - vs;
-    switch (k) {
-    case 0:
-    case 1: {
-        unsigned n;
-        if (!parse_uint(v, vl, &n)) {
-            vn_error_set(err, VN_ERR_INVALID, "%s= takes a whole number", keys[k]);
-            return -1;
-        }
-        if (k == 0) {
-            if (n == 0) {
-                vn_error_set(err, VN_ERR_INVALID, "limit= must be at least 1");
-                return -1;
-            }
-            if (n > lim->max_results) {
-                vn_error_set(err, VN_ERR_LIMIT, "limit=%u is over the maximum of %u", n, lim->max_results);
-                return -1;
-            }
-            r->opts.limit = n;
-        } else {
-            if (n > 1000000) {
-                vn_error_set(err, VN_ERR_LIMIT, "offset= is over 1000000");
-                return -1;
-            }
-            r->opts.offset = n;
-        }
-        return 1;
-    }
-    case 6:
-        if (vl == 4 && strncasecmp(v, "html", 4) == 0)
-            r->opts.snippet_format = VN_SNIPPET_HTML;
-        else if (vl == 4 && strncasecmp(v, "text", 4) == 0)
-            r->opts.snippet_format = VN_SNIPPET_TEXT;
-        else if (vl == 4 && strncasecmp(v, "none", 4) == 0)
-            r->opts.no_snippets = 1;
-        else {
-            vn_error_set(err, VN_ERR_INVALID, "snippet= takes html, text or none");
-            return -1;
-        }
-        return 1;
-    case 2:
-        if (vl == 9 && strncasecmp(v, "relevance", 9) == 0)
-            r->opts.sort = VN_SORT_RELEVANCE;
-        else if (vl == 4 && strncasecmp(v, "date", 4) == 0)
-            r->opts.sort = VN_SORT_DATE_ASC;
-        else if (vl == 5 && strncasecmp(v, "-date", 5) == 0)
-            r->opts.sort = VN_SORT_DATE_DESC;
-        else {
-            vn_error_set(err, VN_ERR_INVALID, "sort= takes relevance, date or -date");
-            return -1;
-        }
-        return 1;
-    default: {
-        int slot = (int)k - 3;
-        if (vl == 0 || vl >= sizeof r->strs[slot]) {
-            vn_error_set(err, VN_ERR_INVALID, "%s= needs a value of at most %zu bytes", keys[k],
-                         sizeof r->strs[slot] - 1);
-            return -1;
-        }
-        memcpy(r->strs[slot], v, vl);
-        r->strs[slot][vl] = '\0';
-        if (k != 5 && !vn_date_valid(r->strs[slot])) {
-            vn_error_set(err, VN_ERR_INVALID, "%s= takes a date YYYY-MM-DD", keys[k]);
-            return -1;
-        }
-        vn_request_rebind(r);
-        return 1;
-    }
-    }
+    vn_status rc = vn_request_option(r, s + ks, ke - ks, s + vs, ve - vs, lim, err);
+    if (rc == VN_ERR_NOTFOUND && err)
+        err->code = VN_ERR_INVALID; /* an unknown option is a bad request */
+    return rc == VN_OK ? 1 : -1;
+}
+
+vn_status vn_request_arg(vn_request *r, const char *s, size_t n, vn_error *err)
+{
+    const vn_command *c = r->command;
+    if (c->arg != VN_ARG_NONE && n == 0)
+        return vn_error_set(err, VN_ERR_INVALID, "%s needs %s", c->name, c->arg_desc);
+    if (c->arg == VN_ARG_NONE && n > 0)
+        return vn_error_set(err, VN_ERR_INVALID, "%s takes no argument", c->name);
+    if (n == 0)
+        return VN_OK;
+    if (!vn_utf8_valid(s, n) || memchr(s, '\0', n))
+        return vn_error_set(err, VN_ERR_INVALID, "%s: the argument is not valid UTF-8 text", c->name);
+    if (c->cmd == VN_CMD_FORMAT && !is(s, n, "json") && !is(s, n, "text"))
+        return vn_error_set(err, VN_ERR_INVALID, "FORMAT takes json or text");
+    if (c->cmd == VN_CMD_GET && n > VN_ID_MAX_BYTES)
+        return vn_error_set(err, VN_ERR_INVALID, "document ids are at most %d bytes", VN_ID_MAX_BYTES);
+    free(r->arg);
+    r->arg = vn_xstrndup(s, n);
+    return VN_OK;
 }
 
 vn_status vn_proto_parse(const char *s, size_t len, const vn_proto_limits *lim, vn_request *r, vn_error *err)
 {
-    memset(r, 0, sizeof *r);
-    r->opts.limit = 10;
+    vn_request_init(r, NULL);
     if (!vn_utf8_valid(s, len))
         return vn_error_set(err, VN_ERR_INVALID, "request is not valid UTF-8");
     if (memchr(s, '\0', len))
@@ -193,22 +197,22 @@ vn_status vn_proto_parse(const char *s, size_t len, const vn_proto_limits *lim, 
         ce++;
     if (ce == i)
         return vn_error_set(err, VN_ERR_INVALID, "empty request; try HELP");
-    size_t c;
-    for (c = 0; c < sizeof commands / sizeof commands[0]; c++)
-        if (strlen(commands[c].name) == ce - i && strncasecmp(s + i, commands[c].name, ce - i) == 0)
-            break;
-    if (c == sizeof commands / sizeof commands[0])
+    const vn_command *c = vn_command_named(s + i, ce - i);
+    if (!c)
         return vn_error_set(err, VN_ERR_INVALID, "unknown command \"%.*s\"; try HELP",
                             (int)vn_utf8_cut(s + i, ce - i, 32), s + i);
-    r->cmd = commands[c].cmd;
+    vn_request_init(r, c);
     i = ce;
     while (i < len && is_space(s[i]))
         i++;
-    if (r->cmd == VN_CMD_SEARCH || r->cmd == VN_CMD_COUNT) {
+    if (c->arg == VN_ARG_QUERY) {
         for (;;) {
-            int o = parse_option(s, len, &i, lim, r, err);
-            if (o < 0)
-                return err ? err->code : VN_ERR_INVALID;
+            int o = line_option(s, len, &i, lim, r, err);
+            if (o < 0) {
+                vn_status rc = err ? err->code : VN_ERR_INVALID;
+                vn_request_clear(r);
+                return rc;
+            }
             if (o == 0)
                 break;
             while (i < len && is_space(s[i]))
@@ -220,24 +224,8 @@ vn_status vn_proto_parse(const char *s, size_t len, const vn_proto_limits *lim, 
     size_t e = len;
     while (e > i && is_space(s[e - 1]))
         e--;
-    if (commands[c].arg && e == i)
-        return vn_error_set(err, VN_ERR_INVALID, "%s needs %s", commands[c].name,
-                            r->cmd == VN_CMD_SEARCH || r->cmd == VN_CMD_COUNT ? "a query"
-                            : r->cmd == VN_CMD_GET                            ? "a document id"
-                            : r->cmd == VN_CMD_SUGGEST                        ? "a prefix"
-                            : r->cmd == VN_CMD_FORMAT                         ? "json or text"
-                                                                              : "a token");
-    if (!commands[c].arg && e > i)
-        return vn_error_set(err, VN_ERR_INVALID, "%s takes no argument", commands[c].name);
-    if (e > i)
-        r->arg = vn_xstrndup(s + i, e - i);
-    if (r->cmd == VN_CMD_FORMAT && strcasecmp(r->arg, "json") != 0 && strcasecmp(r->arg, "text") != 0) {
+    vn_status rc = vn_request_arg(r, s + i, e - i, err);
+    if (rc != VN_OK)
         vn_request_clear(r);
-        return vn_error_set(err, VN_ERR_INVALID, "FORMAT takes json or text");
-    }
-    if (r->cmd == VN_CMD_GET && strlen(r->arg) > VN_ID_MAX_BYTES) {
-        vn_request_clear(r);
-        return vn_error_set(err, VN_ERR_INVALID, "document ids are at most %d bytes", VN_ID_MAX_BYTES);
-    }
-    return VN_OK;
+    return rc;
 }

@@ -211,23 +211,12 @@ void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n)
         vn_buf_puts(out, "END\r\n");
 }
 
-static const char *help_lines[] = {
-    ("SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [source=NAME] "
-     "[snippet=html|text|none] [--] <query>"),
-    "COUNT [options as SEARCH] [--] <query>",
-    "GET <id>",
-    "SUGGEST <prefix>",
-    "STATS",
-    "PING",
-    "FORMAT json|text",
-    "AUTH <token>",
-    "RELOAD",
-    "HELP",
-    "QUIT",
-    "query syntax: words, \"phrases\", -excluded, a OR b, title:word, prefix*",
-};
-
 void vn_reply_help(vn_buf *out, int json)
 {
-    vn_reply_list(out, json, "commands", (char **)help_lines, sizeof help_lines / sizeof help_lines[0]);
+    const char *lines[32];
+    size_t n = 0;
+    for (size_t i = 0; i < vn_ncommands && n + 1 < sizeof lines / sizeof lines[0]; i++)
+        lines[n++] = vn_commands[i].help;
+    lines[n++] = "query syntax: words, \"phrases\", -excluded, a OR b, title:word, prefix*";
+    vn_reply_list(out, json, "commands", (char **)lines, n);
 }

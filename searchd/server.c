@@ -65,6 +65,8 @@ struct conn {
 
 static unsigned long next_conn_id = 1;
 
+static void maybe_drained(vn_daemon *d);
+
 static void conn_free(conn *c)
 {
     vn_daemon *d = c->d;
@@ -86,8 +88,7 @@ static void conn_free(conn *c)
     d->nconns--;
     pthread_mutex_unlock(&d->mu);
     free(c);
-    if (d->draining && d->nconns == 0)
-        event_base_loopexit(d->base, NULL);
+    maybe_drained(d);
 }
 
 /* Close after what is queued has been written. */
@@ -125,22 +126,65 @@ static int token_equal(const char *given, const char *want)
     return diff == 0;
 }
 
-static void handle_auth(conn *c, const char *token, vn_buf *b)
+void vn_ctx_error(vn_ctx *x, const char *code, const char *msg)
 {
-    vn_daemon *d = c->d;
-    if (d->cfg.admin_token[0] && token_equal(token, d->cfg.admin_token)) {
+    vn_reply_error(x->out, x->json, code, msg);
+    x->outcome = code;
+    x->status = strcmp(code, VN_ERRC_BADREQ) == 0   ? 400
+                : strcmp(code, VN_ERRC_NOAUTH) == 0 ? 401
+                : strcmp(code, VN_ERRC_LIMIT) == 0  ? 413
+                : strcmp(code, VN_ERRC_SHUTDOWN) == 0 ? 503
+                                                      : 500;
+}
+
+/* ---- the loop's handlers of the command table (commands.c) ---- */
+
+void vn_cmd_ping(vn_ctx *x) { vn_reply_ok(x->out, x->json, "PONG"); }
+
+void vn_cmd_help(vn_ctx *x) { vn_reply_help(x->out, x->json); }
+
+void vn_cmd_quit(vn_ctx *x)
+{
+    vn_reply_ok(x->out, x->json, "bye");
+    if (x->c)
+        x->c->closing = 1;
+}
+
+void vn_cmd_format(vn_ctx *x)
+{
+    x->json = strcasecmp(x->r->arg, "json") == 0;
+    if (x->c)
+        x->c->json = x->json;
+    vn_reply_ok(x->out, x->json, x->json ? "format json" : "format text");
+}
+
+void vn_cmd_auth(vn_ctx *x)
+{
+    conn *c = x->c;
+    vn_daemon *d = x->d;
+    if (d->cfg.admin_token[0] && token_equal(x->r->arg, d->cfg.admin_token)) {
         c->authed = 1;
-        vn_reply_ok(b, c->json, "authenticated");
+        vn_reply_ok(x->out, x->json, "authenticated");
         return;
     }
     c->auth_failures++;
     vn_log("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
     if (c->auth_failures >= MAX_AUTH_FAILURES) {
-        vn_reply_error(b, c->json, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
+        vn_ctx_error(x, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
         c->closing = 1;
         return;
     }
-    vn_reply_error(b, c->json, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
+    vn_ctx_error(x, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
+}
+
+void vn_cmd_reload(vn_ctx *x)
+{
+    atomic_fetch_add(&x->d->reload_gen, 1);
+    pthread_mutex_lock(&x->d->mu);
+    x->d->metrics.reloads++;
+    pthread_mutex_unlock(&x->d->mu);
+    vn_log("RELOAD from %s", x->c ? x->c->peer : "HTTP");
+    vn_reply_ok(x->out, x->json, "reload requested: workers reopen before their next query");
 }
 
 /* Answer one request line; returns 1 if a job went to a worker. */
@@ -155,45 +199,32 @@ static int handle_line(conn *c, const char *line, size_t len)
         send_error(c, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg);
         return 0;
     }
-    vn_buf b = VN_BUF_INIT;
-    int submitted = 0;
-    switch (r.cmd) {
-    case VN_CMD_PING: vn_reply_ok(&b, c->json, "PONG"); break;
-    case VN_CMD_HELP: vn_reply_help(&b, c->json); break;
-    case VN_CMD_QUIT:
-        vn_reply_ok(&b, c->json, "bye");
-        c->closing = 1;
-        break;
-    case VN_CMD_FORMAT:
-        c->json = strcasecmp(r.arg, "json") == 0;
-        vn_reply_ok(&b, c->json, c->json ? "format json" : "format text");
-        break;
-    case VN_CMD_AUTH: handle_auth(c, r.arg, &b); break;
-    case VN_CMD_RELOAD:
-        if (d->cfg.admin_token[0] && !c->authed) {
-            vn_reply_error(&b, c->json, VN_ERRC_NOAUTH, "RELOAD needs AUTH <token> first");
-            break;
-        }
-        atomic_fetch_add(&d->reload_gen, 1);
-        vn_log("conn %lu from %s: RELOAD", c->id, c->peer);
-        vn_reply_ok(&b, c->json, "reload requested: workers reopen before their next query");
-        break;
-    default: {
+    const vn_command *cmd = r.command;
+    if (cmd->admin && d->cfg.admin_token[0] && !c->authed) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "%s needs AUTH <token> first", cmd->name);
+        send_error(c, VN_ERRC_NOAUTH, msg);
+        vn_request_clear(&r);
+        return 0;
+    }
+    if (cmd->where == VN_AT_WORKER) {
         job *j = vn_xcalloc(1, sizeof *j);
         j->c = c;
-        j->req = r;
-        vn_request_rebind(&j->req);
+        j->req = r; /* the job owns the request now */
         j->json = c->json;
-        memset(&r, 0, sizeof r); /* the job owns the request now */
+        j->started = vn_now();
         c->busy = 1;
         vn_workers_submit(d, j);
-        submitted = 1;
+        return 1;
     }
-    }
+    vn_buf b = VN_BUF_INIT;
+    vn_ctx x = {d, NULL, c, &r, &b, c->json, 200, "ok"};
+    cmd->run(&x);
+    vn_metrics_count(d, cmd->cmd, x.outcome, 0);
     send_buf(c, &b);
     vn_buf_free(&b);
     vn_request_clear(&r);
-    return submitted;
+    return 0;
 }
 
 static void line_too_long(conn *c)
@@ -331,15 +362,21 @@ static void on_line_timeout(evutil_socket_t fd, short what, void *arg)
     conn_close_soon(c);
 }
 
-/* Jobs back from the workers: write their replies, go on reading. */
-static void on_done(evutil_socket_t fd, short what, void *arg)
+/* Nothing left to answer during a drain: the loop may end. */
+static void maybe_drained(vn_daemon *d)
 {
-    vn_daemon *d = arg;
-    (void)fd;
-    (void)what;
-    job *j = vn_workers_take_done(d);
-    while (j) {
-        job *next = j->next;
+    if (d->draining && d->nconns == 0 && d->http_pending == 0)
+        event_base_loopexit(d->base, NULL);
+}
+
+/* Deliver a job's reply (on the loop) and free the job. */
+static void job_finish(vn_daemon *d, job *j)
+{
+    vn_metrics_count(d, j->req.cmd, j->outcome, vn_now() - j->started);
+    if (j->http) {
+        vn_http_reply(d, j);
+        d->http_pending--;
+    } else {
         conn *c = j->c;
         c->busy = 0;
         if (!c->bev) {
@@ -351,11 +388,23 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
             else
                 process_input(c);
         }
-        vn_request_clear(&j->req);
-        vn_buf_free(&j->reply);
-        free(j);
-        j = next;
     }
+    vn_request_clear(&j->req);
+    vn_buf_free(&j->reply);
+    free(j);
+}
+
+/* Jobs back from the workers: write their replies, go on reading. */
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+    vn_daemon *d = arg;
+    (void)fd;
+    (void)what;
+    for (job *j = vn_workers_take_done(d), *next; j; j = next) {
+        next = j->next;
+        job_finish(d, j);
+    }
+    maybe_drained(d);
 }
 
 /* Same host?  Unix-socket peers are never counted against each other. */
@@ -514,20 +563,15 @@ static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
     unsigned refused = 0;
     for (job *j = vn_workers_take_queued(d), *next; j; j = next) {
         next = j->next;
-        conn *c = j->c;
-        c->busy = 0;
-        if (c->bev) {
-            send_error(c, VN_ERRC_SHUTDOWN, "the server is stopping; request not run");
-            conn_close_soon(c);
-        } else {
-            conn_free(c);
-        }
-        vn_request_clear(&j->req);
-        free(j);
+        vn_ctx x = {d, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok"};
+        vn_ctx_error(&x, VN_ERRC_SHUTDOWN, "the server is stopping; request not run");
+        j->status = x.status;
+        j->outcome = x.outcome;
+        job_finish(d, j); /* draining: the connection closes after it */
         refused++;
     }
     vn_log("drain deadline: %u queued requests answered ERR SHUTDOWN, %u connections left", refused, d->nconns);
-    if (d->nconns == 0) {
+    if (d->nconns == 0 && d->http_pending == 0) {
         event_base_loopexit(d->base, NULL);
         return;
     }
@@ -541,6 +585,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     (void)what;
     if (sig == SIGHUP) {
         atomic_fetch_add(&d->reload_gen, 1);
+        pthread_mutex_lock(&d->mu);
+        d->metrics.reloads++;
+        pthread_mutex_unlock(&d->mu);
         vn_log("SIGHUP: workers reopen the index before their next query");
         return;
     }
@@ -552,12 +599,13 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         evconnlistener_free(d->listener);
         d->listener = NULL;
     }
+    vn_http_stop_accepting(d);
     for (conn *c = d->conns, *next; c; c = next) {
         next = c->next;
         if (!c->busy)
             conn_close_soon(c);
     }
-    if (d->nconns == 0) {
+    if (d->nconns == 0 && d->http_pending == 0) {
         event_base_loopexit(d->base, NULL);
         return;
     }
@@ -569,19 +617,17 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 /* Free what the loop left: jobs never run or never delivered, connections. */
 static void server_cleanup(vn_daemon *d)
 {
-    for (job *j = vn_workers_take_done(d), *next; j; j = next) {
-        next = j->next;
-        j->c->busy = 0;
-        vn_request_clear(&j->req);
-        vn_buf_free(&j->reply);
-        free(j);
-    }
-    for (job *j = vn_workers_take_queued(d), *next; j; j = next) {
-        next = j->next;
-        j->c->busy = 0;
-        vn_request_clear(&j->req);
-        free(j);
-    }
+    /* HTTP requests among them are freed with the evhttp (vn_http_stop) */
+    job *lists[2] = {vn_workers_take_done(d), vn_workers_take_queued(d)};
+    for (int k = 0; k < 2; k++)
+        for (job *j = lists[k], *next; j; j = next) {
+            next = j->next;
+            if (j->c)
+                j->c->busy = 0;
+            vn_request_clear(&j->req);
+            vn_buf_free(&j->reply);
+            free(j);
+        }
     d->draining = 0; /* conn_free must not ask the finished loop to exit */
     while (d->conns)
         conn_free(d->conns);
@@ -608,6 +654,8 @@ int vn_server_run(vn_daemon *d)
         }
     }
     if (rc == 0)
+        rc = vn_http_start(d); /* binds before root is dropped, as the line protocol does */
+    if (rc == 0)
         rc = vn_listen_become_user(d);
     char err[256];
     if (rc == 0 && vn_workers_start(d, err, sizeof err) != 0) {
@@ -615,6 +663,7 @@ int vn_server_run(vn_daemon *d)
         rc = 4;
     }
     if (rc != 0) {
+        vn_http_stop(d);
         if (d->listener)
             evconnlistener_free(d->listener);
         if (d->socket_bound)
@@ -640,6 +689,7 @@ int vn_server_run(vn_daemon *d)
     event_base_dispatch(d->base);
     vn_workers_stop(d);
     server_cleanup(d);
+    vn_http_stop(d);
     event_free(d->accept_retry);
     event_free(d->done_ev);
     event_free(d->sig_term);

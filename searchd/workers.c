@@ -42,18 +42,18 @@ static void record_latency(vn_daemon *d, double ms)
 
 /* Only a bad request or a limit is the client's; anything else the index
  * or the engine reports (a vanished or damaged index too) is the server's. */
-static void reply_status(vn_buf *out, int json, vn_status rc, const char *msg)
+static void reply_status(vn_ctx *x, vn_status rc, const char *msg)
 {
-    const char *code = rc == VN_ERR_INVALID ? VN_ERRC_BADREQ : rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_SERVER;
-    vn_reply_error(out, json, code, msg);
+    vn_ctx_error(x, rc == VN_ERR_INVALID ? VN_ERRC_BADREQ : rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_SERVER, msg);
 }
 
-static void stats_reply(vn_daemon *d, vn_searcher *s, job *j)
+void vn_cmd_stats(vn_ctx *x)
 {
+    vn_daemon *d = x->d;
     uint64_t docs = 0, rev = 0;
     vn_error err;
-    if (vn_searcher_info(s, &docs, &rev, &err) != VN_OK) {
-        reply_status(&j->reply, j->json, err.code, err.msg);
+    if (vn_searcher_info(x->s, &docs, &rev, &err) != VN_OK) {
+        reply_status(x, err.code, err.msg);
         return;
     }
     double lat[VN_LATENCY_SAMPLES];
@@ -73,70 +73,89 @@ static void stats_reply(vn_daemon *d, vn_searcher *s, job *j)
         {"latency_p50_ms", n ? lat[n / 2] : 0},
         {"latency_p99_ms", n ? lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : 0},
     };
-    vn_reply_stats(&j->reply, j->json, st, sizeof st / sizeof st[0]);
+    vn_reply_stats(x->out, x->json, st, sizeof st / sizeof st[0]);
+}
+
+/* 200 with the documents when the index answers, 503 when not. */
+void vn_cmd_health(vn_ctx *x)
+{
+    uint64_t docs = 0, rev = 0;
+    vn_error err;
+    if (vn_searcher_info(x->s, &docs, &rev, &err) != VN_OK) {
+        vn_ctx_error(x, VN_ERRC_SERVER, err.msg);
+        x->status = 503;
+        return;
+    }
+    vn_stat st[] = {{"documents", (double)docs}, {"revision", (double)rev}};
+    vn_reply_stats(x->out, x->json, st, 2);
+}
+
+void vn_cmd_search(vn_ctx *x)
+{
+    vn_daemon *d = x->d;
+    vn_search_opts o = x->r->opts;
+    vn_error err;
+    vn_hits *h;
+    double t0 = vn_now();
+    o.time_limit = d->cfg.query_time_limit;
+    o.max_wildcard = d->cfg.max_wildcard;
+    int count = x->r->cmd == VN_CMD_COUNT;
+    if (count) {
+        o.limit = 1;
+        o.exact_total = 1;
+        o.no_snippets = 1;
+    }
+    vn_status rc = vn_search(x->s, x->r->arg, &o, &h, &err);
+    if (rc != VN_OK) {
+        reply_status(x, rc, err.msg);
+        return;
+    }
+    double ms = (vn_now() - t0) * 1000;
+    if (count)
+        vn_reply_count(x->out, x->json, h->total);
+    else
+        vn_reply_hits(x->out, x->json, h, ms);
+    vn_hits_free(h);
+    record_latency(d, ms);
+}
+
+void vn_cmd_get(vn_ctx *x)
+{
+    vn_buf doc = VN_BUF_INIT;
+    vn_error err;
+    vn_status rc = vn_searcher_get(x->s, x->r->arg, &doc, &err);
+    if (rc == VN_OK)
+        vn_reply_doc(x->out, x->json, doc.data, doc.len);
+    else if (rc == VN_ERR_NOTFOUND) {
+        vn_ctx_error(x, VN_ERRC_BADREQ, "no document with that id");
+        x->status = 404;
+    } else
+        reply_status(x, rc, err.msg);
+    vn_buf_free(&doc);
+}
+
+void vn_cmd_suggest(vn_ctx *x)
+{
+    char **items;
+    size_t n;
+    vn_error err;
+    double t0 = vn_now();
+    vn_status rc = vn_suggest(x->s, x->r->arg, 10, &items, &n, &err);
+    if (rc != VN_OK) {
+        reply_status(x, rc, err.msg);
+        return;
+    }
+    vn_reply_list(x->out, x->json, "suggestions", items, n);
+    vn_suggestions_free(items, n);
+    record_latency(x->d, (vn_now() - t0) * 1000);
 }
 
 static void run_job(vn_daemon *d, vn_searcher *s, job *j)
 {
-    vn_error err;
-    vn_request *r = &j->req;
-    double t0 = vn_now();
-    switch (r->cmd) {
-    case VN_CMD_SEARCH:
-    case VN_CMD_COUNT: {
-        vn_hits *h;
-        r->opts.time_limit = d->cfg.query_time_limit;
-        r->opts.max_wildcard = d->cfg.max_wildcard;
-        if (r->cmd == VN_CMD_COUNT) {
-            r->opts.limit = 1;
-            r->opts.exact_total = 1;
-            r->opts.no_snippets = 1;
-        }
-        vn_status rc = vn_search(s, r->arg, &r->opts, &h, &err);
-        if (rc != VN_OK) {
-            reply_status(&j->reply, j->json, rc, err.msg);
-            return;
-        }
-        double ms = (vn_now() - t0) * 1000;
-        if (r->cmd == VN_CMD_COUNT)
-            vn_reply_count(&j->reply, j->json, h->total);
-        else
-            vn_reply_hits(&j->reply, j->json, h, ms);
-        vn_hits_free(h);
-        record_latency(d, ms);
-        return;
-    }
-    case VN_CMD_GET: {
-        vn_buf doc = VN_BUF_INIT;
-        vn_status rc = vn_searcher_get(s, r->arg, &doc, &err);
-        if (rc == VN_OK)
-            vn_reply_doc(&j->reply, j->json, doc.data, doc.len);
-        else if (rc == VN_ERR_NOTFOUND)
-            vn_reply_error(&j->reply, j->json, VN_ERRC_BADREQ, "no document with that id");
-        else
-            reply_status(&j->reply, j->json, rc, err.msg);
-        vn_buf_free(&doc);
-        return;
-    }
-    case VN_CMD_SUGGEST: {
-        char **items;
-        size_t n;
-        vn_status rc = vn_suggest(s, r->arg, 10, &items, &n, &err);
-        if (rc != VN_OK) {
-            reply_status(&j->reply, j->json, rc, err.msg);
-            return;
-        }
-        vn_reply_list(&j->reply, j->json, "suggestions", items, n);
-        vn_suggestions_free(items, n);
-        record_latency(d, (vn_now() - t0) * 1000);
-        return;
-    }
-    case VN_CMD_STATS:
-        stats_reply(d, s, j);
-        return;
-    default:
-        vn_reply_error(&j->reply, j->json, VN_ERRC_SERVER, "command not handled by workers");
-    }
+    vn_ctx x = {d, s, j->c, &j->req, &j->reply, j->json, 200, "ok"};
+    j->req.command->run(&x);
+    j->status = x.status;
+    j->outcome = x.outcome;
 }
 
 static void *worker_main(void *p)

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* commands.c -- the one table of vnsearchd's commands.
+ *
+ * A command is declared here once: its name on the line protocol, its
+ * argument, its HTTP path, whether it needs the index (a worker) or only
+ * the loop, whether it needs the admin token, its handler and its HELP
+ * line.  The line protocol (proto_parse.c, server.c), HTTP (http.c), HELP
+ * (proto_reply.c) and the workers (workers.c) all read this table; none
+ * of them lists commands of its own.  The handlers live beside what they
+ * touch: the loop's in server.c, the index's in workers.c. */
+#include "daemon.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define QUERY_OPTS "[limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] " \
+                   "[source=NAME] [snippet=html|text|none] [--] <query>"
+
+const vn_command vn_commands[] = {
+    {"SEARCH", VN_CMD_SEARCH, VN_ARG_QUERY, "a query", "/search", VN_AT_WORKER, 0, vn_cmd_search,
+     "SEARCH " QUERY_OPTS},
+    {"COUNT", VN_CMD_COUNT, VN_ARG_QUERY, "a query", "/count", VN_AT_WORKER, 0, vn_cmd_search,
+     "COUNT [options as SEARCH] [--] <query>"},
+    {"GET", VN_CMD_GET, VN_ARG_TEXT, "a document id", "/documents/", VN_AT_WORKER, 0, vn_cmd_get, "GET <id>"},
+    {"SUGGEST", VN_CMD_SUGGEST, VN_ARG_TEXT, "a prefix", "/suggest", VN_AT_WORKER, 0, vn_cmd_suggest,
+     "SUGGEST <prefix>"},
+    {"STATS", VN_CMD_STATS, VN_ARG_NONE, NULL, "/stats", VN_AT_WORKER, 0, vn_cmd_stats, "STATS"},
+    {"HEALTH", VN_CMD_HEALTH, VN_ARG_NONE, NULL, "/health", VN_AT_WORKER, 0, vn_cmd_health, "HEALTH"},
+    {"METRICS", VN_CMD_METRICS, VN_ARG_NONE, NULL, "/metrics", VN_AT_WORKER, 0, vn_cmd_metrics,
+     "METRICS (Prometheus text format)"},
+    {"PING", VN_CMD_PING, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_ping, "PING"},
+    {"FORMAT", VN_CMD_FORMAT, VN_ARG_TEXT, "json or text", NULL, VN_AT_LOOP, 0, vn_cmd_format, "FORMAT json|text"},
+    {"AUTH", VN_CMD_AUTH, VN_ARG_TEXT, "a token", NULL, VN_AT_LOOP, 0, vn_cmd_auth, "AUTH <token>"},
+    {"RELOAD", VN_CMD_RELOAD, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 1, vn_cmd_reload, "RELOAD"},
+    {"HELP", VN_CMD_HELP, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_help, "HELP"},
+    {"QUIT", VN_CMD_QUIT, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_quit, "QUIT"},
+};
+const size_t vn_ncommands = sizeof vn_commands / sizeof vn_commands[0];
+
+const vn_command *vn_command_named(const char *s, size_t n)
+{
+    for (size_t i = 0; i < vn_ncommands; i++)
+        if (strlen(vn_commands[i].name) == n && strncasecmp(s, vn_commands[i].name, n) == 0)
+            return &vn_commands[i];
+    return NULL;
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* http.c -- vnsearchd's HTTP/JSON front-end, with libevent's evhttp.
+ *
+ * The same commands as the line protocol, from the same table
+ * (commands.c): a path names the command (GET /search?q=..., /count,
+ * /documents/{id}, /suggest?q=, /stats, /health, /metrics), query
+ * parameters are its options (through vn_request_option, the line
+ * protocol's rules), and the reply body is exactly the line protocol's
+ * JSON reply, with an HTTP status that matches its error code.  Requests
+ * that need the index go to the same worker pool; the reply is sent from
+ * the loop when the job comes back (evhttp does not read a connection
+ * while its request is pending, so the request stays valid until then).
+ * GET / serves the search page: web_root's files, read once at start.
+ * Not here: parsing options (proto_parse.c), running commands (workers.c). */
+#include "daemon.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
+
+#define HTTP_MAX_HEADERS 16384 /* bytes of request headers */
+
+/* The search page's files, read at start. */
+static const struct page {
+    const char *path, *file, *type;
+} pages[] = {
+    {"/", "index.html", "text/html; charset=utf-8"},
+    {"/app.js", "app.js", "text/javascript; charset=utf-8"},
+    {"/style.css", "style.css", "text/css; charset=utf-8"},
+};
+#define NPAGES (sizeof pages / sizeof pages[0])
+static vn_buf page_body[NPAGES];
+static struct evhttp_bound_socket *bound;
+
+static void add_cors(vn_daemon *d, struct evhttp_request *req)
+{
+    const char *origin = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
+    if (!origin || !d->cfg.http_cors[0])
+        return;
+    size_t n = strlen(origin);
+    for (const char *p = d->cfg.http_cors; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t w = strcspn(p, " ");
+        if (w == n && strncmp(p, origin, n) == 0) {
+            struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+            evhttp_add_header(h, "Access-Control-Allow-Origin", origin);
+            evhttp_add_header(h, "Vary", "Origin");
+            return;
+        }
+        p += w;
+    }
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Content Too Large";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+static void http_send(vn_daemon *d, struct evhttp_request *req, int status, const char *type, const char *body,
+                 size_t len)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    evhttp_add_header(h, "Content-Type", type);
+    evhttp_add_header(h, "Cache-Control", "no-store");
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    add_cors(d, req);
+    struct evbuffer *b = evbuffer_new();
+    if (b)
+        evbuffer_add(b, body, len);
+    evhttp_send_reply(req, status, reason(status), b);
+    if (b)
+        evbuffer_free(b);
+}
+
+static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status)
+{
+    vn_buf out = VN_BUF_INIT;
+    vn_ctx x = {d, NULL, NULL, NULL, &out, 1, 200, "ok"};
+    vn_ctx_error(&x, code, msg);
+    http_send(d, req, status ? status : x.status, "application/json; charset=utf-8", out.data, out.len);
+    vn_buf_free(&out);
+}
+
+void vn_http_reply(vn_daemon *d, job *j)
+{
+    int raw = j->req.cmd == VN_CMD_METRICS && j->status == 200;
+    http_send(d, j->http, j->status, raw ? "text/plain; version=0.0.4; charset=utf-8" : "application/json; charset=utf-8",
+         j->reply.data ? j->reply.data : "", j->reply.len);
+}
+
+/* The command a path names; *id gets what follows "/documents/". */
+static const vn_command *route(const char *path, char **id)
+{
+    *id = NULL;
+    for (size_t i = 0; i < vn_ncommands; i++) {
+        const char *p = vn_commands[i].http;
+        if (!p)
+            continue;
+        size_t n = strlen(p);
+        if (p[n - 1] == '/' && strncmp(path, p, n) == 0 && path[n]) {
+            *id = evhttp_uridecode(path + n, 0, NULL);
+            return &vn_commands[i];
+        }
+        if (strcmp(path, p) == 0)
+            return &vn_commands[i];
+    }
+    return NULL;
+}
+
+/* Query parameters to the request: q is the argument, the rest options. */
+static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char *id, vn_error *err)
+{
+    struct evkeyvalq params;
+    TAILQ_INIT(&params);
+    if (query && evhttp_parse_query_str(query, &params) != 0)
+        return vn_error_set(err, VN_ERR_INVALID, "malformed query string");
+    vn_proto_limits lim = {d->cfg.max_results};
+    vn_status rc = VN_OK;
+    const char *arg = id;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, &params, next)
+    {
+        if (rc != VN_OK)
+            break;
+        if (strcmp(kv->key, "q") == 0 && !id) {
+            arg = kv->value;
+            continue;
+        }
+        if (r->command->arg != VN_ARG_QUERY) {
+            rc = vn_error_set(err, VN_ERR_INVALID, "%s takes no parameter \"%.32s\"", r->command->http, kv->key);
+            break;
+        }
+        rc = vn_request_option(r, kv->key, strlen(kv->key), kv->value, strlen(kv->value), &lim, err);
+        if (rc == VN_ERR_NOTFOUND) {
+            err->code = rc = VN_ERR_INVALID;
+        }
+    }
+    if (rc == VN_OK) {
+        /* a query's line break would be a second request on the line protocol; here too it is refused */
+        if (arg && strpbrk(arg, "\r\n"))
+            rc = vn_error_set(err, VN_ERR_INVALID, "a query may not contain a line break");
+        else
+            rc = vn_request_arg(r, arg ? arg : "", arg ? strlen(arg) : 0, err);
+    }
+    evhttp_clear_headers(&params);
+    return rc;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    vn_daemon *d = arg;
+    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!path || !*path)
+        path = "/";
+    if (d->draining) {
+        send_error(d, req, VN_ERRC_SHUTDOWN, "the server is stopping", 503);
+        return;
+    }
+    if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+        send_error(d, req, VN_ERRC_BADREQ, "only GET is served here", 405);
+        return;
+    }
+    for (size_t i = 0; i < NPAGES; i++)
+        if (strcmp(path, pages[i].path) == 0) {
+            if (!page_body[i].data)
+                send_error(d, req, VN_ERRC_BADREQ, "the search page is not installed (web_root)", 404);
+            else
+                http_send(d, req, 200, pages[i].type, page_body[i].data, page_body[i].len);
+            return;
+        }
+    char *id;
+    const vn_command *c = route(path, &id);
+    if (!c) {
+        send_error(d, req, VN_ERRC_BADREQ, "no such path; see docs/protocol.md", 404);
+        return;
+    }
+    vn_request r;
+    vn_request_init(&r, c);
+    vn_error err;
+    vn_status rc = fill(d, &r, uri ? evhttp_uri_get_query(uri) : NULL, id, &err);
+    free(id);
+    if (rc != VN_OK) {
+        vn_metrics_count(d, c->cmd, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, 0);
+        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 0);
+        vn_request_clear(&r);
+        return;
+    }
+    job *j = vn_xcalloc(1, sizeof *j);
+    j->http = req;
+    j->req = r;
+    j->json = 1;
+    j->started = vn_now();
+    d->http_pending++;
+    vn_workers_submit(d, j);
+}
+
+/* Read the search page's files; a missing one is logged, not fatal. */
+static void load_pages(vn_daemon *d)
+{
+    for (size_t i = 0; i < NPAGES; i++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/%s", d->cfg.web_root, pages[i].file);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            vn_log("search page: cannot read %s (%s); / answers 404", path, strerror(errno));
+            continue;
+        }
+        char chunk[8192];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            vn_buf_append(&page_body[i], chunk, n);
+        fclose(f);
+    }
+}
+
+int vn_http_start(vn_daemon *d)
+{
+    if (!d->cfg.http_listen[0])
+        return 0;
+    int fd, rc = vn_listen_tcp(d, d->cfg.http_listen, &fd);
+    if (rc)
+        return rc;
+    d->http = evhttp_new(d->base);
+    if (!d->http || !(bound = evhttp_accept_socket_with_handle(d->http, fd))) {
+        vn_log("cannot serve HTTP on %s", d->cfg.http_listen);
+        return 3;
+    }
+    evhttp_set_gencb(d->http, on_request, d);
+    evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE |
+                                            EVHTTP_REQ_PUT | EVHTTP_REQ_OPTIONS);
+    evhttp_set_max_headers_size(d->http, HTTP_MAX_HEADERS);
+    evhttp_set_max_body_size(d->http, d->cfg.max_line);
+    evhttp_set_timeout(d->http, (int)d->cfg.line_timeout);
+    load_pages(d);
+    vn_log("HTTP on %s", d->cfg.http_listen);
+    return 0;
+}
+
+void vn_http_stop_accepting(vn_daemon *d)
+{
+    if (d->http && bound) {
+        evhttp_del_accept_socket(d->http, bound);
+        bound = NULL;
+    }
+}
+
+void vn_http_stop(vn_daemon *d)
+{
+    if (d->http)
+        evhttp_free(d->http);
+    d->http = NULL;
+    bound = NULL;
+    for (size_t i = 0; i < NPAGES; i++)
+        vn_buf_free(&page_body[i]);
+}
