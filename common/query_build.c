@@ -369,10 +369,12 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
         filt[nf++] = r;
     }
     if (o && o->source && *o->source) {
+        /* the source itself, or every source of that publisher */
         char *fs = vn_text_form(o->source, strlen(o->source), VN_FORM_FOLDED);
-        vn_qnode *q = vn_qnode_term(a, VN_PREFIX_SOURCE, fs, strlen(fs));
-        q->op = VN_Q_BOOL_TERM;
-        filt[nf++] = q;
+        vn_qnode *q[2] = {vn_qnode_term(a, VN_PREFIX_SOURCE, fs, strlen(fs)),
+                          vn_qnode_term(a, VN_PREFIX_PUBLISHER, fs, strlen(fs))};
+        q[0]->op = q[1]->op = VN_Q_BOOL_TERM;
+        filt[nf++] = combine(a, VN_Q_OR, q, 2);
         free(fs);
     }
     t->root = combine(a, VN_Q_FILTER, filt, nf);

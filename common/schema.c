@@ -30,6 +30,7 @@ void vn_docspec_free(vn_docspec *d)
     vn_buf_free(&d->data);
     vn_tokens_free(&d->toks);
     vn_buf_free(&d->scratch);
+    vn_buf_free(&d->source_value);
     memset(d, 0, sizeof *d);
 }
 
@@ -189,10 +190,21 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         add_term(d, VN_PREFIX_MONTH, v, 6, VN_TERM_BOOLEAN, 0);
         add_term(d, VN_PREFIX_YEAR, v, 4, VN_TERM_BOOLEAN, 0);
     }
+    vn_buf_reset(&d->source_value);
     if (a->source && *a->source) {
         char *fs = vn_text_form(a->source, strlen(a->source), VN_FORM_FOLDED);
-        if (*fs && strlen(fs) <= VN_ID_MAX_BYTES)
+        if (*fs && strlen(fs) <= VN_ID_MAX_BYTES) {
             add_term(d, VN_PREFIX_SOURCE, fs, strlen(fs), VN_TERM_BOOLEAN, 0);
+            /* the publisher: "tuoi tre - the thao" folds to "tuoi tre the thao";
+             * cut the folded form where the written one has " - " */
+            const char *dash = strstr(a->source, " - ");
+            if (dash) {
+                char *fp = vn_text_form(a->source, (size_t)(dash - a->source), VN_FORM_FOLDED);
+                if (*fp)
+                    add_term(d, VN_PREFIX_PUBLISHER, fp, strlen(fp), VN_TERM_BOOLEAN, 0);
+                free(fp);
+            }
+        }
         free(fs);
     }
 
@@ -208,8 +220,13 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         else if (in[i] && (nfc[i] = nfc_if_needed(in[i])))
             f[i] = nfc[i];
     }
-    if (rc == VN_OK)
+    if (rc == VN_OK) {
         vn_doc_encode(f, &d->data);
+        /* the source facet's value: as stored (NFC), never longer than a term */
+        const char *src = f[VN_DOC_SOURCE];
+        if (src && *src)
+            vn_buf_append(&d->source_value, src, vn_utf8_cut(src, strlen(src), VN_ID_MAX_BYTES));
+    }
     for (int i = 0; i < VN_DOC_NFIELDS; i++)
         free(nfc[i]);
     if (rc != VN_OK)

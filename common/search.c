@@ -121,7 +121,9 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     double t0 = now();
     unsigned limit = o->limit ? o->limit : 10;
     vn_xsearch_opts xo = {o->offset, limit, o->sort, o->time_limit, o->exact_total,
-                          o->offset + limit + VN_TOTAL_EXACT_UPTO};
+                          o->offset + limit + VN_TOTAL_EXACT_UPTO,
+                          (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
+                              (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0)};
     vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard};
     vn_qarena a;
     vn_qarena_init(&a);
@@ -162,7 +164,8 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         vn_qparse_free(&p);
         return rc;
     }
-    vn_hits *h = vn_xrealloc(NULL, sizeof *h);
+    vn_hits *h = vn_xcalloc(1, sizeof *h);
+    vn_facets_build(r, o->facets, o->facet_limit, h);
     h->total = r->total;
     h->total_min = r->total_min;
     h->total_max = r->total_max;
@@ -203,6 +206,7 @@ void vn_hits_free(vn_hits *h)
 {
     if (!h)
         return;
+    vn_facets_free(h);
     for (size_t i = 0; i < h->n; i++) {
         vn_hit *x = &h->hit[i];
         free(x->id);

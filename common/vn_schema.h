@@ -34,13 +34,15 @@ extern "C" {
 #define VN_PREFIX_MONTH "M"     /* M202410 */
 #define VN_PREFIX_YEAR "Y"      /* Y2024 */
 #define VN_PREFIX_SOURCE "XSRC" /* folded source name, words joined by spaces */
+#define VN_PREFIX_PUBLISHER "XPUB" /* folded publisher: the source before " - " (Tuổi Trẻ - Thể thao) */
 
 /* The schema an index was built with, kept in its metadata under
  * VN_SCHEMA_KEY.  Version 2: pair terms instead of positions, the binary
- * stored document (vn_docstore.h).  An index of another version is
- * refused with a message to rebuild it (vnsearch-indexer --full). */
+ * stored document (vn_docstore.h).  Version 3: the source in a value slot
+ * (facets) and publisher terms.  An index of another version is refused
+ * with a message to rebuild it (vnsearch-indexer --full). */
 #define VN_SCHEMA_KEY "vnsearch:schema"
-#define VN_SCHEMA_VERSION "2"
+#define VN_SCHEMA_VERSION "3"
 
 /* Bytes of a unique-id term buffer: prefix, id, NUL. */
 #define VN_IDTERM_SIZE (VN_ID_MAX_BYTES + 2)
@@ -48,6 +50,7 @@ extern "C" {
 /* Value slots */
 #define VN_SLOT_DATE 0 /* YYYYMMDD, sorts as a string */
 #define VN_SLOT_HASH 1 /* 16 hex digits of the content hash */
+#define VN_SLOT_SOURCE 2 /* the source as written (NFC): the source facet */
 
 /* Title words are worth this many body words (wdf).  Title, dateline and
  * body are tokenised as separate runs: no pair term spans two of them. */
@@ -73,6 +76,7 @@ typedef struct vn_docspec {
     size_t n, cap;
     char date_value[9];     /* "" when the article has no date */
     char hash_value[17];
+    vn_buf source_value;    /* NFC source, empty when none */
     vn_buf data;            /* the stored document, compact JSON */
     int english;            /* got stem terms */
     vn_tokens toks;         /* scratch reused between articles */

@@ -81,7 +81,15 @@ typedef struct vn_xsearch_opts {
     double time_limit;   /* seconds, 0 = none (Xapian's own matcher limit) */
     int exact_total;     /* make `total` exact (checks every match) */
     unsigned check_at_least; /* count exactly up to this many matches */
+    int spies;           /* VN_XSPY_*: count values over every match (makes the count exact) */
 } vn_xsearch_opts;
+
+enum { VN_XSPY_SOURCE = 1, VN_XSPY_DATE = 2 };
+
+typedef struct vn_xfacet {
+    char *value;         /* malloc'd */
+    uint64_t count;
+} vn_xfacet;
 
 typedef struct vn_xhit {
     double score;
@@ -95,6 +103,8 @@ typedef struct vn_xresults {
     uint64_t total_min, total_max; /* its bounds (equal when exact) */
     size_t n;
     vn_xhit *hits;
+    vn_xfacet *spy[2];   /* [0] sources, [1] dates (YYYYMMDD), when asked */
+    size_t nspy[2];
 } vn_xresults;
 
 /* Run `q`; *out is malloc'd, free it with vn_xresults_free(). */

@@ -86,6 +86,20 @@ typedef struct vn_hit {
     double score;
 } vn_hit;
 
+/* Facets: counts of the matching documents per source, year, month or
+ * day (opts.facets), the top opts.facet_limit values of each by count. */
+enum { VN_FACET_SOURCE = 1, VN_FACET_YEAR = 2, VN_FACET_MONTH = 4, VN_FACET_DAY = 8 };
+#define VN_NFACETS 4
+typedef struct vn_facet_value {
+    char *value;    /* the source as written; YYYY, YYYY-MM or YYYY-MM-DD */
+    uint64_t count;
+} vn_facet_value;
+typedef struct vn_facet {
+    const char *name;       /* "source", "year", "month", "day" (static) */
+    vn_facet_value *values; /* most documents first */
+    size_t n;
+} vn_facet;
+
 /* total is exact when total_min == total_max: always for up to
  * VN_TOTAL_EXACT_UPTO matches beyond the page asked for, or with
  * exact_total; otherwise Xapian's estimate, and the true count lies in
@@ -95,13 +109,16 @@ typedef struct vn_hits {
     uint64_t total, total_min, total_max;
     size_t n;
     vn_hit *hit;
+    vn_facet facet[VN_NFACETS]; /* the facets asked for, in the order above */
+    size_t nfacets;
 } vn_hits;
 
 typedef struct vn_search_opts {
     unsigned offset, limit;          /* limit 0 means 10 */
     int sort;                        /* VN_SORT_* */
     const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
-    const char *source;              /* source name (matched folded) or NULL */
+    const char *source;              /* source name, or a publisher: the part before " - " of
+                                        sources such as "Tuổi Trẻ - Thể thao" (matched folded), or NULL */
     double time_limit;               /* seconds, 0 for none */
     unsigned max_wildcard;           /* word* expansions; 0 for 100 */
     int exact_total;                 /* count every match; else total is an estimate */
@@ -110,6 +127,8 @@ typedef struct vn_search_opts {
     int snippet_format;              /* VN_SNIPPET_HTML (default) or VN_SNIPPET_TEXT */
     const char *mark_open, *mark_close; /* around matched words, copied as they are; NULL for
                                            "<b>" "</b>" in HTML, "" in text */
+    unsigned facets;                 /* VN_FACET_* bits: counts over every match (total becomes exact) */
+    unsigned facet_limit;            /* values per facet; 0 for 10 */
 } vn_search_opts;
 
 /* Snippets: HTML is the article's text HTML-escaped (& < > " ') with the

@@ -146,6 +146,8 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
         if (d->date_value[0])
             doc.add_value(VN_SLOT_DATE, d->date_value);
         doc.add_value(VN_SLOT_HASH, d->hash_value);
+        if (d->source_value.len)
+            doc.add_value(VN_SLOT_SOURCE, std::string(d->source_value.data, d->source_value.len));
         doc.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
         h->wdb->replace_document(d->idterm, doc);
         return VN_OK;
@@ -288,17 +290,24 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
     return guard(err, "search", [&]() {
         Xapian::Query xq = to_xapian(q);
         Xapian::MSet m;
+        Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
+                                               Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
+        // spies count what the matcher looks at: facets need every match
+        bool exact = o->exact_total || o->spies;
         for (int attempt = 0;; attempt++) {
             try {
                 Xapian::Enquire enq(*h->db);
                 enq.set_query(xq);
+                for (int k = 0; k < 2; k++)
+                    if (o->spies & (1 << k))
+                        enq.add_matchspy(&spies[k]);
                 if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
                 // Xapian 1.4's time limit only turns check_at_least off: an
                 // exact count asks for every match, so it takes none
-                if (o->time_limit > 0 && !o->exact_total)
+                if (o->time_limit > 0 && !exact)
                     enq.set_time_limit(o->time_limit);
-                m = enq.get_mset(o->offset, o->limit, o->exact_total ? h->db->get_doccount() : o->check_at_least);
+                m = enq.get_mset(o->offset, o->limit, exact ? h->db->get_doccount() : o->check_at_least);
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 // a writer committed twice under us: catch up and retry once
@@ -326,6 +335,20 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
             hit->data = vn_xstrndup(data.data(), data.size());
             hit->data_len = data.size();
         }
+        for (int k = 0; k < 2; k++) {
+            if (!(o->spies & (1 << k)))
+                continue;
+            size_t n = 0;
+            for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t)
+                n++;
+            r->spy[k] = (vn_xfacet *)vn_xcalloc(n ? n : 1, sizeof *r->spy[k]);
+            for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t) {
+                std::string v = *t;
+                vn_xfacet *f = &r->spy[k][r->nspy[k]++];
+                f->value = vn_xstrndup(v.data(), v.size());
+                f->count = t.get_termfreq();
+            }
+        }
         *out = r;
         return VN_OK;
     });
@@ -337,6 +360,11 @@ extern "C" void vn_xresults_free(vn_xresults *r)
         return;
     for (size_t i = 0; i < r->n; i++)
         free(r->hits[i].data);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < r->nspy[k]; i++)
+            free(r->spy[k][i].value);
+        free(r->spy[k]);
+    }
     free(r->hits);
     free(r);
 }

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #define QUERY_OPTS "[limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] " \
-                   "[source=NAME] [snippet=html|text|none] [--] <query>"
+                   "[source=NAME] [snippet=html|text|none] [facets=source,year,month,day] [--] <query>"
 
 const vn_command vn_commands[] = {
     {"SEARCH", VN_CMD_SEARCH, VN_ARG_QUERY, "a query", "/search", VN_AT_WORKER, 0, vn_cmd_search,

@@ -97,8 +97,9 @@ vn_status vn_request_arg(vn_request *r, const char *s, size_t n, vn_error *err);
 void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg);
 /* SEARCH: hits with their snippets (made by vn_search). */
 void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms);
-/* OK with a single count, or a simple message. */
-void vn_reply_count(vn_buf *out, int json, uint64_t n);
+/* OK with a single count (and the facets of `facets`, may be NULL; in
+ * text, then FACET lines and END), or a simple message. */
+void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets);
 void vn_reply_ok(vn_buf *out, int json, const char *msg);
 /* GET: the stored document JSON (`doc`, valid JSON text). */
 void vn_reply_doc(vn_buf *out, int json, const char *doc, size_t len);

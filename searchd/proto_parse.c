@@ -4,7 +4,7 @@
  *
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
  *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
- *          [snippet=html|text|none] [--] <query>
+ *          [snippet=html|text|none] [facets=source,year,month,day] [--] <query>
  *   COUNT [same options] [--] <query>   and the other commands of the table
  *   (commands.c), each with no argument or the rest of the line.
  * Commands are case-insensitive; options come before the query.  A word of
@@ -112,6 +112,25 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
             return vn_error_set(err, VN_ERR_INVALID, "snippet= takes html, text or none");
         return VN_OK;
     }
+    if (is(key, kl, "facets")) {
+        static const char *names[] = {"source", "year", "month", "day"};
+        r->opts.facets = 0;
+        for (size_t i = 0; i < vl;) {
+            size_t e = i;
+            while (e < vl && v[e] != ',')
+                e++;
+            size_t k = 0;
+            while (k < 4 && !is(v + i, e - i, names[k]))
+                k++;
+            if (k == 4)
+                return vn_error_set(err, VN_ERR_INVALID, "facets= takes source, year, month and day, comma-separated");
+            r->opts.facets |= 1u << k;
+            i = e + 1;
+        }
+        if (!r->opts.facets)
+            return vn_error_set(err, VN_ERR_INVALID, "facets= takes source, year, month and day, comma-separated");
+        return VN_OK;
+    }
     if (is(key, kl, "from"))
         return set_string(&r->from, &r->opts.date_from, "from", v, vl, 1, err);
     if (is(key, kl, "to"))
@@ -119,7 +138,7 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
     if (is(key, kl, "source"))
         return set_string(&r->source, &r->opts.source, "source", v, vl, 0, err);
     return vn_error_set(err, VN_ERR_NOTFOUND, "unknown option \"%.*s=\" (options: limit offset sort from to source "
-                        "snippet; put -- before a query that begins with name=)",
+                        "snippet facets; put -- before a query that begins with name=)",
                         (int)vn_utf8_cut(key, kl, 32), key);
 }
 

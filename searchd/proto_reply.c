@@ -23,6 +23,12 @@ static void put_field(vn_buf *b, const char *s)
         vn_buf_append_oneline(b, s, strlen(s));
 }
 
+static json_t *jstr_or_null(const char *s)
+{
+    json_t *v = s ? json_string(s) : NULL;
+    return v ? v : json_null();
+}
+
 /* Append `o` as one JSON line and drop the reference. */
 static void put_json(vn_buf *out, json_t *o)
 {
@@ -53,10 +59,31 @@ void vn_reply_error(vn_buf *out, int json, const char *code, const char *msg)
     free(fixed);
 }
 
-static json_t *jstr_or_null(const char *s)
+
+/* Facets: a "facets" object in JSON, FACET lines in text. */
+static void put_facets(vn_buf *out, json_t *o, const vn_hits *h)
 {
-    json_t *v = s ? json_string(s) : NULL;
-    return v ? v : json_null();
+    json_t *all = o && h->nfacets ? json_object() : NULL;
+    for (size_t k = 0; k < h->nfacets; k++) {
+        const vn_facet *f = &h->facet[k];
+        json_t *arr = all ? json_array() : NULL;
+        for (size_t i = 0; i < f->n; i++) {
+            if (arr) {
+                json_t *v = json_object();
+                json_object_set_new(v, "value", jstr_or_null(f->values[i].value));
+                json_object_set_new(v, "count", json_integer((json_int_t)f->values[i].count));
+                json_array_append_new(arr, v);
+            } else {
+                vn_buf_printf(out, "FACET\t%s\t", f->name);
+                put_field(out, f->values[i].value);
+                vn_buf_printf(out, "\t%llu\r\n", (unsigned long long)f->values[i].count);
+            }
+        }
+        if (all)
+            json_object_set_new(all, f->name, arr);
+    }
+    if (all)
+        json_object_set_new(o, "facets", all);
 }
 
 void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
@@ -106,19 +133,27 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
     }
     if (json) {
         json_object_set_new(o, "hits", arr);
+        put_facets(out, o, h);
         put_json(out, o);
     } else {
+        put_facets(out, NULL, h);
         vn_buf_puts(out, "END\r\n");
     }
 }
 
-void vn_reply_count(vn_buf *out, int json, uint64_t n)
+void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets)
 {
     if (json) {
         json_t *o = json_object();
         json_object_set_new(o, "ok", json_true());
         json_object_set_new(o, "count", json_integer((json_int_t)n));
+        if (facets)
+            put_facets(out, o, facets);
         put_json(out, o);
+    } else if (facets && facets->nfacets) { /* asked for facets: OK n, FACET lines, END */
+        vn_buf_printf(out, "OK %llu\r\n", (unsigned long long)n);
+        put_facets(out, NULL, facets);
+        vn_buf_puts(out, "END\r\n");
     } else {
         vn_buf_printf(out, "OK %llu\r\n", (unsigned long long)n);
     }

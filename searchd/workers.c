@@ -112,7 +112,7 @@ void vn_cmd_search(vn_ctx *x)
     }
     double ms = (vn_now() - t0) * 1000;
     if (count)
-        vn_reply_count(x->out, x->json, h->total);
+        vn_reply_count(x->out, x->json, h->total, h);
     else
         vn_reply_hits(x->out, x->json, h, ms);
     vn_hits_free(h);

@@ -143,7 +143,7 @@ static void test_replies(void **state)
     char id[] = "a1", title[] = "Chủ tịch nước\tLương Cường", date[] = "2024-10-22", src[] = "VNA";
     char snip[] = "Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp\nđoàn đại biểu.", url[] = "https://x.vn/a1";
     vn_hit hit = {id, title, date, src, url, snip, 1.5};
-    vn_hits h = {7, 5, 9, 1, &hit};
+    vn_hits h = {.total = 7, .total_min = 5, .total_max = 9, .n = 1, .hit = &hit};
     vn_buf b = VN_BUF_INIT;
     vn_reply_hits(&b, 0, &h, 1.25);
     assert_string_equal(b.data, "OK total=7 hits=1 took_ms=1.250 total_min=5 total_max=9\r\n"
@@ -165,7 +165,7 @@ static void test_replies(void **state)
     vn_reply_error(&b, 1, VN_ERRC_LIMIT, "too long");
     assert_string_equal(b.data, "{\"ok\":false,\"error\":{\"code\":\"LIMIT\",\"message\":\"too long\"}}\r\n");
     vn_buf_reset(&b);
-    vn_reply_count(&b, 0, 42);
+    vn_reply_count(&b, 0, 42, NULL);
     assert_string_equal(b.data, "OK 42\r\n");
     vn_buf_reset(&b);
     const char doc[] = "{\"id\":\"a1\",\"title\":\"T\",\"body\":\"x\\ny\"}";

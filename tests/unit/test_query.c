@@ -108,7 +108,7 @@ static void test_filters(void **state)
 {
     (void)state;
     vn_query_opts o = {.date_from = "2024-01-01", .source = "Tuổi Trẻ"};
-    expect_tree("duong", &o, 0, "FILTER(XFduong RANGE(0 20240101..99991231) BOOL(XSRCtuoi tre))");
+    expect_tree("duong", &o, 0, "FILTER(XFduong RANGE(0 20240101..99991231) OR(BOOL(XSRCtuoi tre) BOOL(XPUBtuoi tre)))");
 }
 
 static void test_match_any(void **state)

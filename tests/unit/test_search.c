@@ -274,6 +274,40 @@ static void test_snippets_and_time(void **state)
     vn_searcher_close(s);
 }
 
+/* Facets count every match, independently of the page; a publisher
+ * (the source before " - ") filters all its sources. */
+static void test_facets(void **state)
+{
+    (void)state;
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_hits *h;
+    vn_search_opts o = {.limit = 1, .facets = VN_FACET_SOURCE | VN_FACET_YEAR | VN_FACET_MONTH};
+    assert_int_equal(vn_search(s, "nhà ông", &o, &h, &err), VN_OK);
+    assert_int_equal(h->nfacets, 3);
+    assert_string_equal(h->facet[0].name, "source");
+    assert_int_equal(h->facet[0].n, 2);
+    assert_string_equal(h->facet[0].values[0].value, "VnExpress - Thời sự");
+    assert_int_equal(h->facet[0].values[0].count, 2);
+    assert_string_equal(h->facet[0].values[1].value, "Tuổi Trẻ");
+    assert_int_equal(h->facet[0].values[1].count, 1);
+    assert_string_equal(h->facet[1].name, "year");
+    assert_int_equal(h->facet[1].n, 1);
+    assert_string_equal(h->facet[1].values[0].value, "2024");
+    assert_int_equal(h->facet[1].values[0].count, 3);
+    assert_string_equal(h->facet[2].name, "month");
+    assert_int_equal(h->facet[2].n, 3); /* 2024-01, 2024-02, 2024-03: one each, by value */
+    assert_string_equal(h->facet[2].values[0].value, "2024-01");
+    assert_int_equal(h->total, 3); /* facets make the count exact */
+    vn_hits_free(h);
+    vn_searcher_close(s);
+    vn_search_opts pub = {.limit = 10, .source = "vnexpress"};
+    expect_set("nhà ông", &pub, "d-duong d-duong-sac");
+    vn_search_opts exact = {.limit = 10, .source = "Tuổi Trẻ"};
+    expect_set("nhà ông", &exact, "d-duong-huyen");
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -372,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_syntax),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_snippets_and_time),
+        cmocka_unit_test(test_facets),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
