@@ -8,9 +8,12 @@ set -eu
 # tests: cmocka (unit tests), perl's prove (the TAP harness), python3
 # (relevance check, black-box tests), util-linux's flock (lock test), netcat
 # (README demo), clang with its libFuzzer runtime (make fuzz; make test runs
-# a short pass: libFuzzer ships with clang, gcc has none).
+# a short pass: libFuzzer ships with clang, gcc has none), curl (HTTP tests,
+# README), chromium and chromium-driver (the search page tested in a real
+# browser, driven over WebDriver's HTTP protocol from Python's standard library).
 PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
-libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev"
+libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev \
+curl chromium chromium-driver"
 
 missing=""
 for p in $PKGS; do

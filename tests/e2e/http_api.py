@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""http_api.py -- vnsearchd's HTTP/JSON front-end, black-box (TAP output).
+
+Every endpoint against a real daemon: the bodies equal the line
+protocol's JSON replies, errors carry matching statuses, options follow
+the line protocol's rules, /health, /metrics in Prometheus' format, CORS,
+the static page; facets checked against counts computed here from the
+test data, independently of the index.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vnd import IX, ROOT, Client, free_port, ok, run, start, stop  # noqa: E402
+
+
+def get(base, path, headers=None):
+    req = urllib.request.Request(base + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+def fold(s):
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in s if unicodedata.category(c) != "Mn").lower()
+
+
+def expected_facets(word):
+    """Sources and months of the test articles holding `word` (folded)."""
+    src, month, n = Counter(), Counter(), 0
+    for name in ("demo-corpus.jsonl", "headlines-300.jsonl"):
+        for line in open(os.path.join(ROOT, "tests", "data", name), encoding="utf-8"):
+            d = json.loads(line)
+            text = " ".join(d.get(k) or "" for k in ("title", "body"))
+            if word in re.findall(r"\w+", fold(text)):
+                n += 1
+                if d.get("source"):
+                    src[unicodedata.normalize("NFC", d["source"])] += 1
+                if d.get("date"):
+                    month[d["date"][:7]] += 1
+    return n, src, month
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="vn-http-")
+    idx = os.path.join(tmp, "index")
+    data = os.path.join(ROOT, "tests", "data")
+    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "seeds"), os.path.join(data, "demo-corpus.jsonl"),
+                    os.path.join(data, "headlines-300.jsonl")], check=True)
+    hport = free_port()
+    conf = os.path.join(tmp, "http.conf")
+    with open(conf, "w") as f:
+        f.write("http_listen = 127.0.0.1:%d\nhttp_cors = https://cms.example.vn\n" % hport)
+    p, addr = start(idx, config=conf)
+    base = "http://127.0.0.1:%d" % hport
+    line = Client(addr)
+    line.json("FORMAT json")
+
+    def same(path, cmd, desc):
+        st, _, body = get(base, path)
+        a, b = json.loads(body), line.json(cmd)
+        for x in (a, b):
+            x.pop("took_ms", None)
+        ok(st == 200 and a == b, desc, (st, body[:200], b))
+
+    same("/search?q=luong+cuong&limit=3", "SEARCH limit=3 luong cuong", "/search: the line protocol's JSON reply")
+    same("/search?q=h%C3%A0+n%E1%BB%99i&limit=5&sort=-date&from=2025-01-01&snippet=text",
+         "SEARCH limit=5 sort=-date from=2025-01-01 snippet=text hà nội", "/search with options")
+    same("/count?q=c%C3%B4ng+an", "COUNT công an", "/count")
+    same("/documents/vnds-test-000001", "GET vnds-test-000001", "/documents/{id}")
+    same("/suggest?q=ha+n", "SUGGEST ha n", "/suggest")
+    same("/search?q=limit%3D3+ha+noi", "SEARCH -- limit=3 ha noi", "q= is never read as options")
+    st, hd, body = get(base, "/search?q=x&lmit=1")
+    ok(st == 400 and json.loads(body)["error"]["code"] == "BADREQ" and "lmit=" in body,
+       "an unknown parameter is 400 BADREQ", (st, body))
+    st, _, body = get(base, "/search?q=x&limit=5000")
+    ok(st == 413 and json.loads(body)["error"]["code"] == "LIMIT", "limit over max_results is 413 LIMIT", (st, body))
+    st, _, body = get(base, "/search")
+    ok(st == 400 and "needs a query" in body, "/search without q is 400", (st, body))
+    st, _, body = get(base, "/documents/no-such-doc")
+    ok(st == 404 and json.loads(body)["error"]["code"] == "BADREQ", "an unknown document is 404", (st, body))
+    st, _, body = get(base, "/nowhere")
+    ok(st == 404 and not json.loads(body)["ok"], "an unknown path is 404 with a JSON error", (st, body))
+    st, _, body = get(base, "/search?q=a%0ARELOAD")
+    ok(st == 400 and "line break" in body, "a line break in q is refused", (st, body))
+    req = urllib.request.Request(base + "/search?q=x", method="POST", data=b"x")
+    try:
+        urllib.request.urlopen(req, timeout=10)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    ok(code == 405, "POST /search is 405", code)
+    st, _, body = get(base, "/health")
+    ok(st == 200 and json.loads(body)["documents"] == 605, "/health: 200 with the documents", (st, body))
+    st, _, body = get(base, "/stats")
+    ok(st == 200 and json.loads(body)["documents"] == 605, "/stats", (st, body))
+    st, hd, body = get(base, "/metrics")
+    ok(st == 200 and hd.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
+       "/metrics in Prometheus' text format", hd)
+    m = dict(re.findall(r'^(vnsearch_requests_total\{command="search",outcome="(?:ok|BADREQ)"\}) (\d+)$', body, re.M))
+    ok(int(m.get('vnsearch_requests_total{command="search",outcome="ok"}', 0)) >= 3 and
+       int(m.get('vnsearch_requests_total{command="search",outcome="BADREQ"}', 0)) >= 2,
+       "/metrics counts requests by command and outcome", body[:300])
+    ok(re.search(r"^vnsearch_documents 605$", body, re.M) and "vnsearch_request_duration_seconds_bucket{le=\"+Inf\"}"
+       in body, "/metrics: documents and the latency histogram", body[-400:])
+    st, hd, _ = get(base, "/search?q=x", {"Origin": "https://cms.example.vn"})
+    ok(hd.get("Access-Control-Allow-Origin") == "https://cms.example.vn", "CORS: a listed origin is allowed", hd)
+    st, hd, _ = get(base, "/search?q=x", {"Origin": "https://evil.example"})
+    ok("Access-Control-Allow-Origin" not in hd, "CORS: any other origin is not", hd)
+    st, hd, body = get(base, "/")
+    ok(st == 200 and hd.get("Content-Type", "").startswith("text/html") and "vnsearch" in body, "/ serves the page",
+       (st, hd))
+    for asset in ("/app.js", "/style.css"):
+        st, _, _ = get(base, asset)
+        ok(st == 200, asset + " is served", st)
+
+    # facets against counts computed from the test data
+    n, src, month = expected_facets("lu")
+    st, _, body = get(base, "/search?q=lu&limit=1&facets=source,month")
+    r = json.loads(body)
+    got_src = {v["value"]: v["count"] for v in r["facets"]["source"]}
+    got_month = {v["value"]: v["count"] for v in r["facets"]["month"]}
+    ok(r["total"] == n, "facets make the total exact (%d articles hold \"lũ\")" % n, (r["total"], n))
+    ok(got_src == dict(src.most_common(len(got_src))) and len(got_src) == min(10, len(src)),
+       "source facet equals counts made from the data", (got_src, src.most_common(12)))
+    ok(all(month[k] == v for k, v in got_month.items()) and sorted(got_month.values(), reverse=True) ==
+       sorted(month.values(), reverse=True)[:len(got_month)], "month facet equals counts made from the data",
+       (got_month, month.most_common(12)))
+    c = Client(addr)
+    r = c.cmd("COUNT facets=year lu", multiline=False)
+    lines = [r[0]]
+    while lines[-1] != "END":
+        lines.append(c.line())
+    ok(lines[0] == "OK %d" % n and all(l.startswith("FACET\tyear\t") for l in lines[1:-1]),
+       "COUNT with facets in text: OK n, FACET lines, END", lines)
+    top_src = src.most_common(1)[0][0]
+    pub = top_src.split(" - ")[0]
+    st, _, body = get(base, "/count?q=lu&source=" + urllib.parse.quote(pub))
+    want = sum(v for k, v in src.items() if k == pub or k.startswith(pub + " - "))
+    ok(json.loads(body)["count"] == want, "source= a publisher counts all its sources (%s: %d)" % (pub, want), body)
+    ok(stop(p) == 0, "stops cleanly")
+    subprocess.run(["rm", "-rf", tmp])
+
+
+if __name__ == "__main__":
+    run(main, 120)

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""page.py -- the search page in a real browser (TAP output).
+
+Debian's headless Chromium, driven through chromedriver's WebDriver HTTP
+protocol from Python's standard library, loads the page from a test
+daemon, types a query without marks, and checks the rendered hits (title,
+link, highlighted snippet), a source-facet click, a month-facet click,
+paging, and the phone width; screenshots go to BUILD/page-test/.  Runs
+once, in the plain build's turn.
+"""
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from vnd import BUILD, IX, ROOT, free_port, ok, run, start, stop  # noqa: E402
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # WebDriver's key for an element reference
+
+
+class Browser:
+    def __init__(self, port):
+        self.base = "http://127.0.0.1:%d" % port
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": shutil.which("chromium"),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900"]}}}}
+        self.sid = self.call("POST", "/session", caps)["sessionId"]
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())["value"]
+
+    def s(self, method, path, body=None):
+        data = json.dumps(body if body is not None else {}).encode() if method == "POST" else None
+        req = urllib.request.Request("%s/session/%s%s" % (self.base, self.sid, path), data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())["value"]
+
+    def go(self, url):
+        self.s("POST", "/url", {"url": url})
+
+    def find(self, css):
+        return self.s("POST", "/element", {"using": "css selector", "value": css})[ELEMENT]
+
+    def js(self, script, *args):
+        return self.s("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def wait(self, script, timeout=10):
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            v = self.js(script)
+            if v:
+                return v
+            time.sleep(0.1)
+        return None
+
+    def shot(self, path):
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(self.s("GET", "/screenshot")))
+
+    def quit(self):
+        try:
+            self.s("DELETE", "")
+        except Exception:  # noqa: BLE001 -- closing is best effort
+            pass
+
+
+def main():
+    if os.environ.get("VN_BUILD", "build") != "build":
+        print("1..0 # SKIP the page is tested once, in the plain build's turn")
+        sys.exit(0)
+    if not shutil.which("chromium") or not shutil.which("chromedriver"):
+        print("1..0 # SKIP chromium and chromium-driver are not installed (config/install-deps.sh installs them)")
+        sys.exit(0)
+    tmp = tempfile.mkdtemp(prefix="vn-page-")
+    idx = os.path.join(tmp, "index")
+    data = os.path.join(ROOT, "tests", "data")
+    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "demo-corpus.jsonl"),
+                    os.path.join(data, "headlines-300.jsonl")], check=True)
+    hport = free_port()
+    conf = os.path.join(tmp, "page.conf")
+    with open(conf, "w") as f:
+        f.write("http_listen = 127.0.0.1:%d\n" % hport)
+    p, _ = start(idx, config=conf)
+    shots = os.path.join(BUILD, "page-test")
+    os.makedirs(shots, exist_ok=True)
+    dport = free_port()
+    driver = subprocess.Popen(["chromedriver", "--port=%d" % dport], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    b = None
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/status" % dport, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        b = Browser(dport)
+        site = "http://127.0.0.1:%d/" % hport
+        b.go(site)
+        b.s("POST", "/element/%s/value" % b.find("#q"), {"text": "ha noi\ue007"})  # typed without marks, Enter
+        n = b.wait("return document.querySelectorAll('.hit').length")
+        ok(n == 10, "a query typed without marks shows a page of hits (%s)" % n)
+        first = b.js("const h = document.querySelector('.hit'); return {title: h.querySelector('h3').textContent,"
+                     " href: h.querySelector('h3 a').href, marked: h.querySelector('.snippet b') ?"
+                     " h.querySelector('.snippet b').textContent : ''}")
+        ok(first["title"] and first["href"] and first["marked"].lower() in ("hà", "nội"),
+           "a hit has its title, a link and the matched words highlighted", first)
+        status = b.js("return document.getElementById('status').textContent")
+        ok("1–10" in status, "the status line counts the hits", status)
+        b.shot(os.path.join(shots, "search.png"))
+        # a source facet narrows the hits to that source
+        facet = b.js("const a = document.querySelector('#facets .facet a'); a.click();"
+                     " return a.querySelector('.v').textContent")
+        b.wait("return document.querySelector('.chip') !== null")
+        metas = b.wait("const m = [...document.querySelectorAll('.hit .meta')].map(e => e.textContent);"
+                       " return m.length && m.every(t => t.includes(%s)) ? m : null" % json.dumps(facet))
+        ok(metas, "a click on the source facet \"%s\" keeps only its hits" % facet)
+        b.js("document.querySelector('.chip').click()")
+        b.wait("return document.querySelector('.chip') === null")
+        # a month facet sets the date range
+        month = b.js("const f = document.querySelectorAll('#facets .facet')[1]; const a = f.querySelector('a');"
+                     " a.click(); return a.querySelector('.v').textContent")
+        ok(b.wait("return document.getElementById('from').value.startsWith(%s)" % json.dumps(month)) and
+           b.wait("const d = [...document.querySelectorAll('.hit .meta')].map(e => e.textContent.slice(0, 7));"
+                  " return d.length && d.every(x => x === %s)" % json.dumps(month)),
+           "a click on the month facet %s shows that month's hits" % month)
+        b.js("document.querySelector('.chip').click()")
+        b.wait("return document.querySelector('.chip') === null")
+        # paging
+        b.js("[...document.querySelectorAll('#pager button')].pop().click()")
+        status = b.wait("const s = document.getElementById('status').textContent; return s.includes('11–') ? s : null")
+        ok(status, "the next page shows hits 11 to 20", status)
+        ok("offset=10" in b.s("GET", "/url"), "the page is in the address (bookmarkable)")
+        # a phone's width: one column, nothing wider than the screen
+        b.s("POST", "/window/rect", {"width": 390, "height": 844})
+        wide = b.wait("return document.documentElement.scrollWidth <= window.innerWidth + 1 ? 'fits' : null")
+        ok(wide == "fits", "at a phone's width nothing overflows sideways")
+        b.shot(os.path.join(shots, "phone.png"))
+        ok(os.path.getsize(os.path.join(shots, "search.png")) > 10000, "screenshots saved in %s" % shots)
+    finally:
+        if b:
+            b.quit()
+        driver.kill()
+        driver.wait()
+    ok(stop(p) == 0, "stops cleanly")
+    subprocess.run(["rm", "-rf", tmp])
+
+
+if __name__ == "__main__":
+    run(main, 180)

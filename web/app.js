@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// app.js -- the search page's behaviour: asks the daemon's /search (JSON,
+// the line protocol's reply) with the query, the date range, a source and
+// the page; shows hits, facets (source, month) to click, and a pager.
+// Only the snippet is HTML (escaped by the daemon, matches in <b>); every
+// other field is put in as text.  The state lives in the address, so a
+// search can be bookmarked and the back button works.
+"use strict";
+const PAGE = 10;
+const $ = (id) => document.getElementById(id);
+let state = { q: "", from: "", to: "", source: "", offset: 0 };
+
+function readAddress() {
+  const p = new URLSearchParams(location.search);
+  state = { q: p.get("q") || "", from: p.get("from") || "", to: p.get("to") || "",
+            source: p.get("source") || "", offset: parseInt(p.get("offset") || "0", 10) || 0 };
+  $("q").value = state.q;
+  $("from").value = state.from;
+  $("to").value = state.to;
+}
+
+function writeAddress(push) {
+  const p = new URLSearchParams();
+  for (const k of ["q", "from", "to", "source"]) if (state[k]) p.set(k, state[k]);
+  if (state.offset) p.set("offset", state.offset);
+  const url = p.toString() ? "?" + p.toString() : location.pathname;
+  (push ? history.pushState : history.replaceState).call(history, null, "", url);
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function lastDay(month) { // "2025-09" -> "2025-09-30"
+  const [y, m] = month.split("-").map(Number);
+  return month + "-" + String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, "0");
+}
+
+function facetList(title, values, active, pick) {
+  const box = el("div", "facet");
+  box.appendChild(el("h2", "", title));
+  const ul = el("ul");
+  for (const v of values) {
+    const li = el("li");
+    const a = el("a");
+    a.href = "#";
+    if (v.value === active) a.classList.add("on");
+    a.appendChild(el("span", "v", v.value));
+    a.appendChild(el("span", "n", String(v.count)));
+    a.addEventListener("click", (ev) => { ev.preventDefault(); pick(v.value); });
+    li.appendChild(a);
+    ul.appendChild(li);
+  }
+  box.appendChild(ul);
+  return box;
+}
+
+function chip(text, clear) {
+  const b = el("button", "chip", text + " ✕");
+  b.type = "button";
+  b.addEventListener("click", () => { clear(); state.offset = 0; run(true); });
+  return b;
+}
+
+function render(r) {
+  const hits = $("hits"), facets = $("facets"), pager = $("pager"), filters = $("filters");
+  hits.replaceChildren();
+  facets.replaceChildren();
+  pager.replaceChildren();
+  filters.replaceChildren();
+  if (!r.ok) {
+    $("status").textContent = "Lỗi: " + r.error.message;
+    return;
+  }
+  const exact = r.total_min === r.total_max;
+  $("status").textContent = (exact ? "" : "khoảng ") + r.total.toLocaleString("vi-VN") + " bài" +
+    (r.hits.length ? " · " + (state.offset + 1) + "–" + (state.offset + r.hits.length) : "");
+  if (state.source) filters.appendChild(chip("Nguồn: " + state.source, () => { state.source = ""; }));
+  if (state.from || state.to)
+    filters.appendChild(chip("Ngày: " + (state.from || "…") + " – " + (state.to || "…"),
+                             () => { state.from = state.to = ""; $("from").value = $("to").value = ""; }));
+  for (const h of r.hits) {
+    const li = el("li", "hit");
+    const h3 = el("h3");
+    const a = el("a", "", h.title || h.id);
+    a.href = h.url || ("/documents/" + encodeURIComponent(h.id));
+    if (h.url) a.rel = "noopener";
+    h3.appendChild(a);
+    li.appendChild(h3);
+    li.appendChild(el("div", "meta", [h.date, h.source].filter(Boolean).join(" · ")));
+    const p = el("p", "snippet");
+    p.innerHTML = h.snippet || ""; // HTML from the daemon: the article's text escaped, matches in <b>
+    li.appendChild(p);
+    hits.appendChild(li);
+  }
+  const f = r.facets || {};
+  if (f.source && f.source.length)
+    facets.appendChild(facetList("Nguồn", f.source, state.source, (v) => { state.source = v; state.offset = 0; run(true); }));
+  if (f.month && f.month.length)
+    facets.appendChild(facetList("Tháng", f.month, state.from && state.from.slice(0, 7), (m) => {
+      state.from = m + "-01"; state.to = lastDay(m); $("from").value = state.from; $("to").value = state.to;
+      state.offset = 0; run(true);
+    }));
+  const prev = el("button", "", "‹ Trước"), next = el("button", "", "Sau ›");
+  prev.type = next.type = "button";
+  prev.disabled = state.offset === 0;
+  next.disabled = state.offset + r.hits.length >= r.total;
+  prev.addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); run(true); });
+  next.addEventListener("click", () => { state.offset += PAGE; run(true); });
+  if (r.total > PAGE) { pager.appendChild(prev); pager.appendChild(next); }
+}
+
+let seq = 0;
+async function run(push) {
+  writeAddress(push);
+  if (!state.q.trim()) {
+    $("status").textContent = "";
+    $("hits").replaceChildren();
+    $("facets").replaceChildren();
+    $("pager").replaceChildren();
+    return;
+  }
+  const p = new URLSearchParams({ q: state.q, limit: PAGE, offset: state.offset, facets: "source,month" });
+  if (state.from) p.set("from", state.from);
+  if (state.to) p.set("to", state.to);
+  if (state.source) p.set("source", state.source);
+  const mine = ++seq;
+  $("status").textContent = "Đang tìm…";
+  try {
+    const res = await fetch("/search?" + p.toString());
+    const r = await res.json();
+    if (mine === seq) render(r);
+  } catch (e) {
+    if (mine === seq) $("status").textContent = "Không kết nối được máy chủ tìm kiếm.";
+  }
+  if (mine === seq) window.scrollTo(0, 0);
+}
+
+$("form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  state.q = $("q").value;
+  state.offset = 0;
+  run(true);
+});
+for (const id of ["from", "to"])
+  $(id).addEventListener("change", () => { state[id] = $(id).value; state.offset = 0; if (state.q) run(true); });
+window.addEventListener("popstate", () => { readAddress(); run(false); });
+readAddress();
+if (state.q) run(false);
