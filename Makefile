@@ -235,7 +235,7 @@ fuzz-bins: $(FUZZ_BINS)
 
 # The bounded stress suite, full size (make test runs its --quick pass).
 stress: all
-	@VN_BUILD=$(BUILD) prove -v --exec python3 tests/stress/stress.py
+	@VN_BUILD=$(BUILD) prove -v --exec python3 tests/stress/stress.py tests/stress/push_kill.py
 
 FUZZ_SECONDS ?= 60
 fuzz:

@@ -24,6 +24,8 @@ void vn_config_defaults(vn_config *c)
     c->idle_timeout = 300;    /* seconds: close forgotten connections */
     c->line_timeout = 30;     /* seconds: a line trickled a byte at a time holds no slot */
     c->query_time_limit = 2.0;/* seconds for a whole request (see vnsearch.conf) */
+    c->write_lock_wait = 10;  /* an incremental cron run commits every batch; 10 s covers a --full switch */
+    c->max_body = 8u << 20;   /* a POST of a day's articles as JSON Lines */
     c->max_results = 1000;    /* per page */
     c->max_wildcard = 100;    /* word* expansions */
     c->workers = 0;           /* number of cores */
@@ -42,7 +44,7 @@ static const struct setting {
     S(http_cors, K_STR), S(web_root, K_STR),
     S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_line, K_UINT),
     S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
-    S(query_time_limit, K_DOUBLE), S(max_results, K_UINT), S(max_wildcard, K_UINT),
+    S(query_time_limit, K_DOUBLE), S(write_lock_wait, K_DOUBLE), S(max_body, K_UINT), S(max_results, K_UINT), S(max_wildcard, K_UINT),
     S(workers, K_UINT), S(admin_token, K_STR), S(socket_mode, K_MODE), S(user, K_STR),
 #undef S
 };

@@ -35,6 +35,8 @@ typedef struct vn_config {
     unsigned idle_timeout;   /* seconds before an idle client is closed */
     unsigned line_timeout;   /* seconds to finish a request line once begun */
     double query_time_limit; /* seconds, Xapian's matcher time limit */
+    double write_lock_wait;  /* seconds a live write waits for the index lock before ERR BUSY */
+    unsigned max_body;       /* bytes of an HTTP request body (POST /documents) */
     unsigned max_results;    /* largest limit= a client may ask for */
     unsigned max_wildcard;   /* terms a word* may expand to */
     unsigned workers;        /* query threads; 0: number of cores */

@@ -7,7 +7,8 @@
  * line.  The line protocol (proto_parse.c, server.c), HTTP (http.c), HELP
  * (proto_reply.c) and the workers (workers.c) all read this table; none
  * of them lists commands of its own.  The handlers live beside what they
- * touch: the loop's in server.c, the index's in workers.c. */
+ * touch: the loop's in server.c, the index's in workers.c; writes (no
+ * handler) all go to the writer thread, which commits them together. */
 #include "daemon.h"
 
 #include <string.h>
@@ -17,23 +18,30 @@
                    "[source=NAME] [snippet=html|text|none] [facets=source,year,month,day] [--] <query>"
 
 const vn_command vn_commands[] = {
-    {"SEARCH", VN_CMD_SEARCH, VN_ARG_QUERY, "a query", "/search", VN_AT_WORKER, 0, vn_cmd_search,
+    {"SEARCH", VN_CMD_SEARCH, VN_ARG_QUERY, "a query", "/search", "GET", VN_AT_WORKER, 0, vn_cmd_search,
      "SEARCH " QUERY_OPTS},
-    {"COUNT", VN_CMD_COUNT, VN_ARG_QUERY, "a query", "/count", VN_AT_WORKER, 0, vn_cmd_search,
+    {"COUNT", VN_CMD_COUNT, VN_ARG_QUERY, "a query", "/count", "GET", VN_AT_WORKER, 0, vn_cmd_search,
      "COUNT [options as SEARCH] [--] <query>"},
-    {"GET", VN_CMD_GET, VN_ARG_TEXT, "a document id", "/documents/", VN_AT_WORKER, 0, vn_cmd_get, "GET <id>"},
-    {"SUGGEST", VN_CMD_SUGGEST, VN_ARG_TEXT, "a prefix", "/suggest", VN_AT_WORKER, 0, vn_cmd_suggest,
+    {"GET", VN_CMD_GET, VN_ARG_TEXT, "a document id", "/documents/", "GET", VN_AT_WORKER, 0, vn_cmd_get,
+     "GET <id>"},
+    {"SUGGEST", VN_CMD_SUGGEST, VN_ARG_TEXT, "a prefix", "/suggest", "GET", VN_AT_WORKER, 0, vn_cmd_suggest,
      "SUGGEST <prefix>"},
-    {"STATS", VN_CMD_STATS, VN_ARG_NONE, NULL, "/stats", VN_AT_WORKER, 0, vn_cmd_stats, "STATS"},
-    {"HEALTH", VN_CMD_HEALTH, VN_ARG_NONE, NULL, "/health", VN_AT_WORKER, 0, vn_cmd_health, "HEALTH"},
-    {"METRICS", VN_CMD_METRICS, VN_ARG_NONE, NULL, "/metrics", VN_AT_WORKER, 0, vn_cmd_metrics,
+    {"STATS", VN_CMD_STATS, VN_ARG_NONE, NULL, "/stats", "GET", VN_AT_WORKER, 0, vn_cmd_stats, "STATS"},
+    {"HEALTH", VN_CMD_HEALTH, VN_ARG_NONE, NULL, "/health", "GET", VN_AT_WORKER, 0, vn_cmd_health, "HEALTH"},
+    {"METRICS", VN_CMD_METRICS, VN_ARG_NONE, NULL, "/metrics", "GET", VN_AT_WORKER, 0, vn_cmd_metrics,
      "METRICS (Prometheus text format)"},
-    {"PING", VN_CMD_PING, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_ping, "PING"},
-    {"FORMAT", VN_CMD_FORMAT, VN_ARG_TEXT, "json or text", NULL, VN_AT_LOOP, 0, vn_cmd_format, "FORMAT json|text"},
-    {"AUTH", VN_CMD_AUTH, VN_ARG_TEXT, "a token", NULL, VN_AT_LOOP, 0, vn_cmd_auth, "AUTH <token>"},
-    {"RELOAD", VN_CMD_RELOAD, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 1, vn_cmd_reload, "RELOAD"},
-    {"HELP", VN_CMD_HELP, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_help, "HELP"},
-    {"QUIT", VN_CMD_QUIT, VN_ARG_NONE, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_quit, "QUIT"},
+    {"ADD", VN_CMD_ADD, VN_ARG_TEXT, "a JSON article", "/documents", "POST", VN_AT_WRITER, VN_ADMIN_ALWAYS, NULL,
+     "ADD <article as one JSON line> (committed before the reply; needs AUTH)"},
+    {"DELETE", VN_CMD_DELETE, VN_ARG_TEXT, "a document id", "/documents/", "DELETE", VN_AT_WRITER,
+     VN_ADMIN_ALWAYS, NULL, "DELETE <id> (committed before the reply; needs AUTH)"},
+    {"PING", VN_CMD_PING, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_ping, "PING"},
+    {"FORMAT", VN_CMD_FORMAT, VN_ARG_TEXT, "json or text", NULL, NULL, VN_AT_LOOP, 0, vn_cmd_format,
+     "FORMAT json|text"},
+    {"AUTH", VN_CMD_AUTH, VN_ARG_TEXT, "a token", NULL, NULL, VN_AT_LOOP, 0, vn_cmd_auth, "AUTH <token>"},
+    {"RELOAD", VN_CMD_RELOAD, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, VN_ADMIN_IF_TOKEN, vn_cmd_reload,
+     "RELOAD"},
+    {"HELP", VN_CMD_HELP, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_help, "HELP"},
+    {"QUIT", VN_CMD_QUIT, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_quit, "QUIT"},
 };
 const size_t vn_ncommands = sizeof vn_commands / sizeof vn_commands[0];
 

@@ -23,7 +23,7 @@ typedef struct job job;
 
 /* Prometheus counters (metrics.c): requests by command and outcome, a
  * latency histogram, reloads. */
-#define VN_METRIC_OUTCOMES 6   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN */
+#define VN_METRIC_OUTCOMES 7   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY */
 #define VN_METRIC_BUCKETS 10
 typedef struct vn_metrics {
     uint64_t requests[16][VN_METRIC_OUTCOMES];
@@ -58,6 +58,11 @@ typedef struct vn_daemon {
     int stopping;
     unsigned nworkers;
     pthread_t *workers;
+    /* the writer thread (writer.c), under mu */
+    job *write_head, *write_tail;
+    pthread_cond_t write_cv;
+    pthread_t writer;
+    int writer_running;
     /* statistics, under mu */
     uint64_t queries;
     double latency[VN_LATENCY_SAMPLES];
@@ -80,6 +85,11 @@ typedef struct vn_ctx {
     int status;           /* HTTP status of the reply (200 unless an error set it) */
     const char *outcome;  /* "ok" or the error code, for the metrics */
 } vn_ctx;
+
+/* Why `cmd` may not run for a client (authed: gave the token), or NULL. */
+const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
+/* Is `given` the admin token (constant time)? */
+int vn_token_ok(const vn_daemon *d, const char *given);
 
 /* An error reply: ERR <code> <msg>, with the HTTP status that matches. */
 void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
@@ -124,6 +134,13 @@ void vn_workers_stop(vn_daemon *d);
 job *vn_workers_take_done(vn_daemon *d);
 /* Take back every job no worker has started (loop thread). */
 job *vn_workers_take_queued(vn_daemon *d);
+/* Hand finished jobs (a list) back to the loop, from any thread. */
+void vn_workers_done(vn_daemon *d, job *list);
+
+/* writer.c: live writes, one thread, a commit per group of writes. */
+int vn_writer_start(vn_daemon *d);
+void vn_writer_submit(vn_daemon *d, job *j);
+void vn_writer_stop(vn_daemon *d); /* after d->stopping is set: finishes the writes queued */
 
 /* listen.c: start-up, before the loop.  Each returns 0 or an exit code
  * (2 bad settings, 3 cannot listen) after a log line. */

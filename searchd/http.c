@@ -100,28 +100,61 @@ static void send_error(vn_daemon *d, struct evhttp_request *req, const char *cod
 
 void vn_http_reply(vn_daemon *d, job *j)
 {
+    if (j->outcome && strcmp(j->outcome, VN_ERRC_BUSY) == 0)
+        evhttp_add_header(evhttp_request_get_output_headers(j->http), "Retry-After", "5");
     int raw = j->req.cmd == VN_CMD_METRICS && j->status == 200;
     http_send(d, j->http, j->status, raw ? "text/plain; version=0.0.4; charset=utf-8" : "application/json; charset=utf-8",
          j->reply.data ? j->reply.data : "", j->reply.len);
 }
 
-/* The command a path names; *id gets what follows "/documents/". */
-static const vn_command *route(const char *path, char **id)
+static const char *method_name(enum evhttp_cmd_type m)
+{
+    return m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD ? "GET" : m == EVHTTP_REQ_POST ? "POST"
+           : m == EVHTTP_REQ_DELETE                    ? "DELETE"
+                                                       : "OTHER";
+}
+
+/* The command a method and path name; *id gets what follows "/documents/";
+ * *wrong_method is set when the path exists with other methods. */
+static const vn_command *route(const char *method, const char *path, char **id, int *wrong_method)
 {
     *id = NULL;
+    *wrong_method = 0;
     for (size_t i = 0; i < vn_ncommands; i++) {
         const char *p = vn_commands[i].http;
         if (!p)
             continue;
         size_t n = strlen(p);
-        if (p[n - 1] == '/' && strncmp(path, p, n) == 0 && path[n]) {
-            *id = evhttp_uridecode(path + n, 0, NULL);
-            return &vn_commands[i];
+        int with_id = p[n - 1] == '/' && strncmp(path, p, n) == 0 && path[n];
+        if (!with_id && strcmp(path, p) != 0)
+            continue;
+        if (strcmp(method, vn_commands[i].method) != 0) {
+            *wrong_method = 1;
+            continue;
         }
-        if (strcmp(path, p) == 0)
-            return &vn_commands[i];
+        if (with_id)
+            *id = evhttp_uridecode(path + n, 0, NULL);
+        return &vn_commands[i];
     }
     return NULL;
+}
+
+/* The request body (POST), NUL-terminated; malloc'd. */
+static char *body_of(struct evhttp_request *req)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(req);
+    size_t n = evbuffer_get_length(in);
+    char *b = vn_xrealloc(NULL, n + 1);
+    evbuffer_copyout(in, b, n);
+    b[n] = '\0';
+    return b;
+}
+
+/* Authorization: Bearer <admin_token>. */
+static int bearer_ok(vn_daemon *d, struct evhttp_request *req)
+{
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    return h && strncasecmp(h, "Bearer ", 7) == 0 && vn_token_ok(d, h + 7);
 }
 
 /* Query parameters to the request: q is the argument, the rest options. */
@@ -139,7 +172,7 @@ static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char
     {
         if (rc != VN_OK)
             break;
-        if (strcmp(kv->key, "q") == 0 && !id) {
+        if (strcmp(kv->key, "q") == 0 && !id && r->command->arg != VN_ARG_NONE) {
             arg = kv->value;
             continue;
         }
@@ -153,8 +186,9 @@ static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char
         }
     }
     if (rc == VN_OK) {
-        /* a query's line break would be a second request on the line protocol; here too it is refused */
-        if (arg && strpbrk(arg, "\r\n"))
+        /* a query's line break would be a second request on the line protocol; here too it is
+         * refused (a POSTed body is JSON Lines: its breaks separate articles) */
+        if (arg && r->cmd != VN_CMD_ADD && strpbrk(arg, "\r\n"))
             rc = vn_error_set(err, VN_ERR_INVALID, "a query may not contain a line break");
         else
             rc = vn_request_arg(r, arg ? arg : "", arg ? strlen(arg) : 0, err);
@@ -175,13 +209,15 @@ static void on_request(struct evhttp_request *req, void *arg)
         send_error(d, req, VN_ERRC_SHUTDOWN, "the server is stopping", 503);
         return;
     }
-    if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
-        evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
-        send_error(d, req, VN_ERRC_BADREQ, "only GET is served here", 405);
+    if (method == EVHTTP_REQ_OPTIONS) { /* a browser's CORS preflight */
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+        evhttp_add_header(h, "Access-Control-Allow-Methods", "GET, POST, DELETE");
+        evhttp_add_header(h, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+        http_send(d, req, 200, "text/plain", "", 0);
         return;
     }
     for (size_t i = 0; i < NPAGES; i++)
-        if (strcmp(path, pages[i].path) == 0) {
+        if (strcmp(path, pages[i].path) == 0 && (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
             if (!page_body[i].data)
                 send_error(d, req, VN_ERRC_BADREQ, "the search page is not installed (web_root)", 404);
             else
@@ -189,16 +225,29 @@ static void on_request(struct evhttp_request *req, void *arg)
             return;
         }
     char *id;
-    const vn_command *c = route(path, &id);
+    int wrong_method;
+    const vn_command *c = route(method_name(method), path, &id, &wrong_method);
     if (!c) {
-        send_error(d, req, VN_ERRC_BADREQ, "no such path; see docs/protocol.md", 404);
+        if (wrong_method)
+            send_error(d, req, VN_ERRC_BADREQ, "this path does not take that method; see docs/protocol.md", 405);
+        else
+            send_error(d, req, VN_ERRC_BADREQ, "no such path; see docs/protocol.md", 404);
+        return;
+    }
+    const char *denied = vn_admin_denied(d, c, bearer_ok(d, req));
+    if (denied) {
+        free(id);
+        vn_metrics_count(d, c->cmd, VN_ERRC_NOAUTH, 0);
+        send_error(d, req, VN_ERRC_NOAUTH, denied, 401);
         return;
     }
     vn_request r;
     vn_request_init(&r, c);
     vn_error err;
-    vn_status rc = fill(d, &r, uri ? evhttp_uri_get_query(uri) : NULL, id, &err);
+    char *body = method == EVHTTP_REQ_POST ? body_of(req) : NULL;
+    vn_status rc = fill(d, &r, uri ? evhttp_uri_get_query(uri) : NULL, body ? body : id, &err);
     free(id);
+    free(body);
     if (rc != VN_OK) {
         vn_metrics_count(d, c->cmd, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, 0);
         send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 0);
@@ -209,9 +258,14 @@ static void on_request(struct evhttp_request *req, void *arg)
     j->http = req;
     j->req = r;
     j->json = 1;
+    j->status = 200;
+    j->outcome = "ok";
     j->started = vn_now();
     d->http_pending++;
-    vn_workers_submit(d, j);
+    if (c->where == VN_AT_WRITER)
+        vn_writer_submit(d, j);
+    else
+        vn_workers_submit(d, j);
 }
 
 /* Read the search page's files; a missing one is logged, not fatal. */
@@ -249,7 +303,7 @@ int vn_http_start(vn_daemon *d)
     evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE |
                                             EVHTTP_REQ_PUT | EVHTTP_REQ_OPTIONS);
     evhttp_set_max_headers_size(d->http, HTTP_MAX_HEADERS);
-    evhttp_set_max_body_size(d->http, d->cfg.max_line);
+    evhttp_set_max_body_size(d->http, d->cfg.max_body > d->cfg.max_line ? d->cfg.max_body : d->cfg.max_line);
     evhttp_set_timeout(d->http, (int)d->cfg.line_timeout);
     load_pages(d);
     vn_log("HTTP on %s", d->cfg.http_listen);

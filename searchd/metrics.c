@@ -13,7 +13,7 @@
 #include <strings.h>
 
 static const char *outcomes[VN_METRIC_OUTCOMES] = {"ok", VN_ERRC_BADREQ, VN_ERRC_LIMIT, VN_ERRC_NOAUTH,
-                                                   VN_ERRC_SERVER, VN_ERRC_SHUTDOWN};
+                                                   VN_ERRC_SERVER, VN_ERRC_SHUTDOWN, VN_ERRC_BUSY};
 /* upper bounds in seconds: a query takes about a millisecond, the time limit is 2 s */
 static const double bounds[VN_METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
 

@@ -16,7 +16,7 @@
 
 typedef enum vn_cmd {
     VN_CMD_SEARCH, VN_CMD_COUNT, VN_CMD_GET, VN_CMD_SUGGEST, VN_CMD_STATS, VN_CMD_HEALTH, VN_CMD_METRICS,
-    VN_CMD_PING, VN_CMD_HELP, VN_CMD_QUIT, VN_CMD_RELOAD, VN_CMD_FORMAT, VN_CMD_AUTH
+    VN_CMD_PING, VN_CMD_HELP, VN_CMD_QUIT, VN_CMD_RELOAD, VN_CMD_FORMAT, VN_CMD_AUTH, VN_CMD_ADD, VN_CMD_DELETE
 } vn_cmd;
 
 typedef enum vn_argkind {
@@ -27,8 +27,12 @@ typedef enum vn_argkind {
 
 typedef enum vn_where {
     VN_AT_LOOP,   /* answered on the event loop: no index, never blocks */
-    VN_AT_WORKER  /* needs the index: runs on a query worker */
+    VN_AT_WORKER, /* reads the index: runs on a query worker */
+    VN_AT_WRITER  /* writes the index: runs on the writer thread (writer.c) */
 } vn_where;
+
+enum { VN_ADMIN_NONE, VN_ADMIN_IF_TOKEN /* AUTH when admin_token is set */,
+       VN_ADMIN_ALWAYS /* only with admin_token set, after AUTH */ };
 
 struct vn_ctx; /* a request being answered (daemon.h) */
 typedef void (*vn_handler)(struct vn_ctx *x);
@@ -40,9 +44,10 @@ typedef struct vn_command {
     vn_cmd cmd;
     vn_argkind arg;
     const char *arg_desc; /* "a query": for "SEARCH needs a query" */
-    const char *http;     /* GET path over HTTP ("/search"; "/documents/" takes the id after it), or NULL */
+    const char *http;     /* path over HTTP ("/search"; "/documents/" takes the id after it), or NULL */
+    const char *method;   /* its HTTP method: "GET", "POST" (the body is the argument), "DELETE" */
     vn_where where;
-    int admin;            /* needs AUTH when admin_token is set */
+    int admin;            /* VN_ADMIN_* */
     vn_handler run;
     const char *help;     /* HELP's line */
 } vn_command;
@@ -58,6 +63,7 @@ const vn_command *vn_command_named(const char *s, size_t n);
 #define VN_ERRC_NOAUTH "NOAUTH" /* AUTH needed first */
 #define VN_ERRC_SERVER "SERVER" /* the server's fault */
 #define VN_ERRC_SHUTDOWN "SHUTDOWN" /* the server is stopping: request not run */
+#define VN_ERRC_BUSY "BUSY"     /* another writer holds the index: retry later */
 
 /* A parsed request.  Every string is malloc'd and owned (opts' strings
  * point at from/to/source), so a vn_request may be copied as it is; free

@@ -133,8 +133,23 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg)
     x->status = strcmp(code, VN_ERRC_BADREQ) == 0   ? 400
                 : strcmp(code, VN_ERRC_NOAUTH) == 0 ? 401
                 : strcmp(code, VN_ERRC_LIMIT) == 0  ? 413
-                : strcmp(code, VN_ERRC_SHUTDOWN) == 0 ? 503
+                : strcmp(code, VN_ERRC_SHUTDOWN) == 0 || strcmp(code, VN_ERRC_BUSY) == 0 ? 503
                                                       : 500;
+}
+
+const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed)
+{
+    if (cmd->admin == VN_ADMIN_ALWAYS && !d->cfg.admin_token[0])
+        return "writes need admin_token set in the config";
+    if (cmd->admin != VN_ADMIN_NONE && d->cfg.admin_token[0] && !authed)
+        return cmd->admin == VN_ADMIN_ALWAYS ? "this command needs AUTH <token> first (HTTP: Authorization: Bearer)"
+                                             : "this command needs AUTH <token> first";
+    return NULL;
+}
+
+int vn_token_ok(const vn_daemon *d, const char *given)
+{
+    return d->cfg.admin_token[0] && token_equal(given, d->cfg.admin_token);
 }
 
 /* ---- the loop's handlers of the command table (commands.c) ---- */
@@ -162,7 +177,7 @@ void vn_cmd_auth(vn_ctx *x)
 {
     conn *c = x->c;
     vn_daemon *d = x->d;
-    if (d->cfg.admin_token[0] && token_equal(x->r->arg, d->cfg.admin_token)) {
+    if (vn_token_ok(d, x->r->arg)) {
         c->authed = 1;
         vn_reply_ok(x->out, x->json, "authenticated");
         return;
@@ -200,21 +215,25 @@ static int handle_line(conn *c, const char *line, size_t len)
         return 0;
     }
     const vn_command *cmd = r.command;
-    if (cmd->admin && d->cfg.admin_token[0] && !c->authed) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "%s needs AUTH <token> first", cmd->name);
-        send_error(c, VN_ERRC_NOAUTH, msg);
+    const char *denied = vn_admin_denied(d, cmd, c->authed);
+    if (denied) {
+        send_error(c, VN_ERRC_NOAUTH, denied);
         vn_request_clear(&r);
         return 0;
     }
-    if (cmd->where == VN_AT_WORKER) {
+    if (cmd->where != VN_AT_LOOP) {
         job *j = vn_xcalloc(1, sizeof *j);
         j->c = c;
         j->req = r; /* the job owns the request now */
         j->json = c->json;
+        j->status = 200;
+        j->outcome = "ok";
         j->started = vn_now();
         c->busy = 1;
-        vn_workers_submit(d, j);
+        if (cmd->where == VN_AT_WRITER)
+            vn_writer_submit(d, j);
+        else
+            vn_workers_submit(d, j);
         return 1;
     }
     vn_buf b = VN_BUF_INIT;
@@ -662,6 +681,11 @@ int vn_server_run(vn_daemon *d)
         vn_log("cannot open index %s: %s", d->cfg.index, err);
         rc = 4;
     }
+    if (rc == 0 && vn_writer_start(d) != 0) {
+        vn_log("cannot start the writer thread");
+        vn_workers_stop(d);
+        rc = 1;
+    }
     if (rc != 0) {
         vn_http_stop(d);
         if (d->listener)
@@ -688,6 +712,7 @@ int vn_server_run(vn_daemon *d)
            d->nworkers);
     event_base_dispatch(d->base);
     vn_workers_stop(d);
+    vn_writer_stop(d); /* finishes the writes it has: they are committed, replies or not */
     server_cleanup(d);
     vn_http_stop(d);
     event_free(d->accept_retry);

@@ -197,16 +197,8 @@ static void *worker_main(void *p)
             last_check = t;
         }
         run_job(d, a->s, j);
-
-        pthread_mutex_lock(&d->mu);
         j->next = NULL;
-        if (d->done_tail)
-            d->done_tail->next = j;
-        else
-            d->done_head = j;
-        d->done_tail = j;
-        pthread_mutex_unlock(&d->mu);
-        event_active(d->done_ev, EV_READ, 0);
+        vn_workers_done(d, j);
     }
     vn_searcher_close(a->s);
     free(a);
@@ -249,6 +241,21 @@ void vn_workers_submit(vn_daemon *d, job *j)
     d->queue_tail = j;
     pthread_cond_signal(&d->cv);
     pthread_mutex_unlock(&d->mu);
+}
+
+void vn_workers_done(vn_daemon *d, job *list)
+{
+    job *last = list;
+    while (last->next)
+        last = last->next;
+    pthread_mutex_lock(&d->mu);
+    if (d->done_tail)
+        d->done_tail->next = list;
+    else
+        d->done_head = list;
+    d->done_tail = last;
+    pthread_mutex_unlock(&d->mu);
+    event_active(d->done_ev, EV_READ, 0);
 }
 
 /* Empty one of the daemon's job lists under the lock; returns its head. */

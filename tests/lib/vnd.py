@@ -105,10 +105,10 @@ class Client:
 DAEMONS = []
 
 
-def start(index, *args, config=None, nofile=None):
-    """Start vnsearchd on a free port; nofile=(soft, hard) sets its
-    open-file limit.  Returns (process, address) once it accepts."""
-    port = free_port()
+def start(index, *args, config=None, nofile=None, port=None):
+    """Start vnsearchd on `port` (default: a free one); nofile=(soft, hard)
+    sets its open-file limit.  Returns (process, address) once it accepts."""
+    port = port or free_port()
     argv = [D, "--index", index, "--listen", "127.0.0.1:%d" % port, "--workers", "2", "--user", ME]
     if config:
         argv += ["--config", config]
