@@ -8,12 +8,19 @@
  *   query-bench daemon HOST PORT QUERIES CLIENTS SECONDS
  *       CLIENTS connections, each sending "SEARCH limit=10 <query>" and
  *       reading the reply through END before the next one.
+ *   query-bench http HOST PORT QUERIES CLIENTS SECONDS
+ *       the same over HTTP: keep-alive connections, each sending
+ *       "GET /search?limit=10&q=<query>" and reading the response
+ *       (headers, then Content-Length bytes) before the next one.
  * Prints queries/s and the p50/p99 latency in ms.  Benchmark code: plain
- * blocking sockets, one thread per client. */
+ * blocking sockets, one thread per client, the same client for both
+ * protocols so that they are compared and not two client libraries (the
+ * query goes through libevent's evhttp_uriencode). */
 #include "vn_buf.h"
 #include "vn_search.h"
 
 #include <arpa/inet.h>
+#include <event2/http.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -29,7 +36,7 @@ static char **queries;
 static size_t nqueries;
 static double deadline;
 static const char *g_dir, *g_host;
-static int g_port;
+static int g_port, g_http;
 
 typedef struct result {
     size_t n;
@@ -100,7 +107,13 @@ static void *client(void *arg)
     vn_buf req = VN_BUF_INIT, in = VN_BUF_INIT;
     while (now() < deadline) {
         vn_buf_reset(&req);
-        vn_buf_printf(&req, "SEARCH limit=10 %s\n", queries[i++ % nqueries]);
+        if (g_http) {
+            char *q = evhttp_uriencode(queries[i++ % nqueries], -1, 1);
+            vn_buf_printf(&req, "GET /search?limit=10&q=%s HTTP/1.1\r\nHost: %s\r\n\r\n", q, g_host);
+            free(q);
+        } else {
+            vn_buf_printf(&req, "SEARCH limit=10 %s\n", queries[i++ % nqueries]);
+        }
         double t0 = now();
         if (write(fd, req.data, req.len) != (ssize_t)req.len) {
             r->failed++;
@@ -115,11 +128,16 @@ static void *client(void *arg)
                 goto out;
             }
             vn_buf_append(&in, buf, (size_t)n);
-            if ((in.len >= 5 && memcmp(in.data + in.len - 5, "END\r\n", 5) == 0) ||
-                (memcmp(in.data, "ERR", 3) == 0 && in.data[in.len - 1] == '\n'))
+            if (g_http) { /* headers, then Content-Length bytes */
+                const char *end = strstr(in.data, "\r\n\r\n"), *cl = strstr(in.data, "Content-Length: ");
+                if (end && cl && in.len >= (size_t)(end + 4 - in.data) + strtoul(cl + 16, NULL, 10))
+                    break;
+            } else if ((in.len >= 5 && memcmp(in.data + in.len - 5, "END\r\n", 5) == 0) ||
+                       (memcmp(in.data, "ERR", 3) == 0 && in.data[in.len - 1] == '\n')) {
                 break;
+            }
         }
-        if (memcmp(in.data, "ERR", 3) == 0)
+        if (g_http ? strncmp(in.data, "HTTP/1.1 200", 12) != 0 : memcmp(in.data, "ERR", 3) == 0)
             r->failed++;
         record(r, (now() - t0) * 1000);
     }
@@ -139,10 +157,11 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     int inp = argc == 6 && strcmp(argv[1], "inproc") == 0;
-    int dmn = argc == 7 && strcmp(argv[1], "daemon") == 0;
+    g_http = argc == 7 && strcmp(argv[1], "http") == 0;
+    int dmn = argc == 7 && (strcmp(argv[1], "daemon") == 0 || g_http);
     if (!inp && !dmn) {
         fprintf(stderr, "usage: query-bench inproc DIR QUERIES THREADS SECONDS\n"
-                        "       query-bench daemon HOST PORT QUERIES CLIENTS SECONDS\n");
+                        "       query-bench daemon|http HOST PORT QUERIES CLIENTS SECONDS\n");
         return 2;
     }
     const char *qfile = inp ? argv[3] : argv[4];
@@ -194,7 +213,8 @@ int main(int argc, char **argv)
         free(res[i].lat);
     }
     qsort(all, total, sizeof *all, cmp_double);
-    printf("%s threads=%d queries=%zu failed=%zu qps=%.1f p50_ms=%.3f p99_ms=%.3f\n", inp ? "inproc" : "daemon",
+    printf("%s threads=%d queries=%zu failed=%zu qps=%.1f p50_ms=%.3f p99_ms=%.3f\n",
+           inp ? "inproc" : g_http ? "http" : "daemon",
            threads, total, failed, total / el, total ? all[total / 2] : 0, total ? all[total * 99 / 100] : 0);
     free(all);
     free(res);

@@ -75,6 +75,9 @@ for i in $(seq "$RUNS"); do
 done
 "$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 64 "$SECS"
 
+# The same queries over HTTP beside the line protocol, one daemon serving both.
+bench/http_vs_line.sh "$BUILD" "$TMP/db" "$TMP/queries" "$RUNS" "$SECS"
+
 # The design not taken: memcached-style loops (bench/searchd_loops.c), same
 # queries, then the stall test (one slow query, four fast clients) on both.
 LPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

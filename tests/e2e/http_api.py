@@ -151,8 +151,61 @@ def main():
     st, _, body = get(base, "/count?q=lu&source=" + urllib.parse.quote(pub))
     want = sum(v for k, v in src.items() if k == pub or k.startswith(pub + " - "))
     ok(json.loads(body)["count"] == want, "source= a publisher counts all its sources (%s: %d)" % (pub, want), body)
+    r = c.cmd('ADD {"id":"x","body":"y"}')
+    ok(r[0].startswith("ERR NOAUTH") and "admin_token" in r[0], "writes need admin_token configured", r)
     ok(stop(p) == 0, "stops cleanly")
+    writes(tmp, idx)
     subprocess.run(["rm", "-rf", tmp])
+
+
+def send(base, method, path, body=None, token=None):
+    headers = {"Authorization": "Bearer " + token} if token else {}
+    req = urllib.request.Request(base + path, data=body.encode() if body is not None else None, method=method,
+                                 headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, dict(r.headers), json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), json.loads(e.read())
+
+
+def writes(tmp, idx):
+    """POST and DELETE /documents, as a CMS pushes articles."""
+    hport = free_port()
+    conf = os.path.join(tmp, "writes.conf")
+    token = "cms-token-0123456789abcdef"
+    with open(conf, "w") as f:
+        f.write("http_listen = 127.0.0.1:%d\nadmin_token = %s\n" % (hport, token))
+    p, addr = start(idx, config=conf)
+    base = "http://127.0.0.1:%d" % hport
+    arts = [{"id": "cms-%d" % i, "title": "Tin mới %d" % i, "date": "2026-11-25", "source": "Tòa soạn - Nóng",
+             "body": "Bão số %d xqzcms đổ bộ" % i} for i in range(3)]
+    body = "\n".join(json.dumps(a, ensure_ascii=False) for a in arts)
+    st, _, r = send(base, "POST", "/documents", body)
+    ok(st == 401 and r["error"]["code"] == "NOAUTH", "POST /documents without the token is 401", (st, r))
+    st, _, r = send(base, "POST", "/documents", body, "wrong-token")
+    ok(st == 401, "a wrong token is 401", (st, r))
+    st, _, r = send(base, "POST", "/documents", body, token)
+    ok(st == 200 and r["added"] == 3 and r["committed"] == 1, "POST /documents of JSON Lines adds and commits", r)
+    st, _, r = get(base, "/count?q=xqzcms")[0], None, json.loads(get(base, "/count?q=xqzcms")[2])
+    ok(r["count"] == 3, "the next search sees them", r)
+    st, _, r = send(base, "POST", "/documents", json.dumps(arts[0], ensure_ascii=False, indent=2), token)
+    ok(st == 200 and r["unchanged"] == 1, "one pretty-printed JSON article is one article", r)
+    st, _, r = send(base, "POST", "/documents", body + "\n{\"id\": 5}", token)
+    ok(st == 400 and "line 4" in r["error"]["message"] and "nothing was written" in r["error"]["message"],
+       "a bad line refuses the whole request", r)
+    st, _, r = send(base, "DELETE", "/documents/cms-1", None, token)
+    ok(st == 200 and r["deleted"] == 1, "DELETE /documents/{id}", r)
+    r = json.loads(get(base, "/count?q=xqzcms")[2])
+    ok(r["count"] == 2, "and it is gone from the next search", r)
+    st, _, r = send(base, "PUT", "/documents", body, token)
+    ok(st == 405, "PUT /documents is 405", (st, r))
+    c = Client(addr)
+    ok(c.cmd("DELETE cms-2")[0].startswith("ERR NOAUTH"), "DELETE on the line protocol needs AUTH")
+    c.cmd("AUTH " + token)
+    r = c.cmd("DELETE cms-2")
+    ok(r[0] == "OK" and "deleted\t1" in r, "DELETE after AUTH", r)
+    ok(stop(p) == 0, "stops cleanly")
 
 
 if __name__ == "__main__":
