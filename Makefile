@@ -199,6 +199,8 @@ install: all
 	install -m 644 common/vnsearch.h client/vnsearch_client.h $(DEST)/include/
 	install -m 644 $(MANPAGES) $(DEST)/share/man/man1/
 	install -m 644 config/vnsearch.conf config/vnsearch.crontab $(DEST)/share/vnsearch/
+	install -d $(DEST)/share/vnsearch/web
+	install -m 644 web/index.html web/app.js web/style.css $(DEST)/share/vnsearch/web/
 	install -m 644 config/vnsearchd.service $(DEST)/lib/systemd/system/
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch\nDescription: Vietnamese-aware full-text search (embedding library)\nVersion: 0.1.0\nRequires.private: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch\nLibs.private: -lstdc++ -lpthread -lm\n' \
 		'$(PREFIX)' '$(PKG_REQ)' > $(DEST)/lib/pkgconfig/vnsearch.pc
@@ -212,6 +214,8 @@ uninstall:
 	rm -f $(DEST)/include/vnsearch.h $(DEST)/include/vnsearch_client.h
 	rm -f $(addprefix $(DEST)/share/man/man1/,$(notdir $(MANPAGES)))
 	rm -f $(DEST)/share/vnsearch/vnsearch.conf $(DEST)/share/vnsearch/vnsearch.crontab
+	rm -f $(addprefix $(DEST)/share/vnsearch/web/,index.html app.js style.css)
+	-rmdir $(DEST)/share/vnsearch/web 2>/dev/null
 	rm -f $(DEST)/lib/systemd/system/vnsearchd.service
 	-rmdir $(DEST)/share/vnsearch 2>/dev/null
 

@@ -33,6 +33,10 @@ def main():
 
     # simple commands
     ok(c.cmd("PING") == ["OK PONG"], "PING")
+    h = c.cmd("HEALTH", multiline=True)
+    ok(h[0] == "OK" and "documents\t605" in h and h[-1] == "END", "HEALTH", h)
+    m = c.cmd("METRICS", multiline=True)
+    ok(m[0].startswith("OK") and any(l.startswith("vnsearch_documents 605") for l in m), "METRICS", m[:4])
     h = c.cmd("HELP", multiline=True)
     ok(h[0].startswith("OK") and h[-1] == "END" and any("SEARCH" in l for l in h), "HELP lists commands", h)
     st = c.cmd("STATS")

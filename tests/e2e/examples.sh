@@ -40,7 +40,8 @@ make --no-print-directory -s install PREFIX="$P" >/dev/null 2>&1; rc=$?
 is "$rc" 0 "make install PREFIX=... succeeds"
 for f in bin/vnsearch-indexer bin/vnsearchd bin/vnsearch lib/libvnsearch.so lib/libvnsearch-client.so \
          include/vnsearch.h include/vnsearch_client.h lib/pkgconfig/vnsearch.pc lib/pkgconfig/vnsearch-client.pc \
-         share/man/man1/vnsearchd.1 share/vnsearch/vnsearch.conf lib/systemd/system/vnsearchd.service; do
+         share/man/man1/vnsearchd.1 share/vnsearch/vnsearch.conf lib/systemd/system/vnsearchd.service \
+         share/vnsearch/web/index.html share/vnsearch/web/app.js; do
     ok "installed $f" [ -f "$P/$f" ]
 done
 ok "internal headers are not installed" [ ! -e "$P/include/vn_text.h" ]

@@ -130,6 +130,32 @@ static void test_options(void **state)
     assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
     assert_true(r.opts.no_snippets);
     vn_request_clear(&r);
+    l = "COUNT facets=month,source -- x";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_int_equal(r.opts.facets, VN_FACET_MONTH | VN_FACET_SOURCE);
+    vn_request_clear(&r);
+    l = "SEARCH facets=weekday x";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_ERR_INVALID);
+    assert_non_null(strstr(e.msg, "facets= takes source, year, month and day"));
+    /* a request copied as it is keeps its strings (they are owned, not in the struct) */
+    l = "SEARCH source=\"Tuổi Trẻ\" from=2025-01-01 x";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    vn_request copy = r;
+    memset(&r, 0xAB, sizeof r);
+    assert_string_equal(copy.opts.source, "Tuổi Trẻ");
+    assert_string_equal(copy.opts.date_from, "2025-01-01");
+    vn_request_clear(&copy);
+    /* the writes and the index's health are commands of the one table */
+    l = "ADD {\"id\":\"a\",\"body\":\"b\"}";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_int_equal(r.cmd, VN_CMD_ADD);
+    assert_int_equal(r.command->where, VN_AT_WRITER);
+    assert_int_equal(r.command->admin, VN_ADMIN_ALWAYS);
+    vn_request_clear(&r);
+    l = "health";
+    assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
+    assert_string_equal(r.command->http, "/health");
+    vn_request_clear(&r);
     l = "SEARCH x";
     assert_int_equal(vn_proto_parse(l, strlen(l), &lim, &r, &e), VN_OK);
     assert_int_equal(r.opts.snippet_format, VN_SNIPPET_HTML);
@@ -175,6 +201,22 @@ static void test_replies(void **state)
     vn_stat st[] = {{"documents", 305}, {"latency_p50_ms", 1.5}};
     vn_reply_stats(&b, 1, st, 2);
     assert_string_equal(b.data, "{\"ok\":true,\"documents\":305,\"latency_p50_ms\":1.5}\r\n");
+    /* facets: FACET lines before END, an object in JSON */
+    vn_facet_value fv[] = {{(char *)"Tuổi Trẻ", 12}, {(char *)"VNA", 3}};
+    vn_hits fh = {.total = 15, .total_min = 15, .total_max = 15, .nfacets = 1};
+    fh.facet[0] = (vn_facet){"source", fv, 2};
+    vn_buf_reset(&b);
+    vn_reply_count(&b, 0, 15, &fh);
+    assert_string_equal(b.data, "OK 15\r\nFACET\tsource\tTuổi Trẻ\t12\r\nFACET\tsource\tVNA\t3\r\nEND\r\n");
+    vn_buf_reset(&b);
+    vn_reply_count(&b, 1, 15, &fh);
+    assert_string_equal(b.data, "{\"ok\":true,\"count\":15,\"facets\":{\"source\":[{\"value\":\"Tuổi Trẻ\",\"count\":12},"
+                                "{\"value\":\"VNA\",\"count\":3}]}}\r\n");
+    /* HELP lists the table */
+    vn_buf_reset(&b);
+    vn_reply_help(&b, 0);
+    for (size_t i = 0; i < vn_ncommands; i++)
+        assert_non_null(strstr(b.data, vn_commands[i].help));
     vn_buf_free(&b);
 }
 
