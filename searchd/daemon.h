@@ -134,6 +134,9 @@ void vn_workers_stop(vn_daemon *d);
 job *vn_workers_take_done(vn_daemon *d);
 /* Take back every job no worker has started (loop thread). */
 job *vn_workers_take_queued(vn_daemon *d);
+/* Append a list of jobs to one of the daemon's queues under its mutex,
+ * waking one thread waiting on `wake` (may be NULL). */
+void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake);
 /* Hand finished jobs (a list) back to the loop, from any thread. */
 void vn_workers_done(vn_daemon *d, job *list);
 

@@ -230,31 +230,31 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
     return 0;
 }
 
-void vn_workers_submit(vn_daemon *d, job *j)
-{
-    j->next = NULL;
-    pthread_mutex_lock(&d->mu);
-    if (d->queue_tail)
-        d->queue_tail->next = j;
-    else
-        d->queue_head = j;
-    d->queue_tail = j;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-}
-
-void vn_workers_done(vn_daemon *d, job *list)
+void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake)
 {
     job *last = list;
     while (last->next)
         last = last->next;
     pthread_mutex_lock(&d->mu);
-    if (d->done_tail)
-        d->done_tail->next = list;
+    if (*tail)
+        (*tail)->next = list;
     else
-        d->done_head = list;
-    d->done_tail = last;
+        *head = list;
+    *tail = last;
+    if (wake)
+        pthread_cond_signal(wake);
     pthread_mutex_unlock(&d->mu);
+}
+
+void vn_workers_submit(vn_daemon *d, job *j)
+{
+    j->next = NULL;
+    vn_jobs_append(d, &d->queue_head, &d->queue_tail, j, &d->cv);
+}
+
+void vn_workers_done(vn_daemon *d, job *list)
+{
+    vn_jobs_append(d, &d->done_head, &d->done_tail, list, NULL);
     event_active(d->done_ev, EV_READ, 0);
 }
 

@@ -195,14 +195,7 @@ static void *writer_main(void *p)
 void vn_writer_submit(vn_daemon *d, job *j)
 {
     j->next = NULL;
-    pthread_mutex_lock(&d->mu);
-    if (d->write_tail)
-        d->write_tail->next = j;
-    else
-        d->write_head = j;
-    d->write_tail = j;
-    pthread_cond_signal(&d->write_cv);
-    pthread_mutex_unlock(&d->mu);
+    vn_jobs_append(d, &d->write_head, &d->write_tail, j, &d->write_cv);
 }
 
 int vn_writer_start(vn_daemon *d)

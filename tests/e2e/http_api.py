@@ -21,7 +21,7 @@ import urllib.request
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, ROOT, Client, free_port, ok, run, start, stop  # noqa: E402
+from vnd import IX, ROOT, Client, ok, run, start_http, stop  # noqa: E402
 
 
 def get(base, path, headers=None):
@@ -60,12 +60,7 @@ def main():
     data = os.path.join(ROOT, "tests", "data")
     subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "seeds"), os.path.join(data, "demo-corpus.jsonl"),
                     os.path.join(data, "headlines-300.jsonl")], check=True)
-    hport = free_port()
-    conf = os.path.join(tmp, "http.conf")
-    with open(conf, "w") as f:
-        f.write("http_listen = 127.0.0.1:%d\nhttp_cors = https://cms.example.vn\n" % hport)
-    p, addr = start(idx, config=conf)
-    base = "http://127.0.0.1:%d" % hport
+    p, addr, base = start_http(idx, "http_cors = https://cms.example.vn\n")
     line = Client(addr)
     line.json("FORMAT json")
 
@@ -154,7 +149,7 @@ def main():
     r = c.cmd('ADD {"id":"x","body":"y"}')
     ok(r[0].startswith("ERR NOAUTH") and "admin_token" in r[0], "writes need admin_token configured", r)
     ok(stop(p) == 0, "stops cleanly")
-    writes(tmp, idx)
+    writes(idx)
     subprocess.run(["rm", "-rf", tmp])
 
 
@@ -169,15 +164,10 @@ def send(base, method, path, body=None, token=None):
         return e.code, dict(e.headers), json.loads(e.read())
 
 
-def writes(tmp, idx):
+def writes(idx):
     """POST and DELETE /documents, as a CMS pushes articles."""
-    hport = free_port()
-    conf = os.path.join(tmp, "writes.conf")
     token = "cms-token-0123456789abcdef"
-    with open(conf, "w") as f:
-        f.write("http_listen = 127.0.0.1:%d\nadmin_token = %s\n" % (hport, token))
-    p, addr = start(idx, config=conf)
-    base = "http://127.0.0.1:%d" % hport
+    p, addr, base = start_http(idx, "admin_token = %s\n" % token)
     arts = [{"id": "cms-%d" % i, "title": "Tin mới %d" % i, "date": "2026-11-25", "source": "Tòa soạn - Nóng",
              "body": "Bão số %d xqzcms đổ bộ" % i} for i in range(3)]
     body = "\n".join(json.dumps(a, ensure_ascii=False) for a in arts)

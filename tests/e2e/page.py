@@ -20,7 +20,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import BUILD, IX, ROOT, free_port, ok, run, start, stop  # noqa: E402
+from vnd import BUILD, IX, ROOT, free_port, ok, run, start_http, stop  # noqa: E402
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # WebDriver's key for an element reference
 
@@ -89,11 +89,7 @@ def main():
     data = os.path.join(ROOT, "tests", "data")
     subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "demo-corpus.jsonl"),
                     os.path.join(data, "headlines-300.jsonl")], check=True)
-    hport = free_port()
-    conf = os.path.join(tmp, "page.conf")
-    with open(conf, "w") as f:
-        f.write("http_listen = 127.0.0.1:%d\n" % hport)
-    p, _ = start(idx, config=conf)
+    p, _, site = start_http(idx)
     shots = os.path.join(BUILD, "page-test")
     os.makedirs(shots, exist_ok=True)
     dport = free_port()
@@ -108,8 +104,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         b = Browser(dport)
-        site = "http://127.0.0.1:%d/" % hport
-        b.go(site)
+        b.go(site + "/")
         b.s("POST", "/element/%s/value" % b.find("#q"), {"text": "ha noi\ue007"})  # typed without marks, Enter
         n = b.wait("return document.querySelectorAll('.hit').length")
         ok(n == 10, "a query typed without marks shows a page of hits (%s)" % n)

@@ -130,6 +130,20 @@ def start(index, *args, config=None, nofile=None, port=None):
     raise RuntimeError("daemon did not start: " + open(p.log).read())
 
 
+def start_http(index, settings=""):
+    """Start vnsearchd with its HTTP front-end on a free port, plus any other
+    config `settings` (lines).  Returns (process, line address, HTTP base URL)."""
+    hport = free_port()
+    conf = tempfile.NamedTemporaryFile(mode="w", prefix="vn-http-conf-", suffix=".conf", delete=False)
+    conf.write("http_listen = 127.0.0.1:%d\n%s" % (hport, settings))
+    conf.close()
+    try:
+        p, addr = start(index, config=conf.name)
+    finally:
+        os.unlink(conf.name)
+    return p, addr, "http://127.0.0.1:%d" % hport
+
+
 def stop(p):
     p.send_signal(signal.SIGTERM)
     try:
