@@ -212,7 +212,7 @@ void vn_writer_stop(vn_daemon *d)
     if (!d->writer_running)
         return;
     pthread_mutex_lock(&d->mu);
-    pthread_cond_broadcast(&d->write_cv); /* d->stopping is set by vn_workers_stop's caller */
+    pthread_cond_broadcast(&d->write_cv); /* d->stopping was set by vn_workers_stop */
     pthread_mutex_unlock(&d->mu);
     pthread_join(d->writer, NULL);
     d->writer_running = 0;
