@@ -335,8 +335,10 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
                  scaled(a, pair(&b, VN_PREFIX_PAIR, prev->to - 1, (it->flags & VN_QI_PREFIX) && it->to - it->from == 1),
                         VN_RANK_PAIR));
     }
-    if (req.n == 0)
+    if (req.n == 0 && p->n > 0)
         return vn_error_set(err, VN_ERR_INVALID, "query has only excluded words");
+    if (req.n == 0) /* no words at all: every document, for the filters alone (a date typed as the query) */
+        push(a, &req, vn_qnode_new(a, VN_Q_MATCH_ALL, 0));
     /* All items required: precise, and far faster than OR over common
      * syllables (286 against 21 queries/s on vi-news.jsonl); vn_search
      * flips t->all to OR when nothing has them all. */

@@ -148,23 +148,87 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     return rc;
 }
 
+/* A date typed in the query: the query without its words, and the options
+ * with the range (intersected with from=/to=).  Returns the query to run
+ * (malloc'd) or NULL when there is no date, or nothing but it. */
+static char *take_date_words(const char *query, const vn_search_opts *o, vn_date_words *dw, vn_search_opts *dated)
+{
+    char today[11];
+    if (o->today) {
+        snprintf(today, sizeof today, "%s", o->today);
+    } else {
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    }
+    size_t len = strlen(query);
+    if (o->no_date_words || !vn_query_dates(query, len, today, dw))
+        return NULL;
+    char *rest = vn_xstrdup(query);
+    memset(rest + dw->start, ' ', dw->end - dw->start);
+    *dated = *o;
+    if (!o->date_from || strcmp(dw->from, o->date_from) > 0)
+        dated->date_from = dw->from;
+    if (!o->date_to || strcmp(dw->to, o->date_to) < 0)
+        dated->date_to = dw->to;
+    return rest;
+}
+
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
 {
     *out = NULL;
     vn_search_opts dflt = {0};
     const vn_search_opts *o = opts ? opts : &dflt;
     double deadline = o->time_limit > 0 ? now() + o->time_limit : 0;
+    vn_date_words dw;
+    vn_search_opts dated;
+    char *rest = take_date_words(query, o, &dw, &dated);
     vn_qparse p;
-    vn_status rc = vn_query_parse(query, strlen(query), &p, err);
-    if (rc != VN_OK)
-        return rc;
-    vn_xresults *r;
-    rc = vn_search_parsed(s, &p, o, &r, err);
+    vn_xresults *r = NULL;
+    vn_status rc = VN_ERR_INVALID;
+    if (rest) { /* the date as a filter; if that finds nothing, the date as words */
+        vn_error perr;
+        vn_status prc = vn_query_parse(rest, strlen(rest), &p, &perr);
+        if (prc != VN_OK && strspn(rest, " \t") == strlen(rest)) { /* only the date: every article of it */
+            memset(&p, 0, sizeof p);
+            vn_tokens_init(&p.toks);
+            prc = VN_OK;
+        }
+        if (prc == VN_OK) {
+            rc = vn_search_parsed(s, &p, &dated, &r, err);
+            if (rc != VN_OK || r->total_max == 0) {
+                vn_xresults_free(r);
+                r = NULL;
+                vn_qparse_free(&p);
+                rc = VN_ERR_INVALID;
+            }
+        }
+        if (rc != VN_OK) {
+            free(rest);
+            rest = NULL;
+        }
+    }
+    if (!rest) {
+        rc = vn_query_parse(query, strlen(query), &p, err);
+        if (rc != VN_OK)
+            return rc;
+        rc = vn_search_parsed(s, &p, o, &r, err);
+    }
     if (rc != VN_OK) {
         vn_qparse_free(&p);
+        free(rest);
         return rc;
     }
+    if (rest)
+        o = &dated;
     vn_hits *h = vn_xcalloc(1, sizeof *h);
+    if (rest) {
+        h->date_words = vn_xstrndup(query + dw.start, dw.end - dw.start);
+        snprintf(h->date_from, sizeof h->date_from, "%s", o->date_from);
+        snprintf(h->date_to, sizeof h->date_to, "%s", o->date_to);
+        free(rest);
+    }
     vn_facets_build(r, o->facets, o->facet_limit, h);
     h->total = r->total;
     h->total_min = r->total_min;
@@ -207,6 +271,7 @@ void vn_hits_free(vn_hits *h)
     if (!h)
         return;
     vn_facets_free(h);
+    free(h->date_words);
     for (size_t i = 0; i < h->n; i++) {
         vn_hit *x = &h->hit[i];
         free(x->id);

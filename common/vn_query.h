@@ -105,6 +105,18 @@ typedef struct vn_qparse {
 vn_status vn_query_parse(const char *text, size_t len, vn_qparse *p, vn_error *err);
 void vn_qparse_free(vn_qparse *p);
 
+/* ---- dates typed in Vietnamese (query_dates.c) ---- */
+typedef struct vn_date_words {
+    char from[11], to[11]; /* YYYY-MM-DD, inclusive */
+    size_t start, end;     /* the bytes of the query that said it */
+} vn_date_words;
+
+/* Find the first date expression of q[0..len) ("tháng 9/2025", "năm 2024",
+ * "ngày 2/9/2025", "2/9", "hôm qua", "tuần trước", "đầu năm nay", ...);
+ * relative ones count from `today` (YYYY-MM-DD).  Returns 1 and fills
+ * *out, or 0 when there is none. */
+int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *out);
+
 /* Nonzero when item `it` takes part in ranking as typed words (not
  * excluded). */
 static inline int vn_qitem_positive(const vn_qitem *it) { return !(it->flags & VN_QI_NEGATED); }

@@ -111,6 +111,11 @@ typedef struct vn_hits {
     vn_hit *hit;
     vn_facet facet[VN_NFACETS]; /* the facets asked for, in the order above */
     size_t nfacets;
+    /* A date typed in the query ("bão tháng 9/2025") became this filter,
+     * its words left out of the match; NULL when none did.  When the
+     * filtered query finds nothing, the words are searched as words. */
+    char *date_words;                  /* the words, as typed */
+    char date_from[11], date_to[11];   /* the range they gave (YYYY-MM-DD) */
 } vn_hits;
 
 typedef struct vn_search_opts {
@@ -129,6 +134,8 @@ typedef struct vn_search_opts {
                                            "<b>" "</b>" in HTML, "" in text */
     unsigned facets;                 /* VN_FACET_* bits: counts over every match (total becomes exact) */
     unsigned facet_limit;            /* values per facet; 0 for 10 */
+    int no_date_words;               /* take "tháng 9/2025", "hôm qua"... as words, not a date filter */
+    const char *today;               /* YYYY-MM-DD relative dates count from; NULL: the local date */
 } vn_search_opts;
 
 /* Snippets: HTML is the article's text HTML-escaped (& < > " ') with the

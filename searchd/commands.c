@@ -15,7 +15,8 @@
 #include <strings.h>
 
 #define QUERY_OPTS "[limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] " \
-                   "[source=NAME] [snippet=html|text|none] [facets=source,year,month,day] [--] <query>"
+                   "[source=NAME] [snippet=html|text|none] [facets=source,year,month,day] [dates=on|off] " \
+                   "[now=YYYY-MM-DD] [--] <query>"
 
 const vn_command vn_commands[] = {
     {"SEARCH", VN_CMD_SEARCH, VN_ARG_QUERY, "a query", "/search", "GET", VN_AT_WORKER, 0, vn_cmd_search,

@@ -73,7 +73,7 @@ typedef struct vn_request {
     vn_cmd cmd;            /* command->cmd */
     vn_search_opts opts;   /* SEARCH/COUNT */
     char *arg;             /* query, id, prefix, token or format, or NULL */
-    char *from, *to, *source;
+    char *from, *to, *source, *today;
 } vn_request;
 
 #define VN_OPTION_MAX 128  /* bytes in an option's value */

@@ -4,7 +4,8 @@
  *
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
  *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
- *          [snippet=html|text|none] [facets=source,year,month,day] [--] <query>
+ *          [snippet=html|text|none] [facets=source,year,month,day]
+ *          [dates=on|off] [now=YYYY-MM-DD] [--] <query>
  *   COUNT [same options] [--] <query>   and the other commands of the table
  *   (commands.c), each with no argument or the rest of the line.
  * Commands are case-insensitive; options come before the query.  A word of
@@ -27,6 +28,7 @@ void vn_request_clear(vn_request *r)
     free(r->from);
     free(r->to);
     free(r->source);
+    free(r->today);
     memset(r, 0, sizeof *r);
 }
 
@@ -131,6 +133,14 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
             return vn_error_set(err, VN_ERR_INVALID, "facets= takes source, year, month and day, comma-separated");
         return VN_OK;
     }
+    if (is(key, kl, "dates")) {
+        if (!is(v, vl, "on") && !is(v, vl, "off"))
+            return vn_error_set(err, VN_ERR_INVALID, "dates= takes on or off");
+        r->opts.no_date_words = is(v, vl, "off");
+        return VN_OK;
+    }
+    if (is(key, kl, "now"))
+        return set_string(&r->today, &r->opts.today, "now", v, vl, 1, err);
     if (is(key, kl, "from"))
         return set_string(&r->from, &r->opts.date_from, "from", v, vl, 1, err);
     if (is(key, kl, "to"))
@@ -138,7 +148,7 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
     if (is(key, kl, "source"))
         return set_string(&r->source, &r->opts.source, "source", v, vl, 0, err);
     return vn_error_set(err, VN_ERR_NOTFOUND, "unknown option \"%.*s=\" (options: limit offset sort from to source "
-                        "snippet facets; put -- before a query that begins with name=)",
+                        "snippet facets dates now; put -- before a query that begins with name=)",
                         (int)vn_utf8_cut(key, kl, 32), key);
 }
 

@@ -97,10 +97,20 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
         json_object_set_new(o, "total_min", json_integer((json_int_t)h->total_min));
         json_object_set_new(o, "total_max", json_integer((json_int_t)h->total_max));
         json_object_set_new(o, "took_ms", json_real(took_ms));
+        if (h->date_words) {
+            json_t *d = json_object();
+            json_object_set_new(d, "words", jstr_or_null(h->date_words));
+            json_object_set_new(d, "from", json_string(h->date_from));
+            json_object_set_new(d, "to", json_string(h->date_to));
+            json_object_set_new(o, "dates", d);
+        }
     } else {
-        vn_buf_printf(out, "OK total=%llu hits=%zu took_ms=%.3f total_min=%llu total_max=%llu\r\n",
+        vn_buf_printf(out, "OK total=%llu hits=%zu took_ms=%.3f total_min=%llu total_max=%llu",
                       (unsigned long long)h->total, h->n, took_ms, (unsigned long long)h->total_min,
                       (unsigned long long)h->total_max);
+        if (h->date_words)
+            vn_buf_printf(out, " dates=%s..%s", h->date_from, h->date_to);
+        vn_buf_puts(out, "\r\n");
     }
     for (size_t i = 0; i < h->n; i++) {
         const vn_hit *x = &h->hit[i];

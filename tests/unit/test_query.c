@@ -213,11 +213,64 @@ static void test_word_limit(void **state)
     vn_buf_free(&q);
 }
 
+/* Dates typed in Vietnamese: the range, and the bytes that said it.
+ * "Today" is Monday 2026-04-13. */
+static void test_dates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *q, *from, *to, *words;
+    } cases[] = {
+        {"bão tháng 9/2025", "2025-09-01", "2025-09-30", "tháng 9/2025"},
+        {"Bão THÁNG 9 NĂM 2025 miền Trung", "2025-09-01", "2025-09-30", "THÁNG 9 NĂM 2025"},
+        {"thang 2/2024", "2024-02-01", "2024-02-29", "thang 2/2024"},
+        {"năm 2024 giá vàng", "2024-01-01", "2024-12-31", "năm 2024"},
+        {"diễu binh ngày 2/9/2025", "2025-09-02", "2025-09-02", "ngày 2/9/2025"},
+        {"2/9/2025", "2025-09-02", "2025-09-02", "2/9/2025"},
+        {"ngày 2 tháng 9 năm 2025", "2025-09-02", "2025-09-02", "ngày 2 tháng 9 năm 2025"},
+        {"quốc khánh 2/9", "2026-09-02", "2026-09-02", "2/9"},
+        {"hôm nay", "2026-04-13", "2026-04-13", "hôm nay"},
+        {"tai nạn hôm qua", "2026-04-12", "2026-04-12", "hôm qua"},
+        {"tuần trước", "2026-04-06", "2026-04-12", "tuần trước"},
+        {"tuần này", "2026-04-13", "2026-04-13", "tuần này"},
+        {"tháng trước", "2026-03-01", "2026-03-31", "tháng trước"},
+        {"tháng này", "2026-04-01", "2026-04-30", "tháng này"},
+        {"đầu năm nay", "2026-01-01", "2026-03-31", "đầu năm nay"},
+        {"năm ngoái", "2025-01-01", "2025-12-31", "năm ngoái"},
+        /* not dates */
+        {"Việt Nam 2025", NULL, NULL, NULL},
+        {"miền Nam 2024", NULL, NULL, NULL},
+        {"5 năm tù", NULL, NULL, NULL},
+        {"tháng 13/2025", NULL, NULL, NULL},
+        {"31/2/2025", NULL, NULL, NULL},
+        {"covid-19", NULL, NULL, NULL},
+        {"tháng Tám", NULL, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vn_date_words d;
+        int found = vn_query_dates(cases[i].q, strlen(cases[i].q), "2026-04-13", &d);
+        if (found != (cases[i].from != NULL))
+            print_error("\"%s\": found %d\n", cases[i].q, found);
+        assert_int_equal(found, cases[i].from != NULL);
+        if (!found)
+            continue;
+        if (strcmp(d.from, cases[i].from) || strcmp(d.to, cases[i].to))
+            print_error("\"%s\": %s..%s\n", cases[i].q, d.from, d.to);
+        assert_string_equal(d.from, cases[i].from);
+        assert_string_equal(d.to, cases[i].to);
+        assert_int_equal(d.end - d.start, strlen(cases[i].words));
+        assert_memory_equal(cases[i].q + d.start, cases[i].words, d.end - d.start);
+    }
+    vn_date_words d;
+    assert_int_equal(vn_query_dates("hôm nay", 9, "not a date", &d), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trees),     cmocka_unit_test(test_filters), cmocka_unit_test(test_match_any),
         cmocka_unit_test(test_items),     cmocka_unit_test(test_errors),  cmocka_unit_test(test_word_limit),
+        cmocka_unit_test(test_dates),
     };
     return cmocka_run_group_tests_name("query", tests, NULL, NULL);
 }

@@ -308,6 +308,42 @@ static void test_facets(void **state)
     expect_set("nhà ông", &exact, "d-duong-huyen");
 }
 
+/* A date typed in the query filters (was: its words searched, and the
+ * any-word fallback listing other months first). */
+static void test_date_words(void **state)
+{
+    (void)state;
+    vn_search_opts o = {.limit = 10, .today = "2024-03-15"};
+    expect_set("nhà ông tháng 2/2024", &o, "d-duong-sac");
+    expect_set("nhà ông tháng này", &o, "d-duong-huyen");
+    expect_set("nhà ông đầu năm nay", &o, "d-duong d-duong-sac d-duong-huyen");
+    vn_search_opts off = {.limit = 10, .today = "2024-03-15", .no_date_words = 1};
+    expect_set("nhà ông", &off, "d-duong d-duong-sac d-duong-huyen");
+    /* with from=, the narrower range */
+    vn_search_opts both = {.limit = 10, .today = "2024-03-15", .date_from = "2024-02-01"};
+    expect_set("nhà ông năm 2024", &both, "d-duong-sac d-duong-huyen");
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_hits *h;
+    assert_int_equal(vn_search(s, "nhà ông tháng 2/2024", &o, &h, &err), VN_OK);
+    assert_string_equal(h->date_words, "tháng 2/2024");
+    assert_string_equal(h->date_from, "2024-02-01");
+    assert_string_equal(h->date_to, "2024-02-29");
+    vn_hits_free(h);
+    /* a month with nothing: the words are searched as words */
+    assert_int_equal(vn_search(s, "nhà ông tháng 7/2024", &o, &h, &err), VN_OK);
+    assert_null(h->date_words);
+    assert_true(h->n >= 3);
+    vn_hits_free(h);
+    /* only a date: every article of it */
+    assert_int_equal(vn_search(s, "ngày 10/1/2024", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hit[0].id, "d-duong");
+    vn_hits_free(h);
+    vn_searcher_close(s);
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -407,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_snippets_and_time),
         cmocka_unit_test(test_facets),
+        cmocka_unit_test(test_date_words),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* query_dates.c -- dates typed in Vietnamese, found in a query and turned
+ * into a date range (see vn_query.h).
+ *
+ * The query is tokenised (folded: "Tháng" and "thang" alike; the tokeniser
+ * keeps "9/2025" and "2/9/2025" as one token) and the first of these
+ * forms is taken:
+ *   ngày 2/9/2025, 2/9/2025, ngày 2 tháng 9 năm 2025   one day
+ *   ngày 2/9, 2/9                                       that day this year
+ *   tháng 9/2025, tháng 9 năm 2025                      one month
+ *   năm 2024 (not after "Việt" or "miền": Việt Nam)     one year
+ *   hôm nay, hôm qua, tuần này, tuần trước, tháng này,
+ *   tháng trước, năm nay, năm ngoái, năm trước, đầu năm nay
+ * Relative dates count from `today`.  Pure: no clock is read here.  Not
+ * here: applying the range (search.c), the rest of the query syntax
+ * (query_parse.c). */
+#include "vn_query.h"
+#include "vn_article.h"
+#include "vn_text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct day { int y, m, d; } day;
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in(int y, int m)
+{
+    static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : n[m - 1];
+}
+
+static int valid(day x) { return x.y >= 1900 && x.y <= 2100 && x.m >= 1 && x.m <= 12 && x.d >= 1 && x.d <= days_in(x.y, x.m); }
+
+/* Days since 1970-01-01 and back (civil calendar). */
+static long to_days(day x)
+{
+    long y = x.y - (x.m <= 2), era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400, doy = (153 * (x.m + (x.m > 2 ? -3 : 9)) + 2) / 5 + x.d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static day from_days(long z)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+    day r = {(int)(yoe + era * 400 + (m <= 2)), (int)m, (int)d};
+    return r;
+}
+
+static void put(char out[11], day x) { snprintf(out, 11, "%04d-%02d-%02d", x.y, x.m, x.d); }
+
+/* Parse "a", "a/b" or "a/b/c" of digits into n[]; returns how many parts. */
+static int numbers(const char *s, size_t len, int n[3])
+{
+    int k = 0, v = 0, digits = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 4)
+                return 0;
+            v = v * 10 + (s[i] - '0');
+        } else if (i == len || s[i] == '/') {
+            if (!digits || k == 3)
+                return 0;
+            n[k++] = v;
+            v = digits = 0;
+        } else {
+            return 0;
+        }
+    }
+    return k;
+}
+
+/* Does token i exist and read `word` (folded)? */
+static int is(const vn_tokens *t, size_t i, const char *word)
+{
+    return i < t->n && t->tok[i].folded_len == strlen(word) &&
+           memcmp(VN_TOK_FOLDED(t, &t->tok[i]), word, t->tok[i].folded_len) == 0;
+}
+
+static int num(const vn_tokens *t, size_t i, int n[3])
+{
+    return i < t->n ? numbers(VN_TOK_FOLDED(t, &t->tok[i]), t->tok[i].folded_len, n) : 0;
+}
+
+/* Try the forms at token i; on a match set [a, b] and *used (tokens). */
+static int match_at(const vn_tokens *t, size_t i, day today, day *a, day *b, size_t *used)
+{
+    int n[3], n2[3], n3[3];
+    int k = num(t, i, n);
+    int lead = is(t, i, "ngay");
+    if (lead)
+        k = num(t, i + 1, n);
+    size_t at = i + (size_t)lead;
+    /* ngày 2 tháng 9 năm 2025 */
+    if (lead && k == 1 && is(t, at + 1, "thang") && num(t, at + 2, n2) == 1 && is(t, at + 3, "nam") &&
+        num(t, at + 4, n3) == 1) {
+        *a = *b = (day){n3[0], n2[0], n[0]};
+        *used = 6;
+        return valid(*a);
+    }
+    if (k == 3 || (k == 2 && (lead || (n[0] <= 31 && n[1] <= 12)))) { /* [ngày] 2/9/2025, [ngày] 2/9 */
+        *a = *b = (day){k == 3 ? n[2] : today.y, n[1], n[0]};
+        *used = 1 + (size_t)lead;
+        return valid(*a);
+    }
+    if (is(t, i, "thang")) {
+        k = num(t, i + 1, n);
+        if (k == 2 || (k == 1 && is(t, i + 2, "nam") && num(t, i + 3, n2) == 1)) { /* tháng 9/2025, tháng 9 năm 2025 */
+            int y = k == 2 ? n[1] : n2[0];
+            *a = (day){y, n[0], 1};
+            *used = k == 2 ? 2 : 4;
+        } else if (is(t, i + 1, "nay") || is(t, i + 1, "truoc")) { /* tháng này, tháng trước */
+            *a = (day){today.y, today.m, 1};
+            if (is(t, i + 1, "truoc"))
+                *a = today.m == 1 ? (day){today.y - 1, 12, 1} : (day){today.y, today.m - 1, 1};
+            *used = 2;
+        } else {
+            return 0;
+        }
+        if (a->m < 1 || a->m > 12)
+            return 0;
+        *b = (day){a->y, a->m, days_in(a->y, a->m)};
+        return valid(*a);
+    }
+    if (is(t, i, "nam") && !(i > 0 && (is(t, i - 1, "viet") || is(t, i - 1, "mien")))) {
+        int y;
+        if (num(t, i + 1, n) == 1 && n[0] >= 1900 && n[0] <= 2100) { /* năm 2024 */
+            y = n[0];
+        } else if (is(t, i + 1, "nay")) {
+            y = today.y;
+        } else if (is(t, i + 1, "ngoai") || is(t, i + 1, "truoc")) {
+            y = today.y - 1;
+        } else {
+            return 0;
+        }
+        *a = (day){y, 1, 1};
+        *b = (day){y, 12, 31};
+        *used = 2;
+        return 1;
+    }
+    if (is(t, i, "dau") && is(t, i + 1, "nam") && is(t, i + 2, "nay")) { /* đầu năm nay: its first quarter */
+        *a = (day){today.y, 1, 1};
+        *b = (day){today.y, 3, 31};
+        *used = 3;
+        return 1;
+    }
+    if (is(t, i, "hom") && (is(t, i + 1, "nay") || is(t, i + 1, "qua"))) {
+        *a = *b = is(t, i + 1, "nay") ? today : from_days(to_days(today) - 1);
+        *used = 2;
+        return 1;
+    }
+    if (is(t, i, "tuan") && (is(t, i + 1, "nay") || is(t, i + 1, "truoc"))) { /* weeks start on Monday */
+        long z = to_days(today), monday = z - ((z + 3) % 7); /* 1970-01-01 was a Thursday */
+        if (is(t, i + 1, "truoc")) {
+            *a = from_days(monday - 7);
+            *b = from_days(monday - 1);
+        } else {
+            *a = from_days(monday);
+            *b = today;
+        }
+        *used = 2;
+        return 1;
+    }
+    return 0;
+}
+
+int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *out)
+{
+    day now = {atoi(today), atoi(today + 5), atoi(today + 8)};
+    if (!vn_date_valid(today))
+        return 0;
+    vn_tokens t;
+    vn_tokens_init(&t);
+    t.folded_only = 1;
+    vn_tokenize(&t, q, len, 0);
+    int found = 0;
+    for (size_t i = 0; i < t.n && !found; i++) {
+        day a, b;
+        size_t used = 0;
+        if (match_at(&t, i, now, &a, &b, &used) && valid(a) && valid(b) && used) {
+            put(out->from, a);
+            put(out->to, b);
+            out->start = t.tok[i].src_start;
+            out->end = t.tok[i + used - 1].src_end;
+            found = 1;
+        }
+    }
+    vn_tokens_free(&t);
+    return found;
+}
