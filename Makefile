@@ -198,7 +198,7 @@ install: all
 	install -m 755 $(LIB_SO) $(CLIENT_SO) $(DEST)/lib/
 	install -m 644 common/vnsearch.h client/vnsearch_client.h $(DEST)/include/
 	install -m 644 $(MANPAGES) $(DEST)/share/man/man1/
-	install -m 644 config/vnsearch.conf config/vnsearch.crontab $(DEST)/share/vnsearch/
+	install -m 644 config/vnsearch.conf config/vnsearch.crontab config/aliases.txt $(DEST)/share/vnsearch/
 	install -d $(DEST)/share/vnsearch/web
 	install -m 644 web/index.html web/app.js web/style.css $(DEST)/share/vnsearch/web/
 	install -m 644 config/vnsearchd.service $(DEST)/lib/systemd/system/
@@ -213,7 +213,7 @@ uninstall:
 	rm -f $(DEST)/lib/pkgconfig/vnsearch.pc $(DEST)/lib/pkgconfig/vnsearch-client.pc
 	rm -f $(DEST)/include/vnsearch.h $(DEST)/include/vnsearch_client.h
 	rm -f $(addprefix $(DEST)/share/man/man1/,$(notdir $(MANPAGES)))
-	rm -f $(DEST)/share/vnsearch/vnsearch.conf $(DEST)/share/vnsearch/vnsearch.crontab
+	rm -f $(DEST)/share/vnsearch/vnsearch.conf $(DEST)/share/vnsearch/vnsearch.crontab $(DEST)/share/vnsearch/aliases.txt
 	rm -f $(addprefix $(DEST)/share/vnsearch/web/,index.html app.js style.css)
 	-rmdir $(DEST)/share/vnsearch/web 2>/dev/null
 	rm -f $(DEST)/lib/systemd/system/vnsearchd.service

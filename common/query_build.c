@@ -305,6 +305,49 @@ static vn_qnode *item_query(build *b, const vn_qitem *it)
     return combine(b->a, VN_Q_AND, k.k, k.n);
 }
 
+/* The longest alias form that items [i, i+*span) spell, words typed side
+ * by side (or as one phrase), or -1. */
+static long alias_at(const vn_qparse *p, size_t i, const vn_aliases *al, size_t *span)
+{
+    size_t n = 0; /* how many items from i could take part */
+    while (i + n < p->n) {
+        const vn_qitem *it = &p->items[i + n];
+        if ((it->flags & (VN_QI_NEGATED | VN_QI_PREFIX)) || it->field != VN_QF_ANY ||
+            (n > 0 && ((it->flags & VN_QI_OR_BEFORE) || it->from != p->items[i + n - 1].to)))
+            break;
+        n++;
+    }
+    for (; n > 0; n--) {
+        long f = vn_aliases_lookup(al, &p->toks, p->items[i].from, p->items[i + n - 1].to - p->items[i].from);
+        if (f >= 0) {
+            *span = n;
+            return f;
+        }
+    }
+    return -1;
+}
+
+/* The other forms of form f's group, each required whole (its items, and
+ * the pairs where they meet); their tier bonuses are not wanted. */
+static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
+{
+    nodes alts = {0};
+    for (size_t g = 0; g < al->n; g++) {
+        if (g == (size_t)f || al->forms[g].group != al->forms[f].group)
+            continue;
+        const vn_qparse *q = &al->forms[g].q;
+        build bb = {b->a, &q->toks, b->o, {0}};
+        nodes parts = {0};
+        for (size_t m = 0; m < q->n; m++) {
+            push(b->a, &parts, item_query(&bb, &q->items[m]));
+            if (m > 0 && q->items[m].from == q->items[m - 1].to)
+                push(b->a, &parts, pair(&bb, VN_PREFIX_PAIR, q->items[m].from - 1, 0));
+        }
+        push(b->a, &alts, combine(b->a, VN_Q_AND, parts.k, parts.n));
+    }
+    return combine(b->a, VN_Q_OR, alts.k, alts.n);
+}
+
 /* Items whose words count for adjacency with their neighbours. */
 static int adjacent_kind(const vn_qitem *it)
 {
@@ -322,7 +365,25 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
             push(a, &neg, restricted(&b, it));
             continue;
         }
-        vn_qnode *q = item_query(&b, it);
+        vn_qnode *q;
+        size_t span = 0;
+        long f = o && o->aliases && !(it->flags & VN_QI_OR_BEFORE) ? alias_at(p, i, o->aliases, &span) : -1;
+        if (f >= 0) {
+            /* another name of the same thing (TP.HCM, Thành phố Hồ Chí Minh):
+             * what was typed (its BM25 and a constant), or the others for a
+             * smaller constant: the name typed always ranks first */
+            nodes typed = {0};
+            for (size_t j = i; j < i + span; j++) {
+                push(a, &typed, item_query(&b, &p->items[j]));
+                if (j > i && adjacent_kind(&p->items[j - 1]) && adjacent_kind(&p->items[j]))
+                    push(a, &b.bonus, scaled(a, pair(&b, VN_PREFIX_PAIR, p->items[j].from - 1, 0), VN_RANK_PAIR));
+            }
+            q = combine2(a, VN_Q_OR,
+                         constant(a, VN_Q_ADD_CONST, combine(a, VN_Q_AND, typed.k, typed.n), VN_RANK_ALIAS_TYPED),
+                         constant(a, VN_Q_CONST, alias_others(&b, o->aliases, f), VN_RANK_ALIAS));
+        } else {
+            q = item_query(&b, it);
+        }
         if ((it->flags & VN_QI_OR_BEFORE) && req.n > 0)
             req.k[req.n - 1] = combine2(a, VN_Q_OR, req.k[req.n - 1], q);
         else
@@ -334,6 +395,8 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
             push(a, &b.bonus,
                  scaled(a, pair(&b, VN_PREFIX_PAIR, prev->to - 1, (it->flags & VN_QI_PREFIX) && it->to - it->from == 1),
                         VN_RANK_PAIR));
+        if (span > 1)
+            i += span - 1; /* the rest of the alias run is in q */
     }
     if (req.n == 0 && p->n > 0)
         return vn_error_set(err, VN_ERR_INVALID, "query has only excluded words");

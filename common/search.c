@@ -15,6 +15,7 @@
 #include "vn_schema.h"
 #include "vn_xapian.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,31 @@ struct vn_searcher {
     vn_xdb *db;
     vn_stemmer *stem;
     unsigned long long stub_id; /* identity of the stub file we opened */
+    vn_aliases *aliases;        /* newsroom aliases, or NULL */
 };
+
+vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vn_error_set(err, VN_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    vn_buf b = VN_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (4u << 20))
+        vn_buf_append(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    vn_aliases *al = NULL;
+    vn_status rc = bad ? vn_error_set(err, VN_ERR_IO, "cannot read %s", path)
+                       : vn_aliases_parse(b.data ? b.data : "", b.len, path, &al, err);
+    vn_buf_free(&b);
+    if (rc != VN_OK)
+        return rc; /* the aliases in force stay */
+    vn_aliases_free(s->aliases);
+    s->aliases = al;
+    return VN_OK;
+}
 
 vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err)
 {
@@ -51,6 +76,7 @@ void vn_searcher_close(vn_searcher *s)
         return;
     vn_xdb_close(s->db);
     vn_stemmer_free(s->stem);
+    vn_aliases_free(s->aliases);
     free(s->dir);
     free(s);
 }
@@ -124,7 +150,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0)};
-    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard};
+    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases};
     vn_qarena a;
     vn_qarena_init(&a);
     vn_qtree t;

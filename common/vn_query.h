@@ -105,6 +105,25 @@ typedef struct vn_qparse {
 vn_status vn_query_parse(const char *text, size_t len, vn_qparse *p, vn_error *err);
 void vn_qparse_free(vn_qparse *p);
 
+/* ---- newsroom aliases (aliases.c) ---- */
+typedef struct vn_alias_form {
+    vn_qparse q;     /* the form, parsed as a query */
+    unsigned group;  /* forms of one group share it (the line number) */
+} vn_alias_form;
+
+typedef struct vn_aliases {
+    vn_alias_form *forms; /* owned */
+    size_t n;
+} vn_aliases;
+
+/* Parse an alias file's text (`name` for messages: "name:line: ...").
+ * On success *out is the caller's (vn_aliases_free); a bad line is
+ * VN_ERR_INVALID with its line, and *out stays NULL. */
+vn_status vn_aliases_parse(const char *text, size_t len, const char *name, vn_aliases **out, vn_error *err);
+void vn_aliases_free(vn_aliases *a);
+/* The form whose words are ts->tok[from, from+n) (folded), or -1. */
+long vn_aliases_lookup(const vn_aliases *a, const vn_tokens *ts, size_t from, size_t n);
+
 /* ---- dates typed in Vietnamese (query_dates.c) ---- */
 typedef struct vn_date_words {
     char from[11], to[11]; /* YYYY-MM-DD, inclusive */
@@ -130,6 +149,8 @@ static inline int vn_qitem_positive(const vn_qitem *it) { return !(it->flags & V
 #define VN_RANK_TONELESS 2.0  /* constant bonus: same letters, any tone (exact has it too) */
 #define VN_RANK_STEM 0.5      /* English stem matches, below any surface form */
 #define VN_RANK_PAIR 2.0      /* each adjacent pair of query words (BM25 of the pair term) */
+#define VN_RANK_ALIAS 0.5     /* constant: another name of what was typed (aliases.c) */
+#define VN_RANK_ALIAS_TYPED 1.0 /* constant added to the name as typed, so it ranks above the others */
 
 struct vn_stemmer;
 
@@ -138,6 +159,7 @@ typedef struct vn_query_opts {
     const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
     const char *source;              /* source name or NULL */
     unsigned max_wildcard;           /* expansion limit for word* (0: 100) */
+    const struct vn_aliases *aliases; /* newsroom aliases to add, or NULL */
 } vn_query_opts;
 
 typedef struct vn_qtree {

@@ -149,6 +149,13 @@ enum { VN_SNIPPET_HTML = 0, VN_SNIPPET_TEXT = 1 };
 vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err);
 void vn_searcher_close(vn_searcher *s);
 
+/* Read newsroom aliases (config/aliases.txt: "TP.HCM | TPHCM | Thành phố
+ * Hồ Chí Minh", one group per line) for this searcher's queries: a query
+ * naming one form also finds the others, the form typed ranking first.
+ * Call again to pick up an edited file; on an error (VN_ERR_IO,
+ * VN_ERR_INVALID with "file:line: reason") the aliases in force stay. */
+vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err);
+
 /* Catch up with the writer: the latest commit, or a new generation after a
  * full rebuild.  *changed (may be NULL) says whether anything moved. */
 vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);

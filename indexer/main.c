@@ -102,13 +102,18 @@ static void on_progress(void *ctx, const vn_index_stats *st)
     u->progress_shown = 1;
 }
 
-static int run_query(const char *dir, const char *q, unsigned limit)
+static int run_query(const char *dir, const char *aliases, const char *q, unsigned limit)
 {
     vn_searcher *s;
     vn_error err;
     if (vn_searcher_open(dir, &s, &err) != VN_OK) {
         fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
         return EXIT_INDEX;
+    }
+    if (aliases[0] && vn_searcher_load_aliases(s, aliases, &err) != VN_OK && err.code != VN_ERR_IO) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        vn_searcher_close(s);
+        return EXIT_USAGE;
     }
     vn_search_opts o = {.limit = limit, .no_snippets = 1};
     vn_hits *h;
@@ -191,7 +196,7 @@ int main(int argc, char **argv)
     o.batch = cfg.batch;
     o.threads = (int)cfg.index_threads;
     if (query)
-        return run_query(cfg.index, query, limit);
+        return run_query(cfg.index, cfg.aliases, query, limit);
     if (optind >= argc) {
         fprintf(stderr, "vnsearch-indexer: no INPUT given\n%s", usage);
         return EXIT_USAGE;

@@ -50,6 +50,7 @@ typedef struct vn_daemon {
     double started;                 /* monotonic seconds */
     atomic_uint reload_gen;         /* bumped by RELOAD and SIGHUP */
     atomic_int reopen_failing;      /* the new revision cannot be opened (logged once) */
+    atomic_int aliases_failing;     /* the edited alias file is refused (logged once) */
     /* the worker pool (workers.c) */
     pthread_mutex_t mu;
     pthread_cond_t cv;

@@ -193,6 +193,14 @@ static void *worker_main(void *p)
                 if (changed)
                     vn_log("index reopened");
             }
+            if (gen != seen_gen && d->cfg.aliases[0]) { /* RELOAD, SIGHUP: the alias file too */
+                if (vn_searcher_load_aliases(a->s, d->cfg.aliases, &err) != VN_OK) {
+                    if (!atomic_exchange(&d->aliases_failing, 1))
+                        vn_log("aliases not reloaded, the previous ones stay: %s", err.msg);
+                } else if (atomic_exchange(&d->aliases_failing, 0)) {
+                    vn_log("aliases reloaded");
+                }
+            }
             seen_gen = gen;
             last_check = t;
         }
@@ -214,7 +222,16 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
         vn_error err;
         args[i] = vn_xcalloc(1, sizeof **args);
         args[i]->d = d;
-        if (vn_searcher_open(d->cfg.index, &args[i]->s, &err) != VN_OK) {
+        vn_status rc = vn_searcher_open(d->cfg.index, &args[i]->s, &err);
+        if (rc == VN_OK && d->cfg.aliases[0] && vn_searcher_load_aliases(args[i]->s, d->cfg.aliases, &err) != VN_OK) {
+            if (err.code == VN_ERR_IO) { /* no alias file: search without */
+                if (i == 0)
+                    vn_log("no aliases: %s", err.msg);
+            } else {
+                rc = err.code; /* a file with a mistake is a bad setting: say so at start */
+            }
+        }
+        if (rc != VN_OK) {
             snprintf(errbuf, errlen, "%s", err.msg);
             for (unsigned k = 0; k <= i; k++) {
                 vn_searcher_close(args[k]->s);

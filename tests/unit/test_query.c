@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,12 +266,59 @@ static void test_dates(void **state)
     assert_int_equal(vn_query_dates("hôm nay", 9, "not a date", &d), 0);
 }
 
+static void test_alias_file(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *msg; } bad[] = {
+        {"A | B\nC\n", "f.txt:2: a group needs at least two forms"},
+        {"A | | B\n", "f.txt:1: an empty form"},
+        {"TP.HCM | TPHCM\nSài Gòn | tphcm\n", "f.txt:2: \"tphcm\" is already in another group"},
+        {"A | \"B\n", "f.txt:1: \"\"B\": "},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vn_aliases *al = (vn_aliases *)1;
+        vn_error e;
+        assert_int_equal(vn_aliases_parse(bad[i].text, strlen(bad[i].text), "f.txt", &al, &e), VN_ERR_INVALID);
+        if (!strstr(e.msg, bad[i].msg))
+            print_error("got \"%s\"\n", e.msg);
+        assert_non_null(strstr(e.msg, bad[i].msg));
+        assert_null(al);
+    }
+    /* the shipped file: every line well-formed, at least 150 groups */
+    FILE *f = fopen("config/aliases.txt", "rb");
+    assert_non_null(f);
+    char *text = malloc(1 << 20);
+    size_t n = fread(text, 1, (1 << 20) - 1, f);
+    fclose(f);
+    vn_aliases *al;
+    vn_error e;
+    vn_status rc = vn_aliases_parse(text, n, "config/aliases.txt", &al, &e);
+    if (rc != VN_OK)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, VN_OK);
+    unsigned groups = 0, last = 0;
+    for (size_t i = 0; i < al->n; i++)
+        if (al->forms[i].group != last)
+            groups++, last = al->forms[i].group;
+    assert_true(groups >= 150);
+    /* a lookup is folded: "thanh pho ho chi minh" is a form */
+    vn_qparse q;
+    assert_int_equal(vn_query_parse("gia nha thanh pho ho chi minh", 29, &q, &e), VN_OK);
+    long form = vn_aliases_lookup(al, &q.toks, 2, 5);
+    assert_true(form >= 0);
+    assert_int_equal(vn_aliases_lookup(al, &q.toks, 0, 2), -1);
+    vn_qparse_free(&q);
+    vn_aliases_free(al);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trees),     cmocka_unit_test(test_filters), cmocka_unit_test(test_match_any),
         cmocka_unit_test(test_items),     cmocka_unit_test(test_errors),  cmocka_unit_test(test_word_limit),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_alias_file),
     };
     return cmocka_run_group_tests_name("query", tests, NULL, NULL);
 }

@@ -45,6 +45,7 @@ static const struct doc {
     {"bao-press", "Họp báo chiều nay", NULL, NULL, "Báo chí đưa tin, báo cáo gửi các báo." PAD},
     {"tphcm", "Tin H", NULL, NULL, "Giá nhà ở TP.HCM tăng." PAD},
     {"tphcm-space", "Tin I", NULL, NULL, "Giá đất ở TP. HCM giảm." PAD},
+    {"tphcm-full", "Tin J", NULL, NULL, "Giá thuê ở Thành phố Hồ Chí Minh tăng mạnh." PAD},
     {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
 };
@@ -344,6 +345,44 @@ static void test_date_words(void **state)
     vn_searcher_close(s);
 }
 
+/* Newsroom aliases: another name finds the same thing, the name typed
+ * first; an alias file with a mistake is refused and the old one stays. */
+static void test_aliases(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/../aliases.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("# test\nTP.HCM | TPHCM | Thành phố Hồ Chí Minh # comment\nUBND | Ủy ban nhân dân\n", f);
+    fclose(f);
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    assert_int_equal(vn_searcher_load_aliases(s, path, &err), VN_OK);
+    vn_hits *h;
+    vn_search_opts o = {.limit = 10};
+    assert_int_equal(vn_search(s, "TPHCM", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 3);
+    assert_string_equal(h->hit[2].id, "tphcm-full"); /* the name typed ranks first */
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "thanh pho ho chi minh", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 3);
+    assert_string_equal(h->hit[0].id, "tphcm-full");
+    vn_hits_free(h);
+    /* a file with a mistake: refused with file:line, the old aliases stay */
+    f = fopen(path, "w");
+    fputs("TPHCM | Sài Gòn\nTP.HCM\n", f);
+    fclose(f);
+    assert_int_equal(vn_searcher_load_aliases(s, path, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "aliases.txt:2: a group needs at least two forms"));
+    assert_int_equal(vn_search(s, "TPHCM", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 3);
+    vn_hits_free(h);
+    assert_int_not_equal(vn_searcher_load_aliases(s, "/nonexistent/aliases.txt", &err), VN_OK);
+    vn_searcher_close(s);
+    unlink(path);
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -444,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_snippets_and_time),
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_date_words),
+        cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
