@@ -210,6 +210,39 @@ def main():
         refused = True
     ok(refused, "after SIGTERM no new connections are accepted")
 
+    # aliases: an edited file is picked up by RELOAD, a broken one refused
+    al = os.path.join(tmp, "aliases.txt")
+    with open(al, "w") as f:
+        f.write("TPHCM | Thành phố Hồ Chí Minh\n")
+    aconf = os.path.join(tmp, "aliases.conf")
+    with open(aconf, "w") as f:
+        f.write("aliases = %s\n" % al)
+    p, addr = start(idx, config=aconf)
+    a = Client(addr)
+    n_hn = int(a.cmd('COUNT "hà nội"')[0][3:])  # another form counts where its words stand together
+    ok(a.cmd("COUNT xqzthudo") == ["OK 0"], "an unknown word before the alias exists")
+    with open(al, "w") as f:
+        f.write("TPHCM | Thành phố Hồ Chí Minh\nxqzthudo | Hà Nội\n")
+    a.cmd("RELOAD")
+    time.sleep(0.2)
+    r = [a.cmd("COUNT xqzthudo")[0] for _ in range(3)]  # every worker
+    ok(all(x == "OK %d" % n_hn for x in r), "RELOAD picks up an edited alias file (no reindex)", (r, n_hn))
+    with open(al, "w") as f:
+        f.write("xqzthudo | Hà Nội\nbroken line without a bar\n")
+    p.send_signal(signal.SIGHUP)
+    time.sleep(0.2)
+    r = [a.cmd("COUNT xqzthudo")[0] for _ in range(3)]
+    ok(all(x == "OK %d" % n_hn for x in r), "a broken alias file is refused: the old aliases stay", r)
+    ok(stop(p) == 0, "stops cleanly")
+    log = open(p.log).read()
+    ok(log.count("aliases not reloaded") == 1 and "aliases.txt:2:" in log, "and it is logged once, with its line",
+       log[-300:])
+    with open(aconf, "w") as f:
+        f.write("aliases = %s\n" % al)
+    r = subprocess.run([D, "--index", idx, "--listen", "127.0.0.1:%d" % free_port(), "--config", aconf, "--user", ME],
+                       capture_output=True, text=True, timeout=10)
+    ok(r.returncode == 4 and "aliases.txt:2:" in r.stderr, "at start, a broken alias file stops the daemon", r.stderr)
+
     # limits and auth, from a config file
     conf = os.path.join(tmp, "vnsearch.conf")
     with open(conf, "w") as f:
