@@ -263,8 +263,9 @@ typedef struct prune_ctx {
     size_t n, cap;
 } prune_ctx;
 
-static int collect_unseen(const char *term, size_t len, void *p)
+static int collect_unseen(const char *term, size_t len, uint64_t docs, void *p)
 {
+    (void)docs;
     prune_ctx *c = p;
     char *id = vn_xstrndup(term + 1, len - 1);
     if (vn_idset_has(c->ix->ids, id)) {

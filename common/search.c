@@ -29,6 +29,11 @@ struct vn_searcher {
     vn_aliases *aliases;        /* newsroom aliases, or NULL */
 };
 
+vn_xdb *vn_searcher_xdb(vn_searcher *s)
+{
+    return s->db;
+}
+
 vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err)
 {
     FILE *f = fopen(path, "rb");

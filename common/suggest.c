@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* suggest.c -- completions of what a user is typing, from the index.
  *
- * "ha n" is parsed like a query and asked with its last word a prefix
- * (`ha n*`: adjacency over pair terms finds "ha n..." side by side);
- * in the best matching documents every run of words whose folded forms
- * are "ha" then "n..." is a candidate, shown in its exact form ("hà nội"),
- * and candidates are ranked by how often they occur.  Folded-aware both
- * ways: "hà n" and "ha n" give the same completions. */
+ * Candidates come from the index's own terms, archive-wide: the folded
+ * words starting with the prefix ("ha" -> XFha...), or the pair terms of
+ * the last word typed and the one being typed ("ha n" -> XPha n...; a
+ * trailing space asks for the next word: "ha noi " -> XPnoi ...).  Each
+ * candidate phrase is then searched for as a phrase: it is kept only when
+ * documents hold it whole, ranked by how many do (exact up to
+ * VN_TOTAL_EXACT_UPTO), and shown in the spelling those documents use
+ * most ("ha n" -> "hà nội", "hà nam", marks restored).  A word with marks
+ * that is no Vietnamese syllable ("trọngsau", glued by a missing space) is
+ * never suggested.  Folded-aware both ways: "hà n" and "ha n" agree. */
 #include "vn_buf.h"
 #include "vn_docstore.h"
 #include "vn_query.h"
+#include "vn_schema.h"
 #include "vn_xapian.h"
 #include "vn_search.h"
 #include "vn_text.h"
@@ -17,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUGGEST_DOCS 50   /* documents scanned for candidates */
-#define SUGGEST_WORDS 8   /* words of a prefix considered */
+#define SUGGEST_WORDS 8      /* words of a prefix considered */
+#define SUGGEST_TERMS 20000  /* index terms read per request, at most */
+#define SUGGEST_PHRASES 3    /* candidates searched per completion asked for */
+#define SUGGEST_DOCS 10      /* documents read for a candidate's spelling */
 
 typedef struct cand {
     char *text;
@@ -84,6 +91,90 @@ static void scan(const char *t, size_t tlen, const vn_tokens *p, int last_partia
     vn_tokens_free(&d);
 }
 
+/* Index terms under a prefix: the completions (the term's last word),
+ * with their document counts, the most frequent kept. */
+typedef struct terms {
+    size_t skip;   /* bytes of the term before the completed word */
+    cand *c;
+    size_t n, cap, seen;
+} terms;
+
+static int take_term(const char *term, size_t len, uint64_t docs, void *p)
+{
+    terms *t = p;
+    if (++t->seen > SUGGEST_TERMS)
+        return 1;
+    const char *w = term + t->skip;
+    size_t wl = len - t->skip;
+    if (wl == 0 || memchr(w, ' ', wl))
+        return 0;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->c = vn_xrealloc(t->c, t->cap * sizeof *t->c);
+    }
+    t->c[t->n++] = (cand){vn_xstrndup(w, wl), docs > 0xffffffffu ? 0xffffffffu : (unsigned)docs};
+    return 0;
+}
+
+/* Does every marked word of `s` look like one Vietnamese syllable? */
+static int words_plausible(const char *s)
+{
+    vn_tokens t;
+    vn_tokens_init(&t);
+    vn_tokenize(&t, s, strlen(s), 0);
+    int ok = 1;
+    for (size_t i = 0; ok && i < t.n; i++)
+        if ((t.tok[i].flags & VN_TOK_MARKED) && !vn_syllable_plausible(VN_TOK_FOLDED(&t, &t.tok[i]), t.tok[i].folded_len))
+            ok = 0;
+    vn_tokens_free(&t);
+    return ok;
+}
+
+/* Search the folded phrase `phrase` as a phrase: how many documents hold
+ * it, and the spelling they use most (malloc'd into *shown, or NULL). */
+static vn_status phrase_use(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err)
+{
+    *docs = 0;
+    *shown = NULL;
+    vn_buf q = VN_BUF_INIT;
+    vn_buf_printf(&q, "\"%s\"", phrase);
+    vn_qparse p;
+    vn_status rc = vn_query_parse(q.data, q.len, &p, err);
+    vn_buf_free(&q);
+    if (rc != VN_OK)
+        return VN_OK; /* not a phrase the query language can say: no candidate */
+    vn_search_opts o = {.limit = SUGGEST_DOCS, .no_snippets = 1};
+    vn_xresults *r;
+    if ((rc = vn_search_parsed(s, &p, &o, &r, err)) != VN_OK) {
+        vn_qparse_free(&p);
+        return rc;
+    }
+    cand *c = NULL;
+    size_t nc = 0, cap = 0;
+    for (size_t i = 0; r->total_min > 0 && i < r->n; i++) {
+        vn_docview v;
+        if (!vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v))
+            continue;
+        for (int f = 0; f < 2; f++) {
+            vn_docfield k = f ? VN_DOC_BODY : VN_DOC_TITLE;
+            if (v.f[k])
+                scan(v.f[k], v.len[k], &p.toks, 0, &c, &nc, &cap);
+        }
+    }
+    if (nc) {
+        qsort(c, nc, sizeof *c, by_count);
+        *shown = c[0].text;
+        *docs = (unsigned)(r->total_min > 0xffffffffu ? 0xffffffffu : r->total_min);
+        c[0].text = NULL;
+    }
+    for (size_t i = 0; i < nc; i++)
+        free(c[i].text);
+    free(c);
+    vn_xresults_free(r);
+    vn_qparse_free(&p);
+    return VN_OK;
+}
+
 vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err)
 {
     *items = NULL;
@@ -95,53 +186,77 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
         return vn_error_set(err, VN_ERR_INVALID, "SUGGEST needs 1 to %d words", SUGGEST_WORDS);
     if (rc != VN_OK)
         return rc;
-    if (q.toks.n > SUGGEST_WORDS) {
+    const vn_tokens *tk = &q.toks;
+    if (tk->n == 0 || tk->n > SUGGEST_WORDS) {
         vn_qparse_free(&q);
         return vn_error_set(err, VN_ERR_INVALID, "SUGGEST needs 1 to %d words", SUGGEST_WORDS);
     }
-    /* the words as typed, side by side; a trailing space means the last
-     * word is complete, else it is a prefix */
-    int last_partial = len > 0 && prefix[len - 1] != ' ';
-    for (size_t i = 0; i < q.n; i++) {
-        q.items[i].flags &= VN_QI_PHRASE | VN_QI_JOINED;
-        q.items[i].field = VN_QF_ANY;
-    }
-    if (last_partial)
-        q.items[q.n - 1].flags |= VN_QI_PREFIX;
-    vn_search_opts o = {0};
-    o.limit = SUGGEST_DOCS;
-    o.no_snippets = 1;
-    vn_xresults *r;
-    rc = vn_search_parsed(s, &q, &o, &r, err);
-    if (rc != VN_OK) {
-        vn_qparse_free(&q);
-        return rc;
-    }
-    cand *c = NULL;
-    size_t nc = 0, cap = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        vn_docview v;
-        if (!vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v))
-            continue;
-        for (int f = 0; f < 2; f++) {
-            vn_docfield k = f ? VN_DOC_BODY : VN_DOC_TITLE;
-            if (v.f[k])
-                scan(v.f[k], v.len[k], &q.toks, last_partial, &c, &nc, &cap);
+    /* a trailing space: the last word is complete, the next one is asked for */
+    int next_word = len > 0 && prefix[len - 1] == ' ';
+    size_t k = tk->n;
+    vn_buf tp = VN_BUF_INIT, typed = VN_BUF_INIT; /* the term prefix; the words before the completion */
+    for (size_t i = 0; i < k; i++) {
+        const vn_token *t = &tk->tok[i];
+        if (i + 1 < k || next_word) {
+            if (typed.len)
+                vn_buf_putc(&typed, ' ');
+            vn_buf_append(&typed, VN_TOK_FOLDED(tk, t), t->folded_len);
         }
     }
-    vn_xresults_free(r);
-    vn_qparse_free(&q);
-    if (nc > 1) /* qsort(NULL, 0, ...) is undefined: c is NULL when nothing matched */
-        qsort(c, nc, sizeof *c, by_count);
-    size_t keep = nc < max ? nc : max;
-    *items = vn_xrealloc(NULL, (keep ? keep : 1) * sizeof **items);
-    for (size_t i = 0; i < nc; i++) {
-        if (i < keep)
-            (*items)[i] = c[i].text;
-        else
-            free(c[i].text);
+    terms t = {0};
+    if (k == 1 && !next_word) {
+        vn_buf_printf(&tp, "%s%.*s", VN_PREFIX_FOLDED, (int)tk->tok[0].folded_len, VN_TOK_FOLDED(tk, &tk->tok[0]));
+        t.skip = strlen(VN_PREFIX_FOLDED);
+    } else {
+        const vn_token *a = &tk->tok[next_word ? k - 1 : k - 2];
+        vn_buf_printf(&tp, "%s%.*s ", VN_PREFIX_PAIR, (int)a->folded_len, VN_TOK_FOLDED(tk, a));
+        t.skip = tp.len;
+        if (!next_word)
+            vn_buf_append(&tp, VN_TOK_FOLDED(tk, &tk->tok[k - 1]), tk->tok[k - 1].folded_len);
     }
-    free(c);
+    rc = vn_xdb_each_term(vn_searcher_xdb(s), tp.data, take_term, &t, err);
+    vn_buf_free(&tp);
+    vn_qparse_free(&q);
+    if (rc == VN_OK && t.n > 1)
+        qsort(t.c, t.n, sizeof *t.c, by_count);
+    /* the most frequent completions, each checked as a phrase of the text */
+    cand *out = NULL;
+    size_t nout = 0;
+    for (size_t i = 0; rc == VN_OK && i < t.n && i < max * SUGGEST_PHRASES && nout < max * SUGGEST_PHRASES; i++) {
+        vn_buf phrase = VN_BUF_INIT;
+        vn_buf_printf(&phrase, "%s%s%s", typed.data ? typed.data : "", typed.len ? " " : "", t.c[i].text);
+        unsigned docs;
+        char *shown;
+        rc = phrase_use(s, phrase.data, &docs, &shown, err);
+        vn_buf_free(&phrase);
+        if (rc == VN_OK && shown && words_plausible(shown)) {
+            out = vn_xrealloc(out, (nout + 1) * sizeof *out);
+            out[nout++] = (cand){shown, docs};
+        } else {
+            free(shown);
+        }
+    }
+    for (size_t i = 0; i < t.n; i++)
+        free(t.c[i].text);
+    free(t.c);
+    vn_buf_free(&typed);
+    if (rc != VN_OK) {
+        for (size_t i = 0; i < nout; i++)
+            free(out[i].text);
+        free(out);
+        return rc;
+    }
+    if (nout > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(out, nout, sizeof *out, by_count);
+    size_t keep = nout < max ? nout : max;
+    *items = vn_xrealloc(NULL, (keep ? keep : 1) * sizeof **items);
+    for (size_t i = 0; i < nout; i++) {
+        if (i < keep)
+            (*items)[i] = out[i].text;
+        else
+            free(out[i].text);
+    }
+    free(out);
     *n = keep;
     return VN_OK;
 }

@@ -20,6 +20,9 @@
  *   5. otherwise three vowels: the middle one (oai -> hoài, uyu -> khuỷu).
  * This is a pure function; it only decides, text_tokenize.c moves. */
 #include "text_syllable.h"
+#include "vn_text.h"
+
+#include <string.h>
 
 int vn_is_tone_mark(int32_t cp)
 {
@@ -80,4 +83,25 @@ int vn_tone_target(const vn_letter *L, size_t n)
     if (nv == 3)
         return (int)start + 1;
     return -1;
+}
+
+int vn_syllable_plausible(const char *w, size_t n)
+{
+    static const char *onsets[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d",
+                                   "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", ""};
+    static const char *finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
+    for (size_t o = 0; o < sizeof onsets / sizeof onsets[0]; o++) {
+        size_t ol = strlen(onsets[o]);
+        if (ol > n || memcmp(w, onsets[o], ol) != 0)
+            continue;
+        size_t v = ol;
+        while (v < n && strchr("aeiouy", w[v]) && w[v])
+            v++;
+        if (v - ol > 3 || (v == ol && strcmp(onsets[o], "gi") != 0))
+            continue; /* no vowel ("gi" alone is gì) or too many */
+        for (size_t f = 0; f < sizeof finals / sizeof finals[0]; f++)
+            if (n - v == strlen(finals[f]) && memcmp(w + v, finals[f], n - v) == 0)
+                return 1;
+    }
+    return 0;
 }

@@ -32,6 +32,10 @@ struct vn_xresults;
 vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o,
                            struct vn_xresults **out, vn_error *err);
 
+/* The searcher's Xapian handle (search.c), for the library's own readers
+ * of the index's terms (suggest.c). */
+struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
+
 /* facets.c: fill h->facet with the facets `which` (VN_FACET_* bits) of
  * result r, `limit` values each (0: 10); vn_facets_free releases them. */
 void vn_facets_build(const struct vn_xresults *r, unsigned which, unsigned limit, vn_hits *h);

@@ -99,6 +99,13 @@ typedef enum vn_form { VN_FORM_EXACT, VN_FORM_TONELESS, VN_FORM_FOLDED } vn_form
  * malloc'd string; the caller frees it with free(). */
 char *vn_text_form(const char *text, size_t len, vn_form form);
 
+/* Nonzero when the folded word w[0..n) (ASCII lower case, as
+ * VN_FORM_FOLDED gives) is shaped like one Vietnamese syllable: an onset
+ * (b, ch, ngh, qu, ...), one to three vowels, a final (c, ch, m, n, ng,
+ * nh, p, t) or none.  "trongsau", "tpcung" are not: words glued by a
+ * missing space. */
+int vn_syllable_plausible(const char *w, size_t n);
+
 /* Nonzero if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int vn_utf8_valid(const char *s, size_t len);
 

@@ -62,10 +62,12 @@ vn_status vn_xdb_get_value(vn_xdb *db, const char *idterm, unsigned slot, char *
  * `out`.  VN_ERR_NOTFOUND when absent. */
 vn_status vn_xdb_get_data(vn_xdb *db, const char *idterm, vn_buf *out, vn_error *err);
 
-/* Call cb for each term starting with `prefix`, in sorted order, until cb
- * returns nonzero.  The term pointer is valid during the call only. */
+/* Call cb for each term starting with `prefix`, in sorted order, with
+ * the number of documents holding it, until cb returns nonzero.  The term
+ * pointer is valid during the call only. */
 vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
-                           int (*cb)(const char *term, size_t len, void *ctx), void *ctx, vn_error *err);
+                           int (*cb)(const char *term, size_t len, uint64_t docs, void *ctx), void *ctx,
+                           vn_error *err);
 
 typedef struct vn_xdb_info {
     uint64_t doccount;

@@ -224,12 +224,12 @@ extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out,
 }
 
 extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
-                                      int (*cb)(const char *, size_t, void *), void *ctx, vn_error *err)
+                                      int (*cb)(const char *, size_t, uint64_t, void *), void *ctx, vn_error *err)
 {
     return guard(err, "list terms", [&]() {
         for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix); ++t) {
             std::string s = *t;
-            if (cb(s.data(), s.size(), ctx))
+            if (cb(s.data(), s.size(), t.get_termfreq(), ctx))
                 break;
         }
         return VN_OK;

@@ -239,9 +239,26 @@ static void test_properties(void **state)
     }
 }
 
+/* Words shaped like one Vietnamese syllable, and words glued by a missing
+ * space (suggestions used to offer "nguyễn phú trọngsau", "tpcũng"). */
+static void test_syllable_plausible(void **state)
+{
+    (void)state;
+    static const char *yes[] = {"ha", "noi", "nguyen", "nghieng", "truong", "gi", "gia", "quy", "khuya", "xuyen",
+                                "a", "oanh", "uong", "thuong", "chich", "bao"};
+    static const char *no[] = {"trongsau", "tpcung", "sn", "hcm", "nguyenn", "tp", "x", "thuy1"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (!vn_syllable_plausible(yes[i], strlen(yes[i])))
+            fail_msg("\"%s\" should be a syllable", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (vn_syllable_plausible(no[i], strlen(no[i])))
+            fail_msg("\"%s\" should not be a syllable", no[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_syllable_plausible),
         cmocka_unit_test(test_forms_table),
         cmocka_unit_test(test_positions_and_offsets),
         cmocka_unit_test(test_flags),
