@@ -14,6 +14,7 @@
 #include "vn_query.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
+#include "vn_text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -206,6 +207,37 @@ static char *take_date_words(const char *query, const vn_search_opts *o, vn_date
     return rest;
 }
 
+/* Does the query hold a Vietnamese-looking word typed without marks? */
+static int unmarked_syllable(const char *query)
+{
+    vn_tokens t;
+    vn_tokens_init(&t);
+    vn_tokenize(&t, query, strlen(query), 0);
+    int found = 0;
+    for (size_t i = 0; !found && i < t.n; i++)
+        found = !(t.tok[i].flags & VN_TOK_MARKED) && vn_syllable_plausible(VN_TOK_FOLDED(&t, &t.tok[i]), t.tok[i].folded_len);
+    vn_tokens_free(&t);
+    return found;
+}
+
+/* The query with its marks restored, when that is not what was typed
+ * (compared lower case); NULL otherwise. */
+static char *did_you_mean(vn_searcher *s, const char *query)
+{
+    char *r;
+    if (vn_restore(s, query, &r, NULL) != VN_OK)
+        return NULL;
+    char *typed = vn_text_form(query, strlen(query), VN_FORM_EXACT), *mine = vn_text_form(r, strlen(r), VN_FORM_EXACT);
+    int same = strcmp(typed, mine) == 0;
+    free(typed);
+    free(mine);
+    if (same) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
 {
     *out = NULL;
@@ -293,6 +325,10 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     }
     vn_xresults_free(r);
     vn_qparse_free(&p);
+    /* offered when a word lacks its marks, or when few documents match
+     * (a wrong tone: "Đà Nắng"); it costs a phrase search per run */
+    if (o->did_you_mean && (unmarked_syllable(query) || h->total < 10))
+        h->did_you_mean = did_you_mean(s, query);
     *out = h;
     return VN_OK;
 }
@@ -303,6 +339,7 @@ void vn_hits_free(vn_hits *h)
         return;
     vn_facets_free(h);
     free(h->date_words);
+    free(h->did_you_mean);
     for (size_t i = 0; i < h->n; i++) {
         vn_hit *x = &h->hit[i];
         free(x->id);

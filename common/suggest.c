@@ -25,7 +25,7 @@
 #define SUGGEST_WORDS 8      /* words of a prefix considered */
 #define SUGGEST_TERMS 20000  /* index terms read per request, at most */
 #define SUGGEST_PHRASES 3    /* candidates searched per completion asked for */
-#define SUGGEST_DOCS 10      /* documents read for a candidate's spelling */
+#define SUGGEST_DOCS 10      /* documents read for a candidate's spelling (30 restored no more windows) */
 
 typedef struct cand {
     char *text;
@@ -130,9 +130,7 @@ static int words_plausible(const char *s)
     return ok;
 }
 
-/* Search the folded phrase `phrase` as a phrase: how many documents hold
- * it, and the spelling they use most (malloc'd into *shown, or NULL). */
-static vn_status phrase_use(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err)
+vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err)
 {
     *docs = 0;
     *shown = NULL;
@@ -227,7 +225,7 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
         vn_buf_printf(&phrase, "%s%s%s", typed.data ? typed.data : "", typed.len ? " " : "", t.c[i].text);
         unsigned docs;
         char *shown;
-        rc = phrase_use(s, phrase.data, &docs, &shown, err);
+        rc = vn_phrase_spelling(s, phrase.data, &docs, &shown, err);
         vn_buf_free(&phrase);
         if (rc == VN_OK && shown && words_plausible(shown)) {
             out = vn_xrealloc(out, (nout + 1) * sizeof *out);

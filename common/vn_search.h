@@ -36,6 +36,13 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
  * of the index's terms (suggest.c). */
 struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
 
+/* suggest.c: search the words `phrase` as a phrase; *docs is how many
+ * documents hold it (exact up to VN_TOTAL_EXACT_UPTO) and *shown the
+ * spelling the first of them use most, lower case (malloc'd; NULL when
+ * none holds it).  The archive as the statistics of how words are
+ * written: suggestions and restored marks (restore.c) both read it. */
+vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err);
+
 /* facets.c: fill h->facet with the facets `which` (VN_FACET_* bits) of
  * result r, `limit` values each (0: 10); vn_facets_free releases them. */
 void vn_facets_build(const struct vn_xresults *r, unsigned which, unsigned limit, vn_hits *h);

@@ -116,6 +116,9 @@ typedef struct vn_hits {
      * filtered query finds nothing, the words are searched as words. */
     char *date_words;                  /* the words, as typed */
     char date_from[11], date_to[11];   /* the range they gave (YYYY-MM-DD) */
+    /* With opts.did_you_mean: the query with its marks put back
+     * (vn_restore) when that differs from what was typed, else NULL. */
+    char *did_you_mean;
 } vn_hits;
 
 typedef struct vn_search_opts {
@@ -135,6 +138,7 @@ typedef struct vn_search_opts {
     unsigned facets;                 /* VN_FACET_* bits: counts over every match (total becomes exact) */
     unsigned facet_limit;            /* values per facet; 0 for 10 */
     int no_date_words;               /* take "tháng 9/2025", "hôm qua"... as words, not a date filter */
+    int did_you_mean;                /* fill vn_hits.did_you_mean (vn_restore of the query) */
     const char *today;               /* YYYY-MM-DD relative dates count from; NULL: the local date */
 } vn_search_opts;
 
@@ -182,6 +186,13 @@ vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_e
  * frequent first; *items is the caller's: free with vn_suggestions_free(). */
 vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err);
 void vn_suggestions_free(char **items, size_t n);
+
+/* `text` with its marks put back as the archive writes it: "ha noi" ->
+ * "hà nội", "thu tuong" -> "thủ tướng", a wrong tone corrected ("Đà Nắng"
+ * -> "đà nẵng").  Words are lower case; what is not a word is kept; a
+ * word no document holds stays as typed.  *out is the caller's, free()
+ * it.  Costs a phrase search per run of words tried. */
+vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err);
 
 /* Documents in the index and its revision. */
 vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err);

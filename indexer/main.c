@@ -27,6 +27,7 @@ enum {
 static const char usage[] =
     "Usage: vnsearch-indexer --index DIR [options] INPUT...\n"
     "       vnsearch-indexer --index DIR --query TEXT [--limit N]\n"
+    "       vnsearch-indexer --index DIR --restore < lines\n"
     "\n"
     "Index Vietnamese news articles into DIR. Each INPUT is a .jsonl file (one\n"
     "article per line: id, title, date, source, url, body), '-' for JSON Lines on\n"
@@ -46,6 +47,8 @@ static const char usage[] =
     "  --quiet         print only errors\n"
     "  --query TEXT    search the index instead; prints id<TAB>score<TAB>title\n"
     "  --limit N       hits for --query (default 10)\n"
+    "  --restore       read lines on stdin, print them with their marks put back\n"
+    "                  as the index's articles write them (ha noi -> hà nội)\n"
     "  --help          this text\n"
     "\n"
     "Unchanged documents (same content hash) are skipped, changed ones replaced.\n"
@@ -130,6 +133,37 @@ static int run_query(const char *dir, const char *aliases, const char *q, unsign
     return EXIT_DONE;
 }
 
+/* --restore: each line of standard input with its marks put back. */
+static int run_restore(const char *dir)
+{
+    vn_searcher *s;
+    vn_error err;
+    if (vn_searcher_open(dir, &s, &err) != VN_OK) {
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int code = EXIT_DONE;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        char *r;
+        if (vn_restore(s, line, &r, &err) != VN_OK) {
+            fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+            puts(line);
+            code = EXIT_REJECTED;
+            continue;
+        }
+        puts(r);
+        free(r);
+    }
+    free(line);
+    vn_searcher_close(s);
+    return code;
+}
+
 static int parse_uint(const char *s, unsigned *out)
 {
     char *end;
@@ -147,11 +181,13 @@ int main(int argc, char **argv)
         {"full", no_argument, NULL, 'F'},        {"prune", no_argument, NULL, 'P'},
         {"batch", required_argument, NULL, 'b'}, {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},       {"query", required_argument, NULL, 'Q'},
-        {"limit", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+        {"limit", required_argument, NULL, 'l'}, {"restore", no_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *index = NULL, *config = NULL, *query = NULL;
     const char *batch = NULL, *threads = NULL;
     unsigned limit = 10;
+    int restore = 0;
     vn_index_opts o = {0, 0, 0, 0};
     ui u = {0, isatty(2), 0, 0};
     int c;
@@ -165,6 +201,7 @@ int main(int argc, char **argv)
         case 't': threads = optarg; break;
         case 'q': u.quiet = 1; break;
         case 'Q': query = optarg; break;
+        case 'R': restore = 1; break;
         case 'l':
             if (!parse_uint(optarg, &limit) || limit == 0) {
                 fprintf(stderr, "vnsearch-indexer: --limit takes a number from 1\n");
@@ -195,6 +232,8 @@ int main(int argc, char **argv)
     }
     o.batch = cfg.batch;
     o.threads = (int)cfg.index_threads;
+    if (restore)
+        return run_restore(cfg.index);
     if (query)
         return run_query(cfg.index, cfg.aliases, query, limit);
     if (optind >= argc) {

@@ -16,7 +16,7 @@
 
 #define QUERY_OPTS "[limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD] [to=YYYY-MM-DD] " \
                    "[source=NAME] [snippet=html|text|none] [facets=source,year,month,day] [dates=on|off] " \
-                   "[now=YYYY-MM-DD] [--] <query>"
+                   "[now=YYYY-MM-DD] [restore=on|off] [--] <query>"
 
 const vn_command vn_commands[] = {
     {"SEARCH", VN_CMD_SEARCH, VN_ARG_QUERY, "a query", "/search", "GET", VN_AT_WORKER, 0, vn_cmd_search,
@@ -27,6 +27,8 @@ const vn_command vn_commands[] = {
      "GET <id>"},
     {"SUGGEST", VN_CMD_SUGGEST, VN_ARG_TEXT, "a prefix", "/suggest", "GET", VN_AT_WORKER, 0, vn_cmd_suggest,
      "SUGGEST <prefix>"},
+    {"RESTORE", VN_CMD_RESTORE, VN_ARG_TEXT, "words", "/restore", "GET", VN_AT_WORKER, 0, vn_cmd_restore,
+     "RESTORE <words without marks> (the marks put back, as the archive writes them)"},
     {"STATS", VN_CMD_STATS, VN_ARG_NONE, NULL, "/stats", "GET", VN_AT_WORKER, 0, vn_cmd_stats, "STATS"},
     {"HEALTH", VN_CMD_HEALTH, VN_ARG_NONE, NULL, "/health", "GET", VN_AT_WORKER, 0, vn_cmd_health, "HEALTH"},
     {"METRICS", VN_CMD_METRICS, VN_ARG_NONE, NULL, "/metrics", "GET", VN_AT_WORKER, 0, vn_cmd_metrics,

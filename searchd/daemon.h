@@ -121,6 +121,7 @@ void vn_cmd_metrics(vn_ctx *x);
 void vn_cmd_search(vn_ctx *x);
 void vn_cmd_get(vn_ctx *x);
 void vn_cmd_suggest(vn_ctx *x);
+void vn_cmd_restore(vn_ctx *x);
 void vn_cmd_stats(vn_ctx *x);
 void vn_cmd_health(vn_ctx *x);
 

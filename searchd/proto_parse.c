@@ -5,7 +5,7 @@
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
  *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
  *          [snippet=html|text|none] [facets=source,year,month,day]
- *          [dates=on|off] [now=YYYY-MM-DD] [--] <query>
+ *          [dates=on|off] [now=YYYY-MM-DD] [restore=on|off] [--] <query>
  *   COUNT [same options] [--] <query>   and the other commands of the table
  *   (commands.c), each with no argument or the rest of the line.
  * Commands are case-insensitive; options come before the query.  A word of
@@ -38,6 +38,7 @@ void vn_request_init(vn_request *r, const vn_command *c)
     r->command = c;
     r->cmd = c ? c->cmd : VN_CMD_PING;
     r->opts.limit = 10;
+    r->opts.did_you_mean = 1; /* SEARCH offers the query with marks restored (restore=off: not) */
 }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -139,6 +140,12 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
         r->opts.no_date_words = is(v, vl, "off");
         return VN_OK;
     }
+    if (is(key, kl, "restore")) {
+        if (!is(v, vl, "on") && !is(v, vl, "off"))
+            return vn_error_set(err, VN_ERR_INVALID, "restore= takes on or off");
+        r->opts.did_you_mean = is(v, vl, "on");
+        return VN_OK;
+    }
     if (is(key, kl, "now"))
         return set_string(&r->today, &r->opts.today, "now", v, vl, 1, err);
     if (is(key, kl, "from"))
@@ -148,7 +155,7 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
     if (is(key, kl, "source"))
         return set_string(&r->source, &r->opts.source, "source", v, vl, 0, err);
     return vn_error_set(err, VN_ERR_NOTFOUND, "unknown option \"%.*s=\" (options: limit offset sort from to source "
-                        "snippet facets dates now; put -- before a query that begins with name=)",
+                        "snippet facets dates now restore; put -- before a query that begins with name=)",
                         (int)vn_utf8_cut(key, kl, 32), key);
 }
 

@@ -97,6 +97,8 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
         json_object_set_new(o, "total_min", json_integer((json_int_t)h->total_min));
         json_object_set_new(o, "total_max", json_integer((json_int_t)h->total_max));
         json_object_set_new(o, "took_ms", json_real(took_ms));
+        if (h->did_you_mean)
+            json_object_set_new(o, "did_you_mean", jstr_or_null(h->did_you_mean));
         if (h->date_words) {
             json_t *d = json_object();
             json_object_set_new(d, "words", jstr_or_null(h->date_words));
@@ -147,6 +149,11 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
         put_json(out, o);
     } else {
         put_facets(out, NULL, h);
+        if (h->did_you_mean) {
+            vn_buf_puts(out, "DIDYOUMEAN\t");
+            put_field(out, h->did_you_mean);
+            vn_buf_puts(out, "\r\n");
+        }
         vn_buf_puts(out, "END\r\n");
     }
 }

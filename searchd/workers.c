@@ -104,6 +104,7 @@ void vn_cmd_search(vn_ctx *x)
         o.limit = 1;
         o.exact_total = 1;
         o.no_snippets = 1;
+        o.did_you_mean = 0;
     }
     vn_status rc = vn_search(x->s, x->r->arg, &o, &h, &err);
     if (rc != VN_OK) {
@@ -132,6 +133,19 @@ void vn_cmd_get(vn_ctx *x)
     } else
         reply_status(x, rc, err.msg);
     vn_buf_free(&doc);
+}
+
+void vn_cmd_restore(vn_ctx *x)
+{
+    char *r;
+    vn_error err;
+    vn_status rc = vn_restore(x->s, x->r->arg, &r, &err);
+    if (rc != VN_OK) {
+        reply_status(x, rc, err.msg);
+        return;
+    }
+    vn_reply_list(x->out, x->json, "restored", &r, 1);
+    free(r);
 }
 
 void vn_cmd_suggest(vn_ctx *x)

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import random
 import subprocess
 import sys
 import tempfile
@@ -172,12 +173,42 @@ def precision(articles, idx, binary, count):
     return res
 
 
+def restoration(articles, idx, binary, count):
+    """Marks restored: windows of 2-5 words, folded, put back by the index
+    (vnsearch-indexer --restore), compared with the original (tone style
+    and case aside).  Target: 0.95 of windows exactly."""
+    rnd = random.Random(11)
+    wins = []
+    while len(wins) < count:
+        a = rnd.choice(articles)
+        ws = [w for w in WORD.findall(a["body"]) if not any(c.isdigit() for c in w)]
+        if len(ws) < 6:
+            continue
+        n = rnd.randint(2, 5)
+        i = rnd.randrange(len(ws) - n)
+        wins.append(ws[i:i + n])
+    inp = "\n".join(" ".join(fold(w) for w in win) for win in wins) + "\n"
+    r = subprocess.run([binary, "--index", idx, "--restore"], input=inp, capture_output=True, text=True)
+    out = r.stdout.splitlines()
+    exact = syl = total = 0
+    for win, got in zip(wins, out):
+        want = [tone_key(w) for w in win]
+        have = [tone_key(w) for w in got.split()]
+        exact += want == have
+        syl += sum(1 for x, y in zip(want, have) if x == y)
+        total += len(want)
+    print(f"marks restored: {len(wins)} windows of 2-5 words, folded then restored")
+    print(f"windows exactly: {exact / max(1, len(wins)):.3f} (target 0.95)   syllables: {syl / max(1, total):.3f}")
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/bin/vnsearch-indexer")
     ap.add_argument("--corpus", default=os.environ.get("CORPUS", "../shared/corpus"))
     ap.add_argument("--windows", type=int, default=400)
     ap.add_argument("--ngrams", type=int, default=400)
+    ap.add_argument("--restore", type=int, default=400)
     args = ap.parse_args()
     path = os.path.join(args.corpus, "vi-news-small.jsonl")
     if not os.path.exists(path):
@@ -211,6 +242,7 @@ def main():
                 worst = min(worst, 100.0 * top1 / n)
         print(f"lowest top-1: {worst:.1f}%")
         print()
+        restoration(articles, idx, args.bin, args.restore)
         res = precision(articles, idx, args.bin, args.ngrams)
         print(f"precision: n-grams of 1-3 words with marks, P@10 = share of the top 10 holding what was typed")
         print(f"{'form':<18} {'queries':>7} {'P@10':>7}")

@@ -75,6 +75,16 @@ function render(r) {
     $("status").textContent = "Lỗi: " + r.error.message;
     return;
   }
+  const dym = $("didyoumean");
+  dym.replaceChildren();
+  dym.hidden = !r.did_you_mean;
+  if (r.did_you_mean) { // the query with its marks put back, from the archive
+    dym.appendChild(document.createTextNode("Có phải bạn muốn tìm: "));
+    const a = el("a", "", r.did_you_mean);
+    a.href = "#";
+    a.addEventListener("click", (ev) => { ev.preventDefault(); state.q = r.did_you_mean; $("q").value = state.q; state.offset = 0; run(true); });
+    dym.appendChild(a);
+  }
   const exact = r.total_min === r.total_max;
   $("status").textContent = (exact ? "" : "khoảng ") + r.total.toLocaleString("vi-VN") + " bài" +
     (r.hits.length ? " · " + (state.offset + 1) + "–" + (state.offset + r.hits.length) : "");

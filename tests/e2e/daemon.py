@@ -47,8 +47,13 @@ def main():
     # search, text format
     r = c.cmd("SEARCH limit=3 luong cuong")
     ok(r[0].startswith("OK total=") and r[-1] == "END", "SEARCH text reply ends with END", r)
-    hits = [l.split("\t") for l in r[1:-1]]
-    ok(all(len(x) == 8 and x[0] == "HIT" for x in hits), "HIT lines have 8 tab-separated fields", r)
+    hits = [l.split("\t") for l in r[1:-1] if l.startswith("HIT\t")]
+    ok(hits and all(len(x) == 8 for x in hits), "HIT lines have 8 tab-separated fields", r)
+    ok("DIDYOUMEAN\tlương cường" in r, "typed without marks: the marks restored are offered (DIDYOUMEAN)", r)
+    r2 = c.cmd("SEARCH limit=3 restore=off luong cuong")
+    ok(not any(l.startswith("DIDYOUMEAN") for l in r2), "restore=off: none", r2)
+    r2 = c.cmd("RESTORE tong bi thu to lam", multiline=True)
+    ok(r2 == ["OK 1", "tổng bí thư tô lâm", "END"], "RESTORE puts the marks back", r2)
     ok(hits and hits[0][1].startswith("00") and hits[0][1].endswith(".txt"), "folded query finds the seed first", r)
     ok(hits and "<b>Lương</b> <b>Cường</b>" in hits[0][6], "folded match highlighted in the snippet", r)
     r = c.cmd("SEARCH limit=3 Lương Cường")

@@ -117,6 +117,8 @@ def main():
            "a hit has its title, a link and the matched words highlighted", first)
         status = b.js("return document.getElementById('status').textContent")
         ok("1–10" in status, "the status line counts the hits", status)
+        dym = b.js("return document.querySelector('#didyoumean a') ? document.querySelector('#didyoumean a').textContent : ''")
+        ok(dym == "hà nội", "the did-you-mean line offers the marks put back", dym)
         b.shot(os.path.join(shots, "search.png"))
         # a source facet narrows the hits to that source
         facet = b.js("const a = document.querySelector('#facets .facet a'); a.click();"
