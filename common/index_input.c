@@ -11,6 +11,7 @@
 #include "vn_indexer.h"
 #include "vn_buf.h"
 #include "vn_indexer_internal.h"
+#include "vn_text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,40 @@ static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* A text field of an article, from a legacy encoding when it is one:
+ * replaced in place; returns whether it was. */
+static int convert_field(vn_indexer *ix, char **field)
+{
+    if (!*field || ix->opts.encoding == VN_ENC_UTF8)
+        return 0;
+    size_t n;
+    char *u = vn_legacy_to_utf8(*field, strlen(*field), (vn_encoding)ix->opts.encoding, NULL, &n);
+    if (!u)
+        return 0;
+    free(*field);
+    *field = u;
+    return 1;
+}
+
+/* Each text field of `a` (in place), counted once per article. */
+static void convert_article(vn_indexer *ix, vn_article *a)
+{
+    int c = convert_field(ix, &a->title) | convert_field(ix, &a->body) | convert_field(ix, &a->source) |
+            convert_field(ix, &a->dateline);
+    if (c)
+        ix->stats.converted++;
+}
+
+/* A line of raw legacy bytes (not UTF-8) as UTF-8, before JSON parsing;
+ * malloc'd or NULL. */
+static char *convert_line(vn_indexer *ix, const char *line, size_t n, size_t *out_n)
+{
+    if (ix->opts.encoding == VN_ENC_UTF8 || vn_utf8_valid(line, n))
+        return NULL;
+    return vn_legacy_to_utf8(line, n, ix->opts.encoding == VN_ENC_AUTO ? VN_ENC_AUTO : (vn_encoding)ix->opts.encoding,
+                             NULL, out_n);
 }
 
 static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *err)
@@ -46,10 +81,18 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
             continue; /* blank line */
         vn_article a;
         vn_error perr, warn;
-        if (vn_article_from_json(line, (size_t)n, &a, &warn, &perr) != VN_OK) {
+        size_t cn = 0;
+        char *conv = convert_line(ix, line, (size_t)n, &cn);
+        vn_status prc = vn_article_from_json(conv ? conv : line, conv ? cn : (size_t)n, &a, &warn, &perr);
+        free(conv);
+        if (prc != VN_OK) {
             vn_indexer_reject(ix, name, lineno, perr.msg);
             continue;
         }
+        if (conv)
+            ix->stats.converted++;
+        else
+            convert_article(ix, &a);
         if (warn.code != VN_OK)
             vn_indexer_warn(ix, name, lineno, warn.msg);
         ix->at_file = name;
@@ -87,13 +130,19 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
     vn_status rc = VN_OK;
     vn_article a;
     vn_error perr;
+    size_t cn = 0;
+    char *conv = bad || b.len > PLAIN_MAX_BYTES ? NULL : convert_line(ix, b.data ? b.data : "", b.len, &cn);
     if (bad)
         vn_indexer_unreadable(ix, path, "read error");
     else if (b.len > PLAIN_MAX_BYTES)
         vn_indexer_reject(ix, path, 0, "file too large for an article");
-    else if (vn_article_from_plain(b.data ? b.data : "", b.len, id, &a, &perr) != VN_OK)
+    else if (vn_article_from_plain(conv ? conv : b.data ? b.data : "", conv ? cn : b.len, id, &a, &perr) != VN_OK)
         vn_indexer_reject(ix, path, 0, perr.msg);
     else {
+        if (conv)
+            ix->stats.converted++;
+        else
+            convert_article(ix, &a);
         ix->at_file = path;
         ix->at_line = 0;
         rc = vn_indexer_take(ix, &a, &perr);
@@ -105,6 +154,7 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
             vn_error_set(err, rc, "%s: %s", path, perr.msg);
         }
     }
+    free(conv);
     vn_buf_free(&b);
     return rc;
 }

@@ -106,6 +106,19 @@ char *vn_text_form(const char *text, size_t len, vn_form form);
  * missing space. */
 int vn_syllable_plausible(const char *w, size_t n);
 
+/* ---- text from before Unicode (text_legacy.c) ---- */
+typedef enum vn_encoding { VN_ENC_AUTO, VN_ENC_UTF8, VN_ENC_TCVN3, VN_ENC_VNI, VN_ENC_CP1258 } vn_encoding;
+
+/* s[0..n) in `enc` (TCVN3/ABC, VNI-Windows, Windows-1258; AUTO: the one
+ * whose reading looks most Vietnamese, including bytes that were taken
+ * for Latin-1 once already: "Hµ Néi") as NFC UTF-8: a malloc'd string
+ * (its length in *out_len) and the encoding in *used.  NULL when there is
+ * nothing to convert (UTF-8, or AUTO finding the text Vietnamese or plain
+ * already). */
+char *vn_legacy_to_utf8(const char *s, size_t n, vn_encoding enc, vn_encoding *used, size_t *out_len);
+/* "auto", "utf8", "tcvn3", "vni", "cp1258" to *out; 0 for another name. */
+int vn_encoding_parse(const char *name, vn_encoding *out);
+
 /* Nonzero if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int vn_utf8_valid(const char *s, size_t len);
 

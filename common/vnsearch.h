@@ -210,12 +210,15 @@ typedef struct vn_index_opts {
     int prune;      /* on finish, delete documents absent from this run */
     unsigned batch; /* changed documents per automatic commit; 0 for the default */
     int threads;    /* 2: two-core rebuild (full or first build); 1: one thread; 0: 2 */
+    int encoding;   /* of the inputs read by vn_indexer_add_path: 0 (auto: UTF-8, or TCVN3, VNI or
+                       Windows-1258 detected per article), or VN_ENC_* of vn_text.h forced */
 } vn_index_opts;
 
 typedef struct vn_index_stats {
     uint64_t added, replaced, unchanged, deleted, rejected;
     uint64_t unreadable; /* inputs that could not be read (counted in rejected too) */
     uint64_t warnings;   /* articles indexed with a change: a date dropped, an id again */
+    uint64_t converted;  /* articles converted from a legacy encoding (TCVN3, VNI, Windows-1258) */
     uint64_t bytes;   /* input bytes consumed so far */
     double seconds;   /* since vn_indexer_open */
 } vn_index_stats;

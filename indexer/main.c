@@ -7,6 +7,7 @@
 #include "vn_config.h"
 #include "vn_indexer.h"
 #include "vn_search.h"
+#include "vn_text.h"
 #include "vn_xapian.h"
 
 #include <getopt.h>
@@ -44,6 +45,8 @@ static const char usage[] =
     "                  when every input was read and every record accepted\n"
     "  --batch N       documents per commit (default 250)\n"
     "  --threads N     1: one thread; 2: parse on one core, write on another\n"
+    "  --encoding E    auto (default: UTF-8, or TCVN3, VNI or Windows-1258 found\n"
+    "                  per article and converted), utf8, tcvn3, vni, cp1258\n"
     "  --quiet         print only errors\n"
     "  --query TEXT    search the index instead; prints id<TAB>score<TAB>title\n"
     "  --limit N       hits for --query (default 10)\n"
@@ -182,13 +185,14 @@ int main(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'}, {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},       {"query", required_argument, NULL, 'Q'},
         {"limit", required_argument, NULL, 'l'}, {"restore", no_argument, NULL, 'R'},
+        {"encoding", required_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *index = NULL, *config = NULL, *query = NULL;
     const char *batch = NULL, *threads = NULL;
     unsigned limit = 10;
     int restore = 0;
-    vn_index_opts o = {0, 0, 0, 0};
+    vn_index_opts o = {0};
     ui u = {0, isatty(2), 0, 0};
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -202,6 +206,15 @@ int main(int argc, char **argv)
         case 'q': u.quiet = 1; break;
         case 'Q': query = optarg; break;
         case 'R': restore = 1; break;
+        case 'E': {
+            vn_encoding e;
+            if (!vn_encoding_parse(optarg, &e)) {
+                fprintf(stderr, "vnsearch-indexer: --encoding takes auto, utf8, tcvn3, vni or cp1258\n");
+                return EXIT_USAGE;
+            }
+            o.encoding = (int)e;
+            break;
+        }
         case 'l':
             if (!parse_uint(optarg, &limit) || limit == 0) {
                 fprintf(stderr, "vnsearch-indexer: --limit takes a number from 1\n");
@@ -266,10 +279,11 @@ int main(int argc, char **argv)
         uint64_t docs = st->added + st->replaced + st->unchanged;
         fprintf(stderr,
                 "vnsearch-indexer: added %llu, replaced %llu, unchanged %llu, deleted %llu, rejected %llu, "
-                "warnings %llu in %.2f s (%.0f docs/s, %.1f MB/s)\n",
+                "warnings %llu, converted %llu in %.2f s (%.0f docs/s, %.1f MB/s)\n",
                 (unsigned long long)st->added, (unsigned long long)st->replaced,
                 (unsigned long long)st->unchanged, (unsigned long long)st->deleted,
-                (unsigned long long)st->rejected, (unsigned long long)st->warnings, st->seconds,
+                (unsigned long long)st->rejected, (unsigned long long)st->warnings,
+                (unsigned long long)st->converted, st->seconds,
                 st->seconds > 0 ? docs / st->seconds : 0,
                 st->seconds > 0 ? st->bytes / 1e6 / st->seconds : 0);
     }

@@ -93,6 +93,19 @@ out=$($IX --index "$TMP/mixed" "$TMP/no-such-file.jsonl" 2>&1); rc=$?
 is "$rc" 1 "a missing input is a rejected input"
 like "$out" "no-such-file.jsonl: No such file" "and is named"
 
+# archives from before Unicode: TCVN3 bytes in a plain article, VNI taken
+# for Latin-1 once already in JSON Lines; found by "hà nội" (was: nothing)
+mkdir -p "$TMP/legacy"
+printf 'Tin c\373: H\265 N\351i m\255\352a to, B\266o Th\276ng ng\270p n\255\355c.\n' > "$TMP/legacy/tcvn3.txt"
+printf '%s\n' '{"id":"vni-1","title":"Tin cuõ","body":"Haø Noäi möa to, Vieät Nam."}' > "$TMP/legacy.jsonl"
+out=$($IX --index "$TMP/leg" "$TMP/legacy" "$TMP/legacy.jsonl" 2>&1)
+like "$out" "added 2, .*converted 2" "legacy encodings are detected and converted"
+is "$($IX --index "$TMP/leg" --query 'hà nội' | cut -f1 | sort | tr '\n' ' ')" "tcvn3.txt vni-1 " \
+    "and found by hà nội"
+out=$($IX --index "$TMP/leg2" --encoding utf8 "$TMP/legacy.jsonl" 2>&1)
+like "$out" "converted 0" "--encoding utf8 takes the text as it is"
+$IX --index "$TMP/leg3" --encoding latin1 "$TMP/legacy.jsonl" >/dev/null 2>&1; is "$?" 2 "an unknown --encoding is a usage error"
+
 # JSON Lines on stdin
 out=$(printf '%s\n' '{"id":"stdin-1","title":"Từ stdin","body":"Thủy điện Hòa Bình"}' | $IX --index "$TMP/stdin" - 2>&1)
 like "$out" "added 1" "JSON Lines from stdin"

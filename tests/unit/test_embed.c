@@ -23,7 +23,7 @@ static void test_round_trip(void **state)
 
     vn_error err;
     vn_indexer *ix;
-    vn_index_opts o = {0, 0, 0, 1};
+    vn_index_opts o = {.threads = 1};
     assert_int_equal(vn_indexer_open(dir, &o, &ix, &err), VN_OK);
     char id1[] = "e1", t1[] = "Thủy điện Hòa Bình", b1[] = "Nhà máy thủy điện Hòa Bình xả lũ.";
     char id2[] = "e2", t2[] = "Hà Nội", b2[] = "Hà Nội mưa to.";

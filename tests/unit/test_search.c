@@ -58,7 +58,7 @@ static int setup(void **state)
     snprintf(dir, sizeof dir, "%s/index", d);
     vn_indexer *ix;
     vn_error err;
-    vn_index_opts o = {0, 0, 0, 1};
+    vn_index_opts o = {.threads = 1};
     assert_int_equal(vn_indexer_open(dir, &o, &ix, &err), VN_OK);
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         vn_article a = {(char *)docs[i].id, (char *)docs[i].title, (char *)docs[i].date,
@@ -432,7 +432,7 @@ static void test_old_schema(void **state)
     assert_int_equal(vn_searcher_open(old, &s, &err), VN_ERR_CORRUPT);
     assert_non_null(strstr(err.msg, "--full"));
     assert_int_equal(vn_indexer_open(old, NULL, &ix, &err), VN_ERR_CORRUPT);
-    vn_index_opts full = {1, 0, 0, 1};
+    vn_index_opts full = {.full = 1, .threads = 1};
     assert_int_equal(vn_indexer_open(old, &full, &ix, &err), VN_OK);
     assert_int_equal(vn_indexer_add(ix, &art, &err), VN_OK);
     assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
@@ -448,7 +448,7 @@ static void test_lock_and_generations(void **state)
     vn_error err;
     assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
     vn_indexer *a, *b;
-    vn_index_opts full = {1, 0, 0, 1};
+    vn_index_opts full = {.full = 1, .threads = 1};
     assert_int_equal(vn_indexer_open(dir, &full, &a, &err), VN_OK);
     assert_int_equal(vn_indexer_open(dir, NULL, &b, &err), VN_ERR_LOCKED);
     char id[] = "only", title[] = "Một bài", body[] = "Bài duy nhất sau khi dựng lại.";

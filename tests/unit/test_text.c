@@ -239,6 +239,53 @@ static void test_properties(void **state)
     }
 }
 
+/* Text from before Unicode: real spellings in each legacy encoding, as
+ * raw bytes and as the Latin-1 reading archives converted once already
+ * hold ("Hµ Néi" from TCVN3, "Haø Noäi" from VNI). */
+static void test_legacy(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+        vn_encoding used;
+    } cases[] = {
+        {"B\xb6o Th\xbeng, H\xb5 N\xe9i", "Bảo Thắng, Hà Nội", VN_ENC_TCVN3},
+        {"Hµ Néi", "Hà Nội", VN_ENC_TCVN3},
+        {"Ha\xf8 No\xe4i, Vie\xe4t Nam, Tr\xf6\xf4\xf8ng", "Hà Nội, Việt Nam, Trường", VN_ENC_VNI},
+        {"Haø Noäi", "Hà Nội", VN_ENC_VNI},
+        {"Thuû ñoâ Haø Noäi", "Thủ đô Hà Nội", VN_ENC_VNI},
+        {"H\xe0 N\xf4\xf2i", "Hà Nội", VN_ENC_CP1258},
+        /* nothing to convert */
+        {"Hà Nội", NULL, VN_ENC_UTF8},
+        {"Café à Paris, élève", NULL, VN_ENC_UTF8},
+        {"plain ASCII", NULL, VN_ENC_UTF8},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vn_encoding used;
+        size_t n;
+        char *got = vn_legacy_to_utf8(cases[i].in, strlen(cases[i].in), VN_ENC_AUTO, &used, &n);
+        if (cases[i].want == NULL) {
+            if (got)
+                fail_msg("\"%s\" was converted to \"%s\"", cases[i].in, got);
+            continue;
+        }
+        if (!got || strcmp(got, cases[i].want) != 0 || used != cases[i].used)
+            fail_msg("case %zu: got \"%s\" (%d), want \"%s\" (%d)", i, got ? got : "(none)", (int)used,
+                     cases[i].want, (int)cases[i].used);
+        assert_int_equal(n, strlen(got));
+        free(got);
+    }
+    /* forced */
+    size_t n;
+    char *got = vn_legacy_to_utf8("Ha\xf8", 3, VN_ENC_VNI, NULL, &n);
+    assert_string_equal(got, "Hà");
+    free(got);
+    assert_null(vn_legacy_to_utf8("Hà", 3, VN_ENC_UTF8, NULL, &n));
+    vn_encoding e;
+    assert_true(vn_encoding_parse("tcvn3", &e) && e == VN_ENC_TCVN3);
+    assert_false(vn_encoding_parse("latin1", &e));
+}
+
 /* Words shaped like one Vietnamese syllable, and words glued by a missing
  * space (suggestions used to offer "nguyễn phú trọngsau", "tpcũng"). */
 static void test_syllable_plausible(void **state)
@@ -258,6 +305,7 @@ static void test_syllable_plausible(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_legacy),
         cmocka_unit_test(test_syllable_plausible),
         cmocka_unit_test(test_forms_table),
         cmocka_unit_test(test_positions_and_offsets),
