@@ -5,10 +5,13 @@
  *
  * The input is read as a JSON Lines record and as a plain-text article;
  * what parses becomes the terms, values and stored data of a Xapian
- * document.  Checks: a record either parses with an id and a body or is
- * refused with a message; a date kept is a valid YYYY-MM-DD. */
+ * document; it is also read as legacy text (TCVN3, VNI, Windows-1258).
+ * Checks: a record either parses with an id and a body or is refused with
+ * a message; a date kept is a valid YYYY-MM-DD; a legacy conversion is
+ * valid UTF-8 of the length it says. */
 #include "vn_article.h"
 #include "vn_schema.h"
+#include "vn_text.h"
 #include "vn_xapian.h"
 
 #include <stdint.h>
@@ -46,5 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         build(&a);
         vn_article_clear(&a);
     }
+    /* auto tries every decoder (iconv_open is slow: once per input, not per encoding) */
+    size_t n = 0;
+    char *u = vn_legacy_to_utf8(s, size, VN_ENC_AUTO, NULL, &n);
+    if (u && (strlen(u) != n || !vn_utf8_valid(u, n)))
+        abort();
+    free(u);
     return 0;
 }
