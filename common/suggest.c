@@ -32,11 +32,25 @@ typedef struct cand {
     unsigned count;
 } cand;
 
+/* Bytes of s above ASCII: how many marks a spelling carries, roughly. */
+static size_t marked_bytes(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += (unsigned char)*s >= 0x80;
+    return n;
+}
+
+/* Most used first; between equals, the spelling with marks (the one to
+ * restore), then by bytes. */
 static int by_count(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
     if (x->count != y->count)
         return x->count < y->count ? 1 : -1;
+    size_t mx = marked_bytes(x->text), my = marked_bytes(y->text);
+    if (mx != my)
+        return mx < my ? 1 : -1;
     return strcmp(x->text, y->text);
 }
 

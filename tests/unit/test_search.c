@@ -383,6 +383,39 @@ static void test_aliases(void **state)
     unlink(path);
 }
 
+/* Marks put back from the archive, a word one letter off mended. */
+static void test_restore(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *want; } cases[] = {
+        {"luong cuong", "lương cường"},
+        {"Luong Cuong tiep doan", "lương cường tiếp đoàn"},
+        {"khanh hoa", "khánh hoà"},       /* a tie (Hòa, Hoá): by bytes; the canonical tone style */
+        {"luong cuongg", "lương cường"},  /* one letter too many, mended */
+        {"xqzzy, ha", "xqzzy, hà"},      /* a word nobody wrote stays; what is not a word is kept */
+    };
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got;
+        assert_int_equal(vn_restore(s, cases[i].in, &got, &err), VN_OK);
+        if (strcmp(got, cases[i].want) != 0)
+            print_error("\"%s\": got \"%s\", want \"%s\"\n", cases[i].in, got, cases[i].want);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+    vn_search_opts o = {.limit = 3, .did_you_mean = 1};
+    vn_hits *h;
+    assert_int_equal(vn_search(s, "luong cuong", &o, &h, &err), VN_OK);
+    assert_string_equal(h->did_you_mean, "lương cường");
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "Lương Cường", &o, &h, &err), VN_OK);
+    assert_null(h->did_you_mean); /* typed as the archive writes it */
+    vn_hits_free(h);
+    vn_searcher_close(s);
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -484,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_facets),
         cmocka_unit_test(test_date_words),
         cmocka_unit_test(test_aliases),
+        cmocka_unit_test(test_restore),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
