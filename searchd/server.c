@@ -663,6 +663,15 @@ int vn_server_run(vn_daemon *d)
         vn_log("cannot create the event loop");
         return 1;
     }
+    /* signals first: a SIGTERM during start-up waits for the loop, which
+     * then drains and exits 0, instead of killing the process half-started */
+    d->sig_term = evsignal_new(d->base, SIGTERM, on_signal, d);
+    d->sig_int = evsignal_new(d->base, SIGINT, on_signal, d);
+    d->sig_hup = evsignal_new(d->base, SIGHUP, on_signal, d);
+    event_add(d->sig_term, NULL);
+    event_add(d->sig_int, NULL);
+    event_add(d->sig_hup, NULL);
+    signal(SIGPIPE, SIG_IGN);
     int fd, rc = vn_listen_open(d, &fd);
     if (rc == 0) {
         d->listener = evconnlistener_new(d->base, on_accept, d, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
@@ -692,6 +701,9 @@ int vn_server_run(vn_daemon *d)
             evconnlistener_free(d->listener);
         if (d->socket_bound)
             unlink(d->socket_path);
+        event_free(d->sig_term);
+        event_free(d->sig_int);
+        event_free(d->sig_hup);
         event_base_free(d->base);
         return rc;
     }
@@ -701,13 +713,6 @@ int vn_server_run(vn_daemon *d)
     d->done_ev = event_new(d->base, -1, EV_READ | EV_PERSIST, on_done, d);
     event_add(d->done_ev, NULL);
     evconnlistener_set_error_cb(d->listener, on_accept_error);
-    d->sig_term = evsignal_new(d->base, SIGTERM, on_signal, d);
-    d->sig_int = evsignal_new(d->base, SIGINT, on_signal, d);
-    d->sig_hup = evsignal_new(d->base, SIGHUP, on_signal, d);
-    event_add(d->sig_term, NULL);
-    event_add(d->sig_int, NULL);
-    event_add(d->sig_hup, NULL);
-    signal(SIGPIPE, SIG_IGN);
     vn_log("vnsearchd serving %s on %s with %u workers", d->cfg.index, d->socket_path ? d->socket_path : d->cfg.listen,
            d->nworkers);
     event_base_dispatch(d->base);

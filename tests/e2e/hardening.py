@@ -243,6 +243,19 @@ def broken_stub(tmp):
        log[-400:])
 
 
+def early_sigterm(idx):
+    """SIGTERM while starting (was: the default action killed the daemon
+    before its handlers were installed, exit -15)."""
+    codes = []
+    for delay in (0.005, 0.02, 0.05):
+        p = subprocess.Popen([D, "--index", idx, "--listen", "127.0.0.1:%d" % free_port(), "--user", ME],
+                             stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGTERM)
+        codes.append(p.wait(timeout=10))
+    ok(codes == [0, 0, 0], "SIGTERM during start-up: a clean exit 0", codes)
+
+
 def root(idx):
     port = "127.0.0.1:%d" % free_port()
     if os.geteuid() == 0:
@@ -271,6 +284,7 @@ def main():
     descriptors(idx)
     unix_socket(tmp, idx)
     broken_stub(tmp)
+    early_sigterm(idx)
     root(idx)
     subprocess.run(["rm", "-rf", tmp])
 
