@@ -4,6 +4,7 @@
 #include "daemon.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +36,14 @@ int main(int argc, char **argv)
     const char *index = NULL, *listen = NULL, *config = NULL, *workers = NULL, *user = NULL;
     static vn_daemon d;
     int c;
+    /* held until the loop's handlers are in place (server.c): a SIGTERM
+     * while starting waits for them, and the daemon drains and exits 0 */
+    sigset_t hold;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hold, NULL);
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'i': index = optarg; break;

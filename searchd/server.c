@@ -672,6 +672,12 @@ int vn_server_run(vn_daemon *d)
     event_add(d->sig_int, NULL);
     event_add(d->sig_hup, NULL);
     signal(SIGPIPE, SIG_IGN);
+    sigset_t held; /* main() held them until now: what came meanwhile is delivered here, to the handlers */
+    sigemptyset(&held);
+    sigaddset(&held, SIGTERM);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGHUP);
+    pthread_sigmask(SIG_UNBLOCK, &held, NULL);
     int fd, rc = vn_listen_open(d, &fd);
     if (rc == 0) {
         d->listener = evconnlistener_new(d->base, on_accept, d, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
