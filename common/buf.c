@@ -2,6 +2,7 @@
 /* buf.c -- the growable byte buffer (see vn_buf.h). */
 #include "vn_buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,24 @@ void vn_buf_append_html(vn_buf *b, const char *s, size_t n)
         from = i + 1;
     }
     vn_buf_append_oneline(b, s + from, n - from);
+}
+
+int vn_buf_read_file(vn_buf *b, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t start = b->len, n;
+    char chunk[65536];
+    while (b->len - start <= max && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        vn_buf_append(b, chunk, n);
+    int bad = ferror(f), e = errno;
+    fclose(f);
+    if (bad) {
+        errno = e ? e : EIO;
+        return -1;
+    }
+    return b->len - start > max;
 }
 
 int vn_buf_dump_cb(const char *buf, size_t size, void *data)

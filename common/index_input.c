@@ -114,27 +114,20 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
 
 static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    vn_buf b = VN_BUF_INIT;
+    int got = vn_buf_read_file(&b, path, PLAIN_MAX_BYTES);
+    if (got < 0) {
         vn_indexer_unreadable(ix, path, strerror(errno));
+        vn_buf_free(&b);
         return VN_OK;
     }
-    vn_buf b = VN_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= PLAIN_MAX_BYTES)
-        vn_buf_append(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
     ix->stats.bytes += b.len;
     vn_status rc = VN_OK;
     vn_article a;
     vn_error perr;
     size_t cn = 0;
-    char *conv = bad || b.len > PLAIN_MAX_BYTES ? NULL : convert_line(ix, b.data ? b.data : "", b.len, &cn);
-    if (bad)
-        vn_indexer_unreadable(ix, path, "read error");
-    else if (b.len > PLAIN_MAX_BYTES)
+    char *conv = got ? NULL : convert_line(ix, b.data ? b.data : "", b.len, &cn);
+    if (got)
         vn_indexer_reject(ix, path, 0, "file too large for an article");
     else if (vn_article_from_plain(conv ? conv : b.data ? b.data : "", conv ? cn : b.len, id, &a, &perr) != VN_OK)
         vn_indexer_reject(ix, path, 0, perr.msg);

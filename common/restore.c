@@ -16,7 +16,6 @@
 #include "vn_buf.h"
 #include "vn_schema.h"
 #include "vn_text.h"
-#include "vn_xapian.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,45 +23,17 @@
 #define RESTORE_SPAN 5 /* words of the longest run tried as one phrase */
 #define FIX_TERMS 5000 /* index terms read to mend one word, at most */
 
-/* Edit distance of a and b, capped: 0, 1 or 2 (2 meaning "2 or more"). */
-static int distance(const char *a, size_t an, const char *b, size_t bn)
+/* Are a and b one edit apart (one letter changed, added or dropped)? */
+static int one_edit(const char *a, const char *b)
 {
+    size_t an = strlen(a), bn = strlen(b), i = 0;
     if (an > bn + 1 || bn > an + 1)
-        return 2;
-    size_t i = 0;
-    while (i < an && i < bn && a[i] == b[i])
-        i++;
-    if (i == an && i == bn)
         return 0;
-    /* one substitution, insertion or deletion at i, the rest equal */
+    while (a[i] && a[i] == b[i])
+        i++;
     if (an == bn)
-        return strcmp(a + i + 1, b + i + 1) == 0 && an - i - 1 == strlen(a + i + 1) ? 1 : 2;
-    if (an > bn)
-        return memcmp(a + i + 1, b + i, an - i - 1) == 0 ? 1 : 2;
-    return memcmp(a + i, b + i + 1, bn - i - 1) == 0 ? 1 : 2;
-}
-
-typedef struct fix {
-    const char *w;      /* the word no document holds (folded, NUL-terminated) */
-    size_t wn, skip;    /* its length; bytes of a term before a candidate */
-    char best[64];
-    uint64_t best_docs;
-    unsigned seen;
-} fix;
-
-static int try_term(const char *term, size_t len, uint64_t docs, void *p)
-{
-    fix *f = p;
-    if (++f->seen > FIX_TERMS)
-        return 1;
-    const char *c = term + f->skip;
-    size_t cn = len - f->skip;
-    if (cn < sizeof f->best && !memchr(c, ' ', cn) && docs > f->best_docs && distance(f->w, f->wn, c, cn) == 1) {
-        memcpy(f->best, c, cn);
-        f->best[cn] = '\0';
-        f->best_docs = docs;
-    }
-    return 0;
+        return a[i] && strcmp(a + i + 1, b + i + 1) == 0;
+    return an > bn ? strcmp(a + i + 1, b + i) == 0 : strcmp(a + i, b + i + 1) == 0;
 }
 
 /* A word no document holds, mended: the most used word one letter away
@@ -70,24 +41,29 @@ static int try_term(const char *term, size_t len, uint64_t docs, void *p)
  * before, one sharing its first letter.  Folded; "" when there is none. */
 static void mend(vn_searcher *s, const char *prev, size_t pn, const char *w, size_t wn, char out[64])
 {
-    fix f = {0};
     char word[64];
     out[0] = '\0';
     if (wn < 3 || wn >= sizeof word)
         return; /* a short word is too easily another word */
     memcpy(word, w, wn);
     word[wn] = '\0';
-    f.w = word;
-    f.wn = wn;
     vn_buf prefix = VN_BUF_INIT;
     if (prev)
         vn_buf_printf(&prefix, "%s%.*s ", VN_PREFIX_PAIR, (int)pn, prev);
     else
         vn_buf_printf(&prefix, "%s%c", VN_PREFIX_FOLDED, w[0]);
-    f.skip = prev ? prefix.len : strlen(VN_PREFIX_FOLDED);
-    vn_xdb_each_term(vn_searcher_xdb(s), prefix.data, try_term, &f, NULL);
+    vn_word_count *c;
+    size_t n;
+    if (vn_term_words(s, prefix.data, prev ? prefix.len : strlen(VN_PREFIX_FOLDED), FIX_TERMS, &c, &n, NULL) == VN_OK) {
+        unsigned best = 0;
+        for (size_t i = 0; i < n; i++)
+            if (c[i].count > best && strlen(c[i].text) < 64 && one_edit(word, c[i].text)) {
+                best = c[i].count;
+                strcpy(out, c[i].text);
+            }
+        vn_word_counts_free(c, n);
+    }
     vn_buf_free(&prefix);
-    memcpy(out, f.best, sizeof f.best);
 }
 
 vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err)

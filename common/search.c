@@ -35,21 +35,17 @@ vn_xdb *vn_searcher_xdb(vn_searcher *s)
     return s->db;
 }
 
+#define ALIASES_MAX_BYTES (4u << 20) /* some thousands of groups; more is no alias file */
+
 vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vn_error_set(err, VN_ERR_IO, "cannot read %s: %s", path, strerror(errno));
     vn_buf b = VN_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (4u << 20))
-        vn_buf_append(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
+    int got = vn_buf_read_file(&b, path, ALIASES_MAX_BYTES);
     vn_aliases *al = NULL;
-    vn_status rc = bad ? vn_error_set(err, VN_ERR_IO, "cannot read %s", path)
-                       : vn_aliases_parse(b.data ? b.data : "", b.len, path, &al, err);
+    vn_status rc = got < 0  ? vn_error_set(err, VN_ERR_IO, "cannot read %s: %s", path, strerror(errno))
+                   : got > 0 ? vn_error_set(err, VN_ERR_INVALID, "%s is over %u bytes: no alias file", path,
+                                            ALIASES_MAX_BYTES)
+                             : vn_aliases_parse(b.data ? b.data : "", b.len, path, &al, err);
     vn_buf_free(&b);
     if (rc != VN_OK)
         return rc; /* the aliases in force stay */
@@ -207,17 +203,14 @@ static char *take_date_words(const char *query, const vn_search_opts *o, vn_date
     return rest;
 }
 
-/* Does the query hold a Vietnamese-looking word typed without marks? */
-static int unmarked_syllable(const char *query)
+/* Does the parsed query hold a Vietnamese-looking word typed without marks? */
+static int unmarked_syllable(const vn_tokens *t)
 {
-    vn_tokens t;
-    vn_tokens_init(&t);
-    vn_tokenize(&t, query, strlen(query), 0);
-    int found = 0;
-    for (size_t i = 0; !found && i < t.n; i++)
-        found = !(t.tok[i].flags & VN_TOK_MARKED) && vn_syllable_plausible(VN_TOK_FOLDED(&t, &t.tok[i]), t.tok[i].folded_len);
-    vn_tokens_free(&t);
-    return found;
+    for (size_t i = 0; i < t->n; i++)
+        if (!(t->tok[i].flags & VN_TOK_MARKED) &&
+            vn_syllable_plausible(VN_TOK_FOLDED(t, &t->tok[i]), t->tok[i].folded_len))
+            return 1;
+    return 0;
 }
 
 /* The query with its marks restored, when that is not what was typed
@@ -324,11 +317,11 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             x->title = vn_xstrdup("");
     }
     vn_xresults_free(r);
-    vn_qparse_free(&p);
     /* offered when a word lacks its marks, or when few documents match
      * (a wrong tone: "Đà Nắng"); it costs a phrase search per run */
-    if (o->did_you_mean && (unmarked_syllable(query) || h->total < 10))
+    if (o->did_you_mean && (unmarked_syllable(&p.toks) || h->total < 10))
         h->did_you_mean = did_you_mean(s, query);
+    vn_qparse_free(&p);
     *out = h;
     return VN_OK;
 }

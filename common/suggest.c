@@ -27,10 +27,7 @@
 #define SUGGEST_PHRASES 3    /* candidates searched per completion asked for */
 #define SUGGEST_DOCS 10      /* documents read for a candidate's spelling (30 restored no more windows) */
 
-typedef struct cand {
-    char *text;
-    unsigned count;
-} cand;
+typedef vn_word_count cand; /* a completion and how often it occurs */
 
 /* Bytes of s above ASCII: how many marks a spelling carries, roughly. */
 static size_t marked_bytes(const char *s)
@@ -105,10 +102,8 @@ static void scan(const char *t, size_t tlen, const vn_tokens *p, int last_partia
     vn_tokens_free(&d);
 }
 
-/* Index terms under a prefix: the completions (the term's last word),
- * with their document counts, the most frequent kept. */
 typedef struct terms {
-    size_t skip;   /* bytes of the term before the completed word */
+    size_t skip, max;
     cand *c;
     size_t n, cap, seen;
 } terms;
@@ -116,7 +111,7 @@ typedef struct terms {
 static int take_term(const char *term, size_t len, uint64_t docs, void *p)
 {
     terms *t = p;
-    if (++t->seen > SUGGEST_TERMS)
+    if (++t->seen > t->max)
         return 1;
     const char *w = term + t->skip;
     size_t wl = len - t->skip;
@@ -128,6 +123,28 @@ static int take_term(const char *term, size_t len, uint64_t docs, void *p)
     }
     t->c[t->n++] = (cand){vn_xstrndup(w, wl), docs > 0xffffffffu ? 0xffffffffu : (unsigned)docs};
     return 0;
+}
+
+vn_status vn_term_words(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
+                        size_t *n, vn_error *err)
+{
+    terms t = {skip, max_terms, NULL, 0, 0, 0};
+    vn_status rc = vn_xdb_each_term(vn_searcher_xdb(s), prefix, take_term, &t, err);
+    if (rc != VN_OK) {
+        vn_word_counts_free(t.c, t.n);
+        t.c = NULL;
+        t.n = 0;
+    }
+    *out = t.c;
+    *n = t.n;
+    return rc;
+}
+
+void vn_word_counts_free(vn_word_count *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(w[i].text);
+    free(w);
 }
 
 /* Does every marked word of `s` look like one Vietnamese syllable? */
@@ -215,18 +232,19 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
             vn_buf_append(&typed, VN_TOK_FOLDED(tk, t), t->folded_len);
         }
     }
-    terms t = {0};
+    size_t skip;
     if (k == 1 && !next_word) {
         vn_buf_printf(&tp, "%s%.*s", VN_PREFIX_FOLDED, (int)tk->tok[0].folded_len, VN_TOK_FOLDED(tk, &tk->tok[0]));
-        t.skip = strlen(VN_PREFIX_FOLDED);
+        skip = strlen(VN_PREFIX_FOLDED);
     } else {
         const vn_token *a = &tk->tok[next_word ? k - 1 : k - 2];
         vn_buf_printf(&tp, "%s%.*s ", VN_PREFIX_PAIR, (int)a->folded_len, VN_TOK_FOLDED(tk, a));
-        t.skip = tp.len;
+        skip = tp.len;
         if (!next_word)
             vn_buf_append(&tp, VN_TOK_FOLDED(tk, &tk->tok[k - 1]), tk->tok[k - 1].folded_len);
     }
-    rc = vn_xdb_each_term(vn_searcher_xdb(s), tp.data, take_term, &t, err);
+    terms t = {0};
+    rc = vn_term_words(s, tp.data, skip, SUGGEST_TERMS, &t.c, &t.n, err);
     vn_buf_free(&tp);
     vn_qparse_free(&q);
     if (rc == VN_OK && t.n > 1)
@@ -248,9 +266,7 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
             free(shown);
         }
     }
-    for (size_t i = 0; i < t.n; i++)
-        free(t.c[i].text);
-    free(t.c);
+    vn_word_counts_free(t.c, t.n);
     vn_buf_free(&typed);
     if (rc != VN_OK) {
         for (size_t i = 0; i < nout; i++)

@@ -44,6 +44,11 @@ void vn_buf_free(vn_buf *b);
  * the buffer.  Never returns NULL: an empty buffer gives "". */
 char *vn_buf_take(vn_buf *b);
 
+/* Append the file at `path` to b.  Returns 0; 1 when it is longer than
+ * `max` bytes (reading stopped past max: b holds more than max); -1 with
+ * errno set when it cannot be opened or read. */
+int vn_buf_read_file(vn_buf *b, const char *path, size_t max);
+
 /* realloc and calloc that abort with a message on failure (the
  * out-of-memory policy of vnsearch.h). */
 void *vn_xrealloc(void *p, size_t n);

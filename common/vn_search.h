@@ -43,6 +43,18 @@ struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
  * written: suggestions and restored marks (restore.c) both read it. */
 vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err);
 
+/* suggest.c: the words that end the index terms starting with `prefix`
+ * (the bytes after its first `skip`: "XPha " + "nội"), with how many
+ * documents hold each term, reading at most `max_terms` terms.  *out is
+ * the caller's: free with vn_word_counts_free. */
+typedef struct vn_word_count {
+    char *text;
+    unsigned count;
+} vn_word_count;
+vn_status vn_term_words(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
+                        size_t *n, vn_error *err);
+void vn_word_counts_free(vn_word_count *w, size_t n);
+
 /* facets.c: fill h->facet with the facets `which` (VN_FACET_* bits) of
  * result r, `limit` values each (0: 10); vn_facets_free releases them. */
 void vn_facets_build(const struct vn_xresults *r, unsigned which, unsigned limit, vn_hits *h);

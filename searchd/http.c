@@ -26,6 +26,7 @@
 #include <sys/queue.h>
 
 #define HTTP_MAX_HEADERS 16384 /* bytes of request headers */
+#define PAGE_MAX_BYTES (1u << 20) /* a file of the search page: kilobytes, never megabytes */
 
 /* The search page's files, read at start. */
 static const struct page {
@@ -274,16 +275,12 @@ static void load_pages(vn_daemon *d)
     for (size_t i = 0; i < NPAGES; i++) {
         char path[1200];
         snprintf(path, sizeof path, "%s/%s", d->cfg.web_root, pages[i].file);
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            vn_log("search page: cannot read %s (%s); / answers 404", path, strerror(errno));
-            continue;
+        int got = vn_buf_read_file(&page_body[i], path, PAGE_MAX_BYTES);
+        if (got != 0) {
+            vn_log("search page: cannot read %s (%s); it answers 404", path,
+                   got < 0 ? strerror(errno) : "over 1 MB");
+            vn_buf_free(&page_body[i]);
         }
-        char chunk[8192];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            vn_buf_append(&page_body[i], chunk, n);
-        fclose(f);
     }
 }
 

@@ -134,16 +134,14 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
             return vn_error_set(err, VN_ERR_INVALID, "facets= takes source, year, month and day, comma-separated");
         return VN_OK;
     }
-    if (is(key, kl, "dates")) {
+    if (is(key, kl, "dates") || is(key, kl, "restore")) {
         if (!is(v, vl, "on") && !is(v, vl, "off"))
-            return vn_error_set(err, VN_ERR_INVALID, "dates= takes on or off");
-        r->opts.no_date_words = is(v, vl, "off");
-        return VN_OK;
-    }
-    if (is(key, kl, "restore")) {
-        if (!is(v, vl, "on") && !is(v, vl, "off"))
-            return vn_error_set(err, VN_ERR_INVALID, "restore= takes on or off");
-        r->opts.did_you_mean = is(v, vl, "on");
+            return vn_error_set(err, VN_ERR_INVALID, "%.*s= takes on or off", (int)kl, key);
+        int on = is(v, vl, "on");
+        if (is(key, kl, "dates"))
+            r->opts.no_date_words = !on;
+        else
+            r->opts.did_you_mean = on;
         return VN_OK;
     }
     if (is(key, kl, "now"))
