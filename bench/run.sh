@@ -91,5 +91,9 @@ echo "stall test, vnsearchd (pool):   $(python3 bench/stall.py "$PORT" 4)"
 echo "stall test, loops:              $(python3 bench/stall.py "$LPORT" 4)"
 kill $DPID $LPID; wait $DPID 2>/dev/null || true
 
+# Spelling statistics (--spelling): their cost in build time and size,
+# and what they buy in restoration speed.
+bench/spelling.sh "$BUILD" "$CORPUS"
+
 # The full Vietnamese query against raw Xapian AND, 1x and 10x corpus.
 bench/queries_vs_xapian.sh "$BUILD" "$CORPUS"

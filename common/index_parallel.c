@@ -102,6 +102,7 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
         s->par = par;
         shard_path(ix, i, s->path, sizeof s->path);
         vn_docspec_init(&s->doc);
+        s->doc.spelling = ix->spelling;
         pthread_mutex_init(&s->mu, NULL);
         pthread_cond_init(&s->not_empty, NULL);
         pthread_cond_init(&s->not_full, NULL);
@@ -109,6 +110,8 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
     for (int i = 0; i < VN_SHARDS; i++) {
         shard *s = &par->s[i];
         vn_status rc = vn_xdb_open(s->path, VN_XDB_CREATE | VN_XDB_NOSYNC, &s->db, err);
+        if (rc == VN_OK && ix->spelling) /* compaction keeps the shards' metadata */
+            rc = vn_xdb_set_meta(s->db, VN_SPELLING_KEY, "1", err);
         if (rc == VN_OK && !(s->stem = vn_stemmer_new_english()))
             rc = vn_error_set(err, VN_ERR_NOMEM, "cannot create stemmer");
         if (rc != VN_OK)

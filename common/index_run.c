@@ -21,6 +21,30 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Whether documents get spelling terms: a new index records its choice
+ * (the parallel shards record theirs, index_parallel.c); an incremental
+ * run follows what the index recorded. */
+static vn_status spelling_setup(vn_indexer *ix, vn_error *err)
+{
+    vn_status rc = VN_OK;
+    if (ix->fresh) {
+        if (ix->db)
+            rc = vn_xdb_set_meta(ix->db, VN_SPELLING_KEY, ix->spelling ? "1" : "", err);
+    } else {
+        char *v;
+        if ((rc = vn_xdb_get_meta(ix->db, VN_SPELLING_KEY, &v, err)) != VN_OK)
+            return rc;
+        ix->spelling = strcmp(v, "1") == 0;
+        free(v);
+        if (ix->opts.spelling && !ix->spelling)
+            return vn_error_set(err, VN_ERR_INVALID,
+                                "%s has no spelling statistics: build them with a full rebuild (--full --spelling)",
+                                ix->dir);
+    }
+    ix->doc.spelling = ix->spelling;
+    return rc;
+}
+
 vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err)
 {
     *out = NULL;
@@ -46,6 +70,7 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
     ix->prev_gen = vn_index_dir_current(dir);
     int brand_new = ix->brand_new = ix->prev_gen == 0;
     int parallel = ix->opts.threads >= 2 && (ix->opts.full || brand_new);
+    ix->spelling = (ix->opts.full || brand_new) && ix->opts.spelling; /* an incremental run: the index says */
     if (brand_new) {
         /* make an empty index visible at once: readers never see "no index" */
         ix->gen = 1;
@@ -80,6 +105,8 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
     if (rc != VN_OK)
         goto fail;
 ready:
+    if ((rc = spelling_setup(ix, err)) != VN_OK)
+        goto fail;
     if (!(ix->stem = vn_stemmer_new_english())) {
         rc = vn_error_set(err, VN_ERR_NOMEM, "cannot create stemmer");
         goto fail;

@@ -4,7 +4,9 @@
  *
  * One tokenisation pass gives each word's forms; each word then costs the
  * folded term, the exact form when the word has marks, and one pair term
- * with the word before it.  No term carries positions: adjacency is the
+ * with the word before it; with d->spelling, in Vietnamese documents, also
+ * its spelling terms, alone and with the one and two words before it
+ * (what restore.c reads).  No term carries positions: adjacency is the
  * pair terms, which a query reads like any other term instead of checking
  * positions in every matching document (bench/README.md has the
  * measurement). */
@@ -30,6 +32,7 @@ void vn_docspec_free(vn_docspec *d)
     vn_buf_free(&d->data);
     vn_tokens_free(&d->toks);
     vn_buf_free(&d->scratch);
+    vn_buf_free(&d->scratch2);
     vn_buf_free(&d->source_value);
     memset(d, 0, sizeof *d);
 }
@@ -81,6 +84,42 @@ void vn_pair_text(vn_buf *out, const char *a, size_t al, const char *b, size_t b
     vn_buf_append(out, b, bl);
 }
 
+void vn_spelling_text(vn_buf *out, const char *folded, size_t fl, const char *exact, size_t el)
+{
+    vn_buf_append(out, folded, fl);
+    vn_buf_putc(out, VN_SPELLING_SEP);
+    if (exact)
+        vn_buf_append(out, exact, el);
+}
+
+/* Glass refuses terms over 245 bytes; a spelling term that long is a
+ * run of very long words, of no use to restoration. */
+#define SPELLING_TERM_MAX 240
+
+/* The spelling term of the n tokens ending with t (t - n + 1 .. t), all
+ * words: numbers have one spelling and get none. */
+static void add_spelling(vn_docspec *d, const vn_token *t, size_t n)
+{
+    const vn_tokens *ts = &d->toks;
+    vn_buf *f = &d->scratch, *e = &d->scratch2;
+    vn_buf_reset(f);
+    vn_buf_reset(e);
+    for (const vn_token *k = t - (n - 1); k <= t; k++) {
+        if (k->flags & VN_TOK_NUMERIC)
+            return;
+        if (k != t - (n - 1)) {
+            vn_buf_putc(f, ' ');
+            vn_buf_putc(e, ' ');
+        }
+        vn_buf_append(f, VN_TOK_FOLDED(ts, k), k->folded_len);
+        vn_buf_append(e, VN_TOK_EXACT(ts, k), k->exact_len);
+    }
+    vn_buf_putc(f, VN_SPELLING_SEP);
+    vn_buf_append(f, e->data, e->len);
+    if (f->len + strlen(VN_PREFIX_SPELLING) <= SPELLING_TERM_MAX)
+        add_term(d, VN_PREFIX_SPELLING, f->data, f->len, VN_TERM_PLAIN, 0);
+}
+
 /* The pair term (prefix XP or XSP) of tokens p and t. */
 static void add_pair(vn_docspec *d, const char *prefix, const vn_token *p, const vn_token *t, unsigned wdf)
 {
@@ -94,6 +133,7 @@ static void add_pair(vn_docspec *d, const char *prefix, const vn_token *p, const
 enum run { RUN_BODY, RUN_TITLE, RUN_DATELINE };
 static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, enum run kind, vn_stemmer *stem)
 {
+    int spell = d->spelling && !d->english && kind != RUN_DATELINE;
     const vn_tokens *ts = &d->toks;
     unsigned wdf = kind == RUN_TITLE ? VN_TITLE_WDF : 1;
     size_t chain = from; /* first token of the current dot-joined chain */
@@ -118,6 +158,8 @@ static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, e
         } else if (kind == RUN_DATELINE) {
             add_term(d, VN_PREFIX_DATELINE, f, t->folded_len, VN_TERM_PLAIN, 1);
         }
+        for (size_t n = 1; spell && n <= VN_SPELLING_WORDS && n <= i - from + 1; n++)
+            add_spelling(d, t, n);
         if (i == from)
             continue;
         /* adjacency: one term per pair of neighbouring words */

@@ -104,6 +104,7 @@ static void scan(const char *t, size_t tlen, const vn_tokens *p, int last_partia
 
 typedef struct terms {
     size_t skip, max;
+    int phrases; /* keep texts with spaces */
     cand *c;
     size_t n, cap, seen;
 } terms;
@@ -115,7 +116,7 @@ static int take_term(const char *term, size_t len, uint64_t docs, void *p)
         return 1;
     const char *w = term + t->skip;
     size_t wl = len - t->skip;
-    if (wl == 0 || memchr(w, ' ', wl))
+    if (wl == 0 || (!t->phrases && memchr(w, ' ', wl)))
         return 0;
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
@@ -125,10 +126,10 @@ static int take_term(const char *term, size_t len, uint64_t docs, void *p)
     return 0;
 }
 
-vn_status vn_term_words(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
-                        size_t *n, vn_error *err)
+static vn_status term_texts(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, int phrases,
+                           vn_word_count **out, size_t *n, vn_error *err)
 {
-    terms t = {skip, max_terms, NULL, 0, 0, 0};
+    terms t = {skip, max_terms, phrases, NULL, 0, 0, 0};
     vn_status rc = vn_xdb_each_term(vn_searcher_xdb(s), prefix, take_term, &t, err);
     if (rc != VN_OK) {
         vn_word_counts_free(t.c, t.n);
@@ -138,6 +139,24 @@ vn_status vn_term_words(vn_searcher *s, const char *prefix, size_t skip, size_t 
     *out = t.c;
     *n = t.n;
     return rc;
+}
+
+vn_status vn_term_words(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
+                        size_t *n, vn_error *err)
+{
+    return term_texts(s, prefix, skip, max_terms, 0, out, n, err);
+}
+
+vn_status vn_term_phrases(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
+                          size_t *n, vn_error *err)
+{
+    return term_texts(s, prefix, skip, max_terms, 1, out, n, err);
+}
+
+void vn_word_counts_sort(vn_word_count *w, size_t n)
+{
+    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(w, n, sizeof *w, by_count);
 }
 
 void vn_word_counts_free(vn_word_count *w, size_t n)
@@ -247,8 +266,8 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
     rc = vn_term_words(s, tp.data, skip, SUGGEST_TERMS, &t.c, &t.n, err);
     vn_buf_free(&tp);
     vn_qparse_free(&q);
-    if (rc == VN_OK && t.n > 1)
-        qsort(t.c, t.n, sizeof *t.c, by_count);
+    if (rc == VN_OK)
+        vn_word_counts_sort(t.c, t.n);
     /* the most frequent completions, each checked as a phrase of the text */
     cand *out = NULL;
     size_t nout = 0;
@@ -274,8 +293,7 @@ vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***ite
         free(out);
         return rc;
     }
-    if (nout > 1) /* qsort(NULL, 0, ...) is undefined */
-        qsort(out, nout, sizeof *out, by_count);
+    vn_word_counts_sort(out, nout);
     size_t keep = nout < max ? nout : max;
     *items = vn_xrealloc(NULL, (keep ? keep : 1) * sizeof **items);
     for (size_t i = 0; i < nout; i++) {

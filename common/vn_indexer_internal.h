@@ -21,6 +21,7 @@ struct vn_indexer {
     int fresh;          /* writing a new generation (full or first run) */
     int brand_new;      /* there was no index before this run */
     int switched;       /* the stub already names `gen` */
+    int spelling;       /* documents get spelling terms (VN_SPELLING_KEY) */
     vn_xdb *db;
     vn_stemmer *stem;
     vn_docspec doc;     /* reused for every article */

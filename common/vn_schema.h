@@ -35,6 +35,19 @@ extern "C" {
 #define VN_PREFIX_YEAR "Y"      /* Y2024 */
 #define VN_PREFIX_SOURCE "XSRC" /* folded source name, words joined by spaces */
 #define VN_PREFIX_PUBLISHER "XPUB" /* folded publisher: the source before " - " (Tuổi Trẻ - Thể thao) */
+#define VN_PREFIX_SPELLING "XR" /* how folded words are written: "XRha noi\thà nội" (restore.c) */
+
+/* A spelling term is a folded word, pair or triple, this byte, then the
+ * exact form, so that the spellings of one folded run are one prefix
+ * apart ("XRha noi\t") and a term's document frequency is how many
+ * documents write it so.  Vietnamese documents only, wdf 0: spellings do
+ * not touch document lengths, hence ranking.  Only in an index built with
+ * them (vn_index_opts.spelling), which says so in its metadata
+ * (VN_SPELLING_KEY = "1"): they make it about 3.7 times bigger
+ * (bench/README.md). */
+#define VN_SPELLING_KEY "vnsearch:spelling"
+#define VN_SPELLING_SEP '\t'
+#define VN_SPELLING_WORDS 3 /* longest run of words with spelling terms */
 
 /* The schema an index was built with, kept in its metadata under
  * VN_SCHEMA_KEY.  Version 2: pair terms instead of positions, the binary
@@ -79,8 +92,9 @@ typedef struct vn_docspec {
     vn_buf source_value;    /* NFC source, empty when none */
     vn_buf data;            /* the stored document, compact JSON */
     int english;            /* got stem terms */
+    int spelling;           /* set by the caller: add spelling terms */
     vn_tokens toks;         /* scratch reused between articles */
-    vn_buf scratch;
+    vn_buf scratch, scratch2;
 } vn_docspec;
 
 typedef struct vn_stemmer vn_stemmer; /* defined by the Xapian shim */
@@ -99,6 +113,12 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
  * VN_PREFIX_TITLE_PAIR before it.  The indexer and the query builder
  * both spell pairs through this. */
 void vn_pair_text(vn_buf *out, const char *a, size_t al, const char *b, size_t bl);
+
+/* Append the text of the spelling term of a folded word or pair and one
+ * exact form of it ("ha noi", "hà nội": "ha noi\thà nội"); the term is
+ * VN_PREFIX_SPELLING before it.  With `exact` NULL, the prefix under
+ * which all spellings of `folded` sit ("ha noi\t"). */
+void vn_spelling_text(vn_buf *out, const char *folded, size_t fl, const char *exact, size_t el);
 
 /* The unique-id term ("Q" + id) of document `id`, written into `out`.
  * Returns 0 (and writes nothing) when the id is empty or longer than

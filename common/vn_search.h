@@ -40,7 +40,8 @@ struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
  * documents hold it (exact up to VN_TOTAL_EXACT_UPTO) and *shown the
  * spelling the first of them use most, lower case (malloc'd; NULL when
  * none holds it).  The archive as the statistics of how words are
- * written: suggestions and restored marks (restore.c) both read it. */
+ * written, read per query: suggestions, and restored marks in an index
+ * without spelling statistics (restore.c). */
 vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err);
 
 /* suggest.c: the words that end the index terms starting with `prefix`
@@ -53,6 +54,12 @@ typedef struct vn_word_count {
 } vn_word_count;
 vn_status vn_term_words(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
                         size_t *n, vn_error *err);
+/* The same, keeping texts of several words ("XRha noi\t" + "hà nội"). */
+vn_status vn_term_phrases(vn_searcher *s, const char *prefix, size_t skip, size_t max_terms, vn_word_count **out,
+                          size_t *n, vn_error *err);
+/* Most documents first; between equals, the text with marks (the one to
+ * restore), then by bytes. */
+void vn_word_counts_sort(vn_word_count *w, size_t n);
 void vn_word_counts_free(vn_word_count *w, size_t n);
 
 /* facets.c: fill h->facet with the facets `which` (VN_FACET_* bits) of

@@ -39,10 +39,13 @@ vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err);
 /* Close (committing nothing further) and free; NULL is fine. */
 void vn_xdb_close(vn_xdb *db);
 
-/* Record `version` as the schema of a writable index (VN_SCHEMA_KEY; open
- * records VN_SCHEMA_VERSION in an empty index by itself).  Tests use it to
- * make an index of an older schema. */
-vn_status vn_xdb_set_schema(vn_xdb *db, const char *version, vn_error *err);
+/* Set the index metadata `key` of a writable index to `value` (kept at
+ * the next commit): VN_SCHEMA_KEY (open records VN_SCHEMA_VERSION in an
+ * empty index by itself; tests make an index of an older schema),
+ * VN_SPELLING_KEY. */
+vn_status vn_xdb_set_meta(vn_xdb *db, const char *key, const char *value, vn_error *err);
+/* The metadata `key` ("" when unset) into *value, the caller's: free(). */
+vn_status vn_xdb_get_meta(vn_xdb *db, const char *key, char **value, vn_error *err);
 
 /* Add or replace the document whose unique term is d->idterm. */
 vn_status vn_xdb_replace(vn_xdb *db, const vn_docspec *d, vn_error *err);

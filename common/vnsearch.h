@@ -191,7 +191,10 @@ void vn_suggestions_free(char **items, size_t n);
  * "hà nội", "thu tuong" -> "thủ tướng", a wrong tone corrected ("Đà Nắng"
  * -> "đà nẵng").  Words are lower case; what is not a word is kept; a
  * word no document holds stays as typed.  *out is the caller's, free()
- * it.  Costs a phrase search per run of words tried. */
+ * it.  With an index built with spelling statistics (vn_index_opts), reads
+ * a few index terms per word (a trigram model of how the archive writes
+ * folded words); otherwise searches runs of words as phrases and reads
+ * how the matching documents write them. */
 vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err);
 
 /* Documents in the index and its revision. */
@@ -212,6 +215,10 @@ typedef struct vn_index_opts {
     int threads;    /* 2: two-core rebuild (full or first build); 1: one thread; 0: 2 */
     int encoding;   /* of the inputs read by vn_indexer_add_path: 0 (auto: UTF-8, or TCVN3, VNI or
                        Windows-1258 detected per article), or VN_ENC_* of vn_text.h forced */
+    int spelling;   /* 1: keep spelling statistics in the index, for vn_restore (an index about
+                       3.7 times bigger, a build about 3.5 times longer).  Chosen by a full or first
+                       build; incremental runs keep what the index has, and refuse 1 on an index
+                       without them (VN_ERR_INVALID: rebuild with full) */
 } vn_index_opts;
 
 typedef struct vn_index_stats {

@@ -154,12 +154,21 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
     });
 }
 
-extern "C" vn_status vn_xdb_set_schema(vn_xdb *h, const char *version, vn_error *err)
+extern "C" vn_status vn_xdb_set_meta(vn_xdb *h, const char *key, const char *value, vn_error *err)
 {
     if (!h->wdb)
         return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
-    return guard(err, "set schema", [&]() {
-        h->wdb->set_metadata(VN_SCHEMA_KEY, version);
+    return guard(err, "set metadata", [&]() {
+        h->wdb->set_metadata(key, value);
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_get_meta(vn_xdb *h, const char *key, char **value, vn_error *err)
+{
+    *value = NULL;
+    return guard(err, "read metadata", [&]() {
+        *value = vn_xstrdup(h->db->get_metadata(key).c_str());
         return VN_OK;
     });
 }

@@ -173,7 +173,7 @@ def precision(articles, idx, binary, count):
     return res
 
 
-def restoration(articles, idx, binary, count):
+def restoration(articles, idx, binary, count, label):
     """Marks restored: windows of 2-5 words, folded, put back by the index
     (vnsearch-indexer --restore), compared with the original (tone style
     and case aside).  Target: 0.95 of windows exactly."""
@@ -197,7 +197,7 @@ def restoration(articles, idx, binary, count):
         exact += want == have
         syl += sum(1 for x, y in zip(want, have) if x == y)
         total += len(want)
-    print(f"marks restored: {len(wins)} windows of 2-5 words, folded then restored")
+    print(f"marks restored ({label}): {len(wins)} windows of 2-5 words, folded then restored")
     print(f"windows exactly: {exact / max(1, len(wins)):.3f} (target 0.95)   syllables: {syl / max(1, total):.3f}")
     print()
 
@@ -242,7 +242,10 @@ def main():
                 worst = min(worst, 100.0 * top1 / n)
         print(f"lowest top-1: {worst:.1f}%")
         print()
-        restoration(articles, idx, args.bin, args.restore)
+        restoration(articles, idx, args.bin, args.restore, "phrase searches, the default index")
+        spelled = os.path.join(tmp, "spelling")
+        subprocess.run([args.bin, "--index", spelled, "--quiet", "--spelling", path], check=True)
+        restoration(articles, spelled, args.bin, args.restore, "spelling statistics, --spelling")
         res = precision(articles, idx, args.bin, args.ngrams)
         print(f"precision: n-grams of 1-3 words with marks, P@10 = share of the top 10 holding what was typed")
         print(f"{'form':<18} {'queries':>7} {'P@10':>7}")

@@ -14,6 +14,7 @@
 
 #include "vn_index_dir.h"
 #include "vn_indexer.h"
+#include "vn_schema.h"
 #include "vn_search.h"
 #include "vn_buf.h"
 #include "vn_xapian.h"
@@ -50,16 +51,12 @@ static const struct doc {
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
 };
 
-static int setup(void **state)
+/* Index the fixture `docs` into `path` with options o. */
+static void index_docs(const char *path, const vn_index_opts *o)
 {
-    (void)state;
-    char *d = mkdtemp(tmpl);
-    assert_non_null(d);
-    snprintf(dir, sizeof dir, "%s/index", d);
     vn_indexer *ix;
     vn_error err;
-    vn_index_opts o = {.threads = 1};
-    assert_int_equal(vn_indexer_open(dir, &o, &ix, &err), VN_OK);
+    assert_int_equal(vn_indexer_open(path, o, &ix, &err), VN_OK);
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         vn_article a = {(char *)docs[i].id, (char *)docs[i].title, (char *)docs[i].date,
                         (char *)docs[i].source, NULL, NULL, (char *)docs[i].body};
@@ -68,6 +65,16 @@ static int setup(void **state)
     assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
     assert_int_equal(vn_indexer_stats(ix)->added, sizeof docs / sizeof docs[0]);
     vn_indexer_close(ix);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    snprintf(dir, sizeof dir, "%s/index", d);
+    vn_index_opts o = {.threads = 1};
+    index_docs(dir, &o);
     return 0;
 }
 
@@ -384,9 +391,9 @@ static void test_aliases(void **state)
 }
 
 /* Marks put back from the archive, a word one letter off mended. */
-static void test_restore(void **state)
+/* The table of restorations, on the index at `path`. */
+static void restore_cases(const char *path)
 {
-    (void)state;
     static const struct { const char *in, *want; } cases[] = {
         {"luong cuong", "lương cường"},
         {"Luong Cuong tiep doan", "lương cường tiếp đoàn"},
@@ -396,12 +403,12 @@ static void test_restore(void **state)
     };
     vn_searcher *s;
     vn_error err;
-    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    assert_int_equal(vn_searcher_open(path, &s, &err), VN_OK);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *got;
         assert_int_equal(vn_restore(s, cases[i].in, &got, &err), VN_OK);
         if (strcmp(got, cases[i].want) != 0)
-            print_error("\"%s\": got \"%s\", want \"%s\"\n", cases[i].in, got, cases[i].want);
+            print_error("%s: \"%s\": got \"%s\", want \"%s\"\n", path, cases[i].in, got, cases[i].want);
         assert_string_equal(got, cases[i].want);
         free(got);
     }
@@ -414,6 +421,97 @@ static void test_restore(void **state)
     assert_null(h->did_you_mean); /* typed as the archive writes it */
     vn_hits_free(h);
     vn_searcher_close(s);
+}
+
+static void test_restore(void **state)
+{
+    (void)state;
+    restore_cases(dir);
+}
+
+/* The restoration in `path` of `in`: compared with `want`, or with
+ * `not` when want is NULL (it must differ). */
+static void restored(const char *path, const char *in, const char *want, const char *not)
+{
+    vn_searcher *s;
+    vn_error err;
+    char *got;
+    assert_int_equal(vn_searcher_open(path, &s, &err), VN_OK);
+    assert_int_equal(vn_restore(s, in, &got, &err), VN_OK);
+    if (want)
+        assert_string_equal(got, want);
+    else
+        assert_string_not_equal(got, not);
+    free(got);
+    vn_searcher_close(s);
+}
+
+/* 1 when the index at `path` holds spelling terms of "luong cuong". */
+static int spelling_terms(const char *path)
+{
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(path, &s, &err), VN_OK);
+    vn_word_count *c;
+    size_t n;
+    assert_int_equal(vn_term_phrases(s, VN_PREFIX_SPELLING "luong cuong\t", 14, 10, &c, &n, &err), VN_OK);
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+        found |= strcmp(c[i].text, "lương cường") == 0;
+    vn_word_counts_free(c, n);
+    vn_searcher_close(s);
+    return found;
+}
+
+/* Spelling statistics kept by the indexer (one and two threads) restore
+ * the same table; incremental runs keep them current (a replaced and a
+ * deleted document no longer count); an index without them refuses to
+ * get them short of a full rebuild. */
+static void test_restore_spelling(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 2; threads++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/spelling%d", tmpl, threads);
+        vn_index_opts o = {.threads = threads, .spelling = 1};
+        index_docs(path, &o);
+        assert_int_equal(spelling_terms(path), 1);
+        restore_cases(path);
+        /* an incremental run, without asking: the index keeps its statistics */
+        vn_indexer *ix;
+        vn_error err;
+        assert_int_equal(vn_indexer_open(path, NULL, &ix, &err), VN_OK);
+        char a1[] = "r1", a2[] = "r2", t1[] = "Bến Nhà Rồng", t2[] = "Về bến nhà rồng";
+        char b1[] = "Khách tham quan Bến Nhà Rồng.", b2[] = "Bến Nhà Rồng đón khách.";
+        vn_article x = {a1, t1, NULL, NULL, NULL, NULL, b1}, y = {a2, t2, NULL, NULL, NULL, NULL, b2};
+        assert_int_equal(vn_indexer_add(ix, &x, &err), VN_OK);
+        assert_int_equal(vn_indexer_add(ix, &y, &err), VN_OK);
+        assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+        vn_indexer_close(ix);
+        restored(path, "ben nha rong", "bến nhà rồng", NULL);
+        /* both replaced by another spelling, then deleted */
+        assert_int_equal(vn_indexer_open(path, NULL, &ix, &err), VN_OK);
+        char nb1[] = "Bên nhà rông.", nb2[] = "Một bên nhà rông khác.", nt[] = "Tin";
+        x.body = nb1, x.title = nt, y.body = nb2, y.title = nt;
+        assert_int_equal(vn_indexer_add(ix, &x, &err), VN_OK);
+        assert_int_equal(vn_indexer_add(ix, &y, &err), VN_OK);
+        assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+        vn_indexer_close(ix);
+        restored(path, "ben nha rong", "bên nhà rông", NULL);
+        assert_int_equal(vn_indexer_open(path, NULL, &ix, &err), VN_OK);
+        assert_int_equal(vn_indexer_delete(ix, "r1", &err), VN_OK);
+        assert_int_equal(vn_indexer_delete(ix, "r2", &err), VN_OK);
+        assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+        vn_indexer_close(ix);
+        restored(path, "ben nha rong", NULL, "bên nhà rông"); /* (mended into other words) */
+    }
+    /* the fixture index has none: asking for them needs a full rebuild */
+    assert_int_equal(spelling_terms(dir), 0);
+    vn_indexer *ix;
+    vn_error err;
+    vn_index_opts want = {.threads = 1, .spelling = 1};
+    assert_int_equal(vn_indexer_open(dir, &want, &ix, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "--full --spelling"));
 }
 
 static void test_bad_queries(void **state)
@@ -458,7 +556,7 @@ static void test_old_schema(void **state)
     char gen[256];
     vn_index_dir_gen_path(old, vn_index_dir_current(old), gen, sizeof gen);
     assert_int_equal(vn_xdb_open(gen, VN_XDB_WRITE, &db, &err), VN_OK);
-    assert_int_equal(vn_xdb_set_schema(db, "1", &err), VN_OK);
+    assert_int_equal(vn_xdb_set_meta(db, VN_SCHEMA_KEY, "1", &err), VN_OK);
     assert_int_equal(vn_xdb_commit(db, &err), VN_OK);
     vn_xdb_close(db);
     vn_searcher *s;
@@ -518,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_date_words),
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_restore),
+        cmocka_unit_test(test_restore_spelling),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
