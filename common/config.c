@@ -18,6 +18,7 @@ void vn_config_defaults(vn_config *c)
     snprintf(c->listen, sizeof c->listen, "%s", "127.0.0.1:7700");
     snprintf(c->web_root, sizeof c->web_root, "%s", "web"); /* the repository's; make install's share/vnsearch/web */
     snprintf(c->aliases, sizeof c->aliases, "%s", "config/aliases.txt");
+    snprintf(c->shard_down, sizeof c->shard_down, "%s", "fail"); /* a partial answer is the operator's choice */
     c->max_clients = 1024;    /* to limit connection-related memory */
     c->max_clients_per_address = 256; /* a quarter: one host cannot lock the others out */
     c->max_line = 65536;      /* a query is a line of words, never megabytes */
@@ -42,7 +43,7 @@ static const struct setting {
 } settings[] = {
 #define S(k, t) {#k, t, offsetof(vn_config, k), sizeof(((vn_config *)0)->k)}
     S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR), S(http_listen, K_STR),
-    S(http_cors, K_STR), S(web_root, K_STR), S(aliases, K_STR),
+    S(http_cors, K_STR), S(web_root, K_STR), S(aliases, K_STR), S(shard_down, K_STR),
     S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_line, K_UINT),
     S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
     S(query_time_limit, K_DOUBLE), S(write_lock_wait, K_DOUBLE), S(max_body, K_UINT), S(max_results, K_UINT), S(max_wildcard, K_UINT),

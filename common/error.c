@@ -43,6 +43,7 @@ const char *vn_status_name(vn_status code)
     case VN_ERR_CORRUPT: return "corrupt";
     case VN_ERR_ENGINE: return "engine";
     case VN_ERR_LIMIT: return "limit";
+    case VN_ERR_UNAVAILABLE: return "unavailable";
     }
     return "unknown";
 }

@@ -2,6 +2,7 @@
 /* index_dir.c -- generations, stub and lock of an index directory (see
  * vn_index_dir.h for the layout).  The only place that names those files. */
 #include "vn_index_dir.h"
+#include "vn_schema.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -77,7 +78,8 @@ void vn_index_dir_remove_path(const char *path)
             continue;
         char f[4400];
         snprintf(f, sizeof f, "%s/%s", path, e->d_name);
-        unlink(f); /* glass databases are flat: files only */
+        if (unlink(f) != 0 && errno == EISDIR)
+            vn_index_dir_remove_path(f); /* a shard of the generation (glass itself is flat) */
     }
     closedir(d);
     rmdir(path);
@@ -94,7 +96,8 @@ void vn_index_dir_remove_leftovers(const char *dir)
         if (strncmp(e->d_name, "tmp-", 4) == 0) {
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
             vn_index_dir_remove_path(path);
-        } else if (strcmp(e->d_name, VN_STUB_NAME ".tmp") == 0) {
+        } else if (strlen(e->d_name) > 4 && strcmp(e->d_name + strlen(e->d_name) - 4, ".tmp") == 0) {
+            /* a stub half-written: XAPIANDB.tmp, shard-K.tmp */
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
             unlink(path);
         }
@@ -112,22 +115,53 @@ static int fsync_path(const char *path, int flags)
     return rc;
 }
 
-vn_status vn_index_dir_switch(const char *dir, int gen, int keep, vn_error *err)
+/* Write stub file dir/name (through name.tmp, fsync'd, renamed over):
+ * generation `gen`, shard `shard` of nshards (all when shard < 0). */
+static int write_stub(const char *dir, const char *name, int gen, int nshards, int shard)
 {
     char tmp[4096], stub[4096];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, VN_STUB_NAME);
-    snprintf(stub, sizeof stub, "%s/%s", dir, VN_STUB_NAME);
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    snprintf(stub, sizeof stub, "%s/%s", dir, name);
     FILE *f = fopen(tmp, "w");
     if (!f)
-        return vn_error_set(err, VN_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
-    int ok = fprintf(f, "glass gen-%06d\n", gen) > 0;
+        return 0;
+    int ok = 1;
+    if (nshards <= 1)
+        ok = fprintf(f, "glass gen-%06d\n", gen) > 0;
+    for (int k = 0; nshards > 1 && k < nshards; k++)
+        if (shard < 0 || shard == k)
+            ok = fprintf(f, "glass gen-%06d/shard-%d\n", gen, k) > 0 && ok;
     ok = (fflush(f) == 0) && ok && fsync(fileno(f)) == 0;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, stub) != 0) {
+        int e = errno;
         unlink(tmp);
-        return vn_error_set(err, VN_ERR_IO, "cannot switch index %s to generation %d: %s", dir, gen, strerror(errno));
+        errno = e;
+        return 0;
     }
+    return 1;
+}
+
+vn_status vn_index_dir_switch(const char *dir, int gen, int keep, int nshards, vn_error *err)
+{
+    /* each shard's own stub first (what xapian-tcpsrv and
+     * xapian-replicate-server serve), then the index's: its rename is
+     * the switch */
+    char name[64];
+    for (int k = 0; nshards > 1 && k < nshards; k++) {
+        snprintf(name, sizeof name, "%s%d", VN_SHARD_STUB_PREFIX, k);
+        if (!write_stub(dir, name, gen, nshards, k))
+            return vn_error_set(err, VN_ERR_IO, "cannot write %s/%s: %s", dir, name, strerror(errno));
+    }
+    if (!write_stub(dir, VN_STUB_NAME, gen, nshards, -1))
+        return vn_error_set(err, VN_ERR_IO, "cannot switch index %s to generation %d: %s", dir, gen, strerror(errno));
     fsync_path(dir, O_RDONLY | O_DIRECTORY);
+    /* shard stubs of a layout with more shards than this one */
+    for (int k = nshards > 1 ? nshards : 0; k < VN_MAX_SHARDS; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s%d", dir, VN_SHARD_STUB_PREFIX, k);
+        unlink(path);
+    }
     /* old generations (and leftovers of killed rebuilds) */
     DIR *d = opendir(dir);
     if (d) {
@@ -146,8 +180,35 @@ unsigned long long vn_index_dir_stub_id(const char *dir)
 {
     char stub[4096];
     struct stat st;
+    if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+        return (unsigned long long)st.st_ino; /* a stub file of the operator's */
     snprintf(stub, sizeof stub, "%s/%s", dir, VN_STUB_NAME);
     if (stat(stub, &st) != 0)
         return 0;
     return (unsigned long long)st.st_ino;
+}
+
+int vn_index_dir_shards(const char *dir)
+{
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/%s", dir, VN_STUB_NAME);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int n = 0, gen;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "glass gen-%d", &gen) == 1)
+            n++;
+    fclose(f);
+    return n;
+}
+
+void vn_index_dir_shard_path(const char *gen_path, int k, char *out, size_t len)
+{
+    snprintf(out, len, "%s/shard-%d", gen_path, k);
+}
+
+unsigned vn_index_dir_shard_of(const char *id, unsigned nshards)
+{
+    return nshards > 1 ? (unsigned)(vn_hash64(id, strlen(id)) % nshards) : 0;
 }

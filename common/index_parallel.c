@@ -4,10 +4,12 @@
  *
  * On a fresh generation (--full, or a brand-new index) with two threads,
  * the calling thread reads and parses the input and hands each article to
- * one of VN_SHARDS workers (chosen by a hash of its id, so a repeated id
+ * one of VN_PARTS workers (chosen by a hash of its id, so a repeated id
  * always meets its earlier copy).  Each worker normalises, builds terms and
- * writes its own Xapian database; at the end the shards are compacted into
- * the new generation, which is then switched in.  Xapian's write path is
+ * writes its own Xapian database; at the end the parts are compacted into
+ * the new generation, which is then switched in.  An index of N shards
+ * (vnsearch-indexer --shards N) takes N workers instead, each writing its
+ * shard in place (vn_index_dir_shard_of picks it), and nothing is merged.  Xapian's write path is
  * single-threaded per database, so this is how a second core helps it;
  * a parsing thread feeding one writer measured no gain, since the writer
  * is where 85 % of the time goes (bench/README.md). */
@@ -15,12 +17,14 @@
 #include "vn_index_dir.h"
 #include "vn_indexer_internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define VN_SHARDS 2
+#define VN_PARTS 2
 #define QUEUE_CAP 256 /* articles waiting per shard: bounds memory */
 
 typedef struct shard {
@@ -45,7 +49,9 @@ typedef struct shard {
 
 struct vn_parallel {
     vn_indexer *ix;
-    shard s[VN_SHARDS];
+    shard *s;   /* n */
+    unsigned n;
+    int direct; /* the workers write the index's own shards: nothing to merge */
     int started;
 };
 
@@ -93,23 +99,33 @@ static void shard_path(const vn_indexer *ix, int i, char *out, size_t len)
 
 vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
 {
-    vn_parallel *par = vn_xrealloc(NULL, sizeof *par);
-    memset(par, 0, sizeof *par);
+    vn_parallel *par = vn_xcalloc(1, sizeof *par);
     par->ix = ix;
+    par->direct = ix->nshards > 1;
+    par->n = par->direct ? ix->nshards : VN_PARTS;
+    par->s = vn_xcalloc(par->n, sizeof *par->s);
     ix->par = par;
-    for (int i = 0; i < VN_SHARDS; i++) {
+    char gen[4096];
+    vn_index_dir_gen_path(ix->dir, ix->gen, gen, sizeof gen);
+    if (par->direct && mkdir(gen, 0755) != 0 && errno != EEXIST)
+        return vn_error_set(err, VN_ERR_IO, "cannot create %s: %s", gen, strerror(errno));
+    for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
         s->par = par;
-        shard_path(ix, i, s->path, sizeof s->path);
+        if (par->direct)
+            vn_index_dir_shard_path(gen, (int)i, s->path, sizeof s->path);
+        else
+            shard_path(ix, (int)i, s->path, sizeof s->path);
         vn_docspec_init(&s->doc);
         s->doc.spelling = ix->spelling;
         pthread_mutex_init(&s->mu, NULL);
         pthread_cond_init(&s->not_empty, NULL);
         pthread_cond_init(&s->not_full, NULL);
     }
-    for (int i = 0; i < VN_SHARDS; i++) {
+    for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
-        vn_status rc = vn_xdb_open(s->path, VN_XDB_CREATE | VN_XDB_NOSYNC, &s->db, err);
+        /* parts to merge are scratch (no fsync); shards are the index */
+        vn_status rc = vn_xdb_open(s->path, VN_XDB_CREATE | (par->direct ? 0 : VN_XDB_NOSYNC), &s->db, err);
         if (rc == VN_OK && ix->spelling) /* compaction keeps the shards' metadata */
             rc = vn_xdb_set_meta(s->db, VN_SPELLING_KEY, "1", err);
         if (rc == VN_OK && !(s->stem = vn_stemmer_new_english()))
@@ -117,7 +133,7 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
         if (rc != VN_OK)
             return rc;
     }
-    for (int i = 0; i < VN_SHARDS; i++) {
+    for (unsigned i = 0; i < par->n; i++) {
         if (pthread_create(&par->s[i].th, NULL, worker, &par->s[i]) != 0)
             return vn_error_set(err, VN_ERR_NOMEM, "cannot start indexing thread");
         par->started = i + 1;
@@ -128,7 +144,7 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
 vn_status vn_parallel_take(vn_indexer *ix, vn_article *a, vn_error *err)
 {
     vn_parallel *par = ix->par;
-    shard *s = &par->s[vn_hash64(a->id, strlen(a->id)) % VN_SHARDS];
+    shard *s = &par->s[par->direct ? vn_index_dir_shard_of(a->id, par->n) : vn_hash64(a->id, strlen(a->id)) % par->n];
     if (s->rc != VN_OK)
         return vn_error_set(err, s->rc, "%s", s->err.msg);
     pthread_mutex_lock(&s->mu);
@@ -163,8 +179,8 @@ vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err)
     vn_parallel *par = ix->par;
     stop_workers(par);
     uint64_t added = 0;
-    const char *paths[VN_SHARDS];
-    for (int i = 0; i < VN_SHARDS; i++) {
+    const char *paths[VN_PARTS];
+    for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
         if (s->rc != VN_OK)
             return vn_error_set(err, s->rc, "%s", s->err.msg);
@@ -174,12 +190,15 @@ vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err)
         vn_xdb_close(s->db);
         s->db = NULL;
         added += s->added;
-        paths[i] = s->path;
+        if (!par->direct)
+            paths[i] = s->path;
     }
     /* documents the workers rejected were counted as added on submit */
     ix->stats.added = added;
-    vn_status rc = vn_xdb_compact(paths, VN_SHARDS, dst, err);
-    for (int i = 0; i < VN_SHARDS; i++)
+    if (par->direct)
+        return VN_OK; /* the shards are the generation */
+    vn_status rc = vn_xdb_compact(paths, VN_PARTS, dst, err);
+    for (unsigned i = 0; i < par->n; i++)
         vn_index_dir_remove_path(par->s[i].path);
     return rc;
 }
@@ -190,12 +209,12 @@ void vn_parallel_free(vn_indexer *ix)
     if (!par)
         return;
     stop_workers(par);
-    for (int i = 0; i < VN_SHARDS; i++) {
+    for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
         for (size_t k = 0; k < s->n; k++)
             vn_article_clear(&s->q[(s->head + k) % QUEUE_CAP]);
         vn_xdb_close(s->db);
-        if (s->path[0])
+        if (s->path[0] && !par->direct) /* shards are the generation's: removed with it when abandoned */
             vn_index_dir_remove_path(s->path);
         vn_stemmer_free(s->stem);
         vn_docspec_free(&s->doc);
@@ -203,6 +222,7 @@ void vn_parallel_free(vn_indexer *ix)
         pthread_cond_destroy(&s->not_empty);
         pthread_cond_destroy(&s->not_full);
     }
+    free(par->s);
     free(par);
     ix->par = NULL;
 }

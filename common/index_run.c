@@ -70,14 +70,27 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
     ix->prev_gen = vn_index_dir_current(dir);
     int brand_new = ix->brand_new = ix->prev_gen == 0;
     int parallel = ix->opts.threads >= 2 && (ix->opts.full || brand_new);
+    int had = vn_index_dir_shards(dir);
+    if (ix->opts.shards > VN_MAX_SHARDS) {
+        rc = vn_error_set(err, VN_ERR_INVALID, "at most %d shards", VN_MAX_SHARDS);
+        goto fail;
+    }
+    if (!ix->opts.full && !brand_new && ix->opts.shards && (int)ix->opts.shards != had) {
+        rc = vn_error_set(err, VN_ERR_INVALID,
+                          "%s has %d shard%s: another number needs a full rebuild (--full --shards %u)", dir, had,
+                          had == 1 ? "" : "s", ix->opts.shards);
+        goto fail;
+    }
+    ix->nshards = ix->opts.shards ? ix->opts.shards : had > 0 ? (unsigned)had : 1;
     ix->spelling = (ix->opts.full || brand_new) && ix->opts.spelling; /* an incremental run: the index says */
     if (brand_new) {
         /* make an empty index visible at once: readers never see "no index" */
         ix->gen = 1;
         vn_index_dir_remove_gen(dir, 1);
         vn_index_dir_gen_path(dir, 1, path, sizeof path);
-        if ((rc = vn_xdb_open(path, VN_XDB_CREATE, &ix->db, err)) != VN_OK ||
-            (rc = vn_xdb_commit(ix->db, err)) != VN_OK || (rc = vn_index_dir_switch(dir, 1, 0, err)) != VN_OK)
+        if ((rc = vn_xdb_open_shards(path, ix->nshards, VN_XDB_CREATE, &ix->db, err)) != VN_OK ||
+            (rc = vn_xdb_commit(ix->db, err)) != VN_OK ||
+            (rc = vn_index_dir_switch(dir, 1, 0, (int)ix->nshards, err)) != VN_OK)
             goto fail;
         ix->fresh = ix->switched = 1;
         if (!parallel && !ix->opts.full)
@@ -95,12 +108,12 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
             rc = vn_parallel_start(ix, err);
         else {
             vn_index_dir_gen_path(dir, ix->gen, path, sizeof path);
-            rc = vn_xdb_open(path, VN_XDB_CREATE, &ix->db, err);
+            rc = vn_xdb_open_shards(path, ix->nshards, VN_XDB_CREATE, &ix->db, err);
         }
     } else {
         ix->gen = ix->prev_gen;
         vn_index_dir_gen_path(dir, ix->gen, path, sizeof path);
-        rc = vn_xdb_open(path, VN_XDB_WRITE, &ix->db, err);
+        rc = vn_xdb_open_shards(path, ix->nshards, VN_XDB_WRITE, &ix->db, err);
     }
     if (rc != VN_OK)
         goto fail;
@@ -355,7 +368,7 @@ vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err)
         /* close first so that the new generation is complete on disk */
         vn_xdb_close(ix->db);
         ix->db = NULL;
-        rc = vn_index_dir_switch(ix->dir, ix->gen, ix->prev_gen, err);
+        rc = vn_index_dir_switch(ix->dir, ix->gen, ix->prev_gen, (int)ix->nshards, err);
         ix->switched = (rc == VN_OK);
     }
     ix->stats.seconds = now() - ix->t0;

@@ -28,6 +28,7 @@ struct vn_searcher {
     vn_stemmer *stem;
     unsigned long long stub_id; /* identity of the stub file we opened */
     vn_aliases *aliases;        /* newsroom aliases, or NULL */
+    int xmode;                  /* how the index is opened (VN_XDB_PARTIAL or not) */
 };
 
 vn_xdb *vn_searcher_xdb(vn_searcher *s)
@@ -56,12 +57,18 @@ vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *e
 
 vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err)
 {
+    return vn_searcher_open_flags(dir, 0, out, err);
+}
+
+vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **out, vn_error *err)
+{
     *out = NULL;
     vn_searcher *s = vn_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
     s->dir = vn_xstrdup(dir);
+    s->xmode = VN_XDB_READ | ((flags & VN_OPEN_PARTIAL) ? VN_XDB_PARTIAL : 0);
     s->stub_id = vn_index_dir_stub_id(dir);
-    vn_status rc = vn_xdb_open(dir, VN_XDB_READ, &s->db, err);
+    vn_status rc = vn_xdb_open(dir, s->xmode, &s->db, err);
     if (rc == VN_OK && !(s->stem = vn_stemmer_new_english()))
         rc = vn_error_set(err, VN_ERR_NOMEM, "cannot create stemmer");
     if (rc != VN_OK) {
@@ -83,22 +90,35 @@ void vn_searcher_close(vn_searcher *s)
     free(s);
 }
 
+/* Open the index again from its stub (new connections to remote shards);
+ * the old handle stays when that fails. */
+static vn_status open_again(vn_searcher *s, unsigned long long stub_id, vn_error *err)
+{
+    vn_xdb *db;
+    vn_status rc = vn_xdb_open(s->dir, s->xmode, &db, err);
+    if (rc != VN_OK)
+        return rc; /* keep serving the old generation */
+    vn_xdb_close(s->db);
+    s->db = db;
+    s->stub_id = stub_id;
+    return VN_OK;
+}
+
 vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err)
 {
     unsigned long long id = vn_index_dir_stub_id(s->dir);
     if (id != s->stub_id) {
-        vn_xdb *db;
-        vn_status rc = vn_xdb_open(s->dir, VN_XDB_READ, &db, err);
-        if (rc != VN_OK)
-            return rc; /* keep serving the old generation */
-        vn_xdb_close(s->db);
-        s->db = db;
-        s->stub_id = id;
-        if (changed)
+        vn_status rc = open_again(s, id, err);
+        if (rc == VN_OK && changed)
             *changed = 1;
-        return VN_OK;
+        return rc;
     }
     return vn_xdb_reopen(s->db, changed, err);
+}
+
+vn_status vn_searcher_reconnect(vn_searcher *s, vn_error *err)
+{
+    return open_again(s, vn_index_dir_stub_id(s->dir), err);
 }
 
 vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err)
@@ -110,6 +130,38 @@ vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revisio
         *revision = info.revision;
     }
     return rc;
+}
+
+vn_status vn_searcher_shards(vn_searcher *s, vn_shard_info **out, size_t *n, vn_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    vn_xdb_info info;
+    vn_status rc = vn_xdb_info_get(s->db, &info, err);
+    if (rc != VN_OK)
+        return rc;
+    vn_shard_info *a = vn_xcalloc(info.shards ? info.shards : 1, sizeof *a);
+    size_t k = 0;
+    for (size_t i = 0; info.shards > 1 && i < info.shards; i++) { /* one database: the totals say it all */
+        vn_xdb_shard x;
+        if (vn_xdb_shard_info(s->db, i, &x, err) != VN_OK)
+            continue; /* no stub (a plain index), or a shard that failed just now */
+        a[k].name = vn_xstrdup(x.name);
+        a[k].remote = x.remote;
+        a[k].up = x.up;
+        a[k].documents = x.doccount;
+        k++;
+    }
+    *out = a;
+    *n = k;
+    return VN_OK;
+}
+
+void vn_shard_info_free(vn_shard_info *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++)
+        free(a[i].name);
+    free(a);
 }
 
 vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error *err)
@@ -289,6 +341,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     h->total = r->total;
     h->total_min = r->total_min;
     h->total_max = r->total_max;
+    h->shards_down = r->shards_down;
     h->n = 0;
     h->hit = vn_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *h->hit);
     for (size_t i = 0; i < r->n; i++) {

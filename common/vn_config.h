@@ -29,6 +29,7 @@ typedef struct vn_config {
     char http_cors[512];     /* origins allowed by CORS, space-separated; "" for none */
     char web_root[1024];     /* the search page's files (index.html, app.js, style.css) */
     char aliases[1024];      /* newsroom aliases (config/aliases.txt); "" for none */
+    char shard_down[16];     /* a shard that does not answer: "fail" (ERR UNAVAILABLE) or "partial" */
     unsigned max_clients;    /* to bound per-connection memory */
     unsigned max_clients_per_address; /* one address may not take every slot; 0: no limit */
     unsigned max_line;       /* bytes in one request line */

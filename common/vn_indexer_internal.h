@@ -22,6 +22,7 @@ struct vn_indexer {
     int brand_new;      /* there was no index before this run */
     int switched;       /* the stub already names `gen` */
     int spelling;       /* documents get spelling terms (VN_SPELLING_KEY) */
+    unsigned nshards;   /* shards of the generation written (1: a plain index) */
     vn_xdb *db;
     vn_stemmer *stem;
     vn_docspec doc;     /* reused for every article */

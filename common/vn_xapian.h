@@ -29,15 +29,31 @@ enum { VN_XDB_READ = 0, VN_XDB_WRITE = 1, VN_XDB_CREATE = 2 };
 /* Or'd into a write mode: commit without fsync (for scratch databases that
  * are thrown away if the run dies, like the shards of a rebuild). */
 #define VN_XDB_NOSYNC 16
+/* Or'd into VN_XDB_READ: a remote shard that does not answer is left out
+ * (vn_xdb_info's shards_down counts it) instead of failing the open. */
+#define VN_XDB_PARTIAL 32
+
+/* Remote shards (xapian-tcpsrv): milliseconds to connect, and for any
+ * one exchange once connected. */
+#define VN_REMOTE_CONNECT_MS 2000
+#define VN_REMOTE_TIMEOUT_MS 10000
 
 /* Open the database at `path` (a glass directory or a stub file or a
- * directory holding XAPIANDB).  `mode`: VN_XDB_READ, VN_XDB_WRITE (must
+ * directory holding XAPIANDB).  A reader opens each database a stub
+ * names (vn_stub_read), local or remote; VN_ERR_UNAVAILABLE when a
+ * remote one does not answer (unless VN_XDB_PARTIAL).  `mode`: VN_XDB_READ, VN_XDB_WRITE (must
  * exist) or VN_XDB_CREATE (write, created if missing), optionally | VN_XDB_NOSYNC.  On success *out
  * is a handle the caller closes with vn_xdb_close().  A database locked by
  * another writer gives VN_ERR_LOCKED. */
 vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err);
 /* Close (committing nothing further) and free; NULL is fine. */
 void vn_xdb_close(vn_xdb *db);
+
+/* A writer of an index of `nshards` shards at `path`/shard-K (see
+ * vn_index_dir.h): each document goes to, and is looked up, replaced and
+ * deleted in, the shard of its id; commits, metadata and term walks
+ * cover them all.  nshards <= 1 is vn_xdb_open(path, mode). */
+vn_status vn_xdb_open_shards(const char *path, unsigned nshards, int mode, vn_xdb **out, vn_error *err);
 
 /* Set the index metadata `key` of a writable index to `value` (kept at
  * the next commit): VN_SCHEMA_KEY (open records VN_SCHEMA_VERSION in an
@@ -53,7 +69,12 @@ vn_status vn_xdb_replace(vn_xdb *db, const vn_docspec *d, vn_error *err);
 vn_status vn_xdb_delete(vn_xdb *db, const char *idterm, vn_error *err);
 vn_status vn_xdb_commit(vn_xdb *db, vn_error *err);
 /* Readers: move to the latest committed revision; *changed (may be NULL)
- * says whether it moved. */
+ * says whether it moved.  A reader of a stub also tries again, at most
+ * once a second, the shards that are down, and *changed says when one
+ * came back.  Every read of such a reader reconnects when a shard fails
+ * under it: with VN_XDB_PARTIAL, leaving that shard out (then tried again
+ * like the others that are down), else failing with VN_ERR_UNAVAILABLE
+ * until it answers again. */
 vn_status vn_xdb_reopen(vn_xdb *db, int *changed, vn_error *err);
 
 /* Copy value `slot` of the document with unique term `idterm` into
@@ -74,10 +95,21 @@ vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
 
 typedef struct vn_xdb_info {
     uint64_t doccount;
-    uint64_t revision;
+    uint64_t revision;    /* of several databases, the sum of theirs */
     double avg_length;
+    size_t shards;        /* databases the index is made of */
+    size_t shards_down;   /* of which left out (VN_XDB_PARTIAL) */
 } vn_xdb_info;
 vn_status vn_xdb_info_get(vn_xdb *db, vn_xdb_info *info, vn_error *err);
+
+/* Shard i of a reader opened from a stub (0 <= i < info.shards; none
+ * without a stub: VN_ERR_NOTFOUND).  name is valid while db is open. */
+typedef struct vn_xdb_shard {
+    const char *name;
+    int remote, up;
+    uint64_t doccount, revision;
+} vn_xdb_shard;
+vn_status vn_xdb_shard_info(vn_xdb *db, size_t i, vn_xdb_shard *out, vn_error *err);
 
 
 typedef struct vn_xsearch_opts {
@@ -109,6 +141,7 @@ typedef struct vn_xresults {
     size_t n;
     vn_xhit *hits;
     vn_xfacet *spy[2];   /* [0] sources, [1] dates (YYYYMMDD), when asked */
+    size_t shards_down;  /* shards left out (VN_XDB_PARTIAL): the results are the others' */
     size_t nspy[2];
 } vn_xresults;
 

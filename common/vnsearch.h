@@ -46,7 +46,8 @@ typedef enum vn_status {
     VN_ERR_NOTFOUND = -5, /* no such document or index */
     VN_ERR_CORRUPT = -6,  /* the index is damaged or of an unknown format */
     VN_ERR_ENGINE = -7,   /* any other Xapian error */
-    VN_ERR_LIMIT = -8     /* a configured limit was hit (time, size) */
+    VN_ERR_LIMIT = -8,    /* a configured limit was hit (time, size) */
+    VN_ERR_UNAVAILABLE = -9 /* a shard of the index does not answer */
 } vn_status;
 
 typedef struct vn_error {
@@ -119,6 +120,9 @@ typedef struct vn_hits {
     /* With opts.did_you_mean: the query with its marks put back
      * (vn_restore) when that differs from what was typed, else NULL. */
     char *did_you_mean;
+    /* Shards of the index that did not answer, with VN_OPEN_PARTIAL: the
+     * hits are the other shards' (0: the whole index answered). */
+    size_t shards_down;
 } vn_hits;
 
 typedef struct vn_search_opts {
@@ -148,9 +152,23 @@ typedef struct vn_search_opts {
  * text: escape them where you put them into HTML. */
 enum { VN_SNIPPET_HTML = 0, VN_SNIPPET_TEXT = 1 };
 
-/* Open the index directory `dir` for reading; *out is closed with
- * vn_searcher_close(). */
+/* Open the index `dir` for reading: an index directory, or a stub file
+ * listing its databases, local ("glass PATH") or served by xapian-tcpsrv
+ * ("remote HOST:PORT"); *out is closed with vn_searcher_close().
+ * VN_ERR_UNAVAILABLE when a shard does not answer. */
 vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err);
+
+/* Open the index again from scratch: what a new stub or a rebuilt shard
+ * behind xapian-tcpsrv needs (a remote shard otherwise stays on the
+ * generation it had when connected).  The old handle stays on failure. */
+vn_status vn_searcher_reconnect(vn_searcher *s, vn_error *err);
+
+/* vn_searcher_open with flags.  VN_OPEN_PARTIAL: when a remote shard does
+ * not answer (at open or later), answer from the others (vn_hits says how
+ * many are missing) instead of failing with VN_ERR_UNAVAILABLE; either
+ * way a shard that comes back is used again, without reopening. */
+#define VN_OPEN_PARTIAL 1u
+vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **out, vn_error *err);
 void vn_searcher_close(vn_searcher *s);
 
 /* Read newsroom aliases (config/aliases.txt: "TP.HCM | TPHCM | Thành phố
@@ -197,8 +215,21 @@ void vn_suggestions_free(char **items, size_t n);
  * how the matching documents write them. */
 vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err);
 
-/* Documents in the index and its revision. */
+/* Documents in the index and its revision (of a sharded index, the sum
+ * of its shards'). */
 vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err);
+
+/* The shards of an index opened from a stub that lists several databases
+ * (local shards, or xapian-tcpsrv servers: docs/scale-out.md), one entry
+ * per stub line; none (*n = 0) for an index of one database.  *out is the caller's:
+ * vn_shard_info_free(). */
+typedef struct vn_shard_info {
+    char *name;         /* as the stub writes it: "gen-000003/shard-1", "10.0.0.2:7001" */
+    int remote, up;     /* up: answering (else left out, with VN_OPEN_PARTIAL) */
+    uint64_t documents;
+} vn_shard_info;
+vn_status vn_searcher_shards(vn_searcher *s, vn_shard_info **out, size_t *n, vn_error *err);
+void vn_shard_info_free(vn_shard_info *a, size_t n);
 
 /* ---- indexing ---- */
 typedef struct vn_indexer vn_indexer;
@@ -208,6 +239,10 @@ typedef struct vn_indexer vn_indexer;
                                 2000 -> 44 s, its own 10,000 -> 101 s on
                                 vi-news.jsonl), and a kill -9 loses less */
 
+/* Shards of one index, at most: a writer keeps each open (a dozen files
+ * apiece), and a query visits them all. */
+#define VN_MAX_SHARDS 64
+
 typedef struct vn_index_opts {
     int full;       /* rebuild from scratch into a new generation */
     int prune;      /* on finish, delete documents absent from this run */
@@ -215,6 +250,9 @@ typedef struct vn_index_opts {
     int threads;    /* 2: two-core rebuild (full or first build); 1: one thread; 0: 2 */
     int encoding;   /* of the inputs read by vn_indexer_add_path: 0 (auto: UTF-8, or TCVN3, VNI or
                        Windows-1258 detected per article), or VN_ENC_* of vn_text.h forced */
+    unsigned shards; /* a full or first build: split the index into this many shards (each
+                        document in the shard of a hash of its id, vn_index_dir.h); 0: keep the
+                        index's (1 for a new one).  An incremental run refuses another number */
     int spelling;   /* 1: keep spelling statistics in the index, for vn_restore (an index about
                        3.7 times bigger, a build about 3.5 times longer).  Chosen by a full or first
                        build; incremental runs keep what the index has, and refuse 1 on an index

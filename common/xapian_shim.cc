@@ -6,9 +6,14 @@
 // vn_status with a message.  No exception leaves this file.  The shim holds
 // no policy: what terms mean and how queries are shaped is decided in C.
 #include "vn_xapian.h"
+#include "vn_index_dir.h"
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+#include <time.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -17,10 +22,34 @@
 #include <unordered_map>
 #include <vector>
 
-struct vn_xdb {
-    Xapian::Database *db;         // always set; == wdb when writable
-    Xapian::WritableDatabase *wdb; // NULL for readers
+// One shard of a reader's index, as its stub names it.
+struct shard {
+    std::string name; // "gen-000003/shard-1", "10.0.0.2:7001"
+    bool remote, up;
+    Xapian::Database db; // when up
 };
+
+struct vn_xdb {
+    Xapian::Database *db;          // the whole index: always set; == wdb for one writable database
+    Xapian::WritableDatabase *wdb; // one writable database, or NULL
+    std::vector<Xapian::WritableDatabase> wshards; // a writable index of several shards (by id)
+    std::vector<shard> shards;     // a reader's stub, one entry per line (empty without a stub)
+    // a reader of a stub opens it again when a shard fails or is down
+    std::string path;
+    int mode;
+    bool broken;     // a shard failed: open again before the next use
+    double retry_at; // when to try the shards that are down again
+};
+
+#define RETRY_DOWN_S 1.0 /* a shard that is down is tried again at most this often */
+#define VN_PROGSRV "xapian-progsrv" /* found on PATH */
+
+static double now_s()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 struct vn_stemmer {
     Xapian::Stem stem;
@@ -43,6 +72,9 @@ static vn_status guard(vn_error *err, const char *what, F body)
                             e.get_msg().c_str());
     } catch (const Xapian::DatabaseOpeningError &e) {
         return vn_error_set(err, VN_ERR_NOTFOUND, "%s: cannot open index (%s)", what, e.get_msg().c_str());
+    } catch (const Xapian::NetworkError &e) {
+        // a remote shard stopped answering (timeouts included)
+        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (%s)", what, e.get_msg().c_str());
     } catch (const Xapian::Error &e) {
         // every other Xapian error is the engine's (a server fault), also
         // InvalidArgumentError: requests are checked before Xapian sees them
@@ -54,25 +86,97 @@ static vn_status guard(vn_error *err, const char *what, F body)
     }
 }
 
+// An empty index takes our schema; one with documents must have it.
+static vn_status check_schema(vn_xdb *h, const char *path, vn_error *err)
+{
+    std::string v = h->db->get_metadata(VN_SCHEMA_KEY);
+    if (h->db->get_doccount() == 0 && v.empty()) {
+        if (h->wdb)
+            h->wdb->set_metadata(VN_SCHEMA_KEY, VN_SCHEMA_VERSION);
+        for (auto &w : h->wshards)
+            w.set_metadata(VN_SCHEMA_KEY, VN_SCHEMA_VERSION);
+    } else if (h->db->get_doccount() > 0 && v != VN_SCHEMA_VERSION) {
+        return vn_error_set(err, VN_ERR_CORRUPT,
+                            "%s: index schema %s, this vnsearch reads schema %s: rebuild it with "
+                            "vnsearch-indexer --full",
+                            path, v.empty() ? "1" : v.c_str(), VN_SCHEMA_VERSION);
+    }
+    return VN_OK;
+}
+
+// Open each database the stub names; a remote one that does not answer
+// is left down with `partial`, else the whole open fails.
+// One of several local shards, searched by its own xapian-progsrv (the
+// remote backend's prog method) rather than opened in this process:
+// Xapian 1.4.22 matches several local databases in one matcher, which
+// loses matches of some queries (an OR of words with marks over three
+// shards: tests/e2e/shards.py), while each remote shard is matched alone
+// and the results merged right, as they are for xapian-tcpsrv.  Without
+// xapian-progsrv (Debian's xapian-tools), the shard is opened here.
+static Xapian::Database open_local_shard(const char *path)
+{
+    try {
+        return Xapian::Remote::open(VN_PROGSRV, path, VN_REMOTE_TIMEOUT_MS);
+    } catch (const Xapian::NetworkError &) {
+        return Xapian::Database(path);
+    }
+}
+
+static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, vn_error *err)
+{
+    size_t locals = 0;
+    for (size_t i = 0; i < st->n; i++)
+        locals += !st->db[i].remote;
+    h->db = new Xapian::Database();
+    size_t up = 0;
+    std::string down;
+    for (size_t i = 0; i < st->n; i++) {
+        const vn_stub_db &d = st->db[i];
+        shard sh{d.name, d.remote != 0, false, Xapian::Database()};
+        try {
+            if (d.remote)
+                sh.db = Xapian::Remote::open(d.host, d.port, VN_REMOTE_TIMEOUT_MS, VN_REMOTE_CONNECT_MS);
+            else if (locals > 1)
+                sh.db = open_local_shard(d.path);
+            else
+                sh.db = Xapian::Database(d.path);
+            sh.up = true;
+        } catch (const Xapian::NetworkError &e) {
+            if (!partial)
+                return vn_error_set(err, VN_ERR_UNAVAILABLE, "shard %s is unavailable (%s)", d.name,
+                                    e.get_msg().c_str());
+            down += down.empty() ? d.name : std::string(", ") + d.name;
+        }
+        if (sh.up) {
+            h->db->add_database(sh.db);
+            up++;
+        }
+        h->shards.push_back(std::move(sh));
+    }
+    if (up == 0)
+        return vn_error_set(err, VN_ERR_UNAVAILABLE, "no shard is available (%s)", down.c_str());
+    return VN_OK;
+}
+
 extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err)
 {
     *out = NULL;
-    return guard(err, path, [&]() {
+    vn_stub st = {NULL, 0};
+    if ((mode & ~VN_XDB_PARTIAL) == VN_XDB_READ) {
+        vn_status rc = vn_stub_read(path, &st, err);
+        if (rc != VN_OK)
+            return rc;
+    }
+    vn_status rc = guard(err, path, [&]() {
         vn_xdb *h = new vn_xdb();
         try {
-            if (mode == VN_XDB_READ) {
+            vn_status rc = VN_OK;
+            if ((mode & ~VN_XDB_PARTIAL) == VN_XDB_READ) {
                 h->wdb = NULL;
-                h->db = new Xapian::Database(path);
-                // an empty stub file opens as a database of no shards,
-                // which fails only at the first query
-                if (h->db->size() == 0) {
-                    vn_status rc = vn_error_set(err, VN_ERR_CORRUPT,
-                                                "%s: the index stub names no database (empty or damaged "
-                                                "XAPIANDB): rebuild with vnsearch-indexer --full",
-                                                path);
-                    vn_xdb_close(h);
-                    return rc;
-                }
+                if (st.n)
+                    rc = open_stub(h, &st, mode & VN_XDB_PARTIAL, err);
+                else
+                    h->db = new Xapian::Database(path);
             } else {
                 int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
                 if (mode & VN_XDB_NOSYNC)
@@ -80,15 +184,100 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
                 h->wdb = new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
                 h->db = h->wdb;
             }
-            // an empty index takes our schema; one with documents must have it
-            std::string v = h->db->get_metadata(VN_SCHEMA_KEY);
-            if (h->db->get_doccount() == 0 && h->wdb && v.empty()) {
-                h->wdb->set_metadata(VN_SCHEMA_KEY, VN_SCHEMA_VERSION);
-            } else if (h->db->get_doccount() > 0 && v != VN_SCHEMA_VERSION) {
-                vn_status rc = vn_error_set(err, VN_ERR_CORRUPT,
-                                            "%s: index schema %s, this vnsearch reads schema %s: rebuild it "
-                                            "with vnsearch-indexer --full",
-                                            path, v.empty() ? "1" : v.c_str(), VN_SCHEMA_VERSION);
+            if (rc == VN_OK)
+                rc = check_schema(h, path, err);
+            if (rc != VN_OK) {
+                vn_xdb_close(h);
+                return rc;
+            }
+        } catch (...) {
+            vn_xdb_close(h);
+            throw;
+        }
+        h->path = path;
+        h->mode = mode;
+        h->retry_at = now_s() + RETRY_DOWN_S;
+        *out = h;
+        return VN_OK;
+    });
+    vn_stub_free(&st);
+    return rc;
+}
+
+// A reader of a stub after a shard failed, or when one that was down may
+// be back: open the stub again and take the new handle's shards (the old
+// ones stay when that fails).
+static vn_status reconnect(vn_xdb *h, vn_error *err)
+{
+    h->retry_at = now_s() + RETRY_DOWN_S;
+    vn_xdb *n;
+    vn_status rc = vn_xdb_open(h->path.c_str(), h->mode, &n, err);
+    if (rc != VN_OK)
+        return rc;
+    std::swap(h->db, n->db);
+    std::swap(h->shards, n->shards);
+    h->broken = false;
+    vn_xdb_close(n);
+    return VN_OK;
+}
+
+static bool any_down(const vn_xdb *h)
+{
+    for (auto &sh : h->shards)
+        if (!sh.up)
+            return true;
+    return false;
+}
+
+// A read of a reader of a stub: first reconnect when a shard failed (or
+// is down and due for a try), then run body; when a shard fails during
+// it, reconnect (leaving that shard out with VN_XDB_PARTIAL) and run it
+// once more.  Readers without a stub just run body.  body must have no
+// effect before it succeeds.
+template <typename F>
+static vn_status read_op(vn_xdb *h, vn_error *err, const char *what, F body)
+{
+    if (h->shards.empty() || h->wdb)
+        return guard(err, what, body);
+    if ((h->broken || any_down(h)) && now_s() >= h->retry_at) {
+        vn_status rc = reconnect(h, err);
+        if (rc != VN_OK && h->broken)
+            return rc; /* nothing to run it on */
+    }
+    if (h->broken) /* not due yet: a dead host is not waited for at every request */
+        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
+                            RETRY_DOWN_S);
+    vn_status rc = guard(err, what, body);
+    if (rc != VN_ERR_UNAVAILABLE)
+        return rc;
+    h->broken = true;
+    if ((rc = reconnect(h, err)) != VN_OK)
+        return rc;
+    return guard(err, what, body);
+}
+
+extern "C" vn_status vn_xdb_open_shards(const char *path, unsigned nshards, int mode, vn_xdb **out, vn_error *err)
+{
+    if (nshards <= 1)
+        return vn_xdb_open(path, mode, out, err);
+    *out = NULL;
+    if ((mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE && mkdir(path, 0755) != 0 && errno != EEXIST)
+        return vn_error_set(err, VN_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+    return guard(err, path, [&]() {
+        vn_xdb *h = new vn_xdb();
+        try {
+            int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+            if (mode & VN_XDB_NOSYNC)
+                flags |= Xapian::DB_NO_SYNC;
+            h->db = new Xapian::Database();
+            for (unsigned k = 0; k < nshards; k++) {
+                char sp[4200];
+                vn_index_dir_shard_path(path, (int)k, sp, sizeof sp);
+                h->wshards.emplace_back(sp, flags | Xapian::DB_BACKEND_GLASS);
+                h->db->add_database(h->wshards.back());
+            }
+            vn_status rc = check_schema(h, path, err);
+            if (rc != VN_OK) {
                 vn_xdb_close(h);
                 return rc;
             }
@@ -108,10 +297,28 @@ extern "C" void vn_xdb_close(vn_xdb *h)
     try {
         if (h->wdb)
             h->wdb->close(); // releases the lock; uncommitted changes are dropped
+        for (auto &w : h->wshards)
+            w.close();
     } catch (...) {
     }
     delete h->db;
     delete h;
+}
+
+// The writable database that holds (or will hold) the document with
+// unique term `idterm`; NULL for a reader.
+static Xapian::WritableDatabase *writer(vn_xdb *h, const char *idterm)
+{
+    if (h->wdb)
+        return h->wdb;
+    if (h->wshards.empty())
+        return NULL;
+    return &h->wshards[vn_index_dir_shard_of(idterm + strlen(VN_PREFIX_ID), (unsigned)h->wshards.size())];
+}
+
+static int writable(const vn_xdb *h)
+{
+    return h->wdb || !h->wshards.empty();
 }
 
 static Xapian::docid find_doc(Xapian::Database &db, const char *idterm)
@@ -122,7 +329,7 @@ static Xapian::docid find_doc(Xapian::Database &db, const char *idterm)
 
 extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *err)
 {
-    if (!h->wdb)
+    if (!writable(h))
         return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
     return guard(err, "add document", [&]() {
         Xapian::Document doc;
@@ -149,17 +356,20 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
         if (d->source_value.len)
             doc.add_value(VN_SLOT_SOURCE, std::string(d->source_value.data, d->source_value.len));
         doc.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
-        h->wdb->replace_document(d->idterm, doc);
+        writer(h, d->idterm)->replace_document(d->idterm, doc);
         return VN_OK;
     });
 }
 
 extern "C" vn_status vn_xdb_set_meta(vn_xdb *h, const char *key, const char *value, vn_error *err)
 {
-    if (!h->wdb)
+    if (!writable(h))
         return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
     return guard(err, "set metadata", [&]() {
-        h->wdb->set_metadata(key, value);
+        if (h->wdb)
+            h->wdb->set_metadata(key, value);
+        for (auto &w : h->wshards) // every shard: a reader of any one knows it
+            w.set_metadata(key, value);
         return VN_OK;
     });
 }
@@ -167,7 +377,7 @@ extern "C" vn_status vn_xdb_set_meta(vn_xdb *h, const char *key, const char *val
 extern "C" vn_status vn_xdb_get_meta(vn_xdb *h, const char *key, char **value, vn_error *err)
 {
     *value = NULL;
-    return guard(err, "read metadata", [&]() {
+    return read_op(h, err, "read metadata", [&]() {
         *value = vn_xstrdup(h->db->get_metadata(key).c_str());
         return VN_OK;
     });
@@ -175,30 +385,43 @@ extern "C" vn_status vn_xdb_get_meta(vn_xdb *h, const char *key, char **value, v
 
 extern "C" vn_status vn_xdb_delete(vn_xdb *h, const char *idterm, vn_error *err)
 {
-    if (!h->wdb)
+    if (!writable(h))
         return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
     return guard(err, "delete document", [&]() {
-        h->wdb->delete_document(idterm);
+        writer(h, idterm)->delete_document(idterm);
         return VN_OK;
     });
 }
 
 extern "C" vn_status vn_xdb_commit(vn_xdb *h, vn_error *err)
 {
-    if (!h->wdb)
+    if (!writable(h))
         return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
     return guard(err, "commit", [&]() {
-        h->wdb->commit();
+        // shard by shard: a kill between two leaves one a batch ahead of
+        // another, each consistent (the next run redoes the batch)
+        if (h->wdb)
+            h->wdb->commit();
+        for (auto &w : h->wshards)
+            w.commit();
         return VN_OK;
     });
 }
 
 extern "C" vn_status vn_xdb_reopen(vn_xdb *h, int *changed, vn_error *err)
 {
-    return guard(err, "reopen", [&]() {
+    if (changed)
+        *changed = 0;
+    size_t down = 0;
+    for (auto &sh : h->shards)
+        down += !sh.up;
+    return read_op(h, err, "reopen", [&]() {
         bool c = h->db->reopen();
+        size_t now_down = 0;
+        for (auto &sh : h->shards)
+            now_down += !sh.up;
         if (changed)
-            *changed = c;
+            *changed = c || now_down != down; // a shard back (or gone) changes the answers too
         return VN_OK;
     });
 }
@@ -207,11 +430,13 @@ extern "C" vn_status vn_xdb_get_value(vn_xdb *h, const char *idterm, unsigned sl
                                       int *found, vn_error *err)
 {
     *found = 0;
-    return guard(err, "read value", [&]() {
-        Xapian::docid id = find_doc(*h->db, idterm);
+    return read_op(h, err, "read value", [&]() {
+        Xapian::WritableDatabase *w = writer(h, idterm); // a writer reads its own shard
+        Xapian::Database &db = w ? *w : *h->db;
+        Xapian::docid id = find_doc(db, idterm);
         if (!id)
             return VN_OK;
-        std::string v = h->db->get_document(id, Xapian::DOC_ASSUME_VALID).get_value(slot);
+        std::string v = db.get_document(id, Xapian::DOC_ASSUME_VALID).get_value(slot);
         size_t n = v.size() < outlen ? v.size() : outlen - 1;
         memcpy(out, v.data(), n);
         out[n] = '\0';
@@ -222,7 +447,7 @@ extern "C" vn_status vn_xdb_get_value(vn_xdb *h, const char *idterm, unsigned sl
 
 extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out, vn_error *err)
 {
-    return guard(err, "read document", [&]() {
+    return read_op(h, err, "read document", [&]() {
         Xapian::docid id = find_doc(*h->db, idterm);
         if (!id)
             return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
@@ -235,7 +460,14 @@ extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out,
 extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
                                       int (*cb)(const char *, size_t, uint64_t, void *), void *ctx, vn_error *err)
 {
-    return guard(err, "list terms", [&]() {
+    // not read_op: cb has seen terms when a shard fails part way
+    if (h->broken && !h->wdb && !h->shards.empty()) {
+        vn_status rc = now_s() >= h->retry_at ? reconnect(h, err)
+                                               : vn_error_set(err, VN_ERR_UNAVAILABLE, "list terms: a shard is unavailable");
+        if (rc != VN_OK)
+            return rc;
+    }
+    vn_status rc = guard(err, "list terms", [&]() {
         for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix); ++t) {
             std::string s = *t;
             if (cb(s.data(), s.size(), t.get_termfreq(), ctx))
@@ -243,25 +475,91 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
         }
         return VN_OK;
     });
+    if (rc == VN_ERR_UNAVAILABLE && !h->shards.empty())
+        h->broken = true; /* the next read reconnects */
+    return rc;
+}
+
+// A database's revision; 0 for a remote one (the remote protocol of 1.4
+// does not carry it).
+static uint64_t revision(const Xapian::Database &db)
+{
+    try {
+        return db.get_revision();
+    } catch (const Xapian::UnimplementedError &) {
+        return 0;
+    }
 }
 
 extern "C" vn_status vn_xdb_info_get(vn_xdb *h, vn_xdb_info *info, vn_error *err)
 {
-    return guard(err, "index info", [&]() {
+    return read_op(h, err, "index info", [&]() {
         info->doccount = h->db->get_doccount();
-        info->revision = h->db->get_revision();
         info->avg_length = h->db->get_avlength();
+        // Xapian gives one database's revision: of several, their sum,
+        // which grows at every commit of any of them
+        info->revision = 0;
+        if (h->db->size() == 1)
+            info->revision = revision(*h->db);
+        for (auto &sh : h->shards)
+            if (sh.up && h->db->size() > 1)
+                info->revision += revision(sh.db);
+        for (auto &w : h->wshards)
+            info->revision += w.get_revision();
+        info->shards = h->shards.empty() ? (h->wshards.empty() ? 1 : h->wshards.size()) : h->shards.size();
+        info->shards_down = 0;
+        for (auto &sh : h->shards)
+            info->shards_down += !sh.up;
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_shard_info(vn_xdb *h, size_t i, vn_xdb_shard *out, vn_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (i >= h->shards.size())
+        return vn_error_set(err, VN_ERR_NOTFOUND, "no shard %zu", i);
+    shard &sh = h->shards[i];
+    out->name = sh.name.c_str();
+    out->remote = sh.remote;
+    out->up = sh.up;
+    if (!sh.up)
+        return VN_OK;
+    return guard(err, sh.name.c_str(), [&]() {
+        out->doccount = sh.db.get_doccount();
+        out->revision = revision(sh.db);
         return VN_OK;
     });
 }
 
 // vn_qnode tree -> Xapian::Query, recursively.
-static Xapian::Query to_xapian(const vn_qnode *q)
+// word*: the `limit` terms with the prefix that most documents hold, as
+// one synonym.  Expanded here, over the whole index, rather than by
+// OP_WILDCARD: Xapian expands that in each shard apart, so that a sharded
+// index would weigh other terms than one index of the same documents.
+static Xapian::Query expand(Xapian::Database &db, const std::string &prefix, unsigned limit)
+{
+    std::vector<std::pair<Xapian::doccount, std::string>> t;
+    for (Xapian::TermIterator i = db.allterms_begin(prefix); i != db.allterms_end(prefix); ++i)
+        t.emplace_back(i.get_termfreq(), *i);
+    if (t.size() > limit) { // most documents first; between equals, the term (any order is right, one is stable)
+        std::partial_sort(t.begin(), t.begin() + limit, t.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        t.resize(limit);
+    }
+    std::vector<Xapian::Query> terms;
+    for (auto &x : t)
+        terms.emplace_back(x.second);
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+}
+
+static Xapian::Query to_xapian(Xapian::Database &db, const vn_qnode *q)
 {
     std::vector<Xapian::Query> kids;
     kids.reserve(q->nkids);
     for (size_t i = 0; i < q->nkids; i++)
-        kids.push_back(to_xapian(q->kids[i]));
+        kids.push_back(to_xapian(db, q->kids[i]));
     switch (q->op) {
     case VN_Q_TERM: return Xapian::Query(q->term);
     case VN_Q_BOOL_TERM: return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(q->term), 0.0);
@@ -272,9 +570,7 @@ static Xapian::Query to_xapian(const vn_qnode *q)
     case VN_Q_FILTER: return Xapian::Query(Xapian::Query::OP_FILTER, kids.begin(), kids.end());
     case VN_Q_SCALE: return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids.at(0), q->scale);
     case VN_Q_VALUE_RANGE: return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, q->slot, q->term, q->term2);
-    case VN_Q_WILDCARD:
-        return Xapian::Query(Xapian::Query::OP_WILDCARD, q->term, q->window ? q->window : 100,
-                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    case VN_Q_WILDCARD: return expand(db, q->term, q->window ? q->window : 100);
     case VN_Q_CONST:
         // A fixed weight for every document, filtered by the kid: a constant
         // bonus with an exact bound, which Xapian's max-weight pruning uses.
@@ -296,8 +592,8 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                                    vn_error *err)
 {
     *out = NULL;
-    return guard(err, "search", [&]() {
-        Xapian::Query xq = to_xapian(q);
+    return read_op(h, err, "search", [&]() {
+        Xapian::Query xq = to_xapian(*h->db, q);
         Xapian::MSet m;
         Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
                                                Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
@@ -312,11 +608,14 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                         enq.add_matchspy(&spies[k]);
                 if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
+                else // equal scores by content hash, not by docid: one order for every layout of shards
+                    enq.set_sort_by_relevance_then_value(VN_SLOT_HASH, false);
                 // Xapian 1.4's time limit only turns check_at_least off: an
                 // exact count asks for every match, so it takes none
                 if (o->time_limit > 0 && !exact)
                     enq.set_time_limit(o->time_limit);
-                m = enq.get_mset(o->offset, o->limit, exact ? h->db->get_doccount() : o->check_at_least);
+                Xapian::doccount check = exact ? h->db->get_doccount() : o->check_at_least;
+                m = enq.get_mset(o->offset, o->limit, check);
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 // a writer committed twice under us: catch up and retry once
@@ -331,11 +630,14 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
         r->total = m.get_matches_estimated();
         r->total_min = m.get_matches_lower_bound();
         r->total_max = m.get_matches_upper_bound();
+        for (auto &sh : h->shards)
+            r->shards_down += !sh.up;
         r->hits = (vn_xhit *)calloc(m.size() ? m.size() : 1, sizeof *r->hits);
         if (!r->hits) {
             free(r);
             throw std::bad_alloc();
         }
+        try { // documents are fetched now: a remote shard can fail here too
         for (Xapian::MSetIterator i = m.begin(); i != m.end(); ++i) {
             std::string data = i.get_document().get_data();
             vn_xhit *hit = &r->hits[r->n++];
@@ -357,6 +659,10 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 f->value = vn_xstrndup(v.data(), v.size());
                 f->count = t.get_termfreq();
             }
+        }
+        } catch (...) {
+            vn_xresults_free(r);
+            throw;
         }
         *out = r;
         return VN_OK;

@@ -10,10 +10,12 @@ set -eu
 # (README demo), clang with its libFuzzer runtime (make fuzz; make test runs
 # a short pass: libFuzzer ships with clang, gcc has none), curl (HTTP tests,
 # README), chromium and chromium-driver (the search page tested in a real
-# browser, driven over WebDriver's HTTP protocol from Python's standard library).
+# browser, driven over WebDriver's HTTP protocol from Python's standard library),
+# xapian-tools (xapian-tcpsrv and xapian-replicate: shards and replicas,
+# tested and benchmarked on loopback).
 PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
 libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev \
-curl chromium chromium-driver"
+curl chromium chromium-driver xapian-tools"
 
 missing=""
 for p in $PKGS; do

@@ -47,6 +47,10 @@ static const char usage[] =
     "  --threads N     1: one thread; 2: parse on one core, write on another\n"
     "  --encoding E    auto (default: UTF-8, or TCVN3, VNI or Windows-1258 found\n"
     "                  per article and converted), utf8, tcvn3, vni, cp1258\n"
+    "  --shards N      with --full (or a first build): split the index into N\n"
+    "                  shards (gen-*/shard-K, each document in the shard of a\n"
+    "                  hash of its id) for xapian-tcpsrv to serve; later runs\n"
+    "                  keep the number (docs/scale-out.md)\n"
     "  --spelling      with --full (or a first build): keep spelling statistics\n"
     "                  in the index, so that --restore and \"did you mean\" read a\n"
     "                  few terms instead of searching (index about 3.7x bigger);\n"
@@ -190,10 +194,11 @@ int main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},       {"query", required_argument, NULL, 'Q'},
         {"limit", required_argument, NULL, 'l'}, {"restore", no_argument, NULL, 'R'},
         {"encoding", required_argument, NULL, 'E'}, {"spelling", no_argument, NULL, 'S'},
+        {"shards", required_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *index = NULL, *config = NULL, *query = NULL;
-    const char *batch = NULL, *threads = NULL;
+    const char *batch = NULL, *threads = NULL, *shards = NULL;
     unsigned limit = 10;
     int restore = 0;
     vn_index_opts o = {0};
@@ -205,6 +210,7 @@ int main(int argc, char **argv)
         case 'c': config = optarg; break;
         case 'F': o.full = 1; break;
         case 'S': o.spelling = 1; break;
+        case 'N': shards = optarg; break;
         case 'P': o.prune = 1; break;
         case 'b': batch = optarg; break;
         case 't': threads = optarg; break;
@@ -250,6 +256,15 @@ int main(int argc, char **argv)
     }
     o.batch = cfg.batch;
     o.threads = (int)cfg.index_threads;
+    if (shards) {
+        char *end;
+        unsigned long n = strtoul(shards, &end, 10);
+        if (*end || end == shards || n < 1 || n > VN_MAX_SHARDS) {
+            fprintf(stderr, "vnsearch-indexer: --shards takes 1 to %d\n", VN_MAX_SHARDS);
+            return EXIT_USAGE;
+        }
+        o.shards = (unsigned)n;
+    }
     if (restore)
         return run_restore(cfg.index);
     if (query)

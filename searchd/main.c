@@ -84,6 +84,10 @@ int main(int argc, char **argv)
                 d.cfg.max_line + 2);
         return 2;
     }
+    if (strcmp(d.cfg.shard_down, "fail") != 0 && strcmp(d.cfg.shard_down, "partial") != 0) {
+        fprintf(stderr, "vnsearchd: shard_down must be fail or partial, not \"%s\"\n", d.cfg.shard_down);
+        return 2;
+    }
     int urc = vn_listen_check_user(&d);
     if (urc)
         return urc;

@@ -65,6 +65,7 @@ const vn_command *vn_command_named(const char *s, size_t n);
 #define VN_ERRC_SERVER "SERVER" /* the server's fault */
 #define VN_ERRC_SHUTDOWN "SHUTDOWN" /* the server is stopping: request not run */
 #define VN_ERRC_BUSY "BUSY"     /* another writer holds the index: retry later */
+#define VN_ERRC_UNAVAILABLE "UNAVAILABLE" /* a shard of the index does not answer (shard_down = fail) */
 
 /* A parsed request.  Every string is malloc'd and owned (opts' strings
  * point at from/to/source), so a vn_request may be copied as it is; free
@@ -115,6 +116,10 @@ void vn_reply_list(vn_buf *out, int json, const char *key, char **items, size_t 
 /* STATS and HELP: key/value or plain lines. */
 typedef struct vn_stat { const char *key; double value; } vn_stat;
 void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n);
+/* The same with the shards of a sharded index after the figures: a line
+ * "shard<TAB>NAME<TAB>up|down<TAB>DOCUMENTS" each, or a JSON array
+ * "shards" of {name, remote, up, documents}. */
+void vn_reply_stats_shards(vn_buf *out, int json, const vn_stat *s, size_t n, const vn_shard_info *sh, size_t nsh);
 /* HELP: the help lines of the command table. */
 void vn_reply_help(vn_buf *out, int json);
 

@@ -97,6 +97,8 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
         json_object_set_new(o, "total_min", json_integer((json_int_t)h->total_min));
         json_object_set_new(o, "total_max", json_integer((json_int_t)h->total_max));
         json_object_set_new(o, "took_ms", json_real(took_ms));
+        if (h->shards_down)
+            json_object_set_new(o, "partial", json_true());
         if (h->did_you_mean)
             json_object_set_new(o, "did_you_mean", jstr_or_null(h->did_you_mean));
         if (h->date_words) {
@@ -112,6 +114,8 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
                       (unsigned long long)h->total_max);
         if (h->date_words)
             vn_buf_printf(out, " dates=%s..%s", h->date_from, h->date_to);
+        if (h->shards_down)
+            vn_buf_puts(out, " partial=true");
         vn_buf_puts(out, "\r\n");
     }
     for (size_t i = 0; i < h->n; i++) {
@@ -164,15 +168,17 @@ void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets)
         json_t *o = json_object();
         json_object_set_new(o, "ok", json_true());
         json_object_set_new(o, "count", json_integer((json_int_t)n));
+        if (facets && facets->shards_down)
+            json_object_set_new(o, "partial", json_true());
         if (facets)
             put_facets(out, o, facets);
         put_json(out, o);
-    } else if (facets && facets->nfacets) { /* asked for facets: OK n, FACET lines, END */
-        vn_buf_printf(out, "OK %llu\r\n", (unsigned long long)n);
+        return;
+    }
+    vn_buf_printf(out, "OK %llu%s\r\n", (unsigned long long)n, facets && facets->shards_down ? " partial=true" : "");
+    if (facets && facets->nfacets) { /* asked for facets: OK n, FACET lines, END */
         put_facets(out, NULL, facets);
         vn_buf_puts(out, "END\r\n");
-    } else {
-        vn_buf_printf(out, "OK %llu\r\n", (unsigned long long)n);
     }
 }
 
@@ -242,6 +248,11 @@ void vn_reply_list(vn_buf *out, int json, const char *key, char **items, size_t 
 
 void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n)
 {
+    vn_reply_stats_shards(out, json, s, n, NULL, 0);
+}
+
+void vn_reply_stats_shards(vn_buf *out, int json, const vn_stat *s, size_t n, const vn_shard_info *sh, size_t nsh)
+{
     json_t *o = NULL;
     if (json) {
         o = json_object();
@@ -257,6 +268,23 @@ void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n)
         else
             vn_buf_printf(out, "%s\t%.10g\r\n", s[i].key, s[i].value);
     }
+    json_t *arr = json && nsh ? json_array() : NULL;
+    for (size_t i = 0; i < nsh; i++) {
+        if (!json) {
+            vn_buf_puts(out, "shard\t");
+            put_field(out, sh[i].name);
+            vn_buf_printf(out, "\t%s\t%llu\r\n", sh[i].up ? "up" : "down", (unsigned long long)sh[i].documents);
+            continue;
+        }
+        json_t *j = json_object();
+        json_object_set_new(j, "name", jstr_or_null(sh[i].name));
+        json_object_set_new(j, "remote", json_boolean(sh[i].remote));
+        json_object_set_new(j, "up", json_boolean(sh[i].up));
+        json_object_set_new(j, "documents", json_integer((json_int_t)sh[i].documents));
+        json_array_append_new(arr, j);
+    }
+    if (arr)
+        json_object_set_new(o, "shards", arr);
     if (json)
         put_json(out, o);
     else

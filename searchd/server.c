@@ -133,7 +133,9 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg)
     x->status = strcmp(code, VN_ERRC_BADREQ) == 0   ? 400
                 : strcmp(code, VN_ERRC_NOAUTH) == 0 ? 401
                 : strcmp(code, VN_ERRC_LIMIT) == 0  ? 413
-                : strcmp(code, VN_ERRC_SHUTDOWN) == 0 || strcmp(code, VN_ERRC_BUSY) == 0 ? 503
+                : strcmp(code, VN_ERRC_SHUTDOWN) == 0 || strcmp(code, VN_ERRC_BUSY) == 0 ||
+                          strcmp(code, VN_ERRC_UNAVAILABLE) == 0
+                      ? 503
                                                       : 500;
 }
 

@@ -44,7 +44,12 @@ static void record_latency(vn_daemon *d, double ms)
  * or the engine reports (a vanished or damaged index too) is the server's. */
 static void reply_status(vn_ctx *x, vn_status rc, const char *msg)
 {
-    vn_ctx_error(x, rc == VN_ERR_INVALID ? VN_ERRC_BADREQ : rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_SERVER, msg);
+    vn_ctx_error(x,
+                 rc == VN_ERR_INVALID       ? VN_ERRC_BADREQ
+                 : rc == VN_ERR_LIMIT       ? VN_ERRC_LIMIT
+                 : rc == VN_ERR_UNAVAILABLE ? VN_ERRC_UNAVAILABLE
+                                            : VN_ERRC_SERVER,
+                 msg);
 }
 
 void vn_cmd_stats(vn_ctx *x)
@@ -64,16 +69,25 @@ void vn_cmd_stats(vn_ctx *x)
     unsigned conns = d->nconns;
     pthread_mutex_unlock(&d->mu);
     qsort(lat, n, sizeof *lat, cmp_double);
+    vn_shard_info *sh = NULL;
+    size_t nsh = 0, down = 0;
+    if (vn_searcher_shards(x->s, &sh, &nsh, &err) != VN_OK)
+        nsh = 0;
+    for (size_t i = 0; i < nsh; i++)
+        down += !sh[i].up;
     vn_stat st[] = {
         {"documents", (double)docs},
         {"revision", (double)rev},
+        {"shards", (double)(nsh ? nsh : 1)},
+        {"shards_down", (double)down},
         {"uptime_s", vn_now() - d->started},
         {"queries", (double)q},
         {"connections", (double)conns},
         {"latency_p50_ms", n ? lat[n / 2] : 0},
         {"latency_p99_ms", n ? lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : 0},
     };
-    vn_reply_stats(x->out, x->json, st, sizeof st / sizeof st[0]);
+    vn_reply_stats_shards(x->out, x->json, st, sizeof st / sizeof st[0], sh, nsh);
+    vn_shard_info_free(sh, nsh);
 }
 
 /* 200 with the documents when the index answers, 503 when not. */
@@ -197,8 +211,13 @@ static void *worker_main(void *p)
         if (gen != seen_gen || t - last_check > REOPEN_INTERVAL) {
             vn_error err;
             int changed = 0;
-            /* a broken new revision is logged once, not at every check */
-            if (vn_searcher_reopen(a->s, &changed, &err) != VN_OK) {
+            /* a broken new revision is logged once, not at every check;
+             * RELOAD, SIGHUP: new connections to remote shards too (a
+             * rebuilt shard is served to new connections only) */
+            vn_status rc = gen != seen_gen ? vn_searcher_reconnect(a->s, &err) : vn_searcher_reopen(a->s, &changed, &err);
+            if (gen != seen_gen && rc == VN_OK)
+                changed = 1;
+            if (rc != VN_OK) {
                 if (!atomic_exchange(&d->reopen_failing, 1))
                     vn_log("reopen failed, still serving the previous revision: %s", err.msg);
             } else {
@@ -236,7 +255,8 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
         vn_error err;
         args[i] = vn_xcalloc(1, sizeof **args);
         args[i]->d = d;
-        vn_status rc = vn_searcher_open(d->cfg.index, &args[i]->s, &err);
+        unsigned flags = strcmp(d->cfg.shard_down, "partial") == 0 ? VN_OPEN_PARTIAL : 0;
+        vn_status rc = vn_searcher_open_flags(d->cfg.index, flags, &args[i]->s, &err);
         if (rc == VN_OK && d->cfg.aliases[0] && vn_searcher_load_aliases(args[i]->s, d->cfg.aliases, &err) != VN_OK) {
             if (err.code == VN_ERR_IO) { /* no alias file: search without */
                 if (i == 0)
