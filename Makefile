@@ -201,7 +201,8 @@ install: all
 	install -m 644 config/vnsearch.conf config/vnsearch.crontab config/aliases.txt $(DEST)/share/vnsearch/
 	install -d $(DEST)/share/vnsearch/web
 	install -m 644 web/index.html web/app.js web/style.css $(DEST)/share/vnsearch/web/
-	install -m 644 config/vnsearchd.service $(DEST)/lib/systemd/system/
+	install -m 644 config/vnsearchd.service config/vnsearch-shard@.service config/vnsearch-replica@.service \
+		config/vnsearch-replicate-server.service $(DEST)/lib/systemd/system/
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch\nDescription: Vietnamese-aware full-text search (embedding library)\nVersion: 0.1.0\nRequires.private: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch\nLibs.private: -lstdc++ -lpthread -lm\n' \
 		'$(PREFIX)' '$(PKG_REQ)' > $(DEST)/lib/pkgconfig/vnsearch.pc
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch-client\nDescription: C client for the vnsearchd protocol\nVersion: 0.1.0\nRequires.private: jansson\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch-client\n' \
@@ -216,7 +217,8 @@ uninstall:
 	rm -f $(DEST)/share/vnsearch/vnsearch.conf $(DEST)/share/vnsearch/vnsearch.crontab $(DEST)/share/vnsearch/aliases.txt
 	rm -f $(addprefix $(DEST)/share/vnsearch/web/,index.html app.js style.css)
 	-rmdir $(DEST)/share/vnsearch/web 2>/dev/null
-	rm -f $(DEST)/lib/systemd/system/vnsearchd.service
+	rm -f $(DEST)/lib/systemd/system/vnsearchd.service $(DEST)/lib/systemd/system/vnsearch-shard@.service \
+		$(DEST)/lib/systemd/system/vnsearch-replica@.service $(DEST)/lib/systemd/system/vnsearch-replicate-server.service
 	-rmdir $(DEST)/share/vnsearch 2>/dev/null
 
 clean:

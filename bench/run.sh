@@ -91,6 +91,10 @@ echo "stall test, vnsearchd (pool):   $(python3 bench/stall.py "$PORT" 4)"
 echo "stall test, loops:              $(python3 bench/stall.py "$LPORT" 4)"
 kill $DPID $LPID; wait $DPID 2>/dev/null || true
 
+# One index against two shards behind xapian-tcpsrv (SCALE=10
+# bench/shards.sh adds the 10x corpus).
+bench/shards.sh "$BUILD" "$CORPUS"
+
 # Spelling statistics (--spelling): their cost in build time and size,
 # and what they buy in restoration speed.
 bench/spelling.sh "$BUILD" "$CORPUS"

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static double now(void)
@@ -63,7 +64,16 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
     ix->ids = vn_idset_new();
     vn_docspec_init(&ix->doc);
     char path[4096];
-    vn_status rc = vn_index_dir_lock(dir, &ix->lock_fd, err);
+    struct stat st;
+    vn_status rc;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        /* a stub of shards (some remote) is for searching */
+        rc = vn_error_set(err, VN_ERR_INVALID,
+                          "%s is not an index directory: a stub file is searched, not written (index into the "
+                          "directory its shards come from)", dir);
+        goto fail;
+    }
+    rc = vn_index_dir_lock(dir, &ix->lock_fd, err);
     if (rc != VN_OK)
         goto fail;
     vn_index_dir_remove_leftovers(dir);

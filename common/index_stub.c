@@ -78,6 +78,12 @@ vn_status vn_stub_parse(const char *text, size_t len, const char *base, vn_stub 
             continue;
         vn_stub_db db = {0};
         vn_buf name = VN_BUF_INIT;
+        if (nw >= 2 && wl[0] == 6 && memcmp(w[0], "remote", 6) == 0 && w[1][0] == ':') {
+            vn_stub_free(out);
+            return vn_error_set(err, VN_ERR_INVALID,
+                                "stub line %u: the prog remote method is not supported: serve the shard "
+                                "with xapian-tcpsrv and write remote HOST:PORT", line);
+        }
         if (nw == 2 && !extra && ((wl[0] == 4 && memcmp(w[0], "auto", 4) == 0) ||
                                   (wl[0] == 5 && memcmp(w[0], "glass", 5) == 0))) {
             vn_buf path = VN_BUF_INIT;
@@ -101,12 +107,6 @@ vn_status vn_stub_parse(const char *text, size_t len, const char *base, vn_stub 
                     pl = (size_t)(h + hl - pt);
                     hl = (size_t)(colon - h);
                 }
-            }
-            if (hl > 0 && h[0] == ':') {
-                vn_stub_free(out);
-                return vn_error_set(err, VN_ERR_INVALID,
-                                    "stub line %u: the prog remote method is not supported: serve the shard "
-                                    "with xapian-tcpsrv and write remote HOST:PORT", line);
             }
             if (hl == 0 || !pt || !port_of(pt, pl, &db.port)) {
                 vn_stub_free(out);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -104,8 +105,6 @@ static vn_status check_schema(vn_xdb *h, const char *path, vn_error *err)
     return VN_OK;
 }
 
-// Open each database the stub names; a remote one that does not answer
-// is left down with `partial`, else the whole open fails.
 // One of several local shards, searched by its own xapian-progsrv (the
 // remote backend's prog method) rather than opened in this process:
 // Xapian 1.4.22 matches several local databases in one matcher, which
@@ -122,6 +121,8 @@ static Xapian::Database open_local_shard(const char *path)
     }
 }
 
+// Open each database the stub names; a remote one that does not answer
+// is left down with `partial`, else the whole open fails.
 static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, vn_error *err)
 {
     size_t locals = 0;
@@ -608,8 +609,6 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                         enq.add_matchspy(&spies[k]);
                 if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
-                else // equal scores by content hash, not by docid: one order for every layout of shards
-                    enq.set_sort_by_relevance_then_value(VN_SLOT_HASH, false);
                 // Xapian 1.4's time limit only turns check_at_least off: an
                 // exact count asks for every match, so it takes none
                 if (o->time_limit > 0 && !exact)

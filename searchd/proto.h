@@ -118,7 +118,7 @@ typedef struct vn_stat { const char *key; double value; } vn_stat;
 void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n);
 /* The same with the shards of a sharded index after the figures: a line
  * "shard<TAB>NAME<TAB>up|down<TAB>DOCUMENTS" each, or a JSON array
- * "shards" of {name, remote, up, documents}. */
+ * "per_shard" of {name, remote, up, documents}. */
 void vn_reply_stats_shards(vn_buf *out, int json, const vn_stat *s, size_t n, const vn_shard_info *sh, size_t nsh);
 /* HELP: the help lines of the command table. */
 void vn_reply_help(vn_buf *out, int json);

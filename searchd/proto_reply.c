@@ -284,7 +284,7 @@ void vn_reply_stats_shards(vn_buf *out, int json, const vn_stat *s, size_t n, co
         json_array_append_new(arr, j);
     }
     if (arr)
-        json_object_set_new(o, "shards", arr);
+        json_object_set_new(o, "per_shard", arr);
     if (json)
         put_json(out, o);
     else

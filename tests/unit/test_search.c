@@ -514,6 +514,95 @@ static void test_restore_spelling(void **state)
     assert_non_null(strstr(err.msg, "--full --spelling"));
 }
 
+/* Stub files: Xapian 1.4's lines and the issue's "remote tcp", resolved
+ * paths, comments, and clear errors. */
+static void test_stub_parse(void **state)
+{
+    (void)state;
+    const char *text = "# shards\r\nglass gen-000003/shard-0\n\nauto /srv/x\nremote 10.0.0.2:7001\n"
+                       "remote tcp db3.example 7002\nremote [::1]:7003\n";
+    vn_stub st;
+    vn_error err;
+    assert_int_equal(vn_stub_parse(text, strlen(text), "/var/lib/ix", &st, &err), VN_OK);
+    assert_int_equal(st.n, 5);
+    assert_string_equal(st.db[0].path, "/var/lib/ix/gen-000003/shard-0");
+    assert_string_equal(st.db[0].name, "gen-000003/shard-0");
+    assert_string_equal(st.db[1].path, "/srv/x");
+    assert_true(st.db[2].remote);
+    assert_string_equal(st.db[2].host, "10.0.0.2");
+    assert_int_equal(st.db[2].port, 7001);
+    assert_string_equal(st.db[3].host, "db3.example");
+    assert_int_equal(st.db[3].port, 7002);
+    assert_string_equal(st.db[3].name, "db3.example:7002");
+    assert_string_equal(st.db[4].host, "::1");
+    vn_stub_free(&st);
+    static const struct { const char *text; vn_status rc; const char *msg; } bad[] = {
+        {"", VN_ERR_CORRUPT, "names no database"},
+        {"# nothing\n", VN_ERR_CORRUPT, "names no database"},
+        {"remote :xapian-progsrv /x\n", VN_ERR_INVALID, "xapian-tcpsrv"},
+        {"glass a\nremote host\n", VN_ERR_INVALID, "line 2"},
+        {"remote h:0\n", VN_ERR_INVALID, "port"},
+        {"remote h:70000\n", VN_ERR_INVALID, "port"},
+        {"remote tcp h 7001 extra\n", VN_ERR_INVALID, "line 1"},
+        {"chert old\n", VN_ERR_INVALID, "glass PATH"},
+        {"glass a b\n", VN_ERR_INVALID, "line 1"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(vn_stub_parse(bad[i].text, strlen(bad[i].text), "/b", &st, &err), bad[i].rc);
+        if (!strstr(err.msg, bad[i].msg))
+            print_error("%s: %s\n", bad[i].text, err.msg);
+        assert_non_null(strstr(err.msg, bad[i].msg));
+        assert_int_equal(st.n, 0);
+    }
+    /* a document's shard: the same for ever, and all shards used */
+    unsigned seen = 0;
+    for (int i = 0; i < 64; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "doc-%d", i);
+        unsigned k = vn_index_dir_shard_of(id, 3);
+        assert_true(k < 3);
+        assert_int_equal(k, vn_index_dir_shard_of(id, 3));
+        seen |= 1u << k;
+    }
+    assert_int_equal(seen, 7);
+    assert_int_equal(vn_index_dir_shard_of("x", 1), 0);
+}
+
+/* An index of two shards: the number is kept by incremental runs and
+ * refused when another is asked for without --full. */
+static void test_shards_kept(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/sharded", tmpl);
+    vn_index_opts o = {.threads = 1, .shards = 2};
+    index_docs(path, &o);
+    assert_int_equal(vn_index_dir_shards(path), 2);
+    vn_indexer *ix;
+    vn_error err;
+    vn_index_opts three = {.threads = 1, .shards = 3};
+    assert_int_equal(vn_indexer_open(path, &three, &ix, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "--full --shards 3"));
+    assert_int_equal(vn_indexer_open(path, NULL, &ix, &err), VN_OK); /* keeps two */
+    assert_int_equal(vn_indexer_delete(ix, docs[0].id, &err), VN_OK);
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    assert_int_equal(vn_indexer_stats(ix)->deleted, 1);
+    vn_indexer_close(ix);
+    assert_int_equal(vn_index_dir_shards(path), 2);
+    vn_searcher *s;
+    uint64_t n, rev;
+    assert_int_equal(vn_searcher_open(path, &s, &err), VN_OK);
+    assert_int_equal(vn_searcher_info(s, &n, &rev, &err), VN_OK);
+    assert_int_equal(n, sizeof docs / sizeof docs[0] - 1);
+    vn_shard_info *sh;
+    size_t nsh;
+    assert_int_equal(vn_searcher_shards(s, &sh, &nsh, &err), VN_OK);
+    assert_int_equal(nsh, 2);
+    assert_int_equal(sh[0].documents + sh[1].documents, n);
+    vn_shard_info_free(sh, nsh);
+    vn_searcher_close(s);
+}
+
 static void test_bad_queries(void **state)
 {
     (void)state;
@@ -617,6 +706,8 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_restore),
         cmocka_unit_test(test_restore_spelling),
+        cmocka_unit_test(test_stub_parse),
+        cmocka_unit_test(test_shards_kept),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
