@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """shards.py -- sharded indexes over Xapian's own remote backend (TAP).
 
-The same 605 test articles indexed three ways: one index, two local shards
-(one thread) and three shards (two threads), the latter served by three
-xapian-tcpsrv processes on free loopback ports behind a stub file.  A table
+The same 605 test articles indexed three ways: one index, two shards (one
+thread) and three shards (two threads), searched locally and behind
+xapian-tcpsrv processes on free loopback ports (two for two shards, two
+beside one local shard for three) through stub files.  A table
 of queries in every form must give the same ids in the same order, with the
 same scores (documents of equal score in any order among themselves), in process and through vnsearchd (SEARCH, COUNT with facets,
 GET, SUGGEST, RESTORE, STATS).  Then a shard is killed under load: with
@@ -132,19 +133,27 @@ def main():
     with open(stub, "w") as f:
         f.write("# shard 0 here, 1 and 2 over TCP\nauto three/shard-0\nremote 127.0.0.1:%d\nremote tcp 127.0.0.1 %d\n"
                 % (srv[0][1], srv[1][1]))
+    # and the two-shard index wholly behind two more servers
+    srv2 = [tcpsrv(os.path.join(two, "shard-%d" % k)) for k in (0, 1)]
+    stub2 = os.path.join(tmp, "two-remote.stub")
+    with open(stub2, "w") as f:
+        f.write("remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n" % (srv2[0][1], srv2[1][1]))
 
     same = 0
     total = 0
     for q in QUERIES:
         rc1, want = ids(one, q)
-        for idx in (two, three, stub):
+        for idx in (two, three, stub, stub2):
             rc, got = ids(idx, q)
             total += 1
             if rc == rc1 and got == want:
                 same += 1
             else:
                 ok(False, "same hits for %r in %s" % (q, os.path.basename(idx)), "%s\n%s" % (want[:4], got[:4]))
-    ok(same == total, "%d queries x 3 layouts: same ids, order and scores as one index" % len(QUERIES))
+    ok(same == total, "%d queries x 4 layouts (2 and 3 shards local, 3 with 2 remote, 2 remote): same ids, order "
+       "and scores as one index" % len(QUERIES))
+    for p, _ in srv2:
+        kill(p)
 
     # the daemon over one index and over the stub: every command alike
     p1, a1 = start(one)
