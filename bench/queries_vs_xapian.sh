@@ -50,14 +50,6 @@ printf '%-10s %7s %9s %9s %8s %9s %9s %9s %9s\n' corpus threads "xapian/s" "x p5
     "vn p99" "vn/xapian"
 one_corpus "1x" "$INPUT"
 if [ "$SCALE" -gt 1 ]; then
-    python3 - "$INPUT" "$SCALE" > "$TMP/big.jsonl" <<'PY'
-import json, sys
-lines = open(sys.argv[1], encoding="utf-8").readlines()
-for k in range(int(sys.argv[2])):
-    for l in lines:
-        o = json.loads(l)
-        o["id"] = "x%d-%s" % (k, o["id"])
-        print(json.dumps(o, ensure_ascii=False))
-PY
+    python3 bench/bigcorpus.py "$INPUT" "$SCALE" > "$TMP/big.jsonl"
     one_corpus "${SCALE}x" "$TMP/big.jsonl"
 fi

@@ -78,14 +78,6 @@ echo "shards: vnsearchd, 8 clients, 1,000 queries of 1-3 words; $SECS s per run,
 printf '%-6s %-28s %9s %8s %8s   %s\n' corpus layout "queries/s" "p50 ms" "p99 ms" "shards/one"
 one_corpus "1x" "$INPUT"
 if [ "$SCALE" -gt 1 ]; then
-    python3 - "$INPUT" "$SCALE" > "$TMP/big.jsonl" <<'PY'
-import json, sys
-lines = open(sys.argv[1], encoding="utf-8").readlines()
-for k in range(int(sys.argv[2])):
-    for l in lines:
-        o = json.loads(l)
-        o["id"] = "x%d-%s" % (k, o["id"])
-        print(json.dumps(o, ensure_ascii=False))
-PY
+    python3 bench/bigcorpus.py "$INPUT" "$SCALE" > "$TMP/big.jsonl"
     one_corpus "${SCALE}x" "$TMP/big.jsonl"
 fi

@@ -41,18 +41,28 @@ void vn_index_dir_unlock(int fd)
         close(fd); /* closing releases the flock */
 }
 
-int vn_index_dir_current(const char *dir)
+/* The live generation (of the stub's first line) and how many lines
+ * name one of its databases (shards); 0 and 0 without a stub. */
+static int read_stub(const char *dir, int *nshards)
 {
     char path[4096], line[256];
     snprintf(path, sizeof path, "%s/%s", dir, VN_STUB_NAME);
+    *nshards = 0;
     FILE *f = fopen(path, "r");
     if (!f)
         return 0;
-    int gen = 0;
-    if (fgets(line, sizeof line, f) && sscanf(line, "glass gen-%d", &gen) != 1)
-        gen = 0;
+    int gen = 0, g;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "glass gen-%d", &g) == 1 && g > 0 && (*nshards)++ == 0)
+            gen = g;
     fclose(f);
-    return gen > 0 ? gen : 0;
+    return gen;
+}
+
+int vn_index_dir_current(const char *dir)
+{
+    int n;
+    return read_stub(dir, &n);
 }
 
 void vn_index_dir_gen_path(const char *dir, int gen, char *out, size_t len)
@@ -190,16 +200,8 @@ unsigned long long vn_index_dir_stub_id(const char *dir)
 
 int vn_index_dir_shards(const char *dir)
 {
-    char path[4096], line[256];
-    snprintf(path, sizeof path, "%s/%s", dir, VN_STUB_NAME);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int n = 0, gen;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "glass gen-%d", &gen) == 1)
-            n++;
-    fclose(f);
+    int n;
+    read_stub(dir, &n);
     return n;
 }
 

@@ -159,6 +159,36 @@ static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, vn_error *
     return VN_OK;
 }
 
+static int write_flags(int mode)
+{
+    int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+    if (mode & VN_XDB_NOSYNC)
+        flags |= Xapian::DB_NO_SYNC;
+    return flags | Xapian::DB_BACKEND_GLASS;
+}
+
+// The end of every open: the schema checked, what reconnecting needs
+// kept, *out set; h closed on failure.  Inside guard().
+static vn_status finish_open(vn_xdb *h, const char *path, int mode, vn_xdb **out, vn_error *err)
+{
+    vn_status rc;
+    try {
+        rc = check_schema(h, path, err);
+    } catch (...) {
+        vn_xdb_close(h);
+        throw;
+    }
+    if (rc != VN_OK) {
+        vn_xdb_close(h);
+        return rc;
+    }
+    h->path = path;
+    h->mode = mode;
+    h->retry_at = now_s() + RETRY_DOWN_S;
+    *out = h;
+    return VN_OK;
+}
+
 extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_error *err)
 {
     *out = NULL;
@@ -179,14 +209,9 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
                 else
                     h->db = new Xapian::Database(path);
             } else {
-                int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
-                if (mode & VN_XDB_NOSYNC)
-                    flags |= Xapian::DB_NO_SYNC;
-                h->wdb = new Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS);
+                h->wdb = new Xapian::WritableDatabase(path, write_flags(mode));
                 h->db = h->wdb;
             }
-            if (rc == VN_OK)
-                rc = check_schema(h, path, err);
             if (rc != VN_OK) {
                 vn_xdb_close(h);
                 return rc;
@@ -195,11 +220,7 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
             vn_xdb_close(h);
             throw;
         }
-        h->path = path;
-        h->mode = mode;
-        h->retry_at = now_s() + RETRY_DOWN_S;
-        *out = h;
-        return VN_OK;
+        return finish_open(h, path, mode, out, err);
     });
     vn_stub_free(&st);
     return rc;
@@ -267,27 +288,18 @@ extern "C" vn_status vn_xdb_open_shards(const char *path, unsigned nshards, int 
     return guard(err, path, [&]() {
         vn_xdb *h = new vn_xdb();
         try {
-            int flags = (mode & ~VN_XDB_NOSYNC) == VN_XDB_CREATE ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
-            if (mode & VN_XDB_NOSYNC)
-                flags |= Xapian::DB_NO_SYNC;
             h->db = new Xapian::Database();
             for (unsigned k = 0; k < nshards; k++) {
                 char sp[4200];
                 vn_index_dir_shard_path(path, (int)k, sp, sizeof sp);
-                h->wshards.emplace_back(sp, flags | Xapian::DB_BACKEND_GLASS);
+                h->wshards.emplace_back(sp, write_flags(mode));
                 h->db->add_database(h->wshards.back());
-            }
-            vn_status rc = check_schema(h, path, err);
-            if (rc != VN_OK) {
-                vn_xdb_close(h);
-                return rc;
             }
         } catch (...) {
             vn_xdb_close(h);
             throw;
         }
-        *out = h;
-        return VN_OK;
+        return finish_open(h, path, mode, out, err);
     });
 }
 
