@@ -34,9 +34,17 @@ PKGS = xapian-core libutf8proc jansson libevent libevent_pthreads
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror
+# -fvisibility=hidden: the shared libraries export what vnsearch.h and
+# vnsearch_client.h declare (VN_EXPORT, VNC_EXPORT), nothing else;
+# -MMD -MP: each object's header dependencies, written by the compiler.
 CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
-	-D_DEFAULT_SOURCE -fPIC -Icommon -Isearchd -Iclient $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CXXFLAGS)
+	-D_DEFAULT_SOURCE -fPIC -fvisibility=hidden -MMD -MP -Icommon -Isearchd -Iclient $(PKG_CFLAGS) $(SANFLAGS) \
+	$(CPPFLAGS) $(CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -fvisibility=hidden -MMD -MP -Icommon $(PKG_CFLAGS) $(SANFLAGS) \
+	$(CPPFLAGS) $(CXXFLAGS)
+# The version, from vnsearch.h; the shared libraries' SONAME carries the major.
+VERSION := $(shell sed -n 's/^\#define VNSEARCH_VERSION "\(.*\)"/\1/p' common/vnsearch.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(SANFLAGS) $(LDFLAGS)
 
 COMMON_C := $(wildcard common/*.c)
@@ -69,24 +77,24 @@ $(CLIENT_A): $(CLIENT_OBJ)
 $(CLIENT_SO): $(CLIENT_OBJ)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
-	@$(CC) -shared -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS)
+	@$(CC) -shared -Wl,-soname,libvnsearch-client.so.$(SOMAJOR) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS) $(LDFLAGS)
 
 $(BUILD)/bin/vnsearch: $(BUILD)/obj/client/cli.o $(CLIENT_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
-	@$(CC) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS)
+	@$(CC) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS) $(LDFLAGS)
 
 $(BUILD)/tests/test_client: $(BUILD)/obj/tests/unit/test_client.o $(CLIENT_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CC) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS) -lcmocka
 
-$(BUILD)/obj/%.o: %.c $(wildcard common/*.h searchd/*.h client/*.h)
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC  $<'
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(BUILD)/obj/%.o: %.cc $(wildcard common/*.h)
+$(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
 	@echo '  CXX $<'
 	@$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
@@ -100,7 +108,7 @@ $(LIB_A): $(COMMON_OBJ)
 $(LIB_SO): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
-	@$(CXX) -shared -o $@ $^ $(LDLIBS_ALL)
+	@$(CXX) -shared -Wl,-soname,libvnsearch.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_ALL)
 
 # Programs link the static library; the C++ runtime comes from linking with $(CXX).
 $(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(LIB_A)
@@ -185,44 +193,96 @@ $(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(SEARCHD_LIB_O
 bench: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench $(BUILD)/bench/searchd-loops
 	@bench/run.sh $(BUILD) $(CORPUS)
 
-# make install PREFIX=/usr/local [DESTDIR=...]; make uninstall with the same.
+# make install PREFIX=/usr/local [SYSCONFDIR=/etc] [LIBDIR=...] [UNITDIR=...]
+# [DESTDIR=...]; make uninstall with the same.  The config goes to
+# SYSCONFDIR/vnsearch (kept when there is one already), with the paths of
+# this prefix; the systemd unit gets the same paths.  debian/rules sets
+# LIBDIR to the multiarch directory and UNITDIR to /lib/systemd/system.
 PREFIX ?= /usr/local
-DEST = $(DESTDIR)$(PREFIX)
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+LIBDIR ?= $(PREFIX)/lib
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+D_BIN = $(DESTDIR)$(PREFIX)/bin
+D_LIB = $(DESTDIR)$(LIBDIR)
+D_INC = $(DESTDIR)$(PREFIX)/include
+D_MAN = $(DESTDIR)$(PREFIX)/share/man
+D_SHARE = $(DESTDIR)$(PREFIX)/share/vnsearch
+D_UNIT = $(DESTDIR)$(UNITDIR)
+D_USERS = $(DESTDIR)$(SYSUSERSDIR)
+D_ETC = $(DESTDIR)$(SYSCONFDIR)/vnsearch
 MANPAGES := docs/man/vnsearch-indexer.1 docs/man/vnsearchd.1 docs/man/vnsearch.1
+UNITS := config/vnsearch-shard@.service config/vnsearch-replica@.service config/vnsearch-replicate-server.service
 PKG_REQ = xapian-core libutf8proc jansson
+# pc NAME DESCRIPTION REQUIRES LIBS: one pkg-config file
+pc = printf 'prefix=%s\nlibdir=%s\nincludedir=$${prefix}/include\n\nName: %s\nDescription: %s\nVersion: %s\n%s\nCflags: -I$${includedir}\nLibs: %s\n' \
+	'$(PREFIX)' '$(LIBDIR)' '$(1)' '$(2)' '$(VERSION)' '$(3)' '$(4)' > $(D_LIB)/pkgconfig/$(1).pc
 install: all
-	install -d $(DEST)/bin $(DEST)/lib/pkgconfig $(DEST)/include $(DEST)/share/man/man1 \
-		$(DEST)/share/vnsearch $(DEST)/lib/systemd/system
-	install -m 755 $(BINS) $(DEST)/bin/
-	install -m 644 $(LIB_A) $(CLIENT_A) $(DEST)/lib/
-	install -m 755 $(LIB_SO) $(CLIENT_SO) $(DEST)/lib/
-	install -m 644 common/vnsearch.h client/vnsearch_client.h $(DEST)/include/
-	install -m 644 $(MANPAGES) $(DEST)/share/man/man1/
-	install -m 644 config/vnsearch.conf config/vnsearch.crontab config/aliases.txt $(DEST)/share/vnsearch/
-	install -d $(DEST)/share/vnsearch/web
-	install -m 644 web/index.html web/app.js web/style.css $(DEST)/share/vnsearch/web/
-	install -m 644 config/vnsearchd.service config/vnsearch-shard@.service config/vnsearch-replica@.service \
-		config/vnsearch-replicate-server.service $(DEST)/lib/systemd/system/
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch\nDescription: Vietnamese-aware full-text search (embedding library)\nVersion: 0.1.0\nRequires.private: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch\nLibs.private: -lstdc++ -lpthread -lm\n' \
-		'$(PREFIX)' '$(PKG_REQ)' > $(DEST)/lib/pkgconfig/vnsearch.pc
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: vnsearch-client\nDescription: C client for the vnsearchd protocol\nVersion: 0.1.0\nRequires.private: jansson\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lvnsearch-client\n' \
-		'$(PREFIX)' > $(DEST)/lib/pkgconfig/vnsearch-client.pc
+	install -d $(D_BIN) $(D_LIB)/pkgconfig $(D_INC) $(D_MAN)/man1 $(D_MAN)/man5 $(D_MAN)/man7 \
+		$(D_SHARE)/web $(D_UNIT) $(D_USERS) $(D_ETC)
+	install -m 755 $(BINS) $(D_BIN)/
+	install -m 644 $(LIB_A) $(CLIENT_A) $(D_LIB)/
+	# each shared library as NAME.so.VERSION, with its SONAME (NAME.so.MAJOR)
+	# and the development link (NAME.so) pointing at it
+	for l in libvnsearch libvnsearch-client; do \
+		install -m 644 $(BUILD)/lib/$$l.so $(D_LIB)/$$l.so.$(VERSION) && \
+		ln -sf $$l.so.$(VERSION) $(D_LIB)/$$l.so.$(SOMAJOR) && \
+		ln -sf $$l.so.$(SOMAJOR) $(D_LIB)/$$l.so || exit 1; \
+	done
+	install -m 644 common/vnsearch.h client/vnsearch_client.h $(D_INC)/
+	install -m 644 $(MANPAGES) $(D_MAN)/man1/
+	install -m 644 docs/man/vnsearch.conf.5 $(D_MAN)/man5/
+	install -m 644 docs/man/vnsearch-protocol.7 $(D_MAN)/man7/
+	install -m 644 config/vnsearch.conf config/vnsearch.crontab config/aliases.txt $(D_SHARE)/
+	install -m 644 web/index.html web/app.js web/style.css $(D_SHARE)/web/
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' config/vnsearchd.service.in \
+		> $(D_UNIT)/vnsearchd.service
+	install -m 644 $(UNITS) $(D_UNIT)/
+	install -m 644 config/vnsearch.sysusers $(D_USERS)/vnsearch.conf
+	[ -e $(D_ETC)/vnsearch.conf ] || sed -e 's|^index = .*|index = /var/lib/vnsearch/index|' \
+		-e 's|^aliases = config/|aliases = $(PREFIX)/share/vnsearch/|' \
+		-e 's|^web_root = web|web_root = $(PREFIX)/share/vnsearch/web|' config/vnsearch.conf > $(D_ETC)/vnsearch.conf
+	$(call pc,vnsearch,Vietnamese-aware full-text search (embedding library),Requires.private: $(PKG_REQ),-L$${libdir} -lvnsearch)
+	# static: libvnsearch.a by path (with -lvnsearch the linker takes the .so);
+	# Xapian and the others stay shared: Debian ships no static libxapian
+	$(call pc,vnsearch-static,Vietnamese-aware full-text search (embedding library; linked statically),Requires: $(PKG_REQ),$${libdir}/libvnsearch.a -lstdc++ -lpthread -lm)
+	$(call pc,vnsearch-client,C client for the vnsearchd protocol,Requires.private: jansson,-L$${libdir} -lvnsearch-client)
 
 uninstall:
-	rm -f $(addprefix $(DEST)/bin/,vnsearch-indexer vnsearchd vnsearch)
-	rm -f $(addprefix $(DEST)/lib/,libvnsearch.a libvnsearch.so libvnsearch-client.a libvnsearch-client.so)
-	rm -f $(DEST)/lib/pkgconfig/vnsearch.pc $(DEST)/lib/pkgconfig/vnsearch-client.pc
-	rm -f $(DEST)/include/vnsearch.h $(DEST)/include/vnsearch_client.h
-	rm -f $(addprefix $(DEST)/share/man/man1/,$(notdir $(MANPAGES)))
-	rm -f $(DEST)/share/vnsearch/vnsearch.conf $(DEST)/share/vnsearch/vnsearch.crontab $(DEST)/share/vnsearch/aliases.txt
-	rm -f $(addprefix $(DEST)/share/vnsearch/web/,index.html app.js style.css)
-	-rmdir $(DEST)/share/vnsearch/web 2>/dev/null
-	rm -f $(DEST)/lib/systemd/system/vnsearchd.service $(DEST)/lib/systemd/system/vnsearch-shard@.service \
-		$(DEST)/lib/systemd/system/vnsearch-replica@.service $(DEST)/lib/systemd/system/vnsearch-replicate-server.service
-	-rmdir $(DEST)/share/vnsearch 2>/dev/null
+	rm -f $(addprefix $(D_BIN)/,vnsearch-indexer vnsearchd vnsearch)
+	rm -f $(addprefix $(D_LIB)/,libvnsearch.a libvnsearch-client.a)
+	rm -f $(foreach l,libvnsearch libvnsearch-client,$(D_LIB)/$(l).so $(D_LIB)/$(l).so.$(SOMAJOR) $(D_LIB)/$(l).so.$(VERSION))
+	rm -f $(addprefix $(D_LIB)/pkgconfig/,vnsearch.pc vnsearch-client.pc vnsearch-static.pc)
+	rm -f $(D_INC)/vnsearch.h $(D_INC)/vnsearch_client.h
+	rm -f $(addprefix $(D_MAN)/man1/,$(notdir $(MANPAGES)))
+	rm -f $(D_MAN)/man5/vnsearch.conf.5 $(D_MAN)/man7/vnsearch-protocol.7
+	rm -f $(D_SHARE)/vnsearch.conf $(D_SHARE)/vnsearch.crontab $(D_SHARE)/aliases.txt
+	rm -f $(addprefix $(D_SHARE)/web/,index.html app.js style.css)
+	-rmdir $(D_SHARE)/web $(D_SHARE) 2>/dev/null
+	rm -f $(D_USERS)/vnsearch.conf $(D_UNIT)/vnsearchd.service $(addprefix $(D_UNIT)/,$(notdir $(UNITS)))
+	@echo "make uninstall keeps $(D_ETC)/vnsearch.conf (yours); remove it by hand"
+
+# make deb: the Debian packages (debian/), built with dpkg-buildpackage in a
+# copy of the tree under build/deb/ so that nothing lands beside the
+# checkout; lintian's report goes to build/deb/lintian.txt.
+deb:
+	rm -rf build/deb && mkdir -p build/deb/vnsearch-$(VERSION)
+	git ls-files -z | xargs -0 cp --parents -t build/deb/vnsearch-$(VERSION)
+	cd build/deb/vnsearch-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian $(if $(filter 0,$(shell id -u)),--allow-root) -I --pedantic build/deb/*.changes > build/deb/lintian.txt 2>&1 || true
+	@ls build/deb/*.deb; echo "lintian: build/deb/lintian.txt"
+
+# The two pages written from the files they describe (docs/man/mkman.py);
+# tests/e2e/cli.sh checks that the committed ones are up to date.
+man:
+	python3 docs/man/mkman.py conf config/vnsearch.conf > docs/man/vnsearch.conf.5
+	python3 docs/man/mkman.py protocol docs/protocol.md > docs/man/vnsearch-protocol.7
 
 clean:
 	rm -rf build
+
+# header dependencies written by the compiler (-MMD -MP)
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # libFuzzer harnesses (tests/fuzz/): make fuzz runs each for FUZZ_SECONDS
 # from seeds made of tests/data; make test runs a short pass.
@@ -248,5 +308,5 @@ fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-.PHONY: all tests-build check test check-asan demo relevance bench install uninstall clean fuzz fuzz-bins stress
+.PHONY: all tests-build check test check-asan demo relevance bench install uninstall clean fuzz fuzz-bins stress man deb
 .SECONDARY:

@@ -51,6 +51,30 @@ row "vnsearch-indexer --threads 1" "$o" "$size_one"
 row "vnsearch-indexer --threads 2" "$t" "$size_two"
 echo "runs (s): baseline $(tr '\n' ' ' < "$TMP/base")| one thread $(tr '\n' ' ' < "$TMP/one")| two threads $(tr '\n' ' ' < "$TMP/two")"
 
+# Cron runs: the same input again (nothing changed), and with 1 % of the
+# articles changed, over the last two-thread build; against that build.
+python3 - "$INPUT" > "$TMP/changed.jsonl" <<'PY'
+import json, sys
+for i, l in enumerate(open(sys.argv[1], encoding="utf-8")):
+    o = json.loads(l)
+    if i % 100 == 0:
+        o["body"] += " Cập nhật."
+    print(json.dumps(o, ensure_ascii=False))
+PY
+: > "$TMP/same"; : > "$TMP/pct"
+for i in $(seq "$RUNS"); do
+    secs "$IX" --quiet --index "$TMP/db" "$INPUT" >> "$TMP/same"
+    cp -a "$TMP/db" "$TMP/db1"
+    secs "$IX" --quiet --index "$TMP/db1" "$TMP/changed.jsonl" >> "$TMP/pct"
+    rm -rf "$TMP/db1"
+done
+s=$(median < "$TMP/same"); c=$(median < "$TMP/pct")
+printf '%-36s %8.2f %9.0f %8.2f   %.1fx faster than the two-thread build\n' "re-run, nothing changed" "$s" \
+    "$(awk "BEGIN {print $docs / $s}")" "$(awk "BEGIN {print $mb / $s}")" "$(awk "BEGIN {print $t / $s}")"
+printf '%-36s %8.2f %9.0f %8.2f   %.1fx faster than the two-thread build\n' "re-run, 1 % changed" "$c" \
+    "$(awk "BEGIN {print $docs / $c}")" "$(awk "BEGIN {print $mb / $c}")" "$(awk "BEGIN {print $t / $c}")"
+echo "runs (s): nothing changed $(tr '\n' ' ' < "$TMP/same")| 1 % changed $(tr '\n' ' ' < "$TMP/pct")"
+
 # Queries: 2-4 words from the headlines of vi-news-small.jsonl (quotes and
 # leading dashes removed so that every line is a plain query), against the
 # index of the last two-thread run: in-process on 2 threads, then vnsearchd

@@ -30,7 +30,8 @@ static const char usage[] =
     "  --sort ORDER     relevance (default), date or -date\n"
     "  --json           print the daemon's JSON reply\n"
     "  --timeout SECS   give up after this long (default 10)\n"
-    "  --help           this text\n"
+    "  -h, --help       this text\n"
+    "  -V, --version    the version\n"
     "\n"
     "Exit codes: 0 hits found, 1 no hits, 2 error.\n";
 
@@ -80,6 +81,7 @@ int main(int argc, char **argv)
         {"to", required_argument, NULL, 't'},     {"source", required_argument, NULL, 'S'},
         {"sort", required_argument, NULL, 'r'},   {"json", no_argument, NULL, 'j'},
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *host = "127.0.0.1", *sock = NULL;
     int port = 7700, json = 0;
@@ -87,7 +89,7 @@ int main(int argc, char **argv)
     vnc_search_opts o = {0};
     int c;
     char *end;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'H': host = optarg; break;
         case 'p':
@@ -118,11 +120,14 @@ int main(int argc, char **argv)
         case 'j': json = 1; break;
         case 'T': timeout = strtod(optarg, NULL); break;
         case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'V': printf("vnsearch %s\n", VNC_VERSION); return 0;
+        default: /* getopt said what was wrong */
+            fputs("try 'vnsearch --help'\n", stderr);
+            return 2;
         }
     }
     if (optind >= argc) {
-        fputs(usage, stderr);
+        fputs("vnsearch: no query given; try 'vnsearch --help'\n", stderr);
         return 2;
     }
     size_t qlen = 0;
@@ -150,7 +155,7 @@ int main(int argc, char **argv)
     } else {
         vnc_result *r;
         if (vnc_search(ctx, query, &o, &r) == VNC_OK) {
-            int tty = isatty(1);
+            int tty = isatty(1) && !getenv("NO_COLOR"); /* no-color.org */
             for (size_t i = 0; i < r->n; i++) {
                 const vnc_hit *h = &r->hits[i];
                 fputs(tty ? "\033[1m" : "", stdout);

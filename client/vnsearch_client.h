@@ -19,6 +19,14 @@ extern "C" {
 #endif
 
 #define VNC_VERSION "0.1.0"
+/* What the shared library exports: the functions of this header, and
+ * nothing else (it is built with -fvisibility=hidden). */
+#if defined(__GNUC__) && !defined(VNC_EXPORT)
+#define VNC_EXPORT __attribute__((visibility("default")))
+#elif !defined(VNC_EXPORT)
+#define VNC_EXPORT
+#endif
+
 
 enum {
     VNC_OK = 0,
@@ -46,9 +54,9 @@ typedef struct vnc_context {
  * connecting and every reply; 0 means 10.  Returns a context even when the
  * connection failed (check ->err, it is retried on the first request);
  * NULL only when out of memory.  Free it with vnc_free(). */
-vnc_context *vnc_connect(const char *host, int port, double timeout);
-vnc_context *vnc_connect_unix(const char *path, double timeout);
-void vnc_free(vnc_context *c);
+VNC_EXPORT vnc_context *vnc_connect(const char *host, int port, double timeout);
+VNC_EXPORT vnc_context *vnc_connect_unix(const char *path, double timeout);
+VNC_EXPORT void vnc_free(vnc_context *c);
 
 typedef struct vnc_search_opts {
     unsigned limit, offset;  /* 0: the daemon's default (10), 0 */
@@ -73,22 +81,22 @@ typedef struct vnc_result {
 } vnc_result;
 
 /* SEARCH.  On VNC_OK *out is malloc'd; free it with vnc_result_free(). */
-int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out);
-void vnc_result_free(vnc_result *r);
+VNC_EXPORT int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out);
+VNC_EXPORT void vnc_result_free(vnc_result *r);
 /* SEARCH, the daemon's JSON reply as it came (one line, no line ending);
  * *json is malloc'd, free() it. */
-int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json);
+VNC_EXPORT int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json);
 /* COUNT: exact number of matches. */
-int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out);
+VNC_EXPORT int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out);
 /* GET: the stored document as a JSON object text; *json is malloc'd, free()
  * it.  An unknown id gives VNC_ERR_REQUEST. */
-int vnc_get(vnc_context *c, const char *id, char **json);
+VNC_EXPORT int vnc_get(vnc_context *c, const char *id, char **json);
 /* SUGGEST: *items is a malloc'd array of malloc'd strings; free with
  * vnc_strings_free(). */
-int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n);
-void vnc_strings_free(char **items, size_t n);
+VNC_EXPORT int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n);
+VNC_EXPORT void vnc_strings_free(char **items, size_t n);
 /* STATS: documents and queries served. */
-int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries);
+VNC_EXPORT int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries);
 
 #ifdef __cplusplus
 }

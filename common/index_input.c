@@ -79,6 +79,12 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
             i++;
         if (i == (size_t)n)
             continue; /* blank line */
+        ix->at_file = name;
+        ix->at_line = lineno;
+        int same = vn_indexer_input_unchanged(ix, line, (size_t)n, NULL);
+        ix->at_file = NULL;
+        if (same)
+            continue; /* the index has this very line: not even parsed */
         vn_article a;
         vn_error perr, warn;
         size_t cn = 0;
@@ -86,6 +92,7 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
         vn_status prc = vn_article_from_json(conv ? conv : line, conv ? cn : (size_t)n, &a, &warn, &perr);
         free(conv);
         if (prc != VN_OK) {
+            ix->input_hash[0] = '\0';
             vn_indexer_reject(ix, name, lineno, perr.msg);
             continue;
         }
@@ -99,6 +106,7 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
         ix->at_line = lineno;
         rc = vn_indexer_take(ix, &a, &perr);
         ix->at_file = NULL;
+        ix->input_hash[0] = '\0';
         if (rc == VN_ERR_INVALID) {
             vn_indexer_reject(ix, name, lineno, perr.msg);
             rc = VN_OK;
@@ -123,6 +131,14 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
     }
     ix->stats.bytes += b.len;
     vn_status rc = VN_OK;
+    ix->at_file = path;
+    ix->at_line = 0;
+    int same = !got && vn_indexer_input_unchanged(ix, b.data ? b.data : "", b.len, id);
+    ix->at_file = NULL;
+    if (same) {
+        vn_buf_free(&b);
+        return VN_OK; /* the index has this very file under this id */
+    }
     vn_article a;
     vn_error perr;
     size_t cn = 0;
@@ -140,6 +156,7 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
         ix->at_line = 0;
         rc = vn_indexer_take(ix, &a, &perr);
         ix->at_file = NULL;
+        ix->input_hash[0] = '\0';
         if (rc == VN_ERR_INVALID) {
             vn_indexer_reject(ix, path, 0, perr.msg);
             rc = VN_OK;
@@ -147,6 +164,7 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
             vn_error_set(err, rc, "%s: %s", path, perr.msg);
         }
     }
+    ix->input_hash[0] = '\0'; /* for whatever is added next (a program's vn_indexer_add) */
     free(conv);
     vn_buf_free(&b);
     return rc;

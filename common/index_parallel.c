@@ -37,7 +37,10 @@ typedef struct shard {
     /* queue */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
-    vn_article q[QUEUE_CAP];
+    struct item {
+        vn_article a;
+        char input_hash[17]; /* vn_input_hash of its raw input, or "" */
+    } q[QUEUE_CAP];
     size_t head, n;
     int closing;
     /* results */
@@ -67,7 +70,8 @@ static void *worker(void *p)
             pthread_mutex_unlock(&s->mu);
             break;
         }
-        vn_article a = s->q[s->head];
+        vn_article a = s->q[s->head].a;
+        memcpy(s->doc.input_hash, s->q[s->head].input_hash, sizeof s->doc.input_hash);
         s->head = (s->head + 1) % QUEUE_CAP;
         s->n--;
         pthread_cond_signal(&s->not_full);
@@ -78,7 +82,7 @@ static void *worker(void *p)
             if (rc == VN_ERR_INVALID) {
                 vn_indexer_reject(ix, a.id, 0, e.msg);
             } else if (rc == VN_OK && (rc = vn_xdb_replace(s->db, &s->doc, &s->err)) == VN_OK) {
-                s->added++;
+                __atomic_add_fetch(&s->added, 1, __ATOMIC_RELAXED); /* read by the progress line */
                 if (++s->pending >= ix->opts.batch) {
                     s->pending = 0;
                     rc = vn_xdb_commit(s->db, &s->err);
@@ -141,6 +145,14 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
     return VN_OK;
 }
 
+uint64_t vn_parallel_written(const vn_indexer *ix)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; ix->par && i < ix->par->n; i++)
+        n += __atomic_load_n(&ix->par->s[i].added, __ATOMIC_RELAXED);
+    return n;
+}
+
 vn_status vn_parallel_take(vn_indexer *ix, vn_article *a, vn_error *err)
 {
     vn_parallel *par = ix->par;
@@ -150,7 +162,8 @@ vn_status vn_parallel_take(vn_indexer *ix, vn_article *a, vn_error *err)
     pthread_mutex_lock(&s->mu);
     while (s->n == QUEUE_CAP)
         pthread_cond_wait(&s->not_full, &s->mu);
-    s->q[(s->head + s->n) % QUEUE_CAP] = *a;
+    s->q[(s->head + s->n) % QUEUE_CAP].a = *a;
+    memcpy(s->q[(s->head + s->n) % QUEUE_CAP].input_hash, ix->input_hash, sizeof ix->input_hash);
     s->n++;
     pthread_cond_signal(&s->not_empty);
     pthread_mutex_unlock(&s->mu);
@@ -212,7 +225,7 @@ void vn_parallel_free(vn_indexer *ix)
     for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
         for (size_t k = 0; k < s->n; k++)
-            vn_article_clear(&s->q[(s->head + k) % QUEUE_CAP]);
+            vn_article_clear(&s->q[(s->head + k) % QUEUE_CAP].a);
         vn_xdb_close(s->db);
         if (s->path[0] && !par->direct) /* shards are the generation's: removed with it when abandoned */
             vn_index_dir_remove_path(s->path);

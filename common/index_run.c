@@ -188,6 +188,10 @@ void vn_indexer_tick(vn_indexer *ix)
         return;
     ix->last_progress = t;
     ix->stats.seconds = t - ix->t0;
+    /* the parallel workers lag the reader by their queues, and a --full
+     * ends with a merge: progress is what they wrote */
+    ix->stats.written = ix->par ? vn_parallel_written(ix)
+                                : ix->stats.added + ix->stats.replaced + ix->stats.unchanged;
     ix->progress(ix->cb_ctx, &ix->stats);
 }
 
@@ -210,23 +214,26 @@ static void remember_id(vn_indexer *ix, const char *id)
     vn_indexer_warn(ix, ix->at_file, ix->at_line, msg);
 }
 
-/* Write a prepared document: skip if unchanged, else add or replace. */
-vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *err)
+/* The document with unique term `idterm` gets ix->input_hash as its input
+ * term (in place of any other): a batch's worth of writes like any. */
+static vn_status set_input_hash(vn_indexer *ix, const char *idterm, vn_error *err)
 {
-    char old[32];
-    int found = 0;
-    vn_status rc = VN_OK;
-    /* A fresh generation started empty: nothing to compare against, and
-     * the lookup costs a fifth of the build (an id repeated in the input
-     * still replaces, but counts as added twice). */
-    if (!ix->fresh &&
-        (rc = vn_xdb_get_value(ix->db, d->idterm, VN_SLOT_HASH, old, sizeof old, &found, err)) != VN_OK)
-        return rc;
-    if (found && strcmp(old, d->hash_value) == 0) {
-        ix->stats.unchanged++;
-        return VN_OK;
+    char term[64];
+    snprintf(term, sizeof term, "%s%s", VN_PREFIX_INPUT, ix->input_hash);
+    vn_status rc = vn_xdb_set_unique_prefixed(ix->db, idterm, VN_PREFIX_INPUT, term, err);
+    if (rc == VN_OK && ++ix->pending >= ix->opts.batch) {
+        if ((rc = vn_xdb_commit(ix->db, err)) != VN_OK)
+            return rc;
+        ix->pending = 0;
     }
-    if ((rc = vn_xdb_replace(ix->db, d, err)) != VN_OK)
+    return rc;
+}
+
+/* Write a prepared document, new (found 0) or replacing one. */
+static vn_status write_doc(vn_indexer *ix, const vn_docspec *d, int found, vn_error *err)
+{
+    vn_status rc = vn_xdb_replace(ix->db, d, err);
+    if (rc != VN_OK)
         return rc;
     if (found)
         ix->stats.replaced++;
@@ -259,13 +266,57 @@ vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
                            vn_xstrdup(a->body)};
         return vn_indexer_take(ix, &copy, err);
     }
-    vn_status rc = vn_schema_build(&ix->doc, a, ix->stem, err);
-    if (rc != VN_OK)
+    /* An unchanged article is known by the hash of its fields, before any
+     * text processing (an input whose very bytes the index knows was not
+     * even parsed: index_input.c).  A fresh generation started empty:
+     * nothing to compare against (an id repeated in the input still
+     * replaces, but counts as added twice). */
+    int found = 0;
+    vn_status rc = VN_OK;
+    if (!ix->fresh) {
+        char idterm[VN_IDTERM_SIZE], hash[17], old[32];
+        vn_idterm(idterm, a->id);
+        vn_article_hash(a, ix->spelling, hash);
+        if ((rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, &found, err)) != VN_OK)
+            return rc;
+        if (found && strcmp(old, hash) == 0) {
+            /* the same article from other bytes (an export that reformats
+             * its JSON, an index older than input hashes): the document
+             * learns this input's hash, so that the next run skips it
+             * unparsed; its words are not touched */
+            if (ix->input_hash[0] && (rc = set_input_hash(ix, idterm, err)) != VN_OK)
+                return rc;
+            remember_id(ix, a->id);
+            ix->stats.unchanged++;
+            vn_indexer_tick(ix);
+            return VN_OK;
+        }
+    }
+    memcpy(ix->doc.input_hash, ix->input_hash, sizeof ix->doc.input_hash);
+    if ((rc = vn_schema_build(&ix->doc, a, ix->stem, err)) != VN_OK)
         return rc;
     remember_id(ix, a->id);
-    rc = vn_indexer_write_doc(ix, &ix->doc, err);
+    rc = write_doc(ix, &ix->doc, found, err);
     vn_indexer_tick(ix);
     return rc;
+}
+
+int vn_indexer_input_unchanged(vn_indexer *ix, const char *raw, size_t n, const char *id)
+{
+    vn_input_hash(raw, n, id, ix->spelling, ix->opts.encoding, ix->input_hash);
+    if (ix->fresh)
+        return 0; /* a new generation: nothing to skip */
+    char term[64], found_id[VN_ID_MAX_BYTES + 1];
+    snprintf(term, sizeof term, "%s%s", VN_PREFIX_INPUT, ix->input_hash);
+    int found = 0;
+    vn_error e;
+    if (vn_xdb_id_by_term(ix->db, term, found_id, sizeof found_id, &found, &e) != VN_OK || !found)
+        return 0; /* parsed and compared as usual (a read error shows there too) */
+    remember_id(ix, found_id);
+    ix->stats.unchanged++;
+    vn_indexer_tick(ix);
+    ix->input_hash[0] = '\0';
+    return 1;
 }
 
 vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)

@@ -232,6 +232,8 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         add_term(d, VN_PREFIX_MONTH, v, 6, VN_TERM_BOOLEAN, 0);
         add_term(d, VN_PREFIX_YEAR, v, 4, VN_TERM_BOOLEAN, 0);
     }
+    if (d->input_hash[0])
+        add_term(d, VN_PREFIX_INPUT, d->input_hash, strlen(d->input_hash), VN_TERM_BOOLEAN, 0);
     vn_buf_reset(&d->source_value);
     if (a->source && *a->source) {
         char *fs = vn_text_form(a->source, strlen(a->source), VN_FORM_FOLDED);
@@ -273,7 +275,46 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         free(nfc[i]);
     if (rc != VN_OK)
         return rc;
-    snprintf(d->hash_value, sizeof d->hash_value, "%016llx",
-             (unsigned long long)vn_hash64(d->data.data, d->data.len));
+    vn_article_hash(a, d->spelling, d->hash_value);
     return VN_OK;
+}
+
+/* FNV-1a of len (8 bytes) then p[0..len): fields cannot trade bytes. */
+static uint64_t fnv_field(uint64_t h, const void *p, size_t len)
+{
+    for (int k = 0; k < 8; k++) {
+        h ^= (len >> (8 * k)) & 0xff;
+        h *= 1099511628211ULL;
+    }
+    const unsigned char *b = p;
+    for (size_t j = 0; j < len; j++) {
+        h ^= b[j];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+#define FNV_BASIS 14695981039346656037ULL
+
+void vn_article_hash(const vn_article *a, int spelling, char out[17])
+{
+    /* the fields as given, and what else shapes the document: the schema
+     * and the spelling terms; + 1: "" is not NULL */
+    const char *f[] = {a->id, a->title, a->date, a->source, a->url, a->dateline, a->body};
+    char head[64];
+    int n = snprintf(head, sizeof head, "vnsearch %s %d", VN_SCHEMA_VERSION, spelling != 0);
+    uint64_t h = fnv_field(FNV_BASIS, head, (size_t)n);
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        h = fnv_field(h, f[i] ? f[i] : "", f[i] ? strlen(f[i]) + 1 : 0);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+void vn_input_hash(const void *p, size_t n, const char *id, int spelling, int encoding, char out[17])
+{
+    char head[64];
+    int k = snprintf(head, sizeof head, "vnsearch input %s %d %d", VN_SCHEMA_VERSION, spelling != 0, encoding);
+    uint64_t h = fnv_field(FNV_BASIS, head, (size_t)k);
+    h = fnv_field(h, id ? id : "", id ? strlen(id) + 1 : 0);
+    h = fnv_field(h, p, n);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
 }

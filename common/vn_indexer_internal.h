@@ -23,6 +23,7 @@ struct vn_indexer {
     int switched;       /* the stub already names `gen` */
     int spelling;       /* documents get spelling terms (VN_SPELLING_KEY) */
     unsigned nshards;   /* shards of the generation written (1: a plain index) */
+    char input_hash[17]; /* vn_input_hash of the input being added, or "" (index_input.c) */
     vn_xdb *db;
     vn_stemmer *stem;
     vn_docspec doc;     /* reused for every article */
@@ -58,14 +59,22 @@ int vn_idset_has(const vn_idset *s, const char *id);
 void vn_idset_free(vn_idset *s);
 /* Index `a` and take ownership of its fields (*a is cleared). */
 vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err);
+/* A raw input (JSON line, or plain article file with its id) about to be
+ * added: its hash becomes ix->input_hash, and when the index holds a
+ * document from the very same bytes it is counted unchanged (its id
+ * remembered for --prune) and 1 is returned: skip it unparsed. */
+int vn_indexer_input_unchanged(vn_indexer *ix, const char *raw, size_t n, const char *id);
 
 /* index_parallel.c */
 vn_status vn_parallel_start(vn_indexer *ix, vn_error *err);
+/* Hand `a` (and ix->input_hash) to a worker. */
 vn_status vn_parallel_take(vn_indexer *ix, vn_article *a, vn_error *err);
-/* Drain, commit the shards and compact them into `dst`. */
+/* Drain and commit the parts; compact them into `dst` (an index of one
+ * shard; the shards of a sharded index are written in place). */
 vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err);
 void vn_parallel_free(vn_indexer *ix);
+/* Documents the workers have written so far (any thread). */
+uint64_t vn_parallel_written(const vn_indexer *ix);
 void vn_indexer_tick(vn_indexer *ix);
-vn_status vn_indexer_write_doc(vn_indexer *ix, const vn_docspec *d, vn_error *err);
 
 #endif

@@ -35,6 +35,7 @@ extern "C" {
 #define VN_PREFIX_YEAR "Y"      /* Y2024 */
 #define VN_PREFIX_SOURCE "XSRC" /* folded source name, words joined by spaces */
 #define VN_PREFIX_PUBLISHER "XPUB" /* folded publisher: the source before " - " (Tuổi Trẻ - Thể thao) */
+#define VN_PREFIX_INPUT "XI"    /* hash of the raw input the document came from (vn_input_hash) */
 #define VN_PREFIX_SPELLING "XR" /* how folded words are written: "XRha noi\thà nội" (restore.c) */
 
 /* A spelling term is a folded word, pair or triple, this byte, then the
@@ -64,6 +65,7 @@ extern "C" {
 #define VN_SLOT_DATE 0 /* YYYYMMDD, sorts as a string */
 #define VN_SLOT_HASH 1 /* 16 hex digits of the content hash */
 #define VN_SLOT_SOURCE 2 /* the source as written (NFC): the source facet */
+#define VN_SLOT_ID 3     /* the id: what an unchanged input's document is, without parsing it */
 
 /* Title words are worth this many body words (wdf).  Title, dateline and
  * body are tokenised as separate runs: no pair term spans two of them. */
@@ -93,6 +95,7 @@ typedef struct vn_docspec {
     vn_buf data;            /* the stored document, compact JSON */
     int english;            /* got stem terms */
     int spelling;           /* set by the caller: add spelling terms */
+    char input_hash[17];    /* set by the caller: vn_input_hash of the raw input, or "" */
     vn_tokens toks;         /* scratch reused between articles */
     vn_buf scratch, scratch2;
 } vn_docspec;
@@ -125,8 +128,21 @@ void vn_spelling_text(vn_buf *out, const char *folded, size_t fl, const char *ex
  * VN_ID_MAX_BYTES: no document can have such an id. */
 int vn_idterm(char out[VN_IDTERM_SIZE], const char *id);
 
-/* 64-bit FNV-1a of p[0..n): the content hash behind incremental indexing. */
+/* 64-bit FNV-1a of p[0..n). */
 uint64_t vn_hash64(const void *p, size_t n);
+
+/* The content hash behind incremental indexing (value VN_SLOT_HASH): of
+ * the article's fields as given, the schema version and `spelling`, as 16
+ * hex digits into out.  Pure and cheap, so that an unchanged article is
+ * recognised before any text processing. */
+void vn_article_hash(const vn_article *a, int spelling, char out[17]);
+
+/* The hash of a raw input (a JSON line, a plain article's file and its id)
+ * with what shapes its document (schema, `spelling`, `encoding`), as 16
+ * hex digits: the term VN_PREFIX_INPUT of the document it gave, so that a
+ * cron run over an unchanged export knows each line by its bytes, without
+ * parsing it. */
+void vn_input_hash(const void *p, size_t n, const char *id, int spelling, int encoding, char out[17]);
 
 #ifdef __cplusplus
 }

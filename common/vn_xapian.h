@@ -82,6 +82,13 @@ vn_status vn_xdb_reopen(vn_xdb *db, int *changed, vn_error *err);
  * document. */
 vn_status vn_xdb_get_value(vn_xdb *db, const char *idterm, unsigned slot, char *out, size_t outlen,
                            int *found, vn_error *err);
+/* The id (value VN_SLOT_ID) of a document holding `term` into
+ * id[0..idlen); *found 0 when none does (or it has no id value). */
+vn_status vn_xdb_id_by_term(vn_xdb *db, const char *term, char *id, size_t idlen, int *found, vn_error *err);
+/* In the document with unique term `idterm`, replace the terms starting
+ * with `prefix` by `term` (a boolean term), touching nothing else. */
+vn_status vn_xdb_set_unique_prefixed(vn_xdb *db, const char *idterm, const char *prefix, const char *term,
+                                     vn_error *err);
 /* The stored data of the document with unique term `idterm`, appended to
  * `out`.  VN_ERR_NOTFOUND when absent. */
 vn_status vn_xdb_get_data(vn_xdb *db, const char *idterm, vn_buf *out, vn_error *err);
@@ -153,6 +160,9 @@ void vn_xresults_free(vn_xresults *r);
 /* Merge the databases srcs[0..n) into a new compacted database at `dst`
  * (Xapian's compact, renumbering documents).  The sources are untouched. */
 vn_status vn_xdb_compact(const char *const *srcs, size_t n, const char *dst, vn_error *err);
+
+/* The version of the Xapian library in use ("1.4.22"), for --version. */
+const char *vn_xapian_version(void);
 
 /* The English stemmer (Snowball, via Xapian::Stem). */
 vn_stemmer *vn_stemmer_new_english(void);

@@ -35,6 +35,14 @@ extern "C" {
 #define VNSEARCH_VERSION_MINOR 1
 #define VNSEARCH_VERSION_PATCH 0
 #define VNSEARCH_VERSION "0.1.0"
+/* What the shared library exports: the functions of this header, and
+ * nothing else (it is built with -fvisibility=hidden). */
+#if defined(__GNUC__) && !defined(VN_EXPORT)
+#define VN_EXPORT __attribute__((visibility("default")))
+#elif !defined(VN_EXPORT)
+#define VN_EXPORT
+#endif
+
 
 /* ---- errors ---- */
 typedef enum vn_status {
@@ -56,7 +64,7 @@ typedef struct vn_error {
 } vn_error;
 
 /* A short constant name for a status ("invalid", "locked", ...). */
-const char *vn_status_name(vn_status code);
+VN_EXPORT const char *vn_status_name(vn_status code);
 
 /* ---- articles ---- */
 /* Ids become Xapian terms (prefix Q), which may not exceed 245 bytes. */
@@ -74,7 +82,7 @@ typedef struct vn_article {
 
 /* Free an article's fields (as filled by the library's parsers) and zero
  * it.  Safe on a zeroed struct.  Not for articles whose fields you own. */
-void vn_article_clear(vn_article *a);
+VN_EXPORT void vn_article_clear(vn_article *a);
 
 /* ---- searching ---- */
 typedef struct vn_searcher vn_searcher;
@@ -156,31 +164,31 @@ enum { VN_SNIPPET_HTML = 0, VN_SNIPPET_TEXT = 1 };
  * listing its databases, local ("glass PATH") or served by xapian-tcpsrv
  * ("remote HOST:PORT"); *out is closed with vn_searcher_close().
  * VN_ERR_UNAVAILABLE when a shard does not answer. */
-vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err);
+VN_EXPORT vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err);
 
 /* Open the index again from scratch: what a new stub or a rebuilt shard
  * behind xapian-tcpsrv needs (a remote shard otherwise stays on the
  * generation it had when connected).  The old handle stays on failure. */
-vn_status vn_searcher_reconnect(vn_searcher *s, vn_error *err);
+VN_EXPORT vn_status vn_searcher_reconnect(vn_searcher *s, vn_error *err);
 
 /* vn_searcher_open with flags.  VN_OPEN_PARTIAL: when a remote shard does
  * not answer (at open or later), answer from the others (vn_hits says how
  * many are missing) instead of failing with VN_ERR_UNAVAILABLE; either
  * way a shard that comes back is used again, without reopening. */
 #define VN_OPEN_PARTIAL 1u
-vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **out, vn_error *err);
-void vn_searcher_close(vn_searcher *s);
+VN_EXPORT vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **out, vn_error *err);
+VN_EXPORT void vn_searcher_close(vn_searcher *s);
 
 /* Read newsroom aliases (config/aliases.txt: "TP.HCM | TPHCM | Thành phố
  * Hồ Chí Minh", one group per line) for this searcher's queries: a query
  * naming one form also finds the others, the form typed ranking first.
  * Call again to pick up an edited file; on an error (VN_ERR_IO,
  * VN_ERR_INVALID with "file:line: reason") the aliases in force stay. */
-vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err);
+VN_EXPORT vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err);
 
 /* Catch up with the writer: the latest commit, or a new generation after a
  * full rebuild.  *changed (may be NULL) says whether anything moved. */
-vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
+VN_EXPORT vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
 
 /* Run `query` (words; "phrases"; -excluded; a OR b; title:word,
  * title:"phrase"; dateline:word; prefix*).  Every word is required; if no
@@ -192,18 +200,18 @@ vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
  * estimate; Xapian 1.4 cannot cut a match short), the any-word fallback is
  * not tried, and hits made after it come without a snippet.  The word
  * limit is what bounds a query's own cost.  opts may be NULL. */
-vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
+VN_EXPORT vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
                     vn_error *err);
-void vn_hits_free(vn_hits *h);
+VN_EXPORT void vn_hits_free(vn_hits *h);
 
 /* The stored document with id `id` as a JSON object text; *json is the
  * caller's, free() it.  VN_ERR_NOTFOUND when there is none. */
-vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err);
+VN_EXPORT vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err);
 
 /* Completions of `prefix`, folded-aware ("ha n" gives "hà nội"), most
  * frequent first; *items is the caller's: free with vn_suggestions_free(). */
-vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err);
-void vn_suggestions_free(char **items, size_t n);
+VN_EXPORT vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err);
+VN_EXPORT void vn_suggestions_free(char **items, size_t n);
 
 /* `text` with its marks put back as the archive writes it: "ha noi" ->
  * "hà nội", "thu tuong" -> "thủ tướng", a wrong tone corrected ("Đà Nắng"
@@ -213,11 +221,11 @@ void vn_suggestions_free(char **items, size_t n);
  * a few index terms per word (a trigram model of how the archive writes
  * folded words); otherwise searches runs of words as phrases and reads
  * how the matching documents write them. */
-vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err);
+VN_EXPORT vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err);
 
 /* Documents in the index and its revision (of a sharded index, the sum
  * of its shards'). */
-vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err);
+VN_EXPORT vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err);
 
 /* The shards of an index opened from a stub that lists several databases
  * (local shards, or xapian-tcpsrv servers: docs/scale-out.md), one entry
@@ -228,8 +236,8 @@ typedef struct vn_shard_info {
     int remote, up;     /* up: answering (else left out, with VN_OPEN_PARTIAL) */
     uint64_t documents;
 } vn_shard_info;
-vn_status vn_searcher_shards(vn_searcher *s, vn_shard_info **out, size_t *n, vn_error *err);
-void vn_shard_info_free(vn_shard_info *a, size_t n);
+VN_EXPORT vn_status vn_searcher_shards(vn_searcher *s, vn_shard_info **out, size_t *n, vn_error *err);
+VN_EXPORT void vn_shard_info_free(vn_shard_info *a, size_t n);
 
 /* ---- indexing ---- */
 typedef struct vn_indexer vn_indexer;
@@ -265,6 +273,8 @@ typedef struct vn_index_stats {
     uint64_t warnings;   /* articles indexed with a change: a date dropped, an id again */
     uint64_t converted;  /* articles converted from a legacy encoding (TCVN3, VNI, Windows-1258) */
     uint64_t bytes;   /* input bytes consumed so far */
+    uint64_t written; /* documents written (or found unchanged) so far: with two threads, behind
+                         the documents read by up to the workers' queues (progress callback only) */
     double seconds;   /* since vn_indexer_open */
 } vn_index_stats;
 
@@ -278,39 +288,39 @@ typedef void (*vn_progress_fn)(void *ctx, const vn_index_stats *st);
 /* Lock the index directory `dir` (created if missing) for writing; a second
  * writer gets VN_ERR_LOCKED at once.  *out is closed with
  * vn_indexer_close().  o may be NULL (incremental, one writer thread). */
-vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err);
-void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_fn progress, void *ctx);
+VN_EXPORT vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err);
+VN_EXPORT void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_fn progress, void *ctx);
 /* Warnings: an article indexed with a change (a date that could not be
  * read dropped; an id given again in the run, the later copy winning). */
-void vn_indexer_set_warn_callback(vn_indexer *ix, vn_reject_fn warn);
+VN_EXPORT void vn_indexer_set_warn_callback(vn_indexer *ix, vn_reject_fn warn);
 
 /* Add or replace one article (its fields are copied).  An article whose
  * content is unchanged is skipped. */
-vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err);
+VN_EXPORT vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err);
 /* Delete the document with id `id` (absent is not an error). */
-vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err);
+VN_EXPORT vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err);
 /* Make what was added or deleted so far visible to readers.  Not available
  * during a full or two-thread rebuild (those become visible at finish). */
-vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err);
+VN_EXPORT vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err);
 
 /* Index an input: a .jsonl file, "-" for JSON Lines on stdin, a plain-text
  * article, or a directory of them.  Bad records and inputs that cannot be
  * read are reported through the reject callback and counted; only an
  * index error makes this fail. */
-vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err);
+VN_EXPORT vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err);
 
 /* Prune (if asked), commit, and for a rebuild switch generations.
  * Nothing is lost because an input was missing: prune deletes nothing
  * (and says so through the warn callback) unless every input was read and
  * every record accepted; a rebuild that replaces an index is not switched
  * in (VN_ERR_IO, the old one stays) when an input could not be read. */
-vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err);
-const vn_index_stats *vn_indexer_stats(const vn_indexer *ix);
+VN_EXPORT vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err);
+VN_EXPORT const vn_index_stats *vn_indexer_stats(const vn_indexer *ix);
 /* Release the lock; what was not committed is dropped. */
-void vn_indexer_close(vn_indexer *ix);
+VN_EXPORT void vn_indexer_close(vn_indexer *ix);
 
 /* Bytes an input would read (file sizes, recursively), 0 for stdin. */
-uint64_t vn_input_bytes(const char *path);
+VN_EXPORT uint64_t vn_input_bytes(const char *path);
 
 #ifdef __cplusplus
 }

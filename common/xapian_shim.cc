@@ -366,6 +366,7 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
         if (d->date_value[0])
             doc.add_value(VN_SLOT_DATE, d->date_value);
         doc.add_value(VN_SLOT_HASH, d->hash_value);
+        doc.add_value(VN_SLOT_ID, std::string(d->idterm + strlen(VN_PREFIX_ID)));
         if (d->source_value.len)
             doc.add_value(VN_SLOT_SOURCE, std::string(d->source_value.data, d->source_value.len));
         doc.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
@@ -453,6 +454,52 @@ extern "C" vn_status vn_xdb_get_value(vn_xdb *h, const char *idterm, unsigned sl
         size_t n = v.size() < outlen ? v.size() : outlen - 1;
         memcpy(out, v.data(), n);
         out[n] = '\0';
+        *found = 1;
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_set_unique_prefixed(vn_xdb *h, const char *idterm, const char *prefix, const char *term,
+                                               vn_error *err)
+{
+    if (!writable(h))
+        return vn_error_set(err, VN_ERR_INVALID, "index opened read-only");
+    return guard(err, "update document", [&]() {
+        Xapian::WritableDatabase *w = writer(h, idterm);
+        Xapian::docid id = find_doc(*w, idterm);
+        if (!id)
+            return VN_OK;
+        // a document read from the database it is written back to: Xapian
+        // updates only the terms that changed
+        Xapian::Document doc = w->get_document(id);
+        std::vector<std::string> old;
+        for (Xapian::TermIterator t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            t.skip_to(prefix);
+            if (t == doc.termlist_end() || (*t).compare(0, strlen(prefix), prefix) != 0)
+                break;
+            old.push_back(*t);
+        }
+        for (auto &t : old)
+            doc.remove_term(t);
+        doc.add_boolean_term(term);
+        w->replace_document(id, doc);
+        return VN_OK;
+    });
+}
+
+extern "C" vn_status vn_xdb_id_by_term(vn_xdb *h, const char *term, char *id, size_t idlen, int *found,
+                                      vn_error *err)
+{
+    *found = 0;
+    return read_op(h, err, "find document", [&]() {
+        Xapian::docid d = find_doc(*h->db, term);
+        if (!d)
+            return VN_OK;
+        std::string v = h->db->get_document(d, Xapian::DOC_ASSUME_VALID).get_value(VN_SLOT_ID);
+        if (v.empty() || v.size() >= idlen)
+            return VN_OK; /* written before the id had a slot: not known this way */
+        memcpy(id, v.data(), v.size());
+        id[v.size()] = '\0';
         *found = 1;
         return VN_OK;
     });
@@ -704,6 +751,11 @@ extern "C" vn_status vn_xdb_compact(const char *const *srcs, size_t n, const cha
         all.compact(dst, Xapian::DB_BACKEND_GLASS);
         return VN_OK;
     });
+}
+
+extern "C" const char *vn_xapian_version(void)
+{
+    return Xapian::version_string();
 }
 
 extern "C" vn_stemmer *vn_stemmer_new_english(void)

@@ -12,10 +12,11 @@ set -eu
 # README), chromium and chromium-driver (the search page tested in a real
 # browser, driven over WebDriver's HTTP protocol from Python's standard library),
 # xapian-tools (xapian-tcpsrv and xapian-replicate: shards and replicas,
-# tested and benchmarked on loopback).
+# tested and benchmarked on loopback), debhelper and lintian (make deb, and
+# the test that builds, installs and purges the package).
 PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
 libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev \
-curl chromium chromium-driver xapian-tools"
+curl chromium chromium-driver xapian-tools debhelper lintian"
 
 missing=""
 for p in $PKGS; do

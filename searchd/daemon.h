@@ -164,8 +164,16 @@ void vn_http_reply(vn_daemon *d, job *j); /* a worker's reply, on the loop */
 void vn_http_stop_accepting(vn_daemon *d); /* SIGTERM: no new HTTP connections */
 void vn_http_stop(vn_daemon *d);
 
-/* log.c: a timestamped line on stderr; monotonic seconds */
-void vn_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* log.c: log lines (vn_logp below); monotonic seconds */
+/* A log line of syslog priority `prio` (LOG_ERR, LOG_WARNING, LOG_INFO of
+ * <syslog.h>).  On the journal (stderr is $JOURNAL_STREAM) it starts with
+ * "<N>", the prefix journald reads the priority from, and carries no
+ * timestamp of its own; elsewhere a UTC timestamp and the level when it is
+ * not info. */
+void vn_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define vn_log(...) vn_logp(6 /* LOG_INFO */, __VA_ARGS__)
+#define vn_log_warn(...) vn_logp(4 /* LOG_WARNING */, __VA_ARGS__)
+#define vn_log_err(...) vn_logp(3 /* LOG_ERR */, __VA_ARGS__)
 double vn_now(void);
 
 #endif

@@ -277,7 +277,7 @@ static void load_pages(vn_daemon *d)
         snprintf(path, sizeof path, "%s/%s", d->cfg.web_root, pages[i].file);
         int got = vn_buf_read_file(&page_body[i], path, PAGE_MAX_BYTES);
         if (got != 0) {
-            vn_log("search page: cannot read %s (%s); it answers 404", path,
+            vn_log_warn("search page: cannot read %s (%s); it answers 404", path,
                    got < 0 ? strerror(errno) : "over 1 MB");
             vn_buf_free(&page_body[i]);
         }
@@ -293,7 +293,7 @@ int vn_http_start(vn_daemon *d)
         return rc;
     d->http = evhttp_new(d->base);
     if (!d->http || !(bound = evhttp_accept_socket_with_handle(d->http, fd))) {
-        vn_log("cannot serve HTTP on %s", d->cfg.http_listen);
+        vn_log_err("cannot serve HTTP on %s", d->cfg.http_listen);
         return 3;
     }
     evhttp_set_gencb(d->http, on_request, d);

@@ -42,31 +42,31 @@ static int claim_socket_path(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : (vn_log("cannot use --socket %s: %s", path, strerror(errno)), 3);
+        return errno == ENOENT ? 0 : (vn_log_err("cannot use --socket %s: %s", path, strerror(errno)), 3);
     if (!S_ISSOCK(st.st_mode)) {
-        vn_log("refusing --socket %s: something that is not a socket is there (remove it yourself)", path);
+        vn_log_err("refusing --socket %s: something that is not a socket is there (remove it yourself)", path);
         return 3;
     }
     struct sockaddr_un un = {.sun_family = AF_UNIX};
     snprintf(un.sun_path, sizeof un.sun_path, "%s", path);
     int t = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (t < 0)
-        return vn_log("socket: %s", strerror(errno)), 3;
+        return vn_log_err("socket: %s", strerror(errno)), 3;
     int live = connect(t, (struct sockaddr *)&un, sizeof un) == 0, e = errno;
     close(t);
     if (live) {
-        vn_log("refusing --socket %s: another daemon is serving it", path);
+        vn_log_err("refusing --socket %s: another daemon is serving it", path);
         return 3;
     }
     if (e != ECONNREFUSED) {
-        vn_log("refusing --socket %s: %s", path, strerror(e));
+        vn_log_err("refusing --socket %s: %s", path, strerror(e));
         return 3;
     }
     if (unlink(path) != 0) {
-        vn_log("cannot remove the dead socket %s: %s", path, strerror(errno));
+        vn_log_err("cannot remove the dead socket %s: %s", path, strerror(errno));
         return 3;
     }
-    vn_log("removed the socket %s that no daemon was serving", path);
+    vn_log_warn("removed the socket %s that no daemon was serving", path);
     return 0;
 }
 
@@ -76,7 +76,7 @@ static int bind_listen(vn_daemon *d, const struct sockaddr_storage *ss, int ssle
     int unix_socket = ss->ss_family == AF_UNIX;
     int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        vn_log("cannot listen on %s: %s", where, strerror(errno));
+        vn_log_err("cannot listen on %s: %s", where, strerror(errno));
         return 3;
     }
     int one = 1;
@@ -86,7 +86,7 @@ static int bind_listen(vn_daemon *d, const struct sockaddr_storage *ss, int ssle
     int rc = bind(fd, (const struct sockaddr *)ss, (socklen_t)sslen);
     umask(old);
     if (rc != 0 || listen(fd, 128) != 0) {
-        vn_log("cannot listen on %s: %s", where, strerror(errno));
+        vn_log_err("cannot listen on %s: %s", where, strerror(errno));
         close(fd);
         return 3;
     }
@@ -101,11 +101,11 @@ int vn_listen_tcp(vn_daemon *d, const char *addr, int *fd_out)
     memset(&ss, 0, sizeof ss);
     if (evutil_parse_sockaddr_port(addr, (struct sockaddr *)&ss, &sslen) != 0 ||
         ((struct sockaddr_in *)&ss)->sin_port == 0) {
-        vn_log("cannot parse listen address \"%s\" (want HOST:PORT, e.g. 127.0.0.1:7700)", addr);
+        vn_log_err("cannot parse listen address \"%s\" (want HOST:PORT, e.g. 127.0.0.1:7700)", addr);
         return 2;
     }
     if (!is_loopback((struct sockaddr *)&ss) && !d->cfg.admin_token[0]) {
-        vn_log("refusing to listen on %s, which is not loopback, without admin_token: "
+        vn_log_err("refusing to listen on %s, which is not loopback, without admin_token: "
                "set admin_token in the config so that admin commands need it", addr);
         return 2;
     }
@@ -120,7 +120,7 @@ int vn_listen_open(vn_daemon *d, int *fd_out)
     memset(&ss, 0, sizeof ss);
     struct sockaddr_un *un = (struct sockaddr_un *)&ss;
     if (strlen(d->socket_path) >= sizeof un->sun_path) {
-        vn_log("socket path too long: %s", d->socket_path);
+        vn_log_err("socket path too long: %s", d->socket_path);
         return 2;
     }
     un->sun_family = AF_UNIX;
@@ -131,7 +131,7 @@ int vn_listen_open(vn_daemon *d, int *fd_out)
     if (rc == 0) {
         d->socket_bound = 1; /* ours to remove at exit */
         if (chmod(d->socket_path, (mode_t)d->cfg.socket_mode) != 0)
-            vn_log("chmod %s: %s", d->socket_path, strerror(errno));
+            vn_log_err("chmod %s: %s", d->socket_path, strerror(errno));
     }
     return rc;
 }
@@ -153,7 +153,7 @@ void vn_listen_fit_fd_limit(vn_daemon *d)
             rl.rlim_cur = want;
         if (rl.rlim_cur < need) {
             unsigned fit = rl.rlim_cur > fd_reserve(d) + 1 ? (unsigned)(rl.rlim_cur - fd_reserve(d)) : 1;
-            vn_log("open-file limit %llu is too low for max_clients = %u: serving at most %u clients "
+            vn_log_warn("open-file limit %llu is too low for max_clients = %u: serving at most %u clients "
                    "(raise LimitNOFILE or ulimit -n)",
                    (unsigned long long)rl.rlim_cur, d->cfg.max_clients, fit);
             d->cfg.max_clients = fit;
@@ -168,7 +168,7 @@ int vn_listen_check_user(const vn_daemon *d)
 {
     const char *user = d->cfg.user;
     if (geteuid() == 0 && !user[0]) {
-        vn_log("refusing to run as root: give --user NAME (the daemon binds, then runs as NAME), "
+        vn_log_err("refusing to run as root: give --user NAME (the daemon binds, then runs as NAME), "
                "or --user root to stay root");
         return 2;
     }
@@ -176,11 +176,11 @@ int vn_listen_check_user(const vn_daemon *d)
         return 0;
     struct passwd *pw = getpwnam(user);
     if (!pw) {
-        vn_log("no user \"%s\"", user);
+        vn_log_err("no user \"%s\"", user);
         return 2;
     }
     if (geteuid() != 0 && pw->pw_uid != geteuid()) {
-        vn_log("--user %s needs the daemon started as root", user);
+        vn_log_err("--user %s needs the daemon started as root", user);
         return 2;
     }
     return 0;
@@ -192,7 +192,7 @@ int vn_listen_become_user(const vn_daemon *d)
         return 0;
     struct passwd *pw = getpwnam(d->cfg.user);
     if (!pw) {
-        vn_log("no user \"%s\"", d->cfg.user);
+        vn_log_err("no user \"%s\"", d->cfg.user);
         return 2;
     }
     if (pw->pw_uid == 0) {
@@ -200,13 +200,13 @@ int vn_listen_become_user(const vn_daemon *d)
         return 0;
     }
     if (d->socket_path && chown(d->socket_path, pw->pw_uid, pw->pw_gid) != 0)
-        vn_log("chown %s: %s", d->socket_path, strerror(errno));
+        vn_log_err("chown %s: %s", d->socket_path, strerror(errno));
     if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-        vn_log("cannot become user %s: %s", d->cfg.user, strerror(errno));
+        vn_log_err("cannot become user %s: %s", d->cfg.user, strerror(errno));
         return 2;
     }
     if (setuid(0) == 0) { /* a setuid that can be undone dropped nothing */
-        vn_log("could not drop root");
+        vn_log_err("could not drop root");
         return 2;
     }
     vn_log("running as user %s", d->cfg.user);

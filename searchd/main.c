@@ -2,6 +2,9 @@
 /* main.c -- vnsearchd: arguments, settings, logging; then the server loop
  * (server.c) with its query workers (workers.c). */
 #include "daemon.h"
+#include "vn_xapian.h"
+
+#include <event2/event.h>
 
 #include <getopt.h>
 #include <signal.h>
@@ -12,6 +15,7 @@
 static const char usage[] =
     "Usage: vnsearchd --index DIR [--listen HOST:PORT | --socket PATH] [--config FILE]\n"
     "                 [--workers N] [--user NAME]\n"
+    "       vnsearchd -h | --help | -V | --version\n"
     "\n"
     "Serve the vnsearch index DIR over a text line protocol (docs/protocol.md).\n"
     "Runs in the foreground and logs to stderr. Listens on 127.0.0.1:7700 by\n"
@@ -31,7 +35,7 @@ int main(int argc, char **argv)
         {"index", required_argument, NULL, 'i'}, {"listen", required_argument, NULL, 'l'},
         {"socket", required_argument, NULL, 's'}, {"config", required_argument, NULL, 'c'},
         {"workers", required_argument, NULL, 'w'}, {"user", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},
+        {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *index = NULL, *listen = NULL, *config = NULL, *workers = NULL, *user = NULL;
     static vn_daemon d;
@@ -44,7 +48,7 @@ int main(int argc, char **argv)
     sigaddset(&hold, SIGINT);
     sigaddset(&hold, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &hold, NULL);
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'i': index = optarg; break;
         case 'l': listen = optarg; break;
@@ -53,11 +57,16 @@ int main(int argc, char **argv)
         case 'w': workers = optarg; break;
         case 'u': user = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return 2;
+        case 'V': printf("vnsearchd %s (Xapian %s, libevent %s)\n", VNSEARCH_VERSION, vn_xapian_version(),
+                         event_get_version());
+            return 0;
+        default: /* getopt said what was wrong */
+            fputs("try 'vnsearchd --help'\n", stderr);
+            return 2;
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "vnsearchd: unexpected argument \"%s\"\n%s", argv[optind], usage);
+        fprintf(stderr, "vnsearchd: unexpected argument \"%s\"; try 'vnsearchd --help'\n", argv[optind]);
         return 2;
     }
     vn_error err;

@@ -185,7 +185,7 @@ void vn_cmd_auth(vn_ctx *x)
         return;
     }
     c->auth_failures++;
-    vn_log("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
+    vn_log_warn("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
     if (c->auth_failures >= MAX_AUTH_FAILURES) {
         vn_ctx_error(x, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
         c->closing = 1;
@@ -252,7 +252,7 @@ static void line_too_long(conn *c)
 {
     char msg[96];
     snprintf(msg, sizeof msg, "request line longer than %u bytes", c->d->cfg.max_line);
-    vn_log("conn %lu from %s: request line over %u bytes, dropped", c->id, c->peer, c->d->cfg.max_line);
+    vn_log_warn("conn %lu from %s: request line over %u bytes, dropped", c->id, c->peer, c->d->cfg.max_line);
     send_error(c, VN_ERRC_LIMIT, msg);
 }
 
@@ -358,7 +358,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     conn *c = arg;
     (void)bev;
     if (what & BEV_EVENT_TIMEOUT)
-        vn_log("conn %lu from %s: idle for %u s, closed", c->id, c->peer, c->d->cfg.idle_timeout);
+        vn_log_warn("conn %lu from %s: idle for %u s, closed", c->id, c->peer, c->d->cfg.idle_timeout);
     if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
         /* half-close (nc -N, shutdown(SHUT_WR)): answer what was sent */
         c->eof = 1;
@@ -377,7 +377,7 @@ static void on_line_timeout(evutil_socket_t fd, short what, void *arg)
     (void)what;
     char msg[96];
     snprintf(msg, sizeof msg, "request line not finished within %u s", c->d->cfg.line_timeout);
-    vn_log("conn %lu from %s: %s, closed", c->id, c->peer, msg);
+    vn_log_warn("conn %lu from %s: %s, closed", c->id, c->peer, msg);
     send_error(c, VN_ERRC_LIMIT, msg);
     c->discarding = 0;
     conn_close_soon(c);
@@ -474,7 +474,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     describe_peer(sa, peer, sizeof peer);
     if (d->nconns >= d->cfg.max_clients) {
         refuse(fd, "too many clients");
-        vn_log("refused %s: max_clients (%u) reached", peer, d->cfg.max_clients);
+        vn_log_warn("refused %s: max_clients (%u) reached", peer, d->cfg.max_clients);
         return;
     }
     struct sockaddr_storage addr;
@@ -486,7 +486,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
             same += same_address(&o->addr, &addr);
         if (same >= d->cfg.max_clients_per_address) {
             refuse(fd, "too many connections from your address");
-            vn_log("refused %s: max_clients_per_address (%u) reached", peer, d->cfg.max_clients_per_address);
+            vn_log_warn("refused %s: max_clients_per_address (%u) reached", peer, d->cfg.max_clients_per_address);
             return;
         }
     }
@@ -499,7 +499,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     c->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->line_ev = evtimer_new(d->base, on_line_timeout, c);
     if (!c->bev || !c->line_ev) {
-        vn_log("out of memory for a connection from %s", peer);
+        vn_log_err("out of memory for a connection from %s", peer);
         if (c->bev)
             bufferevent_free(c->bev);
         else
@@ -537,7 +537,7 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
     vn_daemon *d = arg;
     int e = EVUTIL_SOCKET_ERROR();
     if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM) {
-        vn_log("accept failed: %s", evutil_socket_error_to_string(e));
+        vn_log_err("accept failed: %s", evutil_socket_error_to_string(e));
         return;
     }
     /* The listener stays readable while clients wait, so carrying on would
@@ -555,7 +555,7 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
         d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     }
     if (!d->accept_paused)
-        vn_log("accept failed: %s; refusing new clients until connections close (%u open)",
+        vn_log_err("accept failed: %s; refusing new clients until connections close (%u open)",
                evutil_socket_error_to_string(e), d->nconns);
     d->accept_paused = 1;
     evconnlistener_disable(l);
@@ -569,7 +569,7 @@ static void on_drain_exit(evutil_socket_t fd, short what, void *arg)
     vn_daemon *d = arg;
     (void)fd;
     (void)what;
-    vn_log("drain: closing %u connections that did not take their replies", d->nconns);
+    vn_log_warn("drain: closing %u connections that did not take their replies", d->nconns);
     event_base_loopexit(d->base, NULL);
 }
 
@@ -591,7 +591,7 @@ static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
         job_finish(d, j); /* draining: the connection closes after it */
         refused++;
     }
-    vn_log("drain deadline: %u queued requests answered ERR SHUTDOWN, %u connections left", refused, d->nconns);
+    vn_log_warn("drain deadline: %u queued requests answered ERR SHUTDOWN, %u connections left", refused, d->nconns);
     if (d->nconns == 0 && d->http_pending == 0) {
         event_base_loopexit(d->base, NULL);
         return;
@@ -662,7 +662,7 @@ int vn_server_run(vn_daemon *d)
     evthread_use_pthreads();
     d->base = event_base_new();
     if (!d->base) {
-        vn_log("cannot create the event loop");
+        vn_log_err("cannot create the event loop");
         return 1;
     }
     /* signals first: a SIGTERM during start-up waits for the loop, which
@@ -684,7 +684,7 @@ int vn_server_run(vn_daemon *d)
     if (rc == 0) {
         d->listener = evconnlistener_new(d->base, on_accept, d, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
         if (!d->listener) {
-            vn_log("cannot listen: %s", strerror(errno));
+            vn_log_err("cannot listen: %s", strerror(errno));
             close(fd);
             rc = 3;
         }
@@ -695,11 +695,11 @@ int vn_server_run(vn_daemon *d)
         rc = vn_listen_become_user(d);
     char err[256];
     if (rc == 0 && vn_workers_start(d, err, sizeof err) != 0) {
-        vn_log("cannot open index %s: %s", d->cfg.index, err);
+        vn_log_err("cannot open index %s: %s", d->cfg.index, err);
         rc = 4;
     }
     if (rc == 0 && vn_writer_start(d) != 0) {
-        vn_log("cannot start the writer thread");
+        vn_log_err("cannot start the writer thread");
         vn_workers_stop(d);
         rc = 1;
     }
@@ -721,7 +721,7 @@ int vn_server_run(vn_daemon *d)
     d->done_ev = event_new(d->base, -1, EV_READ | EV_PERSIST, on_done, d);
     event_add(d->done_ev, NULL);
     evconnlistener_set_error_cb(d->listener, on_accept_error);
-    vn_log("vnsearchd serving %s on %s with %u workers", d->cfg.index, d->socket_path ? d->socket_path : d->cfg.listen,
+    vn_log("serving %s on %s with %u workers", d->cfg.index, d->socket_path ? d->socket_path : d->cfg.listen,
            d->nworkers);
     event_base_dispatch(d->base);
     vn_workers_stop(d);

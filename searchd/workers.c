@@ -219,7 +219,7 @@ static void *worker_main(void *p)
                 changed = 1;
             if (rc != VN_OK) {
                 if (!atomic_exchange(&d->reopen_failing, 1))
-                    vn_log("reopen failed, still serving the previous revision: %s", err.msg);
+                    vn_log_err("reopen failed, still serving the previous revision: %s", err.msg);
             } else {
                 if (atomic_exchange(&d->reopen_failing, 0))
                     vn_log("reopen works again");
@@ -229,7 +229,7 @@ static void *worker_main(void *p)
             if (gen != seen_gen && d->cfg.aliases[0]) { /* RELOAD, SIGHUP: the alias file too */
                 if (vn_searcher_load_aliases(a->s, d->cfg.aliases, &err) != VN_OK) {
                     if (!atomic_exchange(&d->aliases_failing, 1))
-                        vn_log("aliases not reloaded, the previous ones stay: %s", err.msg);
+                        vn_log_warn("aliases not reloaded, the previous ones stay: %s", err.msg);
                 } else if (atomic_exchange(&d->aliases_failing, 0)) {
                     vn_log("aliases reloaded");
                 }
@@ -260,7 +260,7 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
         if (rc == VN_OK && d->cfg.aliases[0] && vn_searcher_load_aliases(args[i]->s, d->cfg.aliases, &err) != VN_OK) {
             if (err.code == VN_ERR_IO) { /* no alias file: search without */
                 if (i == 0)
-                    vn_log("no aliases: %s", err.msg);
+                    vn_log_warn("no aliases: %s", err.msg);
             } else {
                 rc = err.code; /* a file with a mistake is a bad setting: say so at start */
             }

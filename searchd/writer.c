@@ -148,7 +148,7 @@ static void write_all(vn_daemon *d, job *list)
     if (rc == VN_OK && wrote)
         atomic_fetch_add(&d->reload_gen, 1); /* the next search reopens and sees it */
     else if (rc != VN_OK)
-        vn_log("live write failed: %s", err.msg);
+        vn_log_err("live write failed: %s", err.msg);
     i = 0;
     for (job *j = list; j; j = j->next, i++) {
         if (!ok[i])

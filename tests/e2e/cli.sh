@@ -47,4 +47,32 @@ $V "$(printf 'hà nội\nRELOAD')" >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "a line break in the query is refused"
 like "$(cat "$TMP/err")" "line break" "and says why"
 unlike "$(cat "$TMP/log")" "RELOAD" "nothing was sent for it"
+# --- the command lines and their pages (the same for every program) ---
+for p in vnsearch-indexer vnsearchd vnsearch; do
+    like "$($BIN/$p --version)" "^$p [0-9]+\.[0-9]+\.[0-9]+" "$p --version"
+    like "$($BIN/$p -h)" "^Usage: $p" "$p -h prints the usage on stdout"
+    $BIN/$p --no-such-option >/dev/null 2>"$TMP/err"; rc=$?
+    is "$rc" 2 "$p: a usage error exits 2"
+    is "$(grep -vc 'unrecognized option' "$TMP/err")" 1 "$p: ... with one line besides getopt's"
+    like "$(cat "$TMP/err")" "try '$p --help'" "$p: ... which says where help is"
+    page=docs/man/$p.1
+    for sec in NAME SYNOPSIS DESCRIPTION OPTIONS FILES SIGNALS "EXIT STATUS" EXAMPLES; do
+        ok "$p.1 has a $sec section" grep -q "^\.SH $sec" "$page"
+    done
+    missing=""
+    for o in $($BIN/$p --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+        grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$page" || missing="$missing $o"
+    done
+    is "$missing" "" "$p.1 documents every option of $p --help"
+done
+# vnsearch.conf(5) and vnsearch-protocol(7) are written from their sources
+python3 docs/man/mkman.py conf config/vnsearch.conf | cmp -s - docs/man/vnsearch.conf.5
+is "$?" 0 "docs/man/vnsearch.conf.5 is up to date with config/vnsearch.conf (make man)"
+python3 docs/man/mkman.py protocol docs/protocol.md | cmp -s - docs/man/vnsearch-protocol.7
+is "$?" 0 "docs/man/vnsearch-protocol.7 is up to date with docs/protocol.md (make man)"
+missing=""
+for k in $(grep -oE 'S\([a-z_]{2,},' common/config.c | sed 's/S(//; s/,//'); do
+    grep -qF "\\fB$k\\fR (default" docs/man/vnsearch.conf.5 || missing="$missing $k"
+done
+is "$missing" "" "vnsearch.conf.5 has every setting, with its default"
 tap_done

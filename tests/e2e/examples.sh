@@ -41,9 +41,31 @@ is "$rc" 0 "make install PREFIX=... succeeds"
 for f in bin/vnsearch-indexer bin/vnsearchd bin/vnsearch lib/libvnsearch.so lib/libvnsearch-client.so \
          include/vnsearch.h include/vnsearch_client.h lib/pkgconfig/vnsearch.pc lib/pkgconfig/vnsearch-client.pc \
          share/man/man1/vnsearchd.1 share/vnsearch/vnsearch.conf lib/systemd/system/vnsearchd.service \
-         share/vnsearch/web/index.html share/vnsearch/web/app.js; do
+         share/vnsearch/web/index.html share/vnsearch/web/app.js lib/sysusers.d/vnsearch.conf \
+         etc/vnsearch/vnsearch.conf lib/pkgconfig/vnsearch-static.pc; do
     ok "installed $f" [ -f "$P/$f" ]
 done
+is "$(readlink "$P/lib/libvnsearch.so")" "libvnsearch.so.0" "libvnsearch.so links to the SONAME"
+like "$(readelf -d "$P/lib/libvnsearch.so.0" 2>/dev/null)" "Library soname: \[libvnsearch.so.0\]" "the library has its SONAME"
+# only what vnsearch.h declares is exported
+declared=$(grep -c '^VN_EXPORT ' common/vnsearch.h)
+exported=$(nm -D --defined-only "$P/lib/libvnsearch.so" | grep -c ' T ')
+is "$exported" "$declared" "libvnsearch.so exports the $declared functions vnsearch.h declares"
+like "$(grep '^ExecStart=' "$P/lib/systemd/system/vnsearchd.service")" "^ExecStart=$P/bin/vnsearchd --config $P/etc/vnsearch/vnsearch.conf" \
+    "the unit starts the installed daemon with the installed config"
+like "$(grep '^aliases = ' "$P/etc/vnsearch/vnsearch.conf")" "= $P/share/vnsearch/aliases.txt" "the installed config names the installed aliases"
+if command -v systemd-analyze >/dev/null; then
+    score=$(systemd-analyze security --offline=true "$P/lib/systemd/system/vnsearchd.service" 2>/dev/null |
+            sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+    ok "systemd-analyze security rates the unit $score (at most 4.0, OK)" \
+        [ -n "$score" ] && awk "BEGIN {exit !($score <= 4.0)}"
+else
+    echo "ok $((TAP_N + 1)) # SKIP systemd-analyze is not installed"
+    TAP_N=$((TAP_N + 1))
+fi
+echo "# edited" >> "$P/etc/vnsearch/vnsearch.conf"
+make --no-print-directory -s install PREFIX="$P" >/dev/null 2>&1
+ok "a second make install keeps an edited config" grep -q "^# edited" "$P/etc/vnsearch/vnsearch.conf"
 ok "internal headers are not installed" [ ! -e "$P/include/vn_text.h" ]
 export PKG_CONFIG_PATH=$P/lib/pkgconfig
 cc -o "$TMP/cs" examples/client_search.c $(pkg-config --cflags --libs vnsearch-client) -Wl,-rpath,"$P/lib" 2>"$TMP/cc1"
@@ -52,10 +74,15 @@ like "$("$TMP/cs" 127.0.0.1 $PORT "ha noi")" "matches" "and runs"
 cc -o "$TMP/ei" examples/embed_index.c $(pkg-config --cflags --libs vnsearch) -Wl,-rpath,"$P/lib" 2>"$TMP/cc2"
 is "$?" 0 "the embedding example compiles against the installed pkg-config file"
 is "$("$TMP/ei" "$TMP/emb2")" "a1	Khánh Hòa đón khách" "and runs"
+cc -o "$TMP/eis" examples/embed_index.c $(pkg-config --cflags --libs vnsearch-static) 2>"$TMP/cc3"
+is "$?" 0 "the embedding example links statically through vnsearch-static.pc"
+unlike "$(ldd "$TMP/eis")" "libvnsearch" "and needs no libvnsearch.so (Xapian stays shared: Debian has no static one)"
+is "$("$TMP/eis" "$TMP/emb3")" "a1	Khánh Hòa đón khách" "and runs"
 for m in vnsearch-indexer vnsearchd vnsearch; do
     up=$(echo $m | tr a-z A-Z)
     ok "man page $m.1 starts with its .TH header" grep -q "^\.TH $up 1" "$P/share/man/man1/$m.1"
 done
 make --no-print-directory -s uninstall PREFIX="$P" >/dev/null 2>&1
-is "$(find "$P" -type f | wc -l)" 0 "make uninstall removes every installed file"
+is "$(find "$P" -type f -o -type l | grep -v '/etc/vnsearch/vnsearch.conf$' | wc -l)" 0 \
+    "make uninstall removes every installed file but the config"
 tap_done

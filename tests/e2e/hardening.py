@@ -273,6 +273,42 @@ def root(idx):
         ok(r.returncode == 2 and "needs the daemon started as root" in r.stderr, "--user needs root", r.stderr)
 
 
+def journal(tmp, idx):
+    """On the journal (stderr is $JOURNAL_STREAM) lines carry a syslog
+    priority prefix and no timestamp; elsewhere a timestamp and the level."""
+    def run_with(stream_env, *args, wait=False):
+        path = os.path.join(tmp, "journal.log")
+        with open(path, "w") as err:
+            st = os.fstat(err.fileno())
+            env = dict(os.environ)
+            if stream_env:
+                env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
+            port = free_port()
+            q = subprocess.Popen([D, "--index", idx, "--listen", "127.0.0.1:%d" % port, "--workers", "1",
+                                  "--user", ME, *args], stderr=err, env=env)
+            if wait:
+                q.wait(timeout=10)
+            else:
+                for _ in range(100):
+                    try:
+                        Client(("127.0.0.1", port)).close()
+                        break
+                    except OSError:
+                        time.sleep(0.05)
+                stop(q)
+        return q.returncode, open(path).read().splitlines()
+    rc, lines = run_with(True)
+    ok(rc == 0 and any(l.startswith("<6>serving ") for l in lines) and all(l.startswith("<") for l in lines),
+       "on the journal: <6> before an info line, no timestamp", lines[:3])
+    rc, lines = run_with(True, "--index", "/nonexistent/index", wait=True)
+    ok(rc == 4 and any(l.startswith("<3>cannot open index") for l in lines), "on the journal: <3> before an error",
+       lines[:3])
+    rc, lines = run_with(False)
+    ok(rc == 0 and any(l[:4].isdigit() and " vnsearchd: serving " in l for l in lines)
+       and not any(l.startswith("<") for l in lines),
+       "elsewhere: a timestamp, and no <N>", lines[:2])
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="vn-hardening-")
     idx = os.path.join(tmp, "index")
@@ -290,6 +326,7 @@ def main():
     descriptors(idx)
     unix_socket(tmp, idx)
     broken_stub(tmp)
+    journal(tmp, idx)
     early_sigterm(idx)
     root(idx)
     subprocess.run(["rm", "-rf", tmp])

@@ -33,6 +33,20 @@ like "$(q 'Hà Nội' 3)" "^[^	]+	[0-9.]+	.+" "query lines are id<TAB>score<TAB>
 out=$($IX --index "$D" "$TMP/seeds" tests/data/demo-corpus.jsonl 2>&1); rc=$?
 is "$rc" 0 "re-run exits 0"
 like "$out" "added 0, replaced 0, unchanged 305, deleted 0" "re-run changes nothing"
+# the same articles written otherwise (an export that reformats its JSON):
+# unchanged, and from then on known by their bytes
+python3 -c 'import json,sys
+for l in open(sys.argv[1], encoding="utf-8"): print(json.dumps(json.loads(l), ensure_ascii=True, separators=(",", ":")))' \
+    tests/data/demo-corpus.jsonl > "$TMP/reformatted.jsonl"
+out=$($IX --index "$D" "$TMP/reformatted.jsonl" 2>&1)
+like "$out" "added 0, replaced 0, unchanged 300, deleted 0" "a reformatted export is unchanged"
+is "$(first 'gia danh cong an de lua dao')" "vnds-test-000001" "and searches as before"
+out=$($IX --index "$D" --prune "$TMP/seeds" "$TMP/reformatted.jsonl" 2>&1)
+like "$out" "added 0, replaced 0, unchanged 305, deleted 0" "known by their bytes, unparsed, they still count for --prune"
+awk 'NR == 7 {sub(/"body":"/, "\"body\":\"Tin cập nhật: ")} {print}' "$TMP/reformatted.jsonl" > "$TMP/one-changed.jsonl"
+out=$($IX --index "$D" "$TMP/one-changed.jsonl" 2>&1)
+like "$out" "added 0, replaced 1, unchanged 299" "one changed line is replaced, the others skipped"
+$IX --quiet --index "$D" tests/data/demo-corpus.jsonl
 
 printf ' date 2025-01-01 HÀ NỘI — A changed seed about Quảng Ninh. — VNS\n' > "$TMP/seeds/002_c1af4d8a964d5a10.txt"
 out=$($IX --index "$D" "$TMP/seeds" 2>&1)
@@ -58,10 +72,12 @@ sleep 0.3
 start=$(date +%s)
 out=$($IX --index "$D" "$TMP/seeds" 2>&1); rc=$?
 end=$(date +%s)
+quiet=$($IX --quiet --index "$D" "$TMP/seeds" 2>&1); qrc=$?
 wait $holder
 is "$rc" 3 "a locked index gives exit code 3"
 like "$out" "another indexer" "and says why"
 ok "and does not wait for the lock" [ $((end - start)) -lt 3 ]
+is "$qrc:$quiet" "3:" "with --quiet (cron), a locked index is exit 3 and no output: no mail for an overlap"
 
 # malformed lines are reported with file:line, skipped and counted; a date
 # that cannot be read is a warning, the article indexed (was: rejected)
