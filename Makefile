@@ -151,7 +151,7 @@ tests-build: all $(UNIT_BIN) $(EXAMPLES)
 
 # One prove run: unit tests (cmocka speaking TAP) and end-to-end scripts.
 check: tests-build
-	@VN_BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BIN) tests/e2e/*.sh
+	@VN_BUILD=$(BUILD) CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BIN) tests/e2e/*.sh tests/e2e/*.py
 
 # The whole suite twice: optimised build, then ASan+UBSan.  One harness so
 # the output ends in a single summary line.
