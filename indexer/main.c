@@ -11,6 +11,7 @@
 #include "vn_xapian.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +117,8 @@ static void on_progress(void *ctx, const vn_index_stats *st)
     double mb = done / 1e6, rate = st->seconds > 0 ? mb / st->seconds : 0;
     fprintf(stderr, "\r\033[K%llu docs  %.1f MB  %.1f MB/s", (unsigned long long)docs, mb, rate);
     if (u->total_bytes && rate > 0 && done <= u->total_bytes) {
-        double eta = (u->total_bytes - done) / 1e6 / rate;
-        fprintf(stderr, "  %.0f%%  ETA %d:%02d", 100.0 * done / u->total_bytes, (int)eta / 60, (int)eta % 60);
+        int eta = (int)ceil((u->total_bytes - done) / 1e6 / rate); /* 0:00 means done */
+        fprintf(stderr, "  %.0f%%  ETA %d:%02d", 100.0 * done / u->total_bytes, eta / 60, eta % 60);
     }
     u->progress_shown = 1;
 }
