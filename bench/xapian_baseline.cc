@@ -5,6 +5,9 @@
 // the shim, on purpose: it must not go through our code).
 //   xapian-baseline DBDIR FILE.jsonl [BATCH]
 //       a TermGenerator build of the JSON Lines
+//   xapian-baseline ids DBDIR QUERIES
+//       each query as above, once: a line of the top 10 ids (the "id" of
+//       the stored JSON line), space-separated, per query (relevance)
 //   xapian-baseline query DBDIR QUERIES THREADS SECONDS
 //       each query line's words, lower-cased, joined by OP_AND, top 10
 //       with their stored data, round-robin on THREADS threads; prints the
@@ -30,10 +33,9 @@ static double now_s()
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-static int query_bench(const char *dir, const char *qfile, int threads, double secs)
+// Each query line's words, lower-cased (Xapian's word characters).
+static std::vector<std::vector<std::string>> read_queries(const char *qfile, bool keep_empty)
 {
-    // Query objects share reference counts that are not thread-safe:
-    // keep the words, and let each thread build its own queries
     std::vector<std::vector<std::string>> queries;
     std::ifstream in(qfile);
     std::string line;
@@ -49,9 +51,39 @@ static int query_bench(const char *dir, const char *qfile, int threads, double s
             if (!lw.empty())
                 terms.push_back(lw);
         }
-        if (!terms.empty())
+        if (!terms.empty() || keep_empty)
             queries.push_back(terms);
     }
+    return queries;
+}
+
+static int ids(const char *dir, const char *qfile)
+{
+    Xapian::Database db(dir);
+    Xapian::Enquire enq(db);
+    for (const auto &w : read_queries(qfile, true)) {
+        std::string out;
+        if (!w.empty()) {
+            enq.set_query(Xapian::Query(Xapian::Query::OP_AND, w.begin(), w.end()));
+            Xapian::MSet m = enq.get_mset(0, 10);
+            for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it) {
+                std::string data = it.get_document().get_data();
+                json_t *o = json_loadb(data.data(), data.size(), 0, nullptr);
+                const char *id = o ? json_string_value(json_object_get(o, "id")) : nullptr;
+                out += (out.empty() ? "" : " ") + std::string(id ? id : "?");
+                json_decref(o);
+            }
+        }
+        printf("%s\n", out.c_str());
+    }
+    return 0;
+}
+
+static int query_bench(const char *dir, const char *qfile, int threads, double secs)
+{
+    // Query objects share reference counts that are not thread-safe:
+    // keep the words, and let each thread build its own queries
+    std::vector<std::vector<std::string>> queries = read_queries(qfile, false);
     if (queries.empty() || threads < 1) {
         std::cerr << "xapian-baseline: no queries or no threads\n";
         return 2;
@@ -91,6 +123,8 @@ int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "query") == 0)
         return query_bench(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
+    if (argc == 4 && strcmp(argv[1], "ids") == 0)
+        return ids(argv[2], argv[3]);
     if (argc != 3 && argc != 4) {
         std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl [BATCH]\n"
                      "       xapian-baseline query DBDIR QUERIES THREADS SECONDS\n";

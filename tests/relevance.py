@@ -142,10 +142,19 @@ def ngrams(articles, count):
     return [win for _, win in sampled(articles, count, 1, 40503) if any(has_marks(w) for w in win)]
 
 
-def precision(articles, idx, binary, count):
+def vnsearch_ids(binary, idx):
+    """A search function over a vnsearch index: query -> top 10 ids."""
+    def search(q):
+        r = subprocess.run([binary, "--index", idx, "--query", q, "--limit", "10"], capture_output=True, text=True)
+        return [line.split("\t")[0] for line in r.stdout.splitlines()]
+    return search
+
+
+def precision(articles, search, count):
     """P@10: the share of the top 10 holding what was typed (adjacent, in
     order; either tone style as written, folded without marks), over
-    min(10, documents that hold it)."""
+    min(10, documents that hold it).  search(query) gives the top 10 ids of
+    the system scored (bench/peers.py scores the peers with it)."""
     texts = {}
     for a in articles:
         ws = WORD.findall((a.get("title") or "") + " \n " + a["body"])
@@ -164,9 +173,7 @@ def precision(articles, idx, binary, count):
             have = sum(1 for t in texts.values() if key in t[k])
             if have == 0:
                 continue
-            r = subprocess.run([binary, "--index", idx, "--query", q, "--limit", "10"],
-                               capture_output=True, text=True)
-            ids = [line.split("\t")[0] for line in r.stdout.splitlines()][:10]
+            ids = search(q)[:10]
             good = sum(1 for d in ids if d in texts and key in texts[d][k])
             scores.append(good / min(10, have))
         res[form] = scores
@@ -246,7 +253,7 @@ def main():
         spelled = os.path.join(tmp, "spelling")
         subprocess.run([args.bin, "--index", spelled, "--quiet", "--spelling", path], check=True)
         restoration(articles, spelled, args.bin, args.restore, "spelling statistics, --spelling")
-        res = precision(articles, idx, args.bin, args.ngrams)
+        res = precision(articles, vnsearch_ids(args.bin, idx), args.ngrams)
         print(f"precision: n-grams of 1-3 words with marks, P@10 = share of the top 10 holding what was typed")
         print(f"{'form':<18} {'queries':>7} {'P@10':>7}")
         for name, sc in res.items():
