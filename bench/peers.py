@@ -15,7 +15,8 @@ Queries: the 1,000 of bench/queries.py (1-3 words, half without marks), once
 per run, one client: queries/s, p50, p99 (medians of RUNS), and the share
 with no hit.  Relevance: the known-item and precision checks of make
 relevance (tests/relevance.py), scored for every system over an index of
-vi-news-small.jsonl.  --fraction takes the first part of vi-news.jsonl
+vi-news-small.jsonl (the same at every fraction: printed with the whole
+corpus only).  --fraction takes the first part of vi-news.jsonl
 (0.1, 0.3, 1).  Prints a table in Markdown; says SKIP when the corpus, or a
 peer's program, is missing.  Standard library only (PostgreSQL through
 psql)."""
@@ -329,6 +330,8 @@ def main():
             t = timing[s.name]
             print("| %s | %.1f | %.3f | %.3f | %.1f %% |" % (s.name.replace(" (1 thread)", ""), median([x[0] for x in t]),
                                                           median([x[1] for x in t]), median([x[2] for x in t]), none))
+        if args.fraction < 1:
+            return 0  # relevance is over vi-news-small, the same at every fraction: printed with the whole corpus
         articles = [json.loads(l) for l in open(small, encoding="utf-8")]
         print("\n| relevance (vi-news-small) | known-item top-1, as written | without marks | P@10, as written "
               "| without marks |\n| --- | --- | --- | --- | --- |")
