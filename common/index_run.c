@@ -214,19 +214,31 @@ static void remember_id(vn_indexer *ix, const char *id)
     vn_indexer_warn(ix, ix->at_file, ix->at_line, msg);
 }
 
+/* One more document written: a commit every opts.batch of them. */
+static vn_status count_write(vn_indexer *ix, vn_error *err)
+{
+    if (++ix->pending < ix->opts.batch)
+        return VN_OK;
+    vn_status rc = vn_xdb_commit(ix->db, err);
+    if (rc == VN_OK)
+        ix->pending = 0;
+    return rc;
+}
+
+/* The input term (VN_PREFIX_INPUT) of ix->input_hash into term[64]. */
+static void input_term(const vn_indexer *ix, char term[64])
+{
+    snprintf(term, 64, "%s%s", VN_PREFIX_INPUT, ix->input_hash);
+}
+
 /* The document with unique term `idterm` gets ix->input_hash as its input
- * term (in place of any other): a batch's worth of writes like any. */
+ * term (in place of any other): a write like any. */
 static vn_status set_input_hash(vn_indexer *ix, const char *idterm, vn_error *err)
 {
     char term[64];
-    snprintf(term, sizeof term, "%s%s", VN_PREFIX_INPUT, ix->input_hash);
+    input_term(ix, term);
     vn_status rc = vn_xdb_set_unique_prefixed(ix->db, idterm, VN_PREFIX_INPUT, term, err);
-    if (rc == VN_OK && ++ix->pending >= ix->opts.batch) {
-        if ((rc = vn_xdb_commit(ix->db, err)) != VN_OK)
-            return rc;
-        ix->pending = 0;
-    }
-    return rc;
+    return rc == VN_OK ? count_write(ix, err) : rc;
 }
 
 /* Write a prepared document, new (found 0) or replacing one. */
@@ -239,12 +251,7 @@ static vn_status write_doc(vn_indexer *ix, const vn_docspec *d, int found, vn_er
         ix->stats.replaced++;
     else
         ix->stats.added++;
-    if (++ix->pending >= ix->opts.batch) {
-        if ((rc = vn_xdb_commit(ix->db, err)) != VN_OK)
-            return rc;
-        ix->pending = 0;
-    }
-    return VN_OK;
+    return count_write(ix, err);
 }
 
 /* Ids become Xapian terms: checked before anything else sees them. */
@@ -307,7 +314,7 @@ int vn_indexer_input_unchanged(vn_indexer *ix, const char *raw, size_t n, const 
     if (ix->fresh)
         return 0; /* a new generation: nothing to skip */
     char term[64], found_id[VN_ID_MAX_BYTES + 1];
-    snprintf(term, sizeof term, "%s%s", VN_PREFIX_INPUT, ix->input_hash);
+    input_term(ix, term);
     int found = 0;
     vn_error e;
     if (vn_xdb_id_by_term(ix->db, term, found_id, sizeof found_id, &found, &e) != VN_OK || !found)

@@ -47,15 +47,22 @@ int vn_idterm(char out[VN_IDTERM_SIZE], const char *id)
     return 1;
 }
 
-uint64_t vn_hash64(const void *p, size_t n)
+#define FNV_BASIS 14695981039346656037ULL
+
+/* FNV-1a 64 of p[0..n), going on from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;
-    uint64_t h = 14695981039346656037ULL;
     for (size_t i = 0; i < n; i++) {
         h ^= s[i];
         h *= 1099511628211ULL;
     }
     return h;
+}
+
+uint64_t vn_hash64(const void *p, size_t n)
+{
+    return fnv(FNV_BASIS, p, n);
 }
 
 static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl, int kind, unsigned wdf)
@@ -282,19 +289,11 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
 /* FNV-1a of len (8 bytes) then p[0..len): fields cannot trade bytes. */
 static uint64_t fnv_field(uint64_t h, const void *p, size_t len)
 {
-    for (int k = 0; k < 8; k++) {
-        h ^= (len >> (8 * k)) & 0xff;
-        h *= 1099511628211ULL;
-    }
-    const unsigned char *b = p;
-    for (size_t j = 0; j < len; j++) {
-        h ^= b[j];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    unsigned char n[8];
+    for (int k = 0; k < 8; k++)
+        n[k] = (unsigned char)(len >> (8 * k));
+    return fnv(fnv(h, n, 8), p, len);
 }
-
-#define FNV_BASIS 14695981039346656037ULL
 
 void vn_article_hash(const vn_article *a, int spelling, char out[17])
 {
