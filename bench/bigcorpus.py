@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """bigcorpus.py -- a JSON Lines corpus N times the size of another, each
 copy with new ids (x0-..., x1-...), on standard output: the 10x corpus of
-bench/queries_vs_xapian.sh and bench/shards.sh, written to /tmp and never
+make bench-scale (bench/peers.py) and bench/shards.sh, written to /tmp and never
 committed.  Usage: bigcorpus.py INPUT N"""
 import json
 import sys

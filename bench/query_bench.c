@@ -12,6 +12,9 @@
  *       the same over HTTP: keep-alive connections, each sending
  *       "GET /search?limit=10&q=<query>" and reading the response
  *       (headers, then Content-Length bytes) before the next one.
+ *   query-bench ids DIR QUERIES
+ *       each query once, in order: a line of its top 10 ids,
+ *       space-separated (the no-hit share and relevance of bench/peers.py).
  * Prints queries/s and the p50/p99 latency in ms.  Benchmark code: plain
  * blocking sockets, one thread per client, the same client for both
  * protocols so that they are compared and not two client libraries (the
@@ -148,6 +151,28 @@ out:
     return NULL;
 }
 
+static int print_ids(void)
+{
+    vn_searcher *s;
+    vn_error err;
+    if (vn_searcher_open(g_dir, &s, &err) != VN_OK) {
+        fprintf(stderr, "query-bench: %s\n", err.msg);
+        return 1;
+    }
+    vn_search_opts o = {.limit = 10, .no_snippets = 1};
+    for (size_t i = 0; i < nqueries; i++) {
+        vn_hits *h;
+        if (vn_search(s, queries[i], &o, &h, &err) == VN_OK) {
+            for (size_t k = 0; k < h->n; k++)
+                printf("%s%s", k ? " " : "", h->hit[k].id);
+            vn_hits_free(h);
+        }
+        putchar('\n');
+    }
+    vn_searcher_close(s);
+    return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -156,17 +181,18 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    int inp = argc == 6 && strcmp(argv[1], "inproc") == 0;
+    int inp = argc == 6 && strcmp(argv[1], "inproc") == 0, ids = argc == 4 && strcmp(argv[1], "ids") == 0;
     g_http = argc == 7 && strcmp(argv[1], "http") == 0;
     int dmn = argc == 7 && (strcmp(argv[1], "daemon") == 0 || g_http);
-    if (!inp && !dmn) {
+    if (!inp && !dmn && !ids) {
         fprintf(stderr, "usage: query-bench inproc DIR QUERIES THREADS SECONDS\n"
-                        "       query-bench daemon|http HOST PORT QUERIES CLIENTS SECONDS\n");
+                        "       query-bench daemon|http HOST PORT QUERIES CLIENTS SECONDS\n"
+                        "       query-bench ids DIR QUERIES\n");
         return 2;
     }
-    const char *qfile = inp ? argv[3] : argv[4];
-    int threads = atoi(inp ? argv[4] : argv[5]);
-    double secs = atof(inp ? argv[5] : argv[6]);
+    const char *qfile = inp || ids ? argv[3] : argv[4];
+    int threads = ids ? 1 : atoi(inp ? argv[4] : argv[5]);
+    double secs = ids ? 0 : atof(inp ? argv[5] : argv[6]);
     g_dir = argv[2];
     g_host = argv[2];
     g_port = dmn ? atoi(argv[3]) : 0;
@@ -181,7 +207,7 @@ int main(int argc, char **argv)
     while ((n = getline(&line, &cap, f)) > 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        if (n == 0)
+        if (n == 0 && !ids) /* ids answers every line, empty or not */
             continue;
         queries = vn_xrealloc(queries, (nqueries + 1) * sizeof *queries);
         queries[nqueries++] = vn_xstrdup(line);
@@ -192,6 +218,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "query-bench: no queries or no threads\n");
         return 2;
     }
+    if (ids)
+        return print_ids();
     pthread_t *th = calloc((size_t)threads, sizeof *th);
     result *res = calloc((size_t)threads, sizeof *res);
     double t0 = now();

@@ -1,127 +1,61 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# run.sh -- benchmarks (make bench).  Indexing: vnsearch-indexer with one
-# and with two threads against a plain Xapian TermGenerator build of the
-# same JSON Lines (bench/xapian_baseline.cc), interleaved, RUNS times each;
-# medians, ratios and index sizes.  Queries: the library in-process against
-# vnsearchd over loopback (bench/query_bench.c).  Reads CORPUS/vi-news.jsonl and
+# run.sh -- make bench, in one run (bench/README.md holds the results):
+#   1. vnsearch beside raw Xapian, SQLite FTS5 and PostgreSQL at 10 %, 30 %
+#      and 100 % of vi-news.jsonl (bench/peers.py): indexing, re-runs,
+#      memory, queries in-process and through vnsearchd, relevance;
+#   2. the daemon design not taken (memcached-style loops) against
+#      vnsearchd, and the stall test;
+#   3. one index against two shards behind xapian-tcpsrv (bench/shards.sh);
+#   4. what spelling statistics cost and buy (bench/spelling.sh).
+# The 10x corpus is make bench-scale.  Reads CORPUS/vi-news.jsonl and
 # skips, saying so, when it is absent.
 set -eu
 BUILD=${1:-build}
 CORPUS=${2:-../shared/corpus}
 RUNS=${RUNS:-3}
+SECS=${SECS:-8}
 INPUT=$CORPUS/vi-news.jsonl
-if [ ! -f "$INPUT" ]; then
-    echo "SKIP: $INPUT not found; indexing benchmark skipped (set CORPUS=...)"
+if [ ! -f "$INPUT" ] || [ ! -f "$CORPUS/vi-news-small.jsonl" ]; then
+    echo "SKIP: $INPUT or vi-news-small.jsonl not found; benchmarks skipped (set CORPUS=...)"
     exit 0
 fi
-IX=$BUILD/bin/vnsearch-indexer
-BASE=$BUILD/bench/xapian-baseline
+START=$(date +%s)
+echo "make bench: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+python3 bench/peers.py --build "$BUILD" --corpus "$CORPUS" --runs "$RUNS" --sizes 0.1,0.3,1
+
+# The design not taken: memcached-style loops (bench/searchd_loops.c)
+# against vnsearchd, the same index and queries, then the stall test (one
+# slow query, four fast clients) on both.
 TMP=$(mktemp -d /tmp/vn-bench-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-docs=$(wc -l < "$INPUT")
-mb=$(du -m "$INPUT" | cut -f1)
-echo "input: $INPUT ($docs documents, $mb MB); $RUNS runs each, interleaved"
-echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-
-secs() { # secs COMMAND... -> wall seconds
-    s=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
-    e=$(date +%s.%N)
-    awk "BEGIN {print $e - $s}"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-: > "$TMP/base"; : > "$TMP/one"; : > "$TMP/two"
-for i in $(seq "$RUNS"); do
-    rm -rf "$TMP/db"; secs "$BASE" "$TMP/db" "$INPUT" 250 >> "$TMP/base"
-    size_base=$(du -sm "$TMP/db" | cut -f1)
-    rm -rf "$TMP/db"; secs "$IX" --quiet --threads 1 --index "$TMP/db" "$INPUT" >> "$TMP/one"
-    size_one=$(du -sm "$TMP/db/$(sed -n 's/^glass //p' "$TMP/db/XAPIANDB")" | cut -f1)
-    rm -rf "$TMP/db"; secs "$IX" --quiet --threads 2 --index "$TMP/db" "$INPUT" >> "$TMP/two"
-    size_two=$(du -sm "$TMP/db/$(sed -n 's/^glass //p' "$TMP/db/XAPIANDB")" | cut -f1)
-done
-b=$(median < "$TMP/base"); o=$(median < "$TMP/one"); t=$(median < "$TMP/two")
-printf '%-36s %8s %9s %8s %7s %9s\n' build "median s" "docs/s" "MB/s" ratio "index MB"
-row() { printf '%-36s %8.2f %9.0f %8.2f %6.2fx %9s\n' "$1" "$2" "$(awk "BEGIN {print $docs / $2}")" \
-    "$(awk "BEGIN {print $mb / $2}")" "$(awk "BEGIN {print $b / $2}")" "$3"; }
-row "xapian TermGenerator (batch 250)" "$b" "$size_base"
-row "vnsearch-indexer --threads 1" "$o" "$size_one"
-row "vnsearch-indexer --threads 2" "$t" "$size_two"
-echo "runs (s): baseline $(tr '\n' ' ' < "$TMP/base")| one thread $(tr '\n' ' ' < "$TMP/one")| two threads $(tr '\n' ' ' < "$TMP/two")"
-
-# Cron runs: the same input again (nothing changed), and with 1 % of the
-# articles changed, over the last two-thread build; against that build.
-python3 - "$INPUT" > "$TMP/changed.jsonl" <<'PY'
-import json, sys
-for i, l in enumerate(open(sys.argv[1], encoding="utf-8")):
-    o = json.loads(l)
-    if i % 100 == 0:
-        o["body"] += " Cập nhật."
-    print(json.dumps(o, ensure_ascii=False))
-PY
-: > "$TMP/same"; : > "$TMP/pct"
-for i in $(seq "$RUNS"); do
-    secs "$IX" --quiet --index "$TMP/db" "$INPUT" >> "$TMP/same"
-    cp -a "$TMP/db" "$TMP/db1"
-    secs "$IX" --quiet --index "$TMP/db1" "$TMP/changed.jsonl" >> "$TMP/pct"
-    rm -rf "$TMP/db1"
-done
-s=$(median < "$TMP/same"); c=$(median < "$TMP/pct")
-printf '%-36s %8.2f %9.0f %8.2f   %.1fx faster than the two-thread build\n' "re-run, nothing changed" "$s" \
-    "$(awk "BEGIN {print $docs / $s}")" "$(awk "BEGIN {print $mb / $s}")" "$(awk "BEGIN {print $t / $s}")"
-printf '%-36s %8.2f %9.0f %8.2f   %.1fx faster than the two-thread build\n' "re-run, 1 % changed" "$c" \
-    "$(awk "BEGIN {print $docs / $c}")" "$(awk "BEGIN {print $mb / $c}")" "$(awk "BEGIN {print $t / $c}")"
-echo "runs (s): nothing changed $(tr '\n' ' ' < "$TMP/same")| 1 % changed $(tr '\n' ' ' < "$TMP/pct")"
-
-# Queries: 2-4 words from the headlines of vi-news-small.jsonl (quotes and
-# leading dashes removed so that every line is a plain query), against the
-# index of the last two-thread run: in-process on 2 threads, then vnsearchd
-# with 8 and 64 clients, interleaved, SECS seconds each.
-SECS=${SECS:-8}
+trap 'kill $DPID $LPID 2>/dev/null || true; rm -rf "$TMP"' EXIT
+DPID="" LPID=""
 QB=$BUILD/bench/query-bench
-python3 - "$CORPUS/vi-news-small.jsonl" > "$TMP/queries" <<'PY'
-import json, sys
-for i, l in enumerate(open(sys.argv[1], encoding="utf-8")):
-    t = json.loads(l)["title"].replace('"', " ").replace("“", " ").replace("”", " ").split()
-    if len(t) >= 3:
-        print(" ".join(t[i % 3:i % 3 + 2 + i % 3]).lstrip("-"))
-PY
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+"$BUILD/bin/vnsearch-indexer" --quiet --index "$TMP/db" "$INPUT"
+python3 bench/queries.py "$CORPUS/vi-news-small.jsonl" 1000 > "$TMP/queries"
+PORT=$(port) LPORT=$(port)
 "$BUILD/bin/vnsearchd" --index "$TMP/db" --listen 127.0.0.1:$PORT --workers 2 --user "$(id -un)" 2>/dev/null &
 DPID=$!
-sleep 1
-echo "queries: $(wc -l < "$TMP/queries") headline fragments; $SECS s per run"
-for i in $(seq "$RUNS"); do
-    "$QB" inproc "$TMP/db" "$TMP/queries" 2 "$SECS"
-    "$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 8 "$SECS"
-done
-"$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 64 "$SECS"
-
-# The same queries over HTTP beside the line protocol, one daemon serving both.
-bench/http_vs_line.sh "$BUILD" "$TMP/db" "$TMP/queries" "$RUNS" "$SECS"
-
-# The design not taken: memcached-style loops (bench/searchd_loops.c), same
-# queries, then the stall test (one slow query, four fast clients) on both.
-LPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BUILD/bench/searchd-loops" "$TMP/db" "$LPORT" 2 2>/dev/null &
 LPID=$!
 sleep 1
-echo "memcached-style loops (bench only):"
-for i in $(seq "$RUNS"); do "$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 8 "$SECS"; done
-"$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 64 "$SECS"
+echo
+echo "## vnsearchd (loop + pool) against memcached-style loops: 2 threads each, $SECS s runs, interleaved"
+for i in $(seq "$RUNS"); do
+    echo "pool:  $("$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 8 "$SECS")"
+    echo "loops: $("$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 8 "$SECS")"
+done
+echo "pool:  $("$QB" daemon 127.0.0.1 "$PORT" "$TMP/queries" 64 "$SECS")"
+echo "loops: $("$QB" daemon 127.0.0.1 "$LPORT" "$TMP/queries" 64 "$SECS")"
 echo "stall test, vnsearchd (pool):   $(python3 bench/stall.py "$PORT" 4)"
 echo "stall test, loops:              $(python3 bench/stall.py "$LPORT" 4)"
 kill $DPID $LPID; wait $DPID 2>/dev/null || true
+DPID="" LPID=""
 
-# One index against two shards behind xapian-tcpsrv (SCALE=10
-# bench/shards.sh adds the 10x corpus).
+echo
 bench/shards.sh "$BUILD" "$CORPUS"
-
-# Spelling statistics (--spelling): their cost in build time and size,
-# and what they buy in restoration speed.
+echo
 bench/spelling.sh "$BUILD" "$CORPUS"
-
-# The full Vietnamese query against raw Xapian AND, 1x and 10x corpus.
-bench/queries_vs_xapian.sh "$BUILD" "$CORPUS"
+echo
+echo "make bench took $(( ($(date +%s) - START + 30) / 60 )) minutes"

@@ -4,7 +4,7 @@
 # behind its own xapian-tcpsrv on loopback (docs/scale-out.md), searched
 # through vnsearchd by 8 clients with the same 1,000 queries
 # (bench/queries.py), interleaved, RUNS times each: queries/s, p50, p99.
-# On vi-news.jsonl, and with SCALE=10 (make bench-scale) also on a 10x
+# On vi-news.jsonl, and with SCALE=10 also on a 10x
 # corpus made in /tmp (vi-news.jsonl ten times with new ids; removed
 # afterwards).  Part of make bench (bench/run.sh).  Skips, saying so,
 # without the corpus or without xapian-tcpsrv.

@@ -8,6 +8,11 @@
 //   xapian-baseline ids DBDIR QUERIES
 //       each query as above, once: a line of the top 10 ids (the "id" of
 //       the stored JSON line), space-separated, per query (relevance)
+//   xapian-baseline update DBDIR FILE.jsonl [BATCH]
+//       the same JSON Lines again over an existing build: a line whose id
+//       the index holds with the same stored line is skipped, any other is
+//       indexed and replaces it, and ids the file no longer has are
+//       deleted (the plain-Xapian way to follow a changed export)
 //   xapian-baseline query DBDIR QUERIES THREADS SECONDS
 //       each query line's words, lower-cased, joined by OP_AND, top 10
 //       with their stored data, round-robin on THREADS threads; prints the
@@ -119,14 +124,57 @@ static int query_bench(const char *dir, const char *qfile, int threads, double s
     return 0;
 }
 
+// One JSON line as a TermGenerator document (title weighted 2, stored
+// whole as data), replacing the document of its id; false when the line
+// is not JSON.  Adds the id to *seen when given.
+static bool index_line(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg, const char *line, size_t n,
+                       bool update, std::vector<std::string> *seen)
+{
+    json_t *o = json_loadb(line, n, 0, nullptr);
+    if (!o)
+        return false;
+    const char *id = json_string_value(json_object_get(o, "id"));
+    std::string idterm = std::string("Q") + (id ? id : "");
+    if (seen)
+        seen->push_back(idterm);
+    if (update) {
+        Xapian::PostingIterator p = db.postlist_begin(idterm);
+        if (p != db.postlist_end(idterm) && db.get_document(*p).get_data() == std::string(line, n)) {
+            json_decref(o);
+            return true;
+        }
+    }
+    Xapian::Document doc;
+    tg.set_document(doc);
+    const char *title = json_string_value(json_object_get(o, "title"));
+    const char *body = json_string_value(json_object_get(o, "body"));
+    if (title)
+        tg.index_text(title, 2);
+    tg.increase_termpos(16);
+    if (body)
+        tg.index_text(body);
+    doc.set_data(std::string(line, n));
+    doc.add_boolean_term(idterm);
+    db.replace_document(idterm, doc);
+    json_decref(o);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "query") == 0)
         return query_bench(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
     if (argc == 4 && strcmp(argv[1], "ids") == 0)
         return ids(argv[2], argv[3]);
+    bool update = argc >= 2 && strcmp(argv[1], "update") == 0;
+    if (update) {
+        argv++;
+        argc--;
+    }
     if (argc != 3 && argc != 4) {
         std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl [BATCH]\n"
+                     "       xapian-baseline update DBDIR FILE.jsonl [BATCH]\n"
+                     "       xapian-baseline ids DBDIR QUERIES\n"
                      "       xapian-baseline query DBDIR QUERIES THREADS SECONDS\n";
         return 2;
     }
@@ -137,35 +185,29 @@ int main(int argc, char **argv)
         perror(argv[2]);
         return 2;
     }
-    Xapian::WritableDatabase db(argv[1], Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::WritableDatabase db(argv[1], update ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OVERWRITE);
     Xapian::TermGenerator tg;
+    std::vector<std::string> seen;
     char *line = nullptr;
     size_t cap = 0;
     ssize_t n;
     unsigned long docs = 0, bytes = 0;
     while ((n = getline(&line, &cap, f)) > 0) {
         bytes += n;
-        json_t *o = json_loadb(line, n, 0, nullptr);
-        if (!o)
+        if (!index_line(db, tg, line, n, update, update ? &seen : nullptr))
             continue;
-        Xapian::Document doc;
-        tg.set_document(doc);
-        const char *id = json_string_value(json_object_get(o, "id"));
-        const char *title = json_string_value(json_object_get(o, "title"));
-        const char *body = json_string_value(json_object_get(o, "body"));
-        if (title)
-            tg.index_text(title, 2);
-        tg.increase_termpos(16);
-        if (body)
-            tg.index_text(body);
-        doc.set_data(std::string(line, n));
-        std::string idterm = std::string("Q") + (id ? id : "");
-        doc.add_boolean_term(idterm);
-        db.replace_document(idterm, doc);
-        json_decref(o);
         docs++;
         if (batch && docs % batch == 0)
             db.commit();
+    }
+    if (update) { // ids the export no longer has
+        std::sort(seen.begin(), seen.end());
+        std::vector<std::string> gone;
+        for (Xapian::TermIterator t = db.allterms_begin("Q"); t != db.allterms_end("Q"); ++t)
+            if (!std::binary_search(seen.begin(), seen.end(), *t))
+                gone.push_back(*t);
+        for (const auto &t : gone)
+            db.delete_document(t);
     }
     db.commit();
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

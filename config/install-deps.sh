@@ -13,10 +13,13 @@ set -eu
 # browser, driven over WebDriver's HTTP protocol from Python's standard library),
 # xapian-tools (xapian-tcpsrv and xapian-replicate: shards and replicas,
 # tested and benchmarked on loopback), debhelper and lintian (make deb, and
-# the test that builds, installs and purges the package).
+# the test that builds, installs and purges the package), GNU time (the peak
+# memory of each indexer in make bench: a child forked from the benchmark's
+# Python inherits its high-water mark, so the benchmark's own wait4 cannot
+# tell it).
 PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
 libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev \
-curl chromium chromium-driver xapian-tools debhelper lintian"
+curl chromium chromium-driver xapian-tools debhelper lintian time"
 
 missing=""
 for p in $PKGS; do
