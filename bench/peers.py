@@ -273,8 +273,8 @@ class Slow:
             left = self.slow_secs - (time.perf_counter() - t0)
             if left <= 0:
                 break
-            per = (time.perf_counter() - t0) / n if n else 0.05
-            chunk = int(max(1, min(200, len(self.queries) - n, left / max(per, 1e-4))))
+            per = (time.perf_counter() - t0) / n if n else None  # the first 10 tell the pace
+            chunk = int(max(1, min(200, len(self.queries) - n, left / max(per, 1e-4) if per else 10)))
             idx = [(self.next + k) % len(self.queries) for k in range(chunk)]
             got, l = self.answer([self.queries[i] for i in idx])
             for i, g in zip(idx, got):
