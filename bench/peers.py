@@ -15,9 +15,10 @@ at 10 %, 30 % and 100 % of vi-news.jsonl; make bench-scale at 10 times):
 
 For each size:
   indexing   a full build (median seconds of RUNS, interleaved), docs/s,
-             MB/s, size, peak RSS; then re-runs over the built index with
-             the same export (nothing changed) and with 1 % of the bodies
-             changed, each system following the export its own natural way
+             MB/s, peak RSS; then re-runs over the built index with the
+             same export (nothing changed) and with 1 % of the bodies
+             changed, each system following the export its own natural
+             way; the size after them (what a day of cron leaves)
   queries    the 1,000 of bench/queries.py (1-3 words, half without marks):
              vnsearch in-process on 1 and 2 threads, vnsearchd at 1, 8 and
              64 clients over the line protocol and over HTTP, raw Xapian on
