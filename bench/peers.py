@@ -54,8 +54,9 @@ import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path[:0] = [os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "lib")]
 import relevance as R  # noqa: E402
+from vnd import free_port  # noqa: E402
 
 PG = "/usr/lib/postgresql/15/bin"
 
@@ -97,14 +98,6 @@ def kv(line):
     """query-bench's and xapian-baseline's "key=value ..." line: (qps, p50, p99)."""
     f = dict(x.split("=") for x in line.split() if "=" in x)
     return float(f["qps"]), float(f["p50_ms"]), float(f["p99_ms"])
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def proc_status(pid, key):
