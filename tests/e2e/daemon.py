@@ -14,20 +14,17 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import D, IX, ME, ROOT, DAEMONS, Client, free_port, ok, run, start, stop  # noqa: E402
+from vnd import D, DAEMONS, ME, Client, free_port, index_data, ok, run, start, stop, workdir  # noqa: E402
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-daemon-")
+    tmp = workdir("daemon")
     idx = os.path.join(tmp, "index")
-    data = os.path.join(ROOT, "tests", "data")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "seeds"),
-                    os.path.join(data, "demo-corpus.jsonl"), os.path.join(data, "headlines-300.jsonl")], check=True)
+    index_data(idx, "seeds", "demo-corpus.jsonl", "headlines-300.jsonl")
     p, addr = start(idx)
     c = Client(addr)
 
@@ -180,15 +177,14 @@ def main():
     newdoc = os.path.join(tmp, "new.jsonl")
     with open(newdoc, "w") as f:
         f.write(json.dumps({"id": "new-doc", "title": "Zyxwv quokka", "body": "Zyxwv quokka ở Hà Nội."}) + "\n")
-    subprocess.run([IX, "--quiet", "--index", idx, newdoc], check=True)
+    index_data(idx, newdoc)
     for _ in range(60):
         if seen_new.is_set():
             break
         time.sleep(0.1)
     ok(seen_new.is_set(), "an incremental commit is picked up without restart")
     p.send_signal(signal.SIGHUP)
-    subprocess.run([IX, "--quiet", "--full", "--index", idx, os.path.join(data, "seeds"), newdoc,
-                    os.path.join(data, "demo-corpus.jsonl")], check=True)
+    index_data(idx, "seeds", newdoc, "demo-corpus.jsonl", args=("--full",))
     p.send_signal(signal.SIGHUP)
     time.sleep(1.0)
     ok(Client(addr).cmd("RELOAD")[0].startswith("OK"), "RELOAD")

@@ -18,12 +18,11 @@ import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import (D, IX, ME, ROOT, SANITIZED, Client, cpu_s, free_port, ok, proc_kb, run, skip, start,  # noqa: E402
-                 stop)
+from vnd import (D, ME, SANITIZED, Client, cpu_s, free_port, index_data, ok, proc_kb,  # noqa: E402
+                 run, skip, start, stop, workdir)
 
 
 def closed(c, wait=3):
@@ -218,7 +217,7 @@ def broken_stub(tmp):
     """An empty XAPIANDB stub (was: accepted as an empty index, SEARCH
     answered BADREQ "uninitialised Database" on every query)."""
     idx = os.path.join(tmp, "stub-index")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(ROOT, "tests", "data", "seeds")], check=True)
+    index_data(idx, "seeds")
     stub = os.path.join(idx, "XAPIANDB")
     good = open(stub).read()
     open(stub, "w").close()
@@ -310,14 +309,13 @@ def journal(tmp, idx):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-hardening-")
+    tmp = workdir("hardening")
     idx = os.path.join(tmp, "index")
-    data = os.path.join(ROOT, "tests", "data")
     xss = os.path.join(tmp, "xss.jsonl")
     with open(xss, "w") as f:
         f.write(json.dumps({"id": "xss-1", "title": "Giá tăng", "date": "2025-01-02",
                             "body": "Giá <img src=x onerror=alert(1)> tăng xqzimg."}, ensure_ascii=False) + "\n")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "demo-corpus.jsonl"), xss], check=True)
+    index_data(idx, "demo-corpus.jsonl", xss)
     p, addr = start(idx)
     protocol(addr)
     flood(p, addr)
@@ -329,7 +327,6 @@ def main():
     journal(tmp, idx)
     early_sigterm(idx)
     root(idx)
-    subprocess.run(["rm", "-rf", tmp])
 
 
 if __name__ == "__main__":

@@ -11,9 +11,7 @@ test data, independently of the index.
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -21,7 +19,7 @@ import urllib.request
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, ROOT, Client, ok, run, start_http, stop  # noqa: E402
+from vnd import DATA, Client, index_data, ok, run, start_http, stop, workdir  # noqa: E402
 
 
 def get(base, path, headers=None):
@@ -42,7 +40,7 @@ def expected_facets(word):
     """Sources and months of the test articles holding `word` (folded)."""
     src, month, n = Counter(), Counter(), 0
     for name in ("demo-corpus.jsonl", "headlines-300.jsonl"):
-        for line in open(os.path.join(ROOT, "tests", "data", name), encoding="utf-8"):
+        for line in open(os.path.join(DATA, name), encoding="utf-8"):
             d = json.loads(line)
             text = " ".join(d.get(k) or "" for k in ("title", "body"))
             if word in re.findall(r"\w+", fold(text)):
@@ -55,11 +53,9 @@ def expected_facets(word):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-http-")
+    tmp = workdir("http")
     idx = os.path.join(tmp, "index")
-    data = os.path.join(ROOT, "tests", "data")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "seeds"), os.path.join(data, "demo-corpus.jsonl"),
-                    os.path.join(data, "headlines-300.jsonl")], check=True)
+    index_data(idx, "seeds", "demo-corpus.jsonl", "headlines-300.jsonl")
     p, addr, base = start_http(idx, "http_cors = https://cms.example.vn\n")
     line = Client(addr)
     line.json("FORMAT json")
@@ -150,7 +146,6 @@ def main():
     ok(r[0].startswith("ERR NOAUTH") and "admin_token" in r[0], "writes need admin_token configured", r)
     ok(stop(p) == 0, "stops cleanly")
     writes(idx)
-    subprocess.run(["rm", "-rf", tmp])
 
 
 def send(base, method, path, body=None, token=None):

@@ -15,12 +15,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import BUILD, IX, ROOT, free_port, ok, run, start_http, stop  # noqa: E402
+from vnd import BUILD, free_port, index_data, ok, run, start_http, stop, workdir  # noqa: E402
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # WebDriver's key for an element reference
 
@@ -86,11 +85,8 @@ def skip_reason():
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-page-")
-    idx = os.path.join(tmp, "index")
-    data = os.path.join(ROOT, "tests", "data")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "demo-corpus.jsonl"),
-                    os.path.join(data, "headlines-300.jsonl")], check=True)
+    idx = os.path.join(workdir("page"), "index")
+    index_data(idx, "demo-corpus.jsonl", "headlines-300.jsonl")
     p, _, site = start_http(idx)
     shots = os.path.join(BUILD, "page-test")
     os.makedirs(shots, exist_ok=True)
@@ -155,7 +151,6 @@ def main():
         driver.kill()
         driver.wait()
     ok(stop(p) == 0, "stops cleanly")
-    subprocess.run(["rm", "-rf", tmp])
 
 
 if __name__ == "__main__":

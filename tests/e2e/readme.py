@@ -11,12 +11,10 @@ the demo does not give fails here."""
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, ROOT, Client, ok, run, start, stop  # noqa: E402
+from vnd import ROOT, Client, index_data, ok, run, start, stop, workdir  # noqa: E402
 
 COMMANDS = ("SEARCH", "COUNT", "SUGGEST", "GET", "FORMAT", "STATS", "PING", "QUIT", "RESTORE", "HELP")
 
@@ -70,11 +68,8 @@ def same_json(want, got):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-readme-")
-    idx = os.path.join(tmp, "index")
-    data = os.path.join(ROOT, "tests", "data")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(data, "seeds"),
-                    os.path.join(data, "demo-corpus.jsonl")], check=True)
+    idx = os.path.join(workdir("readme"), "index")
+    index_data(idx, "seeds", "demo-corpus.jsonl")
     p, addr = start(idx)
     c = Client(addr)
     steps = session()

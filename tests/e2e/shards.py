@@ -20,12 +20,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, ROOT, Client, free_port, ok, run, skip, start, stop  # noqa: E402
+from vnd import IX, Client, free_port, index_data, ok, run, skip, start, stop, workdir  # noqa: E402
 
 SERVERS = []
 
@@ -113,16 +112,14 @@ def main():
     if not shutil.which("xapian-tcpsrv") or not shutil.which("xapian-replicate"):
         skip("xapian-tools is not installed (config/install-deps.sh installs it)")
         return
-    tmp = tempfile.mkdtemp(prefix="vn-shards-")
-    data = os.path.join(ROOT, "tests", "data")
-    inputs = [os.path.join(data, "seeds"), os.path.join(data, "demo-corpus.jsonl"),
-              os.path.join(data, "headlines-300.jsonl")]
+    tmp = workdir("shards")
+    inputs = ["seeds", "demo-corpus.jsonl", "headlines-300.jsonl"]
     one, two, three = (os.path.join(tmp, n) for n in ("one", "two", "three"))
-    subprocess.run([IX, "--quiet", "--index", one, *inputs], check=True)
-    subprocess.run([IX, "--quiet", "--index", two, "--shards", "2", "--threads", "1", *inputs], check=True)
+    index_data(one, *inputs)
+    index_data(two, *inputs, args=("--shards", "2", "--threads", "1"))
     # changesets: the replica below catches up by them instead of full copies
     env = dict(os.environ, XAPIAN_MAX_CHANGESETS="10")
-    subprocess.run([IX, "--quiet", "--index", three, "--shards", "3", *inputs], check=True, env=env)
+    index_data(three, *inputs, args=("--shards", "3"), env=env)
     ok(open(os.path.join(three, "XAPIANDB")).read().count("glass gen-") == 3
        and all(os.path.exists(os.path.join(three, "shard-%d" % k)) for k in range(3)),
        "--shards 3 writes a stub of three shards and a stub per shard")

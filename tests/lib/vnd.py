@@ -7,6 +7,7 @@ import json
 import os
 import pwd
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -103,6 +104,23 @@ class Client:
 
 
 DAEMONS = []
+WORKDIRS = []
+DATA = os.path.join(ROOT, "tests", "data")
+
+
+def workdir(name):
+    """A temporary directory for this test file (/tmp/vn-NAME-*), removed by
+    cleanup() when run() ends, pass or fail."""
+    d = tempfile.mkdtemp(prefix="vn-%s-" % name)
+    WORKDIRS.append(d)
+    return d
+
+
+def index_data(idx, *inputs, args=(), env=None):
+    """Index `inputs` (names in tests/data, or paths) into idx with
+    vnsearch-indexer --quiet and any further `args`; raises if it fails."""
+    subprocess.run([IX, "--quiet", "--index", idx, *args, *(os.path.join(DATA, i) for i in inputs)], check=True,
+                   env=env)
 
 
 def start(index, *args, config=None, nofile=None, port=None):
@@ -177,6 +195,8 @@ def cleanup():
             p.kill()
         if getattr(p, "log", None) and os.path.exists(p.log):
             os.unlink(p.log)
+    for d in WORKDIRS:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def run(main, seconds):

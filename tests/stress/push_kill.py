@@ -14,12 +14,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, ROOT, Client, free_port, ok, run, start, stop  # noqa: E402
+from vnd import Client, free_port, index_data, ok, run, start, stop, workdir  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 PUSHES = 1000 if QUICK else 10000
@@ -55,9 +54,9 @@ def pusher(addr, ids, acked, stop_at, errors):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-pushkill-")
+    tmp = workdir("pushkill")
     idx = os.path.join(tmp, "index")
-    subprocess.run([IX, "--quiet", "--index", idx, os.path.join(ROOT, "tests", "data", "seeds")], check=True)
+    index_data(idx, "seeds")
     conf = os.path.join(tmp, "push.conf")
     with open(conf, "w") as f:
         f.write("admin_token = %s\nwrite_lock_wait = 2\n" % TOKEN)
@@ -118,7 +117,6 @@ def main():
     ok(r[0].startswith("ERR BUSY") and "retry" in r[0], "past write_lock_wait it answers ERR BUSY", r)
     holder.wait()
     ok(stop(p) == 0, "stops cleanly")
-    subprocess.run(["rm", "-rf", tmp])
 
 
 if __name__ == "__main__":

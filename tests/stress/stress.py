@@ -20,12 +20,11 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, ROOT, Client, cpu_s, ok, proc_kb, run, start, stop  # noqa: E402
+from vnd import DATA, IX, Client, cpu_s, index_data, ok, proc_kb, run, start, stop, workdir  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 CLIENTS = 100 if QUICK else 1000          # concurrent clients, every reply checked
@@ -250,7 +249,7 @@ def corpus(tmp, copies=5):
     with open(src, "w") as out:
         for k in range(copies):
             for name in ("demo-corpus.jsonl", "headlines-300.jsonl"):
-                for line in open(os.path.join(ROOT, "tests", "data", name)):
+                for line in open(os.path.join(DATA, name)):
                     d = json.loads(line)
                     d["id"] = "%s-%d" % (d["id"], k)
                     out.write(json.dumps(d, ensure_ascii=False) + "\n")
@@ -290,10 +289,10 @@ def kill_indexer(tmp, src):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="vn-stress-")
+    tmp = workdir("stress")
     idx = os.path.join(tmp, "index")
     src = corpus(tmp)
-    subprocess.run([IX, "--quiet", "--index", idx, src], check=True)
+    index_data(idx, src)
     conf = os.path.join(tmp, "load.conf")
     with open(conf, "w") as f:
         f.write("max_clients = 4096\nmax_clients_per_address = 0\nquery_time_limit = %s\n" % QUERY_TIME_LIMIT)
@@ -308,7 +307,6 @@ def main():
     slow_clients(idx, tmp)
     descriptors(idx)
     kill_indexer(tmp, src)
-    subprocess.run(["rm", "-rf", tmp])
 
 
 if __name__ == "__main__":
