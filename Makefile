@@ -66,7 +66,12 @@ SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
 # the daemon without its main(): the command table reaches every handler
 SEARCHD_LIB_OBJ := $(filter-out $(BUILD)/obj/searchd/main.o,$(SEARCHD_OBJ))
 
-all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO)
+all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO) $(LIB_SO).$(SOMAJOR) $(CLIENT_SO).$(SOMAJOR)
+
+# each SONAME beside its library, so that a program linked against
+# build/lib starts with LD_LIBRARY_PATH=build/lib
+%.so.$(SOMAJOR): %.so
+	@ln -sf $(notdir $<) $@
 
 # libvnsearch-client: only the protocol, jansson and sockets (no Xapian)
 $(CLIENT_A): $(CLIENT_OBJ)

@@ -233,6 +233,27 @@ void vnc_free(vnc_context *c)
     free(c);
 }
 
+/* The client's error for the daemon's error code (docs/protocol.md). */
+static int error_of_code(const char *code)
+{
+    static const struct {
+        const char *code;
+        int err;
+    } map[] = {{"SERVER", VNC_ERR_SERVER},
+               {"BUSY", VNC_ERR_BUSY},
+               {"SHUTDOWN", VNC_ERR_SHUTDOWN},
+               {"UNAVAILABLE", VNC_ERR_UNAVAILABLE}};
+    for (size_t i = 0; code && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(code, map[i].code) == 0)
+            return map[i].err;
+    return VNC_ERR_REQUEST;
+}
+
+int vnc_retryable(int err)
+{
+    return err == VNC_ERR_BUSY || err == VNC_ERR_SHUTDOWN || err == VNC_ERR_UNAVAILABLE;
+}
+
 /* Send one request line, read one JSON reply.  Reconnects once when the
  * connection turns out to be broken (a daemon restart). */
 static int request(vnc_context *c, const char *line, json_t **out, char **raw)
@@ -282,8 +303,7 @@ static int request(vnc_context *c, const char *line, json_t **out, char **raw)
             free(*raw);
             *raw = NULL;
         }
-        rc = fail(c, code && strcmp(code, "SERVER") == 0 ? VNC_ERR_SERVER : VNC_ERR_REQUEST, "%s",
-                  msg ? msg : "error");
+        rc = fail(c, error_of_code(code), "%s", msg ? msg : "error");
         json_decref(j);
         return rc;
     }
@@ -293,33 +313,61 @@ static int request(vnc_context *c, const char *line, json_t **out, char **raw)
     return VNC_OK;
 }
 
-/* "SEARCH limit=.. -- <query>" into buf; returns 0 if an option cannot be sent. */
+/* Append to b (capacity cap, *n used) what fmt formats; returns 0, or -1
+ * and leaves b as it was when it does not fit (never writes past cap). */
+static int append(char *b, size_t cap, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(b + *n, cap - *n, fmt, ap);
+    va_end(ap);
+    if (w < 0 || (size_t)w >= cap - *n) {
+        b[*n] = '\0';
+        return -1;
+    }
+    *n += (size_t)w;
+    return 0;
+}
+
+/* The longest option value sent; the daemon's own limit is its line length. */
+#define VNC_OPT_MAX 120
+
+/* "SEARCH limit=.. -- <query>" into *buf (malloc'd, the caller frees); the
+ * buffer is sized from what goes into it, every append is bounded. */
 static int format_query(vnc_context *c, char **buf, const char *cmd, const char *query, const vnc_search_opts *o)
 {
-    size_t cap = strlen(query) + 512;
+    if (!query)
+        return fail(c, VNC_ERR_REQUEST, "no query");
+    const char *keys[] = {"sort", "from", "to", "source", "snippet"};
+    const char *vals[] = {o ? o->sort : NULL, o ? o->from : NULL, o ? o->to : NULL, o ? o->source : NULL,
+                          o ? o->snippet : NULL};
+    /* cmd, two numeric options, " -- ", the query, the NUL */
+    size_t cap = strlen(cmd) + 2 * sizeof " offset=4294967295" + 4 + strlen(query) + 1;
+    for (int i = 0; i < 5; i++) {
+        if (!vals[i])
+            continue;
+        if (strlen(vals[i]) > VNC_OPT_MAX || strchr(vals[i], '"'))
+            return fail(c, VNC_ERR_REQUEST, "%s= value too long or holds a quote", keys[i]);
+        cap += strlen(keys[i]) + strlen(vals[i]) + sizeof " =\"\"";
+    }
     char *b = malloc(cap);
     if (!b)
         return fail(c, VNC_ERR_IO, "out of memory");
-    int n = snprintf(b, cap, "%s", cmd);
-    if (o) {
-        if (o->limit)
-            n += snprintf(b + n, cap - n, " limit=%u", o->limit);
-        if (o->offset)
-            n += snprintf(b + n, cap - n, " offset=%u", o->offset);
-        const char *keys[] = {"sort", "from", "to", "source", "snippet"};
-        const char *vals[] = {o->sort, o->from, o->to, o->source, o->snippet};
-        for (int i = 0; i < 5; i++) {
-            if (!vals[i])
-                continue;
-            if (strlen(vals[i]) > 120 || strchr(vals[i], '"')) {
-                free(b);
-                return fail(c, VNC_ERR_REQUEST, "%s= value too long or holds a quote", keys[i]);
-            }
-            n += snprintf(b + n, cap - n, " %s=\"%s\"", keys[i], vals[i]);
-        }
-    }
+    size_t n = 0;
+    int bad = append(b, cap, &n, "%s", cmd);
+    if (o && o->limit)
+        bad |= append(b, cap, &n, " limit=%u", o->limit);
+    if (o && o->offset)
+        bad |= append(b, cap, &n, " offset=%u", o->offset);
+    for (int i = 0; i < 5; i++)
+        if (vals[i])
+            bad |= append(b, cap, &n, " %s=\"%s\"", keys[i], vals[i]);
     /* "--": the query is never read as options, whatever it begins with */
-    snprintf(b + n, cap - n, " -- %s", query);
+    bad |= append(b, cap, &n, " -- %s", query);
+    if (bad) { /* a sizing mistake above: refuse rather than send half a line */
+        free(b);
+        return fail(c, VNC_ERR_REQUEST, "request too long to format");
+    }
     *buf = b;
     return VNC_OK;
 }
@@ -344,6 +392,8 @@ static int query_request(vnc_context *c, const char *cmd, const char *query, con
 
 int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out)
 {
+    if (!c || !out)
+        return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     *out = NULL;
     json_t *j;
     int rc = query_request(c, "SEARCH", query, opts, &j, NULL);
@@ -382,6 +432,8 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
 
 int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json)
 {
+    if (!c || !json)
+        return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     *json = NULL;
     json_t *j = NULL;
     int rc = query_request(c, "SEARCH", query, opts, &j, json);
@@ -407,6 +459,8 @@ void vnc_result_free(vnc_result *r)
 
 int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out)
 {
+    if (!c || !out)
+        return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     json_t *j;
     int rc = query_request(c, "COUNT", query, opts, &j, NULL);
     if (rc != VNC_OK)
@@ -419,6 +473,8 @@ int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, ui
 /* "CMD arg": GET and SUGGEST. */
 static int arg_request(vnc_context *c, const char *cmd, const char *arg, json_t **j)
 {
+    if (!arg)
+        return fail(c, VNC_ERR_REQUEST, "no %s argument", cmd);
     size_t n = strlen(cmd) + strlen(arg) + 2;
     char *line = malloc(n);
     if (!line)
@@ -431,6 +487,8 @@ static int arg_request(vnc_context *c, const char *cmd, const char *arg, json_t 
 
 int vnc_get(vnc_context *c, const char *id, char **json)
 {
+    if (!c || !json)
+        return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     *json = NULL;
     json_t *j;
     int rc = arg_request(c, "GET", id, &j);
@@ -450,6 +508,8 @@ void vnc_strings_free(char **items, size_t n)
 
 int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
 {
+    if (!c || !items || !n)
+        return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     *items = NULL;
     *n = 0;
     json_t *j;
@@ -471,6 +531,8 @@ int vnc_suggest(vnc_context *c, const char *prefix, char ***items, size_t *n)
 
 int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries)
 {
+    if (!c || !documents || !queries)
+        return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     json_t *j;
     int rc = request(c, "STATS", &j, NULL);
     if (rc != VNC_OK)

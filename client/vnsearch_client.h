@@ -34,13 +34,22 @@ enum {
     VNC_ERR_TIMEOUT = -2,  /* no answer within the timeout */
     VNC_ERR_PROTOCOL = -3, /* the reply was not what the protocol promises */
     VNC_ERR_REQUEST = -4,  /* the daemon refused the request (BADREQ, LIMIT, NOAUTH) */
-    VNC_ERR_SERVER = -5    /* the daemon failed (SERVER) */
+    VNC_ERR_SERVER = -5,   /* the daemon failed (SERVER) */
+    /* The daemon's state, not the request's fault: the same request may
+     * succeed later (vnc_retryable() says so for all three). */
+    VNC_ERR_BUSY = -6,        /* every worker busy, or the queue full (BUSY) */
+    VNC_ERR_SHUTDOWN = -7,    /* the daemon is draining before it stops (SHUTDOWN) */
+    VNC_ERR_UNAVAILABLE = -8  /* the index, or a shard of it, is unreachable (UNAVAILABLE) */
 };
+
+/* 1 when `err` is a state of the daemon's (BUSY, SHUTDOWN, UNAVAILABLE)
+ * under which the same request may be sent again later, else 0. */
+VNC_EXPORT int vnc_retryable(int err);
 
 typedef struct vnc_context {
     int err;              /* last error, VNC_OK after a success */
     char errstr[128];     /* its message */
-    char code[16];        /* the daemon's error code for VNC_ERR_REQUEST/SERVER */
+    char code[16];        /* the daemon's error code when it refused the request */
     /* private */
     int fd;
     char *host, *unix_path;

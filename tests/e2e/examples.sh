@@ -26,6 +26,12 @@ is "$out" 3 "Python example: query text is never read as options"
 out=$($EX/embed_index "$TMP/embedded"); rc=$?
 is "$rc" 0 "embedding example exits 0"
 is "$out" "a1	Khánh Hòa đón khách" "embedding example finds Khánh Hòa by khanh hoa"
+# a program linked against the build tree finds its libraries there (the
+# SONAME, libvnsearch-client.so.0, is beside the .so)
+cc -o "$TMP/csb" examples/client_search.c -Iclient -L"$VN_BUILD/lib" -lvnsearch-client $(pkg-config --libs jansson) \
+    $(case "$VN_BUILD" in *asan*) echo -fsanitize=address,undefined;; esac) 2>"$TMP/cc0"
+like "$(LD_LIBRARY_PATH=$VN_BUILD/lib "$TMP/csb" 127.0.0.1 $PORT "ha noi" 2>&1)" "matches" \
+    "a program linked against $VN_BUILD/lib starts with LD_LIBRARY_PATH=$VN_BUILD/lib"
 ok "example sources stay short (about 30 lines)" [ "$(cat examples/client_search.c | wc -l)" -le 40 ] && \
     [ "$(cat examples/embed_index.c | wc -l)" -le 40 ]
 

@@ -150,6 +150,55 @@ static void test_errors(void **state)
     vnc_free(c);
 }
 
+/* Option values at the client's limit (120 bytes each, five of them) once
+ * wrote past the request buffer (ASan); one byte over is refused before
+ * anything is sent, and NULL arguments are refused, not dereferenced. */
+static void test_option_limits(void **state)
+{
+    (void)state;
+    vnc_context *c = vnc_connect("127.0.0.1", port, 5);
+    char v120[121], v121[122];
+    memset(v120, 'x', 120);
+    v120[120] = '\0';
+    memset(v121, 'x', 121);
+    v121[121] = '\0';
+    vnc_search_opts o = {.limit = 4294967295u, .offset = 4294967295u, .sort = v120, .from = v120,
+                         .to = v120, .source = v120, .snippet = v120};
+    vnc_result *r = NULL;
+    /* sent whole: the daemon answers (it refuses sort=xxx…), the client wrote nothing out of bounds */
+    assert_int_equal(vnc_search(c, "hà nội", &o, &r), VNC_ERR_REQUEST);
+    assert_string_equal(c->code, "BADREQ");
+    assert_null(r);
+    o.sort = NULL;
+    o.limit = 2;
+    o.offset = 0;
+    o.source = v121;
+    assert_int_equal(vnc_search(c, "hà nội", &o, &r), VNC_ERR_REQUEST);
+    assert_string_equal(c->code, ""); /* refused here: the daemon never saw it */
+    assert_non_null(strstr(c->errstr, "source="));
+    uint64_t n;
+    assert_int_equal(vnc_count(c, NULL, NULL, &n), VNC_ERR_REQUEST);
+    char *doc;
+    assert_int_equal(vnc_get(c, NULL, &doc), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_search(NULL, "x", NULL, &r), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_count(c, "hà nội", NULL, NULL), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_OK); /* still usable */
+    vnc_free(c);
+}
+
+/* BUSY, SHUTDOWN and UNAVAILABLE are the daemon's state: their own codes,
+ * and retryable; a bad request is not. */
+static void test_retryable(void **state)
+{
+    (void)state;
+    assert_true(vnc_retryable(VNC_ERR_BUSY));
+    assert_true(vnc_retryable(VNC_ERR_SHUTDOWN));
+    assert_true(vnc_retryable(VNC_ERR_UNAVAILABLE));
+    assert_false(vnc_retryable(VNC_ERR_REQUEST));
+    assert_false(vnc_retryable(VNC_ERR_SERVER));
+    assert_false(vnc_retryable(VNC_OK));
+}
+
 static void test_restart(void **state)
 {
     (void)state;
@@ -227,6 +276,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calls),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_option_limits),
+        cmocka_unit_test(test_retryable),
         cmocka_unit_test(test_restart),
         cmocka_unit_test(test_timeout_and_refused),
         cmocka_unit_test(test_unix_socket),
