@@ -24,6 +24,7 @@ static int fail(vnc_context *c, int err, const char *fmt, ...)
     vsnprintf(c->errstr, sizeof c->errstr, fmt, ap);
     va_end(ap);
     c->err = err;
+    c->code[0] = '\0'; /* request() sets the daemon's code after this */
     return err;
 }
 
@@ -298,12 +299,12 @@ static int request(vnc_context *c, const char *line, json_t **out, char **raw)
         json_t *e = json_object_get(j, "error");
         const char *code = json_string_value(json_object_get(e, "code"));
         const char *msg = json_string_value(json_object_get(e, "message"));
-        snprintf(c->code, sizeof c->code, "%s", code ? code : "?");
         if (raw) {
             free(*raw);
             *raw = NULL;
         }
         rc = fail(c, error_of_code(code), "%s", msg ? msg : "error");
+        snprintf(c->code, sizeof c->code, "%s", code ? code : "?");
         json_decref(j);
         return rc;
     }
