@@ -97,13 +97,17 @@ void vn_index_dir_remove_path(const char *path)
 
 void vn_index_dir_remove_leftovers(const char *dir)
 {
+    int current = vn_index_dir_current(dir);
     DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *e;
     char path[4400];
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, "tmp-", 4) == 0) {
+        int g;
+        if (sscanf(e->d_name, "gen-%d", &g) == 1 && g > current) {
+            vn_index_dir_remove_gen(dir, g); /* never switched in: no reader has it */
+        } else if (strncmp(e->d_name, "tmp-", 4) == 0) {
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
             vn_index_dir_remove_path(path);
         } else if (strlen(e->d_name) > 4 && strcmp(e->d_name + strlen(e->d_name) - 4, ".tmp") == 0) {

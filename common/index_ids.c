@@ -97,6 +97,18 @@ int vn_idset_has(const vn_idset *s, const char *id)
     return find(s, id)->id != NULL;
 }
 
+size_t vn_idset_count(const vn_idset *s)
+{
+    return s->n;
+}
+
+const char *vn_idset_place(const vn_idset *s, const char *id, uint64_t *line)
+{
+    const slot *e = find(s, id);
+    *line = e->id ? e->line : 0;
+    return e->id && e->file != UINT32_MAX ? s->files[e->file] : NULL;
+}
+
 void vn_idset_free(vn_idset *s)
 {
     if (!s)

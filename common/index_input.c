@@ -20,7 +20,48 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define PLAIN_MAX_BYTES (64u << 20) /* a plain article over 64 MB is not an article */
+/* A plain article file is the article: no bigger than one may be. */
+#define PLAIN_MAX_BYTES VN_ARTICLE_MAX_BYTES
+/* A JSON line: the article, with room for its escapes ("\u1ea1" is six
+ * bytes for three).  A longer line is read to its end in constant memory
+ * and rejected (a 300 MB line once took 8 GB). */
+#define JSONL_MAX_BYTES (4 * (size_t)VN_ARTICLE_MAX_BYTES)
+
+/* Read one line of f (its newline included) into *line, grown as needed
+ * up to max + 1 bytes.  Returns its length, or -1 at the end of input.
+ * A line longer than max is read to its end but not kept: *too_long is set
+ * and the length returned is what was read. */
+static ssize_t read_line(FILE *f, char **line, size_t *cap, size_t max, int *too_long)
+{
+    size_t n = 0, total = 0;
+    int ch;
+    *too_long = 0;
+    flockfile(f);
+    while ((ch = getc_unlocked(f)) != EOF) {
+        total++;
+        if (!*too_long) {
+            if (n + 2 > *cap) {
+                size_t c = *cap ? *cap * 2 : 4096;
+                *line = vn_xrealloc(*line, c);
+                *cap = c;
+            }
+            (*line)[n++] = (char)ch;
+            if (n > max)
+                *too_long = 1;
+        }
+        if (ch == '\n')
+            break;
+    }
+    funlockfile(f);
+    if (total == 0)
+        return -1;
+    if (*cap == 0) { /* total > 0 means it was grown: never reached */
+        *line = vn_xrealloc(*line, 1);
+        *cap = 1;
+    }
+    (*line)[*too_long ? 0 : n] = '\0';
+    return *too_long ? (ssize_t)total : (ssize_t)n;
+}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -69,11 +110,24 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
     ssize_t n;
     uint64_t lineno = 0;
     vn_status rc = VN_OK;
-    while (rc == VN_OK && (n = getline(&line, &cap, f)) >= 0) {
+    int too_long;
+    while (rc == VN_OK && (n = read_line(f, &line, &cap, JSONL_MAX_BYTES, &too_long)) >= 0) {
         lineno++;
         ix->stats.bytes += (uint64_t)n;
+        if (too_long) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "line of %zd bytes: more than the %zu a JSON article may take", n,
+                     JSONL_MAX_BYTES);
+            vn_indexer_reject(ix, name, lineno, msg);
+            continue;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
+        if (lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            /* a UTF-8 byte order mark, as some Windows tools write */
+            memmove(line, line + 3, (size_t)n - 3);
+            n -= 3;
+        }
         size_t i = 0;
         while (i < (size_t)n && (line[i] == ' ' || line[i] == '\t'))
             i++;
@@ -144,7 +198,7 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
     size_t cn = 0;
     char *conv = got ? NULL : convert_line(ix, b.data ? b.data : "", b.len, &cn);
     if (got)
-        vn_indexer_reject(ix, path, 0, "file too large for an article");
+        vn_indexer_reject(ix, path, 0, "file larger than the 1 MiB (VN_ARTICLE_MAX_BYTES) an article may have");
     else if (vn_article_from_plain(conv ? conv : b.data ? b.data : "", conv ? cn : b.len, id, &a, &perr) != VN_OK)
         vn_indexer_reject(ix, path, 0, perr.msg);
     else {
@@ -225,6 +279,7 @@ static vn_status add_dir(vn_indexer *ix, const char *path, const char *rel, vn_e
 
 vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err)
 {
+    VN_CHECK_ARGS(err, ix && path);
     if (strcmp(path, "-") == 0)
         return add_jsonl(ix, stdin, "<stdin>", err);
     struct stat st;

@@ -40,13 +40,15 @@ typedef struct shard {
     struct item {
         vn_article a;
         char input_hash[17]; /* vn_input_hash of its raw input, or "" */
+        const char *file;    /* where it was read (interned by ix->ids, which outlives the workers) */
+        uint64_t line;
     } q[QUEUE_CAP];
     size_t head, n;
     int closing;
     /* results */
-    uint64_t added;
-    unsigned pending;
-    vn_status rc;
+    uint64_t added;   /* atomic: read by the progress line */
+    unsigned pending; /* the worker's own */
+    vn_status rc;     /* the first write error, under mu; err says it */
     vn_error err;
 } shard;
 
@@ -70,28 +72,35 @@ static void *worker(void *p)
             pthread_mutex_unlock(&s->mu);
             break;
         }
-        vn_article a = s->q[s->head].a;
-        memcpy(s->doc.input_hash, s->q[s->head].input_hash, sizeof s->doc.input_hash);
+        struct item it = s->q[s->head];
+        int failed = s->rc != VN_OK;
         s->head = (s->head + 1) % QUEUE_CAP;
         s->n--;
         pthread_cond_signal(&s->not_full);
         pthread_mutex_unlock(&s->mu);
-        if (s->rc == VN_OK) {
+        if (!failed) {
             vn_error e;
-            vn_status rc = vn_schema_build(&s->doc, &a, s->stem, &e);
+            memcpy(s->doc.input_hash, it.input_hash, sizeof s->doc.input_hash);
+            vn_status rc = vn_schema_build(&s->doc, &it.a, s->stem, &e);
             if (rc == VN_ERR_INVALID) {
-                vn_indexer_reject(ix, a.id, 0, e.msg);
-            } else if (rc == VN_OK && (rc = vn_xdb_replace(s->db, &s->doc, &s->err)) == VN_OK) {
+                vn_indexer_reject(ix, it.file, it.line, e.msg);
+            } else if (rc == VN_OK && (rc = vn_xdb_replace(s->db, &s->doc, &e)) == VN_OK) {
                 __atomic_add_fetch(&s->added, 1, __ATOMIC_RELAXED); /* read by the progress line */
                 if (++s->pending >= ix->opts.batch) {
                     s->pending = 0;
-                    rc = vn_xdb_commit(s->db, &s->err);
+                    rc = vn_xdb_commit(s->db, &e);
                 }
             }
-            if (rc != VN_OK && rc != VN_ERR_INVALID)
-                s->rc = rc; /* stop writing; the run will fail at finish */
+            if (rc != VN_OK && rc != VN_ERR_INVALID) {
+                /* stop writing; the reader stops at its next article and
+                 * the run fails at finish */
+                pthread_mutex_lock(&s->mu);
+                s->rc = rc;
+                s->err = e;
+                pthread_mutex_unlock(&s->mu);
+            }
         }
-        vn_article_clear(&a);
+        vn_article_clear(&it.a);
     }
     return NULL;
 }
@@ -122,6 +131,7 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
             shard_path(ix, (int)i, s->path, sizeof s->path);
         vn_docspec_init(&s->doc);
         s->doc.spelling = ix->spelling;
+        s->doc.live = ix->opts.live;
         pthread_mutex_init(&s->mu, NULL);
         pthread_cond_init(&s->not_empty, NULL);
         pthread_cond_init(&s->not_full, NULL);
@@ -157,13 +167,18 @@ vn_status vn_parallel_take(vn_indexer *ix, vn_article *a, vn_error *err)
 {
     vn_parallel *par = ix->par;
     shard *s = &par->s[par->direct ? vn_index_dir_shard_of(a->id, par->n) : vn_hash64(a->id, strlen(a->id)) % par->n];
-    if (s->rc != VN_OK)
-        return vn_error_set(err, s->rc, "%s", s->err.msg);
     pthread_mutex_lock(&s->mu);
-    while (s->n == QUEUE_CAP)
+    while (s->n == QUEUE_CAP && s->rc == VN_OK)
         pthread_cond_wait(&s->not_full, &s->mu);
-    s->q[(s->head + s->n) % QUEUE_CAP].a = *a;
-    memcpy(s->q[(s->head + s->n) % QUEUE_CAP].input_hash, ix->input_hash, sizeof ix->input_hash);
+    if (s->rc != VN_OK) {
+        vn_status rc = vn_error_set(err, s->rc, "%s", s->err.msg);
+        pthread_mutex_unlock(&s->mu);
+        return rc;
+    }
+    struct item *it = &s->q[(s->head + s->n) % QUEUE_CAP];
+    it->a = *a;
+    memcpy(it->input_hash, ix->input_hash, sizeof ix->input_hash);
+    it->file = vn_idset_place(ix->ids, a->id, &it->line);
     s->n++;
     pthread_cond_signal(&s->not_empty);
     pthread_mutex_unlock(&s->mu);

@@ -4,6 +4,7 @@
  * rebuild.  Reading inputs is index_input.c's job. */
 #include "vn_indexer.h"
 #include "vn_buf.h"
+#include "vn_docstore.h"
 #include "vn_index_dir.h"
 #include "vn_indexer_internal.h"
 #include "vn_schema.h"
@@ -43,11 +44,13 @@ static vn_status spelling_setup(vn_indexer *ix, vn_error *err)
                                 ix->dir);
     }
     ix->doc.spelling = ix->spelling;
+    ix->doc.live = ix->opts.live;
     return rc;
 }
 
 vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **out, vn_error *err)
 {
+    VN_CHECK_ARGS(err, dir && out);
     *out = NULL;
     vn_indexer *ix = vn_xrealloc(NULL, sizeof *ix);
     memset(ix, 0, sizeof *ix);
@@ -254,17 +257,10 @@ static vn_status write_doc(vn_indexer *ix, const vn_docspec *d, int found, vn_er
     return count_write(ix, err);
 }
 
-/* Ids become Xapian terms: checked before anything else sees them. */
-static vn_status check_id(const vn_article *a, vn_error *err)
-{
-    if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES)
-        return vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
-    return VN_OK;
-}
-
 vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
 {
-    if (check_id(a, err) != VN_OK)
+    VN_CHECK_ARGS(err, ix && a);
+    if (vn_schema_check(a, err) != VN_OK)
         return VN_ERR_INVALID;
     if (ix->par) {
         vn_article copy = {vn_xstrdup(a->id), a->title ? vn_xstrdup(a->title) : NULL,
@@ -283,7 +279,7 @@ vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
     if (!ix->fresh) {
         char idterm[VN_IDTERM_SIZE], hash[17], old[32];
         vn_idterm(idterm, a->id);
-        vn_article_hash(a, ix->spelling, hash);
+        vn_article_hash(a, ix->spelling, ix->opts.live, hash);
         if ((rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, &found, err)) != VN_OK)
             return rc;
         if (found && strcmp(old, hash) == 0) {
@@ -331,7 +327,7 @@ vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)
     vn_status rc;
     if (!ix->par) {
         rc = vn_indexer_add(ix, a, err);
-    } else if ((rc = check_id(a, err)) == VN_OK) {
+    } else if ((rc = vn_schema_check(a, err)) == VN_OK) {
         remember_id(ix, a->id);
         rc = vn_parallel_take(ix, a, err);
         vn_indexer_tick(ix);
@@ -342,6 +338,7 @@ vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err)
 
 vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err)
 {
+    VN_CHECK_ARGS(err, ix && id);
     if (ix->par || !ix->db)
         return vn_error_set(err, VN_ERR_INVALID, "deleting is not possible during a rebuild");
     char idterm[VN_IDTERM_SIZE];
@@ -357,6 +354,7 @@ vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err)
 
 vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err)
 {
+    VN_CHECK_ARGS(err, ix);
     if (ix->par || (ix->fresh && !ix->switched))
         return vn_error_set(err, VN_ERR_INVALID, "a rebuild becomes visible at finish, not before");
     vn_status rc = vn_xdb_commit(ix->db, err);
@@ -365,18 +363,45 @@ vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err)
     return rc;
 }
 
-typedef struct prune_ctx {
-    vn_indexer *ix;
-    char **gone;
-    size_t n, cap;
-} prune_ctx;
+/* ---- what an export run may remove ----
+ * An export run (the cron job) owns the documents it brought; it never
+ * removes a live write (VN_TERM_LIVE: vnsearchd's ADD), and it refuses to
+ * remove more than opts.max_removal percent of the index, or to act on
+ * inputs that hold no article, unless told: an unmounted mount point, an
+ * empty export or a truncated file must not empty the index. */
 
+typedef struct removal {
+    vn_indexer *ix;
+    vn_idset *live; /* ids of the live writes of the index read */
+    char **gone;    /* ids to delete (prune only) */
+    size_t n, cap;
+} removal;
+
+/* The articles this run's inputs held (read, found unchanged, or rejected). */
+static uint64_t run_articles(const vn_indexer *ix)
+{
+    const vn_index_stats *st = &ix->stats;
+    return st->added + st->replaced + st->unchanged + st->rejected;
+}
+
+static int collect_live(const char *id, const char *data, size_t len, void *p)
+{
+    (void)data, (void)len;
+    const char *pf;
+    uint64_t pl;
+    vn_idset_add(((removal *)p)->live, id, NULL, 0, &pf, &pl);
+    return 0;
+}
+
+/* An id term of the index read that this run did not bring, and that is
+ * no live write: the run removes it (prune deletes it, a --full leaves it
+ * out); remembered when keep_ids. */
 static int collect_unseen(const char *term, size_t len, uint64_t docs, void *p)
 {
     (void)docs;
-    prune_ctx *c = p;
+    removal *c = p;
     char *id = vn_xstrndup(term + 1, len - 1);
-    if (vn_idset_has(c->ix->ids, id)) {
+    if (vn_idset_has(c->ix->ids, id) || vn_idset_has(c->live, id)) {
         free(id);
         return 0;
     }
@@ -386,6 +411,39 @@ static int collect_unseen(const char *term, size_t len, uint64_t docs, void *p)
     }
     c->gone[c->n++] = id;
     return 0;
+}
+
+static void removal_free(removal *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->gone[i]);
+    free(c->gone);
+    vn_idset_free(c->live);
+}
+
+/* Fill c with the documents of `db` (the index as it was) that this run
+ * would remove, and refuse (VN_ERR_LIMIT) when they are more than
+ * opts.max_removal percent of it. */
+static vn_status count_removal(vn_indexer *ix, vn_xdb *db, const char *what, removal *c, vn_error *err)
+{
+    c->ix = ix;
+    c->live = vn_idset_new();
+    vn_xdb_info info;
+    vn_status rc = vn_xdb_each_doc_with_term(db, VN_TERM_LIVE, collect_live, c, err);
+    if (rc == VN_OK)
+        rc = vn_xdb_each_term(db, VN_PREFIX_ID, collect_unseen, c, err);
+    if (rc == VN_OK)
+        rc = vn_xdb_info_get(db, &info, err);
+    if (rc != VN_OK)
+        return rc;
+    unsigned max = ix->opts.max_removal ? ix->opts.max_removal : VN_DEFAULT_MAX_REMOVAL;
+    if (max < 100 && !(ix->opts.allow_empty && run_articles(ix) == 0) && (uint64_t)c->n * 100 > (uint64_t)max * info.doccount)
+        return vn_error_set(err, VN_ERR_LIMIT,
+                            "%s would remove %zu of the index's %llu documents, more than %u %%: the inputs "
+                            "look incomplete; nothing was %s (allow it with --max-removal 100)",
+                            what, c->n, (unsigned long long)info.doccount, max,
+                            strcmp(what, "pruning") == 0 ? "pruned" : "switched");
+    return VN_OK;
 }
 
 static vn_status prune(vn_indexer *ix, vn_error *err)
@@ -401,33 +459,113 @@ static vn_status prune(vn_indexer *ix, vn_error *err)
         vn_indexer_warn(ix, NULL, 0, msg);
         return VN_OK;
     }
-    prune_ctx c = {ix, NULL, 0, 0};
     /* collect first: deleting while walking the term list is not allowed */
-    vn_status rc = vn_xdb_each_term(ix->db, VN_PREFIX_ID, collect_unseen, &c, err);
+    removal c = {0};
+    vn_status rc = count_removal(ix, ix->db, "pruning", &c, err);
     char idterm[VN_IDTERM_SIZE];
-    for (size_t i = 0; i < c.n; i++) {
-        if (rc == VN_OK && vn_idterm(idterm, c.gone[i])) {
-            rc = vn_xdb_delete(ix->db, idterm, err);
-            if (rc == VN_OK)
-                ix->stats.deleted++;
-        }
-        free(c.gone[i]);
+    for (size_t i = 0; rc == VN_OK && i < c.n; i++) {
+        if (vn_idterm(idterm, c.gone[i]) && (rc = vn_xdb_delete(ix->db, idterm, err)) == VN_OK)
+            ix->stats.deleted++;
     }
-    free(c.gone);
+    removal_free(&c);
     return rc;
+}
+
+typedef struct carry {
+    vn_indexer *ix;
+    vn_status rc;
+    vn_error *err;
+} carry;
+
+/* One live write of the index replaced, unless this run brought its id:
+ * indexed again from its stored fields, so that it takes the schema of
+ * the new index whatever the old one's was. */
+static int carry_one(const char *id, const char *data, size_t len, void *p)
+{
+    carry *c = p;
+    vn_indexer *ix = c->ix;
+    vn_docview v;
+    if (vn_idset_has(ix->ids, id))
+        return 0; /* the export's copy is in the new index */
+    if (!vn_doc_decode(data, len, &v)) {
+        char msg[VN_ID_MAX_BYTES + 96];
+        snprintf(msg, sizeof msg, "live write \"%s\" is stored in a format this version cannot read: not kept", id);
+        vn_indexer_warn(ix, NULL, 0, msg);
+        return 0;
+    }
+    vn_article a = {0};
+    char **f[VN_DOC_NFIELDS] = {&a.id, &a.title, &a.date, &a.source, &a.url, &a.dateline, &a.body};
+    for (int i = 0; i < VN_DOC_NFIELDS; i++)
+        *f[i] = vn_doc_field(&v, (vn_docfield)i);
+    ix->doc.live = 1;
+    ix->doc.input_hash[0] = '\0';
+    c->rc = vn_schema_build(&ix->doc, &a, ix->stem, c->err);
+    if (c->rc == VN_OK && (c->rc = vn_xdb_replace(ix->db, &ix->doc, c->err)) == VN_OK)
+        ix->stats.kept_live++;
+    ix->doc.live = 0;
+    vn_article_clear(&a);
+    return c->rc != VN_OK;
+}
+
+/* A --full rebuild over an index that had documents: refuse when it would
+ * leave out too many of them, else carry the live writes the export did
+ * not bring into the new generation (written by one thread or by the
+ * parallel workers, now done: opened again when closed). */
+static vn_status carry_live(vn_indexer *ix, const char *path, vn_error *err)
+{
+    vn_xdb *old = NULL;
+    removal c = {0};
+    /* the stub still names the generation readers see, of whatever schema */
+    vn_status rc = vn_xdb_open(ix->dir, VN_XDB_READ | VN_XDB_ANY_SCHEMA, &old, err);
+    if (rc == VN_OK)
+        rc = count_removal(ix, old, "this rebuild", &c, err);
+    if (rc == VN_OK && vn_idset_count(c.live) > 0) {
+        carry k = {ix, VN_OK, err};
+        if (!ix->db)
+            rc = vn_xdb_open_shards(path, ix->nshards, VN_XDB_WRITE, &ix->db, err);
+        if (rc == VN_OK)
+            rc = vn_xdb_each_doc_with_term(old, VN_TERM_LIVE, carry_one, &k, err);
+        if (rc == VN_OK)
+            rc = k.rc;
+    }
+    removal_free(&c);
+    vn_xdb_close(old);
+    return rc;
+}
+
+/* The inputs of an export run that would change what the index holds
+ * (--prune, --full) must hold at least one article, unless told. */
+static vn_status check_not_empty(const vn_indexer *ix, vn_error *err)
+{
+    if (ix->brand_new || ix->opts.allow_empty || !(ix->opts.prune || ix->opts.full) || run_articles(ix) > 0)
+        return VN_OK;
+    return vn_error_set(err, VN_ERR_INVALID,
+                        "the inputs hold no article (an unmounted directory, an empty export?): nothing was %s "
+                        "(allow it with --allow-empty)",
+                        ix->opts.full ? "switched" : "pruned");
 }
 
 vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err)
 {
-    vn_status rc = VN_OK;
+    VN_CHECK_ARGS(err, ix);
+    vn_status rc = VN_OK, refused = VN_OK;
     char path[4096];
     vn_index_dir_gen_path(ix->dir, ix->gen, path, sizeof path);
     if (ix->par)
         rc = vn_parallel_finish(ix, path, err);
+    if (rc == VN_OK)
+        rc = refused = check_not_empty(ix, err);
+    if (rc == VN_OK && ix->fresh && !ix->switched && !ix->brand_new && !ix->stats.unreadable)
+        rc = carry_live(ix, path, err);
     if (rc == VN_OK && ix->opts.prune && !ix->fresh)
-        rc = prune(ix, err);
-    if (rc == VN_OK && ix->db)
-        rc = vn_xdb_commit(ix->db, err);
+        rc = refused = prune(ix, err);
+    if (ix->db && (rc == VN_OK || (refused != VN_OK && !ix->fresh))) {
+        /* a refused prune still keeps what the run added and replaced */
+        vn_error e2;
+        vn_status c = vn_xdb_commit(ix->db, rc == VN_OK ? err : &e2);
+        if (rc == VN_OK)
+            rc = c;
+    }
     if (rc == VN_OK && ix->fresh && !ix->switched && ix->stats.unreadable && !ix->brand_new)
         rc = vn_error_set(err, VN_ERR_IO,
                           "not switching to the rebuild: %llu inputs could not be read; the index is unchanged",

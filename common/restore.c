@@ -358,6 +358,7 @@ static vn_status restore_chain(vn_searcher *s, const char *text, size_t len, con
 
 vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && text && out);
     *out = NULL;
     size_t len = strlen(text);
     if (!vn_utf8_valid(text, len))

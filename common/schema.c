@@ -241,6 +241,8 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     }
     if (d->input_hash[0])
         add_term(d, VN_PREFIX_INPUT, d->input_hash, strlen(d->input_hash), VN_TERM_BOOLEAN, 0);
+    if (d->live)
+        add_term(d, VN_TERM_LIVE, "", 0, VN_TERM_BOOLEAN, 0);
     vn_buf_reset(&d->source_value);
     if (a->source && *a->source) {
         char *fs = vn_text_form(a->source, strlen(a->source), VN_FORM_FOLDED);
@@ -282,7 +284,7 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         free(nfc[i]);
     if (rc != VN_OK)
         return rc;
-    vn_article_hash(a, d->spelling, d->hash_value);
+    vn_article_hash(a, d->spelling, d->live, d->hash_value);
     return VN_OK;
 }
 
@@ -295,13 +297,38 @@ static uint64_t fnv_field(uint64_t h, const void *p, size_t len)
     return fnv(fnv(h, n, 8), p, len);
 }
 
-void vn_article_hash(const vn_article *a, int spelling, char out[17])
+vn_status vn_schema_check(const vn_article *a, vn_error *err)
 {
-    /* the fields as given, and what else shapes the document: the schema
-     * and the spelling terms; + 1: "" is not NULL */
+    if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES)
+        return vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
+    for (const unsigned char *p = (const unsigned char *)a->id; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return vn_error_set(err, VN_ERR_INVALID, "document id holds a control character (byte 0x%02x)", *p);
+    if (!a->body)
+        return vn_error_set(err, VN_ERR_INVALID, "article \"%s\" has no body", a->id);
+    const char *f[VN_DOC_NFIELDS] = {a->id, a->title, a->date, a->source, a->url, a->dateline, a->body};
+    size_t n = 0;
+    for (int i = 0; i < VN_DOC_NFIELDS; i++) {
+        size_t len = f[i] ? strlen(f[i]) : 0;
+        if (f[i] && !vn_utf8_valid(f[i], len))
+            return vn_error_set(err, VN_ERR_INVALID, "document %s: field %s is not valid UTF-8", a->id,
+                                vn_doc_keys[i]);
+        n += len;
+    }
+    if (n > VN_ARTICLE_MAX_BYTES)
+        return vn_error_set(err, VN_ERR_INVALID, "article \"%s\" holds %zu bytes, more than the %u an article may have",
+                            a->id, n, VN_ARTICLE_MAX_BYTES);
+    return VN_OK;
+}
+
+void vn_article_hash(const vn_article *a, int spelling, int live, char out[17])
+{
+    /* the fields as given, and what else shapes the document: the schema,
+     * the spelling terms, the owner (an export's hash is what it was
+     * before live writes had one); + 1: "" is not NULL */
     const char *f[] = {a->id, a->title, a->date, a->source, a->url, a->dateline, a->body};
     char head[64];
-    int n = snprintf(head, sizeof head, "vnsearch %s %d", VN_SCHEMA_VERSION, spelling != 0);
+    int n = snprintf(head, sizeof head, "vnsearch %s %d%s", VN_SCHEMA_VERSION, spelling != 0, live ? " live" : "");
     uint64_t h = fnv_field(FNV_BASIS, head, (size_t)n);
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         h = fnv_field(h, f[i] ? f[i] : "", f[i] ? strlen(f[i]) + 1 : 0);

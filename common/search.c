@@ -40,6 +40,7 @@ vn_xdb *vn_searcher_xdb(vn_searcher *s)
 
 vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && path);
     vn_buf b = VN_BUF_INIT;
     int got = vn_buf_read_file(&b, path, ALIASES_MAX_BYTES);
     vn_aliases *al = NULL;
@@ -62,6 +63,7 @@ vn_status vn_searcher_open(const char *dir, vn_searcher **out, vn_error *err)
 
 vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **out, vn_error *err)
 {
+    VN_CHECK_ARGS(err, dir && out);
     *out = NULL;
     vn_searcher *s = vn_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
@@ -106,6 +108,7 @@ static vn_status open_again(vn_searcher *s, unsigned long long stub_id, vn_error
 
 vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s);
     unsigned long long id = vn_index_dir_stub_id(s->dir);
     if (id != s->stub_id) {
         vn_status rc = open_again(s, id, err);
@@ -118,11 +121,13 @@ vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err)
 
 vn_status vn_searcher_reconnect(vn_searcher *s, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s);
     return open_again(s, vn_index_dir_stub_id(s->dir), err);
 }
 
 vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revision, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && doccount && revision);
     vn_xdb_info info;
     vn_status rc = vn_xdb_info_get(s->db, &info, err);
     if (rc == VN_OK) {
@@ -134,6 +139,7 @@ vn_status vn_searcher_info(vn_searcher *s, uint64_t *doccount, uint64_t *revisio
 
 vn_status vn_searcher_shards(vn_searcher *s, vn_shard_info **out, size_t *n, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && out && n);
     *out = NULL;
     *n = 0;
     vn_xdb_info info;
@@ -180,6 +186,7 @@ vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error 
 
 vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && id && json);
     vn_buf b = VN_BUF_INIT;
     vn_status rc = vn_searcher_get(s, id, &b, err);
     *json = rc == VN_OK ? vn_buf_take(&b) : NULL;
@@ -285,6 +292,7 @@ static char *did_you_mean(vn_searcher *s, const char *query)
 
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && query && out);
     *out = NULL;
     vn_search_opts dflt = {0};
     const vn_search_opts *o = opts ? opts : &dflt;

@@ -225,6 +225,7 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
 
 vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err)
 {
+    VN_CHECK_ARGS(err, s && prefix && items && n);
     *items = NULL;
     *n = 0;
     size_t len = strlen(prefix);

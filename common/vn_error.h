@@ -21,6 +21,14 @@ extern "C" {
 vn_status vn_error_set(vn_error *err, vn_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The first line of a public entry point: a NULL where the contract
+ * wants an object is VN_ERR_INVALID naming the function, never a crash. */
+#define VN_CHECK_ARGS(err, cond)                                                                            \
+    do {                                                                                                   \
+        if (!(cond))                                                                                       \
+            return vn_error_set((err), VN_ERR_INVALID, "%s: a required argument is NULL", __func__);        \
+    } while (0)
+
 /* Reset `err` (may be NULL) to VN_OK with an empty message. */
 void vn_error_clear(vn_error *err);
 

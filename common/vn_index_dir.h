@@ -57,8 +57,9 @@ void vn_index_dir_remove_gen(const char *dir, int gen);
 /* Remove a flat directory (a glass database) and its files. */
 void vn_index_dir_remove_path(const char *path);
 
-/* Remove what a killed run left: shard directories (tmp-*) and a
- * half-written stub.  Call with the lock held. */
+/* Remove what a killed run left: shard directories (tmp-*), a
+ * half-written stub, and generations newer than the one the stub names
+ * (a --full killed before its switch).  Call with the lock held. */
 void vn_index_dir_remove_leftovers(const char *dir);
 
 /* Make generation `gen` (of `nshards` shards, 1 for a plain index) live: write the stub to a temporary file, fsync

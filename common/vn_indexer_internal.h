@@ -56,6 +56,10 @@ vn_idset *vn_idset_new(void);
 int vn_idset_add(vn_idset *s, const char *id, const char *file, uint64_t line, const char **prev_file,
                  uint64_t *prev_line);
 int vn_idset_has(const vn_idset *s, const char *id);
+size_t vn_idset_count(const vn_idset *s);
+/* Where `id` was last met: its file (NULL if none or unknown; valid until
+ * vn_idset_free) and *line. */
+const char *vn_idset_place(const vn_idset *s, const char *id, uint64_t *line);
 void vn_idset_free(vn_idset *s);
 /* Index `a` and take ownership of its fields (*a is cleared). */
 vn_status vn_indexer_take(vn_indexer *ix, vn_article *a, vn_error *err);

@@ -37,6 +37,11 @@ extern "C" {
 #define VN_PREFIX_PUBLISHER "XPUB" /* folded publisher: the source before " - " (Tuổi Trẻ - Thể thao) */
 #define VN_PREFIX_INPUT "XI"    /* hash of the raw input the document came from (vn_input_hash) */
 #define VN_PREFIX_SPELLING "XR" /* how folded words are written: "XRha noi\thà nội" (restore.c) */
+/* A live write (vnsearchd's ADD, POST /documents; vn_index_opts.live): a
+ * document the export does not own.  --prune never deletes it and a --full
+ * rebuild carries it into the new generation, until an export brings the
+ * same id (its copy then replaces the live one, which loses this term). */
+#define VN_TERM_LIVE "XOlive"
 
 /* A spelling term is a folded word, pair or triple, this byte, then the
  * exact form, so that the spellings of one folded run are one prefix
@@ -95,6 +100,7 @@ typedef struct vn_docspec {
     vn_buf data;            /* the stored document, compact JSON */
     int english;            /* got stem terms */
     int spelling;           /* set by the caller: add spelling terms */
+    int live;               /* set by the caller: a live write (VN_TERM_LIVE) */
     char input_hash[17];    /* set by the caller: vn_input_hash of the raw input, or "" */
     vn_tokens toks;         /* scratch reused between articles */
     vn_buf scratch, scratch2;
@@ -104,6 +110,14 @@ typedef struct vn_stemmer vn_stemmer; /* defined by the Xapian shim */
 
 void vn_docspec_init(vn_docspec *d);
 void vn_docspec_free(vn_docspec *d);
+
+/* Whether the index can hold article `a`, before anything else sees it:
+ * an id of 1 to VN_ID_MAX_BYTES bytes without control characters (ids
+ * become Xapian terms, and GET, DELETE and the replies are lines of
+ * tab-separated fields), a body, valid UTF-8 in every field, and at most
+ * VN_ARTICLE_MAX_BYTES in all.
+ * VN_OK, or VN_ERR_INVALID saying which. */
+vn_status vn_schema_check(const vn_article *a, vn_error *err);
 
 /* Fill `d` (reusing its memory) from article `a`.  `stem` may be NULL (no
  * stem terms).  The stored data is a JSON object with the article's
@@ -132,10 +146,12 @@ int vn_idterm(char out[VN_IDTERM_SIZE], const char *id);
 uint64_t vn_hash64(const void *p, size_t n);
 
 /* The content hash behind incremental indexing (value VN_SLOT_HASH): of
- * the article's fields as given, the schema version and `spelling`, as 16
- * hex digits into out.  Pure and cheap, so that an unchanged article is
- * recognised before any text processing. */
-void vn_article_hash(const vn_article *a, int spelling, char out[17]);
+ * the article's fields as given, the schema version, `spelling` and
+ * `live`, as 16 hex digits into out.  Pure and cheap, so that an
+ * unchanged article is recognised before any text processing; `live` in
+ * it makes the export's copy of a live write (or a live write of an
+ * exported article) a change, so that the document changes owner. */
+void vn_article_hash(const vn_article *a, int spelling, int live, char out[17]);
 
 /* The hash of a raw input (a JSON line, a plain article's file and its id)
  * with what shapes its document (schema, `spelling`, `encoding`), as 16

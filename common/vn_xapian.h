@@ -32,6 +32,9 @@ enum { VN_XDB_READ = 0, VN_XDB_WRITE = 1, VN_XDB_CREATE = 2 };
 /* Or'd into VN_XDB_READ: a remote shard that does not answer is left out
  * (vn_xdb_info's shards_down counts it) instead of failing the open. */
 #define VN_XDB_PARTIAL 32
+/* Or'd into VN_XDB_READ: open an index of any schema (a --full rebuild
+ * reads the live writes of the index it replaces from their stored data). */
+#define VN_XDB_ANY_SCHEMA 64
 
 /* Remote shards (xapian-tcpsrv): milliseconds to connect, and for any
  * one exchange once connected. */
@@ -99,6 +102,13 @@ vn_status vn_xdb_get_data(vn_xdb *db, const char *idterm, vn_buf *out, vn_error 
 vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
                            int (*cb)(const char *term, size_t len, uint64_t docs, void *ctx), void *ctx,
                            vn_error *err);
+
+/* Call cb with the id (value VN_SLOT_ID) and the stored data of each
+ * document holding `term`, until cb returns nonzero.  Both are valid
+ * during the call only. */
+vn_status vn_xdb_each_doc_with_term(vn_xdb *db, const char *term,
+                                    int (*cb)(const char *id, const char *data, size_t len, void *ctx), void *ctx,
+                                    vn_error *err);
 
 typedef struct vn_xdb_info {
     uint64_t doccount;

@@ -69,9 +69,15 @@ VN_EXPORT const char *vn_status_name(vn_status code);
 /* ---- articles ---- */
 /* Ids become Xapian terms (prefix Q), which may not exceed 245 bytes. */
 #define VN_ID_MAX_BYTES 200
+/* The most an article may hold, its fields together: 1 MiB, 60 times the
+ * longest of vi-news.jsonl's 29,883 (16 KB).  Each document's work (terms,
+ * snippets, "did you mean") grows with it: one 8 MB article made every
+ * SUGGEST take seconds.  A longer one is refused (VN_ERR_INVALID) by
+ * vn_indexer_add, the indexer's inputs, ADD and POST /documents. */
+#define VN_ARTICLE_MAX_BYTES (1u << 20)
 
 typedef struct vn_article {
-    char *id;       /* required, 1..VN_ID_MAX_BYTES bytes */
+    char *id;       /* required, 1..VN_ID_MAX_BYTES bytes, no control characters */
     char *title;    /* may be NULL */
     char *date;     /* "YYYY-MM-DD" or NULL */
     char *source;   /* may be NULL */
@@ -265,13 +271,25 @@ typedef struct vn_index_opts {
                        3.7 times bigger, a build about 3.5 times longer).  Chosen by a full or first
                        build; incremental runs keep what the index has, and refuse 1 on an index
                        without them (VN_ERR_INVALID: rebuild with full) */
+    int live;       /* 1: the documents written are live writes (vnsearchd's ADD): a run of the
+                       export never prunes them, and a full rebuild carries them into the new
+                       index, until the export brings the same id (its copy then wins) */
+    int allow_empty; /* 1: a prune or full run may act on inputs that hold no article (else
+                        finish refuses, VN_ERR_INVALID, nothing pruned or switched), and so
+                        remove all that the export brought, whatever max_removal says */
+    unsigned max_removal; /* a prune, or a full rebuild, that would remove more than this
+                             percentage of the index's documents is refused (VN_ERR_LIMIT, nothing
+                             pruned or switched); 0: VN_DEFAULT_MAX_REMOVAL; 100: no limit */
 } vn_index_opts;
+
+#define VN_DEFAULT_MAX_REMOVAL 50 /* percent: more looks like an incomplete export */
 
 typedef struct vn_index_stats {
     uint64_t added, replaced, unchanged, deleted, rejected;
     uint64_t unreadable; /* inputs that could not be read (counted in rejected too) */
     uint64_t warnings;   /* articles indexed with a change: a date dropped, an id again */
     uint64_t converted;  /* articles converted from a legacy encoding (TCVN3, VNI, Windows-1258) */
+    uint64_t kept_live;  /* a full rebuild: live writes carried into the new index */
     uint64_t bytes;   /* input bytes consumed so far */
     uint64_t written; /* documents written (or found unchanged) so far: with two threads, behind
                          the documents read by up to the workers' queues (progress callback only) */
@@ -309,11 +327,16 @@ VN_EXPORT vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err);
  * index error makes this fail. */
 VN_EXPORT vn_status vn_indexer_add_path(vn_indexer *ix, const char *path, vn_error *err);
 
-/* Prune (if asked), commit, and for a rebuild switch generations.
- * Nothing is lost because an input was missing: prune deletes nothing
- * (and says so through the warn callback) unless every input was read and
- * every record accepted; a rebuild that replaces an index is not switched
- * in (VN_ERR_IO, the old one stays) when an input could not be read. */
+/* Prune (if asked), commit, and for a rebuild carry the live writes over
+ * and switch generations.  Nothing is lost because an input was missing:
+ * prune deletes nothing (and says so through the warn callback) unless
+ * every input was read and every record accepted; a rebuild that replaces
+ * an index is not switched in (VN_ERR_IO, the old one stays) when an input
+ * could not be read.  A prune or rebuild over inputs that held no article
+ * is refused (VN_ERR_INVALID, unless opts.allow_empty), and so is one that
+ * would remove more than opts.max_removal percent of the documents
+ * (VN_ERR_LIMIT): a refused prune still commits what the run added; a
+ * refused rebuild leaves the old index as it was. */
 VN_EXPORT vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err);
 VN_EXPORT const vn_index_stats *vn_indexer_stats(const vn_indexer *ix);
 /* Release the lock; what was not committed is dropped. */

@@ -173,7 +173,7 @@ static vn_status finish_open(vn_xdb *h, const char *path, int mode, vn_xdb **out
 {
     vn_status rc;
     try {
-        rc = check_schema(h, path, err);
+        rc = (mode & VN_XDB_ANY_SCHEMA) ? VN_OK : check_schema(h, path, err);
     } catch (...) {
         vn_xdb_close(h);
         throw;
@@ -193,7 +193,7 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
 {
     *out = NULL;
     vn_stub st = {NULL, 0};
-    if ((mode & ~VN_XDB_PARTIAL) == VN_XDB_READ) {
+    if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA)) == VN_XDB_READ) {
         vn_status rc = vn_stub_read(path, &st, err);
         if (rc != VN_OK)
             return rc;
@@ -202,7 +202,7 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
         vn_xdb *h = new vn_xdb();
         try {
             vn_status rc = VN_OK;
-            if ((mode & ~VN_XDB_PARTIAL) == VN_XDB_READ) {
+            if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA)) == VN_XDB_READ) {
                 h->wdb = NULL;
                 if (st.n)
                     rc = open_stub(h, &st, mode & VN_XDB_PARTIAL, err);
@@ -538,6 +538,22 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
     if (rc == VN_ERR_UNAVAILABLE && !h->shards.empty())
         h->broken = true; /* the next read reconnects */
     return rc;
+}
+
+extern "C" vn_status vn_xdb_each_doc_with_term(vn_xdb *h, const char *term,
+                                               int (*cb)(const char *, const char *, size_t, void *), void *ctx,
+                                               vn_error *err)
+{
+    return read_op(h, err, "list documents", [&]() {
+        Xapian::Database &db = *h->db;
+        for (Xapian::PostingIterator p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+            Xapian::Document doc = db.get_document(*p, Xapian::DOC_ASSUME_VALID);
+            std::string id = doc.get_value(VN_SLOT_ID), data = doc.get_data();
+            if (cb(id.c_str(), data.data(), data.size(), ctx))
+                break;
+        }
+        return VN_OK;
+    });
 }
 
 // A database's revision; 0 for a remote one (the remote protocol of 1.4

@@ -43,7 +43,13 @@ static const char usage[] =
     "                  atomically at the end: readers never see a partial index\n"
     "  --prune         delete documents that are not in this run's inputs\n"
     "                  (e.g. article files removed from a directory); only\n"
-    "                  when every input was read and every record accepted\n"
+    "                  when every input was read and every record accepted.\n"
+    "                  Live writes (vnsearchd's ADD) are never pruned, and a\n"
+    "                  --full rebuild carries them over\n"
+    "  --allow-empty   let --prune or --full act on inputs that hold no\n"
+    "                  article (refused by default: an unmounted directory)\n"
+    "  --max-removal P refuse a --prune or --full that would remove more than\n"
+    "                  P %% of the index's documents (default 50; 100: any)\n"
     "  --batch N       documents per commit (default 250)\n"
     "  --threads N     1: one thread; 2: parse on one core, write on another\n"
     "  --encoding E    auto (default: UTF-8, or TCVN3, VNI or Windows-1258 found\n"
@@ -71,8 +77,10 @@ static const char usage[] =
     "warning naming both places; the later copy wins. A --full rebuild is not\n"
     "switched in when an input could not be read: the old index stays.\n"
     "Exit codes: 0 done; 1 some input rejected or unreadable (the rest is\n"
-    "indexed; nothing pruned); 2 usage or config error; 3 index locked by\n"
-    "another indexer; 4 index error (a --full rebuild not switched in).\n";
+    "indexed; nothing pruned), or a prune or rebuild refused (inputs with no\n"
+    "article, or too much removed: nothing pruned or switched); 2 usage or\n"
+    "config error; 3 index locked by another indexer; 4 index error (a\n"
+    "--full rebuild not switched in).\n";
 
 typedef struct ui {
     int quiet, tty;
@@ -202,6 +210,7 @@ int main(int argc, char **argv)
         {"limit", required_argument, NULL, 'l'}, {"restore", no_argument, NULL, 'R'},
         {"encoding", required_argument, NULL, 'E'}, {"spelling", no_argument, NULL, 'S'},
         {"shards", required_argument, NULL, 'N'},
+        {"allow-empty", no_argument, NULL, 'A'}, {"max-removal", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *index = NULL, *config = NULL, *query = NULL;
@@ -219,6 +228,13 @@ int main(int argc, char **argv)
         case 'S': o.spelling = 1; break;
         case 'N': shards = optarg; break;
         case 'P': o.prune = 1; break;
+        case 'A': o.allow_empty = 1; break;
+        case 'M':
+            if (!parse_uint(optarg, &o.max_removal) || o.max_removal < 1 || o.max_removal > 100) {
+                fprintf(stderr, "vnsearch-indexer: --max-removal takes a percentage from 1 to 100\n");
+                return EXIT_USAGE;
+            }
+            break;
         case 'b': batch = optarg; break;
         case 't': threads = optarg; break;
         case 'q': u.quiet = 1; break;
@@ -304,6 +320,12 @@ int main(int argc, char **argv)
     if (u.progress_shown)
         fputs("\r\033[K", stderr);
     const vn_index_stats *st = vn_indexer_stats(ix);
+    if (rc == VN_ERR_LIMIT || rc == VN_ERR_INVALID) {
+        /* finish refused to prune or switch: the message says what stayed */
+        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+        vn_indexer_close(ix);
+        return EXIT_REJECTED;
+    }
     if (rc != VN_OK) {
         fprintf(stderr, "vnsearch-indexer: %s (the index is left at its last commit)\n", err.msg);
         vn_indexer_close(ix);
@@ -313,11 +335,11 @@ int main(int argc, char **argv)
         uint64_t docs = st->added + st->replaced + st->unchanged;
         fprintf(stderr,
                 "vnsearch-indexer: added %llu, replaced %llu, unchanged %llu, deleted %llu, rejected %llu, "
-                "warnings %llu, converted %llu in %.2f s (%.0f docs/s, %.1f MB/s)\n",
+                "warnings %llu, converted %llu, live kept %llu in %.2f s (%.0f docs/s, %.1f MB/s)\n",
                 (unsigned long long)st->added, (unsigned long long)st->replaced,
                 (unsigned long long)st->unchanged, (unsigned long long)st->deleted,
                 (unsigned long long)st->rejected, (unsigned long long)st->warnings,
-                (unsigned long long)st->converted, st->seconds,
+                (unsigned long long)st->converted, (unsigned long long)st->kept_live, st->seconds,
                 st->seconds > 0 ? docs / st->seconds : 0,
                 st->seconds > 0 ? st->bytes / 1e6 / st->seconds : 0);
     }

@@ -13,6 +13,7 @@
  * inputs from files (the indexer), searching (workers.c). */
 #include "daemon.h"
 #include "vn_article.h"
+#include "vn_schema.h"
 
 #include <event2/event.h>
 #include <stdio.h>
@@ -71,6 +72,18 @@ static vn_status parse_articles(const char *text, batch *b, vn_error *err)
     return VN_OK;
 }
 
+/* Every article of a request checked before any is written: a request is
+ * written whole or not at all. */
+static vn_status check_articles(const batch *b, vn_error *err)
+{
+    for (size_t k = 0; k < b->n; k++) {
+        vn_error e;
+        if (vn_schema_check(&b->a[k], &e) != VN_OK)
+            return vn_error_set(err, VN_ERR_INVALID, "article %zu: %s; nothing was written", k + 1, e.msg);
+    }
+    return VN_OK;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -82,7 +95,8 @@ static double now(void)
 static vn_status open_writer(vn_daemon *d, vn_indexer **ix, vn_error *err)
 {
     double give_up = now() + d->cfg.write_lock_wait;
-    vn_index_opts o = {.threads = 1};
+    /* live: the cron export's --prune and --full keep these documents */
+    vn_index_opts o = {.threads = 1, .live = 1};
     for (;;) {
         vn_status rc = vn_indexer_open(d->cfg.index, &o, ix, err);
         if (rc != VN_ERR_LOCKED || now() >= give_up)
@@ -113,6 +127,8 @@ static void write_all(vn_daemon *d, job *list)
     vn_error err;
     for (job *j = list; j; j = j->next, i++) {
         if (j->req.cmd == VN_CMD_ADD && parse_articles(j->req.arg, &b[i], &err) != VN_OK)
+            reply(j, VN_ERRC_BADREQ, err.msg);
+        else if (j->req.cmd == VN_CMD_ADD && check_articles(&b[i], &err) != VN_OK)
             reply(j, VN_ERRC_BADREQ, err.msg);
         else
             ok[i] = 1, nok++;

@@ -122,6 +122,31 @@ out=$($IX --index "$TMP/leg2" --encoding utf8 "$TMP/legacy.jsonl" 2>&1)
 like "$out" "converted 0" "--encoding utf8 takes the text as it is"
 $IX --index "$TMP/leg3" --encoding latin1 "$TMP/legacy.jsonl" >/dev/null 2>&1; is "$?" 2 "an unknown --encoding is a usage error"
 
+# bounded inputs: a UTF-8 byte order mark is no article's first byte (was:
+# the first article rejected); a line past 4 MiB is read in constant memory
+# and rejected, an article past 1 MiB too, an id holding a tab as well (was:
+# written, then no GET or DELETE could name it); the rest is indexed
+python3 - "$TMP/bounds.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\xef\xbb\xbf" + json.dumps({"id": "bom-1", "title": "Mở đầu", "body": "dấu BOM ở đầu tệp"}).encode() + b"\n")
+    f.write(json.dumps({"id": "huge-line", "body": "x" * (5 << 20)}).encode() + b"\n")
+    f.write(json.dumps({"id": "big-article", "body": "ngày " * 300000}, ensure_ascii=False).encode() + b"\n")
+    f.write(json.dumps({"id": "tab\there", "body": "mã có tab"}).encode() + b"\n")
+    f.write(json.dumps({"id": "after", "title": "Sau", "body": "vẫn được đánh chỉ mục"}).encode() + b"\n")
+PY
+out=$(/usr/bin/time -f 'maxrss %M' $IX --index "$TMP/bounds" --threads 1 "$TMP/bounds.jsonl" 2>&1); rc=$?
+is "$rc" 1 "oversized and bad records make exit 1"
+like "$out" "added 2, replaced 0, unchanged 0, deleted 0, rejected 3" "the BOM line and the last are indexed, 3 rejected"
+like "$out" "bounds.jsonl:2: line of 5242[0-9]* bytes: more than the 4194304" "the 5 MB line is named and refused"
+like "$out" "bounds.jsonl:3: .*more than the 1048576 an article may have" "the 1.5 MB article is refused"
+like "$out" "bounds.jsonl:4: document id holds a control character" "the id with a tab is refused"
+rss=$(printf '%s\n' "$out" | sed -n 's/^maxrss //p')
+ok "reading them took $rss kB (under 80 MB)" [ -n "$rss" ] && [ "$rss" -lt 80000 ]
+is "$($IX --index "$TMP/bounds" --query 'dấu BOM' --limit 1 | cut -f1)" "bom-1" "the first article after a BOM is found"
+out=$($IX --index "$TMP/bounds2" --threads 2 "$TMP/bounds.jsonl" 2>&1)
+like "$out" "added 2, .*rejected 3" "two threads: the same"
+
 # JSON Lines on stdin
 out=$(printf '%s\n' '{"id":"stdin-1","title":"Từ stdin","body":"Thủy điện Hòa Bình"}' | $IX --index "$TMP/stdin" - 2>&1)
 like "$out" "added 1" "JSON Lines from stdin"
@@ -130,12 +155,12 @@ is "$($IX --index "$TMP/stdin" --query 'thuỷ điện hoà bình' --limit 1 | c
 # --full rebuilds into a new generation and switches
 gen() { sed -n 's/^glass gen-0*//p' "$D/XAPIANDB"; }
 g0=$(gen)
-out=$($IX --index "$D" --full "$TMP/seeds" 2>&1)
+out=$($IX --index "$D" --full --max-removal 100 "$TMP/seeds" 2>&1)
 like "$out" "added 4" "--full indexes only this run's inputs"
 is "$(gen)" "$((g0 + 1))" "--full switched the stub to a new generation"
 ok "the previous generation is kept for readers" [ -d "$D/$(printf gen-%06d "$g0")" ]
 unlike "$(q 'lua dao' 5)" "vnds-test" "the rebuilt index holds only the new inputs"
-$IX --index "$D" --full --threads 1 "$TMP/seeds" >/dev/null 2>&1
+$IX --index "$D" --full --max-removal 100 --threads 1 "$TMP/seeds" >/dev/null 2>&1
 is "$(gen)" "$((g0 + 2))" "a one-thread --full switches too"
 ok "older generations are removed at the next switch" [ ! -d "$D/$(printf gen-%06d "$g0")" ]
 ok "no shard directories are left behind" [ -z "$(ls "$D" | grep tmp-)" ]

@@ -69,8 +69,57 @@ static void test_round_trip(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Every public entry point checks its arguments: a NULL where an object is
+ * wanted, an article without a body (crashed in strlen), an id holding a
+ * tab or newline (written, then never addressable by GET or DELETE). */
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/vn-test-embed-XXXXXX", dir[64];
+    assert_non_null(mkdtemp(tmpl));
+    snprintf(dir, sizeof dir, "%s/idx", tmpl);
+    vn_error err;
+    vn_indexer *ix;
+    vn_index_opts o = {.threads = 1};
+    assert_int_equal(vn_indexer_open(NULL, &o, &ix, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_open(dir, &o, NULL, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_open(dir, &o, &ix, &err), VN_OK);
+    char id[] = "e1", t[] = "Tiêu đề", b[] = "Nội dung.", tab[] = "a\tb", nl[] = "a\nb";
+    vn_article nobody = {id, t, NULL, NULL, NULL, NULL, NULL};
+    assert_int_equal(vn_indexer_add(ix, &nobody, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "no body"));
+    vn_article withtab = {tab, t, NULL, NULL, NULL, NULL, b}, withnl = {nl, t, NULL, NULL, NULL, NULL, b};
+    assert_int_equal(vn_indexer_add(ix, &withtab, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "control character"));
+    assert_int_equal(vn_indexer_add(ix, &withnl, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_add(ix, NULL, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_add(NULL, &nobody, NULL), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_delete(ix, NULL, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_add_path(ix, NULL, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_commit(NULL, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    assert_int_equal(vn_indexer_stats(ix)->added, 0);
+    vn_indexer_close(ix);
+    vn_searcher *s;
+    assert_int_equal(vn_searcher_open(NULL, &s, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_hits *h;
+    assert_int_equal(vn_search(s, NULL, NULL, &h, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_search(NULL, "x", NULL, &h, &err), VN_ERR_INVALID);
+    char **items;
+    size_t n;
+    assert_int_equal(vn_suggest(s, NULL, 5, &items, &n, &err), VN_ERR_INVALID);
+    char *out;
+    assert_int_equal(vn_restore(s, NULL, &out, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_searcher_get_json(s, NULL, &out, &err), VN_ERR_INVALID);
+    vn_searcher_close(s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpl);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_round_trip)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_round_trip), cmocka_unit_test(test_bad_arguments)};
     return cmocka_run_group_tests_name("embed", tests, NULL, NULL);
 }
