@@ -328,7 +328,8 @@ static long alias_at(const vn_qparse *p, size_t i, const vn_aliases *al, size_t 
 }
 
 /* The other forms of form f's group, each required whole (its items, and
- * the pairs where they meet); their tier bonuses are not wanted. */
+ * the pairs where they meet); their tier bonuses are not wanted.  NULL
+ * when no other form has a word of its own. */
 static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
 {
     nodes alts = {0};
@@ -343,9 +344,10 @@ static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
             if (m > 0 && q->items[m].from == q->items[m - 1].to)
                 push(b->a, &parts, pair(&bb, VN_PREFIX_PAIR, q->items[m].from - 1, 0));
         }
-        push(b->a, &alts, combine(b->a, VN_Q_AND, parts.k, parts.n));
+        if (parts.n) /* a form with no word of its own ("VNĐ" beside "VND": the same folded) adds nothing */
+            push(b->a, &alts, combine(b->a, VN_Q_AND, parts.k, parts.n));
     }
-    return combine(b->a, VN_Q_OR, alts.k, alts.n);
+    return alts.n ? combine(b->a, VN_Q_OR, alts.k, alts.n) : NULL;
 }
 
 /* Items whose words count for adjacency with their neighbours. */
@@ -378,9 +380,11 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
                 if (j > i && adjacent_kind(&p->items[j - 1]) && adjacent_kind(&p->items[j]))
                     push(a, &b.bonus, scaled(a, pair(&b, VN_PREFIX_PAIR, p->items[j].from - 1, 0), VN_RANK_PAIR));
             }
-            q = combine2(a, VN_Q_OR,
-                         constant(a, VN_Q_ADD_CONST, combine(a, VN_Q_AND, typed.k, typed.n), VN_RANK_ALIAS_TYPED),
-                         constant(a, VN_Q_CONST, alias_others(&b, o->aliases, f), VN_RANK_ALIAS));
+            vn_qnode *others = alias_others(&b, o->aliases, f);
+            q = combine(a, VN_Q_AND, typed.k, typed.n);
+            if (others)
+                q = combine2(a, VN_Q_OR, constant(a, VN_Q_ADD_CONST, q, VN_RANK_ALIAS_TYPED),
+                             constant(a, VN_Q_CONST, others, VN_RANK_ALIAS));
         } else {
             q = item_query(&b, it);
         }
