@@ -41,7 +41,7 @@ const vn_command vn_commands[] = {
     {"FORMAT", VN_CMD_FORMAT, VN_ARG_TEXT, "json or text", NULL, NULL, VN_AT_LOOP, 0, vn_cmd_format,
      "FORMAT json|text"},
     {"AUTH", VN_CMD_AUTH, VN_ARG_TEXT, "a token", NULL, NULL, VN_AT_LOOP, 0, vn_cmd_auth, "AUTH <token>"},
-    {"RELOAD", VN_CMD_RELOAD, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, VN_ADMIN_IF_TOKEN, vn_cmd_reload,
+    {"RELOAD", VN_CMD_RELOAD, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_WORKER, VN_ADMIN_IF_TOKEN, vn_cmd_reload,
      "RELOAD"},
     {"HELP", VN_CMD_HELP, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_help, "HELP"},
     {"QUIT", VN_CMD_QUIT, VN_ARG_NONE, NULL, NULL, NULL, VN_AT_LOOP, 0, vn_cmd_quit, "QUIT"},

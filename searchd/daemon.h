@@ -23,14 +23,36 @@ typedef struct job job;
 
 /* Prometheus counters (metrics.c): requests by command and outcome, a
  * latency histogram, reloads. */
-#define VN_METRIC_OUTCOMES 7   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY */
+#define VN_METRIC_OUTCOMES 8   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY UNAVAILABLE */
 #define VN_METRIC_BUCKETS 10
+#define VN_METRIC_UNKNOWN 16   /* the row of request lines naming no command */
 typedef struct vn_metrics {
-    uint64_t requests[16][VN_METRIC_OUTCOMES];
+    uint64_t requests[VN_METRIC_UNKNOWN + 1][VN_METRIC_OUTCOMES];
     uint64_t bucket[VN_METRIC_BUCKETS + 1]; /* the last: +Inf */
     double seconds_sum;
     uint64_t reloads;
 } vn_metrics;
+
+/* Wrong admin tokens per client address (throttle.c): VN_AUTH_FAIL_MAX
+ * within VN_AUTH_FAIL_WINDOW seconds block the address for VN_AUTH_BLOCK
+ * seconds, on both front-ends. */
+#define VN_AUTH_FAIL_MAX 10
+#define VN_AUTH_FAIL_WINDOW 60.0
+#define VN_AUTH_BLOCK 60.0
+#define VN_THROTTLE_SLOTS 256 /* addresses remembered; the stalest makes room */
+typedef struct vn_throttle_entry {
+    char addr[64];        /* as the logs write it; "" for a free entry */
+    double first;         /* start of the current window */
+    double blocked_until;
+    unsigned failures;    /* in the current window */
+} vn_throttle_entry;
+typedef struct vn_throttle {
+    vn_throttle_entry e[VN_THROTTLE_SLOTS];
+} vn_throttle;
+/* Seconds `addr` must still wait before trying a token, 0 if it may. */
+double vn_throttle_wait(vn_throttle *t, const char *addr, double now);
+/* Count a wrong token from `addr`; 1 when this one blocks it. */
+int vn_throttle_fail(vn_throttle *t, const char *addr, double now);
 
 typedef struct vn_daemon {
     vn_config cfg;
@@ -71,7 +93,9 @@ typedef struct vn_daemon {
     vn_metrics metrics;
     /* HTTP (http.c), when http_listen is set */
     struct evhttp *http;
+    struct evconnlistener *http_listener; /* ours, so that EMFILE pauses it (vn_accept_error) */
     unsigned http_pending;          /* HTTP requests at the workers */
+    vn_throttle auth_throttle;      /* wrong tokens by address (the loop's) */
 } vn_daemon;
 
 /* A request being answered, by the loop or a worker: what a handler of
@@ -175,5 +199,8 @@ void vn_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define vn_log_warn(...) vn_logp(4 /* LOG_WARNING */, __VA_ARGS__)
 #define vn_log_err(...) vn_logp(3 /* LOG_ERR */, __VA_ARGS__)
 double vn_now(void);
+/* A listener's accept failed: out of descriptors, refuse the waiting
+ * clients and pause both listeners for a moment (server.c). */
+void vn_accept_error(struct evconnlistener *l, void *arg);
 
 #endif

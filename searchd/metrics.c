@@ -12,19 +12,24 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *outcomes[VN_METRIC_OUTCOMES] = {"ok", VN_ERRC_BADREQ, VN_ERRC_LIMIT, VN_ERRC_NOAUTH,
-                                                   VN_ERRC_SERVER, VN_ERRC_SHUTDOWN, VN_ERRC_BUSY};
+static const char *outcomes[VN_METRIC_OUTCOMES] = {"ok",           VN_ERRC_BADREQ,   VN_ERRC_LIMIT,
+                                                   VN_ERRC_NOAUTH, VN_ERRC_SERVER,   VN_ERRC_SHUTDOWN,
+                                                   VN_ERRC_BUSY,   VN_ERRC_UNAVAILABLE};
 /* upper bounds in seconds: a query takes about a millisecond, the time limit is 2 s */
 static const double bounds[VN_METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
 
 void vn_metrics_count(vn_daemon *d, vn_cmd cmd, const char *outcome, double seconds)
 {
     size_t o = 0;
-    while (o + 1 < VN_METRIC_OUTCOMES && strcmp(outcomes[o], outcome ? outcome : "ok") != 0)
+    while (o < VN_METRIC_OUTCOMES && strcmp(outcomes[o], outcome ? outcome : "ok") != 0)
         o++;
+    if (o == VN_METRIC_OUTCOMES)
+        o = 4; /* an outcome this table does not know is the server's fault: SERVER */
     pthread_mutex_lock(&d->mu);
     if ((size_t)cmd < sizeof d->metrics.requests / sizeof d->metrics.requests[0])
         d->metrics.requests[cmd][o]++;
+    else
+        d->metrics.requests[VN_METRIC_UNKNOWN][o]++;
     if (seconds > 0) {
         size_t b = 0;
         while (b < VN_METRIC_BUCKETS && seconds > bounds[b])
@@ -58,6 +63,10 @@ void vn_cmd_metrics(vn_ctx *x)
                 vn_buf_printf(&t, "\",outcome=\"%s\"} %llu\n", outcomes[o], (unsigned long long)m.requests[c][o]);
             }
     }
+    for (size_t o = 1; o < VN_METRIC_OUTCOMES; o++)
+        if (m.requests[VN_METRIC_UNKNOWN][o])
+            vn_buf_printf(&t, "vnsearch_requests_total{command=\"unknown\",outcome=\"%s\"} %llu\n", outcomes[o],
+                          (unsigned long long)m.requests[VN_METRIC_UNKNOWN][o]);
     vn_buf_puts(&t, "# HELP vnsearch_request_duration_seconds Time to answer requests that need the index.\n"
                     "# TYPE vnsearch_request_duration_seconds histogram\n");
     uint64_t cum = 0;

@@ -167,10 +167,13 @@ static int line_option(const char *s, size_t len, size_t *i, const vn_proto_limi
         *i += 2;
         return 2;
     }
-    /* name=value, the name letters or _: a typo must not become query words */
+    /* name=value, the name a letter then letters, digits, _ or -: a typo
+     * (lim1t=2, max-results=2) must not become query words */
     size_t ke = ks;
-    while (ke < len && ((s[ke] >= 'a' && s[ke] <= 'z') || (s[ke] >= 'A' && s[ke] <= 'Z') || s[ke] == '_'))
-        ke++;
+    if (ke < len && ((s[ke] >= 'a' && s[ke] <= 'z') || (s[ke] >= 'A' && s[ke] <= 'Z')))
+        while (ke < len && ((s[ke] >= 'a' && s[ke] <= 'z') || (s[ke] >= 'A' && s[ke] <= 'Z') ||
+                            (s[ke] >= '0' && s[ke] <= '9') || s[ke] == '_' || s[ke] == '-'))
+            ke++;
     if (ke == ks || ke >= len || s[ke] != '=')
         return 0;
     size_t vs = ke + 1, ve;

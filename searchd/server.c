@@ -179,6 +179,14 @@ void vn_cmd_auth(vn_ctx *x)
 {
     conn *c = x->c;
     vn_daemon *d = x->d;
+    double wait = vn_throttle_wait(&d->auth_throttle, c->peer, vn_now());
+    if (wait > 0) { /* not even compared: closed, as after three failures */
+        char msg[128];
+        snprintf(msg, sizeof msg, "too many wrong tokens from your address; try again in %.0f s", wait + 0.5);
+        vn_ctx_error(x, VN_ERRC_NOAUTH, msg);
+        c->closing = 1;
+        return;
+    }
     if (vn_token_ok(d, x->r->arg)) {
         c->authed = 1;
         vn_reply_ok(x->out, x->json, "authenticated");
@@ -186,6 +194,9 @@ void vn_cmd_auth(vn_ctx *x)
     }
     c->auth_failures++;
     vn_log_warn("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
+    if (vn_throttle_fail(&d->auth_throttle, c->peer, vn_now()))
+        vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", c->peer,
+                    VN_AUTH_FAIL_MAX, VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);
     if (c->auth_failures >= MAX_AUTH_FAILURES) {
         vn_ctx_error(x, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
         c->closing = 1;
@@ -194,13 +205,25 @@ void vn_cmd_auth(vn_ctx *x)
     vn_ctx_error(x, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
 }
 
+/* On a worker: every worker reopens before its next query; this one
+ * reads the alias file now, so that a file it refuses is the reply's
+ * error, not only a log line (the previous aliases stay in force). */
 void vn_cmd_reload(vn_ctx *x)
 {
-    atomic_fetch_add(&x->d->reload_gen, 1);
-    pthread_mutex_lock(&x->d->mu);
-    x->d->metrics.reloads++;
-    pthread_mutex_unlock(&x->d->mu);
+    vn_daemon *d = x->d;
+    atomic_fetch_add(&d->reload_gen, 1);
+    pthread_mutex_lock(&d->mu);
+    d->metrics.reloads++;
+    pthread_mutex_unlock(&d->mu);
     vn_log("RELOAD from %s", x->c ? x->c->peer : "HTTP");
+    vn_error err;
+    if (d->cfg.aliases[0] && vn_searcher_load_aliases(x->s, d->cfg.aliases, &err) != VN_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "index reloaded, but the aliases were not (the previous ones stay): %s", err.msg);
+        vn_log_warn("%s", msg);
+        vn_ctx_error(x, VN_ERRC_SERVER, msg);
+        return;
+    }
     vn_reply_ok(x->out, x->json, "reload requested: workers reopen before their next query");
 }
 
@@ -213,12 +236,19 @@ static int handle_line(conn *c, const char *line, size_t len)
     vn_error err;
     vn_status rc = vn_proto_parse(line, len, &lim, &r, &err);
     if (rc != VN_OK) {
-        send_error(c, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg);
+        const char *code = rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ;
+        size_t w = 0;
+        while (w < len && line[w] != ' ' && line[w] != '\t')
+            w++;
+        const vn_command *named = vn_command_named(line, w);
+        vn_metrics_count(d, named ? named->cmd : (vn_cmd)VN_METRIC_UNKNOWN, code, 0);
+        send_error(c, code, err.msg);
         return 0;
     }
     const vn_command *cmd = r.command;
     const char *denied = vn_admin_denied(d, cmd, c->authed);
     if (denied) {
+        vn_metrics_count(d, cmd->cmd, VN_ERRC_NOAUTH, 0);
         send_error(c, VN_ERRC_NOAUTH, denied);
         vn_request_clear(&r);
         return 0;
@@ -530,9 +560,11 @@ static void on_accept_retry(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (d->listener && !d->draining)
         evconnlistener_enable(d->listener);
+    if (d->http_listener && !d->draining)
+        evconnlistener_enable(d->http_listener);
 }
 
-static void on_accept_error(struct evconnlistener *l, void *arg)
+void vn_accept_error(struct evconnlistener *l, void *arg)
 {
     vn_daemon *d = arg;
     int e = EVUTIL_SOCKET_ERROR();
@@ -549,7 +581,15 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
             int fd = accept(evconnlistener_get_fd(l), NULL, NULL);
             if (fd < 0)
                 break;
-            refuse(fd, "server out of file descriptors; try again later");
+            if (l == d->http_listener) {
+                static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                                           "Retry-After: 5\r\nConnection: close\r\n\r\n";
+                ssize_t w = send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+                (void)w;
+                evutil_closesocket(fd);
+            } else {
+                refuse(fd, "server out of file descriptors; try again later");
+            }
             d->refused_nofd++;
         }
         d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -720,7 +760,7 @@ int vn_server_run(vn_daemon *d)
     d->accept_retry = evtimer_new(d->base, on_accept_retry, d);
     d->done_ev = event_new(d->base, -1, EV_READ | EV_PERSIST, on_done, d);
     event_add(d->done_ev, NULL);
-    evconnlistener_set_error_cb(d->listener, on_accept_error);
+    evconnlistener_set_error_cb(d->listener, vn_accept_error);
     vn_log("serving %s on %s with %u workers", d->cfg.index, d->socket_path ? d->socket_path : d->cfg.listen,
            d->nworkers);
     event_base_dispatch(d->base);

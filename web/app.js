@@ -10,6 +10,18 @@ const PAGE = 10;
 const $ = (id) => document.getElementById(id);
 let state = { q: "", from: "", to: "", source: "", offset: 0 };
 
+// An article's url as a link only when it is http(s): a stored
+// "javascript:..." url ran its script on a click (stored XSS).
+function safeUrl(u) {
+  if (!u) return "";
+  try {
+    const parsed = new URL(u, location.href);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : "";
+  } catch (e) {
+    return "";
+  }
+}
+
 function readAddress() {
   const p = new URLSearchParams(location.search);
   state = { q: p.get("q") || "", from: p.get("from") || "", to: p.get("to") || "",
@@ -96,8 +108,9 @@ function render(r) {
     const li = el("li", "hit");
     const h3 = el("h3");
     const a = el("a", "", h.title || h.id);
-    a.href = h.url || ("/documents/" + encodeURIComponent(h.id));
-    if (h.url) a.rel = "noopener";
+    const link = safeUrl(h.url);
+    a.href = link || ("/documents/" + encodeURIComponent(h.id));
+    if (link) a.rel = "noopener";
     h3.appendChild(a);
     li.appendChild(h3);
     li.appendChild(el("div", "meta", [h.date, h.source].filter(Boolean).join(" · ")));

@@ -85,8 +85,13 @@ def skip_reason():
 
 
 def main():
-    idx = os.path.join(workdir("page"), "index")
-    index_data(idx, "demo-corpus.jsonl", "headlines-300.jsonl")
+    tmp = workdir("page")
+    idx = os.path.join(tmp, "index")
+    xss = os.path.join(tmp, "xss.jsonl")
+    with open(xss, "w") as f:  # a stored url that is a script
+        f.write(json.dumps({"id": "xss-url", "title": "Bài có đường dẫn lạ", "url": "javascript:document.title='pwned'",
+                            "body": "zyxwtest đường dẫn độc hại"}) + "\n")
+    index_data(idx, "demo-corpus.jsonl", "headlines-300.jsonl", xss)
     p, _, site = start_http(idx)
     shots = os.path.join(BUILD, "page-test")
     os.makedirs(shots, exist_ok=True)
@@ -139,6 +144,15 @@ def main():
         status = b.wait("const s = document.getElementById('status').textContent; return s.includes('11–') ? s : null")
         ok(status, "the next page shows hits 11 to 20", status)
         ok("offset=10" in b.s("GET", "/url"), "the page is in the address (bookmarkable)")
+        # an article's javascript: url is no link (was: the title's href, run on a click)
+        b.go(site + "/?q=zyxwtest")
+        href = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")
+        ok(href == "/documents/xss-url", "a javascript: url is not made a link (the document's own is)", href)
+        b.js("document.querySelector('.hit h3 a').click()")
+        time.sleep(0.5)
+        ok(b.js("return document.title") != "pwned", "and a click runs no script")
+        b.go(site + "/?q=ha+noi")
+        b.wait("return document.querySelectorAll('.hit').length")
         # a phone's width: one column, nothing wider than the screen
         b.s("POST", "/window/rect", {"width": 390, "height": 844})
         wide = b.wait("return document.documentElement.scrollWidth <= window.innerWidth + 1 ? 'fits' : null")

@@ -85,6 +85,9 @@ static void test_parse_errors(void **state)
         {"SEARCH lmit=1 ha noi", VN_ERR_INVALID, "unknown option \"lmit=\""},
         {"COUNT foo=bar hà nội", VN_ERR_INVALID, "unknown option \"foo=\""},
         {"SEARCH limit=2 Foo_bar=1 x", VN_ERR_INVALID, "unknown option \"Foo_bar=\""},
+        /* nor a name with a digit or a hyphen (was: searched as words) */
+        {"SEARCH lim1t=2 ha noi", VN_ERR_INVALID, "unknown option \"lim1t=\""},
+        {"SEARCH max-results=2 ha noi", VN_ERR_INVALID, "unknown option \"max-results=\""},
         {"SEARCH snippet=xml x", VN_ERR_INVALID, "html, text or none"},
         {"SEARCH --", VN_ERR_INVALID, "needs a query"},
     };
