@@ -115,6 +115,11 @@ typedef struct vn_ctx {
 const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
 /* Is `given` the admin token (constant time)? */
 int vn_token_ok(const vn_daemon *d, const char *given);
+/* HTTP connections open (from `peer`, or all with NULL), counted from
+ * their first request (http.c). */
+unsigned vn_http_clients(const char *peer);
+/* Line-protocol connections open from `peer` (as the logs write it). */
+unsigned vn_conns_from(const vn_daemon *d, const char *peer);
 
 /* An error reply: ERR <code> <msg>, with the HTTP status that matches. */
 void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);

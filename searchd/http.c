@@ -11,6 +11,10 @@
  * the loop when the job comes back (evhttp does not read a connection
  * while its request is pending, so the request stays valid until then).
  * GET / serves the search page: web_root's files, read once at start.
+ * What the line protocol refuses is refused here too: NUL bytes, a
+ * doubled Content-Length, clients over their slots (counted from a
+ * connection's first request), wrong tokens past the throttle
+ * (throttle.c); out of descriptors the listener pauses (server.c).
  * Not here: parsing options (proto_parse.c), running commands (workers.c). */
 #include "daemon.h"
 
@@ -41,6 +45,62 @@ static const struct page {
 static vn_buf page_body[NPAGES];
 static struct evhttp_bound_socket *bound;
 static vn_daemon *http_daemon; /* for the listener's error callback, whose argument is evhttp's */
+
+/* HTTP connections, counted from their first request (libevent 2.1's
+ * evhttp tells nothing sooner) until they close, against max_clients and
+ * max_clients_per_address together with the line protocol's. */
+typedef struct http_conn {
+    struct http_conn *next;
+    struct evhttp_connection *evcon;
+    char peer[64];
+} http_conn;
+static http_conn *http_conns;
+static unsigned n_http_conns;
+
+static void on_http_close(struct evhttp_connection *evcon, void *arg)
+{
+    (void)arg;
+    for (http_conn **p = &http_conns; *p; p = &(*p)->next)
+        if ((*p)->evcon == evcon) {
+            http_conn *gone = *p;
+            *p = gone->next;
+            free(gone);
+            n_http_conns--;
+            return;
+        }
+}
+
+unsigned vn_http_clients(const char *peer)
+{
+    unsigned n = 0;
+    for (http_conn *h = http_conns; h; h = h->next)
+        n += !peer || strcmp(h->peer, peer) == 0;
+    return n;
+}
+
+/* NULL when the connection of req holds (or may take) a slot, else why not. */
+static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const char *peer)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    if (!evcon)
+        return NULL;
+    for (http_conn *h = http_conns; h; h = h->next)
+        if (h->evcon == evcon)
+            return NULL; /* counted at its first request */
+    if (d->nconns + n_http_conns >= d->cfg.max_clients)
+        return "too many clients";
+    if (d->cfg.max_clients_per_address &&
+        vn_conns_from(d, peer) + vn_http_clients(peer) >= d->cfg.max_clients_per_address)
+        return "too many connections from your address";
+    http_conn *h = vn_xcalloc(1, sizeof *h);
+    h->evcon = evcon;
+    snprintf(h->peer, sizeof h->peer, "%s", peer);
+    h->next = http_conns;
+    http_conns = h;
+    n_http_conns++;
+    evhttp_connection_set_closecb(evcon, on_http_close, NULL);
+    return NULL;
+}
 
 static void on_http_accept_error(struct evconnlistener *l, void *arg)
 {
@@ -294,6 +354,14 @@ static void on_request(struct evhttp_request *req, void *arg)
                 http_send(d, req, 200, pages[i].type, page_body[i].data, page_body[i].len);
             return;
         }
+    const char *full = slot_refused(d, req, peer_of(req));
+    if (full) {
+        vn_log_warn("refused HTTP from %s: %s", peer_of(req), full);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
+        send_error(d, req, VN_ERRC_LIMIT, full, 503);
+        return;
+    }
     const char *bad = refused_request(req);
     if (bad) {
         send_error(d, req, VN_ERRC_BADREQ, bad, 400);
@@ -408,7 +476,13 @@ void vn_http_stop_accepting(vn_daemon *d)
 void vn_http_stop(vn_daemon *d)
 {
     if (d->http)
-        evhttp_free(d->http);
+        evhttp_free(d->http); /* each connection's close callback forgets it */
+    while (http_conns) {
+        http_conn *next = http_conns->next;
+        free(http_conns);
+        http_conns = next;
+    }
+    n_http_conns = 0;
     d->http = NULL;
     bound = NULL;
     d->http_listener = NULL;

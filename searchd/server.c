@@ -149,6 +149,14 @@ const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authe
     return NULL;
 }
 
+unsigned vn_conns_from(const vn_daemon *d, const char *peer)
+{
+    unsigned n = 0;
+    for (const conn *c = d->conns; c; c = c->next)
+        n += strcmp(c->peer, peer) == 0;
+    return n;
+}
+
 int vn_token_ok(const vn_daemon *d, const char *given)
 {
     return d->cfg.admin_token[0] && token_equal(given, d->cfg.admin_token);
@@ -502,7 +510,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     }
     char peer[64];
     describe_peer(sa, peer, sizeof peer);
-    if (d->nconns >= d->cfg.max_clients) {
+    if (d->nconns + vn_http_clients(NULL) >= d->cfg.max_clients) {
         refuse(fd, "too many clients");
         vn_log_warn("refused %s: max_clients (%u) reached", peer, d->cfg.max_clients);
         return;
@@ -511,7 +519,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     memset(&addr, 0, sizeof addr);
     memcpy(&addr, sa, (size_t)salen < sizeof addr ? (size_t)salen : sizeof addr);
     if (d->cfg.max_clients_per_address) {
-        unsigned same = 0;
+        unsigned same = vn_http_clients(peer);
         for (conn *o = d->conns; o; o = o->next)
             same += same_address(&o->addr, &addr);
         if (same >= d->cfg.max_clients_per_address) {

@@ -143,6 +143,28 @@ def main():
     c.close()
     stop(p)
 
+    # HTTP connections hold slots, with the line protocol's (was: 150
+    # keep-alive connections from one address with max_clients_per_address = 20)
+    p, addr, base = start_http(idx, "max_clients_per_address = 5\n")
+    port = int(base.rsplit(":", 1)[1])
+    held, codes = [], []
+    for _ in range(8):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        codes.append(s.recv(65536)[:12])
+        held.append(s)
+    ok(codes[:5] == [b"HTTP/1.1 200"] * 5 and codes[5:] == [b"HTTP/1.1 503"] * 3,
+       "the sixth keep-alive HTTP connection from one address is refused (503)", codes)
+    c = Client(addr)
+    r = c.line()
+    ok(r.startswith("ERR LIMIT") and "your address" in r, "and so is a line-protocol client from it", r)
+    c.close()
+    for s in held:
+        s.close()
+    time.sleep(0.3)
+    ok(http(base, "GET", "/health")[0] == 200, "the slots come back when the connections close")
+    stop(p)
+
     # out of descriptors, the HTTP listener pauses instead of spinning
     p, addr, base = start_http(idx, "max_clients = 2000\nmax_clients_per_address = 0\n")
     port = int(base.rsplit(":", 1)[1])
