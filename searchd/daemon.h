@@ -158,6 +158,9 @@ void vn_cmd_health(vn_ctx *x);
 void vn_metrics_count(vn_daemon *d, vn_cmd cmd, const char *outcome, double seconds);
 
 /* workers.c */
+/* Open a searcher per worker, then start them: 0; -1 when the index
+ * cannot be opened, -2 when no thread could be started (err says why).
+ * Some threads started and not all: 0, with fewer workers (logged). */
 int vn_workers_start(vn_daemon *d, char *err, size_t errlen);
 void vn_workers_submit(vn_daemon *d, job *j);
 void vn_workers_stop(vn_daemon *d);

@@ -742,9 +742,13 @@ int vn_server_run(vn_daemon *d)
     if (rc == 0)
         rc = vn_listen_become_user(d);
     char err[256];
-    if (rc == 0 && vn_workers_start(d, err, sizeof err) != 0) {
-        vn_log_err("cannot open index %s: %s", d->cfg.index, err);
-        rc = 4;
+    int wr = rc == 0 ? vn_workers_start(d, err, sizeof err) : 0;
+    if (wr != 0) {
+        if (wr == -1)
+            vn_log_err("cannot open index %s: %s", d->cfg.index, err);
+        else
+            vn_log_err("%s", err);
+        rc = wr == -1 ? 4 : 1;
     }
     if (rc == 0 && vn_writer_start(d) != 0) {
         vn_log_err("cannot start the writer thread");

@@ -275,9 +275,24 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
             return -1;
         }
     }
-    for (unsigned i = 0; i < d->nworkers; i++)
-        pthread_create(&d->workers[i], NULL, worker_main, args[i]);
+    unsigned want = d->nworkers, started = 0;
+    int e = 0;
+    for (; started < want; started++)
+        if ((e = pthread_create(&d->workers[started], NULL, worker_main, args[started])) != 0)
+            break;
+    /* vn_workers_stop joins the threads that started, no others */
+    d->nworkers = started;
+    for (unsigned k = started; k < want; k++) {
+        vn_searcher_close(args[k]->s);
+        free(args[k]);
+    }
     free(args);
+    if (started == 0) {
+        snprintf(errbuf, errlen, "cannot start a worker thread: %s", strerror(e));
+        return -2;
+    }
+    if (started < want)
+        vn_log_warn("started %u of %u workers (%s): serving with fewer", started, want, strerror(e));
     return 0;
 }
 

@@ -308,6 +308,62 @@ def journal(tmp, idx):
        "elsewhere: a timestamp, and no <N>", lines[:2])
 
 
+FAIL_THREADS = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+/* pthread_create fails on the calls listed in VN_FAIL_THREADS ("2,3") */
+int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*f)(void *), void *arg)
+{
+    static int n;
+    static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+    if (!real)
+        real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
+    char want[16], list[64];
+    snprintf(want, sizeof want, ",%d,", ++n);
+    snprintf(list, sizeof list, ",%s,", getenv("VN_FAIL_THREADS") ? getenv("VN_FAIL_THREADS") : "");
+    return strstr(list, want) ? EAGAIN : real(t, a, f, arg);
+}
+"""
+
+
+def thread_failures(tmp, idx):
+    """A worker thread that cannot start (was: ignored, then joined)."""
+    src, so = os.path.join(tmp, "failthreads.c"), os.path.join(tmp, "failthreads.so")
+    with open(src, "w") as f:
+        f.write(FAIL_THREADS.replace("#include <string.h>", "#include <string.h>\n#include <stdio.h>"))
+    if subprocess.run(["cc", "-shared", "-fPIC", "-o", so, src, "-ldl"]).returncode != 0:
+        skip("cannot build the pthread_create shim")
+        return
+    env = dict(os.environ, LD_PRELOAD=so, ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=0")
+    port = free_port()
+    argv = [D, "--index", idx, "--listen", "127.0.0.1:%d" % port, "--workers", "3", "--user", ME]
+    log = os.path.join(tmp, "threads.log")
+    with open(log, "w") as err:
+        q = subprocess.Popen(argv, stderr=err, env=dict(env, VN_FAIL_THREADS="2"))
+        up = False
+        for _ in range(100):
+            try:
+                c = Client(("127.0.0.1", port))
+                up = c.cmd("SEARCH limit=1 ha noi")[0].startswith("OK total=")
+                c.close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        rc = stop(q)
+    text = open(log).read()
+    ok(up and rc == 0 and "started 1 of 3 workers" in text,
+       "the second worker thread failing to start: one serves, logged, SIGTERM exits 0", (up, rc, text[-300:]))
+    with open(log, "w") as err:
+        r = subprocess.run(argv, stderr=err, env=dict(env, VN_FAIL_THREADS="1"), timeout=20)
+    text = open(log).read()
+    ok(r.returncode == 1 and "cannot start a worker thread" in text, "no worker thread at all: exit 1, said",
+       (r.returncode, text[-300:]))
+
+
 def main():
     tmp = workdir("hardening")
     idx = os.path.join(tmp, "index")
@@ -327,6 +383,7 @@ def main():
     journal(tmp, idx)
     early_sigterm(idx)
     root(idx)
+    thread_failures(tmp, idx)
 
 
 if __name__ == "__main__":
