@@ -6,6 +6,7 @@
 #   make demo          build, index the demo corpus, query it (README step 1)
 #   make fuzz          libFuzzer on the parsers, FUZZ_SECONDS each (clang; build/fuzz)
 #   make stress        bounded stress suite against a real vnsearchd (tests/stress)
+#   make tsan          the daemon and the two-thread build under ThreadSanitizer (30 s)
 #   make relevance     known-item and precision checks over ../shared/corpus
 #   make bench         vnsearch beside its peers at 3 sizes, then the design studies (bench/README.md)
 #   make bench-scale   the same beside the peers at 10x the corpus, made in /tmp (bench/peers.py)
@@ -18,6 +19,11 @@ BUILD ?= build/fuzz
 CC = clang
 CXX = clang++
 SANFLAGS = -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT = -O1
+else ifeq ($(TSAN),1)
+# ThreadSanitizer: the programs only (make tsan, and its short pass in make test)
+BUILD ?= build/tsan
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer
 OPT = -O1
 else ifeq ($(SANITIZE),1)
 BUILD ?= build/asan
@@ -165,6 +171,7 @@ test:
 	@$(MAKE) --no-print-directory tests-build
 	@$(MAKE) --no-print-directory SANITIZE=1 tests-build
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	@$(MAKE) --no-print-directory TSAN=1 all
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  CMOCKA_MESSAGE_OUTPUT=TAP tests/run-all.sh
 
@@ -315,10 +322,16 @@ fuzz-bins: $(FUZZ_BINS)
 stress: all
 	@VN_BUILD=$(BUILD) prove -v --exec python3 tests/stress/stress.py tests/stress/push_kill.py
 
+# The ThreadSanitizer pass, full length (make test runs a short one).
+TSAN_SECONDS ?= 30
+tsan:
+	@$(MAKE) --no-print-directory TSAN=1 all
+	@VN_TSAN_SECONDS=$(TSAN_SECONDS) prove -v --exec python3 tests/stress/tsan.py
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-.PHONY: all tests-build check test check-asan demo relevance bench bench-scale install uninstall clean fuzz fuzz-bins stress man deb
+.PHONY: all tests-build check test check-asan demo relevance bench bench-scale install uninstall clean fuzz fuzz-bins stress tsan man deb
 .SECONDARY:

@@ -382,7 +382,7 @@ static char *dup_or_null(json_t *v)
 static int query_request(vnc_context *c, const char *cmd, const char *query, const vnc_search_opts *opts,
                          json_t **j, char **raw)
 {
-    char *line;
+    char *line = NULL;
     int rc = format_query(c, &line, cmd, query, opts);
     if (rc != VNC_OK)
         return rc;

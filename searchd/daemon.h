@@ -60,6 +60,7 @@ typedef struct vn_daemon {
     struct event_base *base;
     struct evconnlistener *listener;
     struct event *done_ev, *sig_term, *sig_int, *sig_hup;
+    int done_fd;                    /* eventfd: a worker or the writer has jobs back for the loop */
     struct event *accept_retry;     /* accepting again after running out of descriptors */
     int spare_fd;                   /* kept open to refuse a client politely on EMFILE */
     int accept_paused;              /* out of descriptors: listener disabled */

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -457,8 +458,10 @@ static void job_finish(vn_daemon *d, job *j)
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
     vn_daemon *d = arg;
-    (void)fd;
     (void)what;
+    uint64_t n;
+    ssize_t r = read(fd, &n, sizeof n); /* reset the eventfd; the list holds the jobs */
+    (void)r;
     for (job *j = vn_workers_take_done(d), *next; j; j = next) {
         next = j->next;
         job_finish(d, j);
@@ -709,8 +712,11 @@ int vn_server_run(vn_daemon *d)
 {
     evthread_use_pthreads();
     d->base = event_base_new();
-    if (!d->base) {
+    d->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!d->base || d->done_fd < 0) {
         vn_log_err("cannot create the event loop");
+        if (d->base)
+            event_base_free(d->base);
         return 1;
     }
     /* signals first: a SIGTERM during start-up waits for the loop, which
@@ -765,12 +771,13 @@ int vn_server_run(vn_daemon *d)
         event_free(d->sig_int);
         event_free(d->sig_hup);
         event_base_free(d->base);
+        close(d->done_fd);
         return rc;
     }
     vn_listen_fit_fd_limit(d);
     d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     d->accept_retry = evtimer_new(d->base, on_accept_retry, d);
-    d->done_ev = event_new(d->base, -1, EV_READ | EV_PERSIST, on_done, d);
+    d->done_ev = event_new(d->base, d->done_fd, EV_READ | EV_PERSIST, on_done, d);
     event_add(d->done_ev, NULL);
     evconnlistener_set_error_cb(d->listener, vn_accept_error);
     vn_log("serving %s on %s with %u workers", d->cfg.index, d->socket_path ? d->socket_path : d->cfg.listen,
@@ -782,6 +789,7 @@ int vn_server_run(vn_daemon *d)
     vn_http_stop(d);
     event_free(d->accept_retry);
     event_free(d->done_ev);
+    close(d->done_fd);
     event_free(d->sig_term);
     event_free(d->sig_int);
     event_free(d->sig_hup);
