@@ -155,7 +155,8 @@ static int match_at(const vn_tokens *t, size_t i, day today, day *a, day *b, siz
         return 1;
     }
     if (is(t, i, "tuan") && (is(t, i + 1, "nay") || is(t, i + 1, "truoc"))) { /* weeks start on Monday */
-        long z = to_days(today), monday = z - ((z + 3) % 7); /* 1970-01-01 was a Thursday */
+        /* 1970-01-01 was a Thursday; C's % keeps the sign of a day before it */
+        long z = to_days(today), monday = z - (((z + 3) % 7) + 7) % 7;
         if (is(t, i + 1, "truoc")) {
             *a = from_days(monday - 7);
             *b = from_days(monday - 1);

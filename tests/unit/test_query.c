@@ -264,6 +264,14 @@ static void test_dates(void **state)
     }
     vn_date_words d;
     assert_int_equal(vn_query_dates("hôm nay", 9, "not a date", &d), 0);
+    /* a week before 1970 (was: a range that started after it ended):
+     * Wednesday 1969-12-31's week began on Monday 1969-12-29 */
+    assert_int_equal(vn_query_dates("tuần này", strlen("tuần này"), "1969-12-31", &d), 1);
+    assert_string_equal(d.from, "1969-12-29");
+    assert_string_equal(d.to, "1969-12-31");
+    assert_int_equal(vn_query_dates("tuần trước", strlen("tuần trước"), "1969-12-31", &d), 1);
+    assert_string_equal(d.from, "1969-12-22");
+    assert_string_equal(d.to, "1969-12-28");
 }
 
 static void test_alias_file(void **state)
