@@ -111,11 +111,18 @@ static vn_qnode *constant(vn_qarena *a, vn_qop op, vn_qnode *q, double w)
     return n;
 }
 
-static vn_qnode *wildcard(vn_qarena *a, const char *prefix, const char *w, size_t n, const vn_query_opts *o)
+/* Words a query's prefixes (word*) may expand to, all of them together:
+ * each of n prefixes takes max_wildcard, or VN_WILDCARD_BUDGET / n when
+ * that is less (at least VN_WILDCARD_MIN).  32 one-letter prefixes of 100
+ * words each took 1.9 s over vi-news.jsonl; bench/README.md has the figures. */
+#define VN_WILDCARD_BUDGET 200
+#define VN_WILDCARD_MIN 8
+
+static vn_qnode *wildcard(vn_qarena *a, const char *prefix, const char *w, size_t n, unsigned limit)
 {
     vn_qnode *q = vn_qnode_term(a, prefix, w, n);
     q->op = VN_Q_WILDCARD;
-    q->window = o && o->max_wildcard ? o->max_wildcard : 100;
+    q->window = limit;
     return q;
 }
 
@@ -143,6 +150,7 @@ typedef struct build {
     const vn_tokens *ts;
     const vn_query_opts *o;
     nodes bonus; /* weight-only nodes: tier bonuses, pair terms between words */
+    unsigned wildcard_limit; /* words each prefix of this query expands to (VN_WILDCARD_BUDGET) */
 } build;
 
 #define TOK(b, i) (&(b)->ts->tok[i])
@@ -202,7 +210,7 @@ static vn_qnode *pair(build *b, const char *prefix, size_t i, int last_is_prefix
     const vn_token *x = TOK(b, i), *y = TOK(b, i + 1);
     vn_buf s = VN_BUF_INIT;
     vn_pair_text(&s, VN_TOK_FOLDED(b->ts, x), x->folded_len, VN_TOK_FOLDED(b->ts, y), y->folded_len);
-    vn_qnode *q = last_is_prefix ? wildcard(b->a, prefix, s.data, s.len, b->o)
+    vn_qnode *q = last_is_prefix ? wildcard(b->a, prefix, s.data, s.len, b->wildcard_limit)
                                  : vn_qnode_term(b->a, prefix, s.data, s.len);
     vn_buf_free(&s);
     return q;
@@ -237,7 +245,7 @@ static vn_qnode *restricted(build *b, const vn_qitem *it)
     for (size_t i = it->from; i < it->to; i++) {
         const vn_token *t = TOK(b, i);
         if (pre && i + 1 == it->to)
-            push(b->a, &k, wildcard(b->a, fp, VN_TOK_FOLDED(b->ts, t), t->folded_len, b->o));
+            push(b->a, &k, wildcard(b->a, fp, VN_TOK_FOLDED(b->ts, t), t->folded_len, b->wildcard_limit));
         else
             push(b->a, &k, as_typed(b, fp, ep, i));
         if (pp && i + 1 < it->to)
@@ -294,7 +302,7 @@ static vn_qnode *item_query(build *b, const vn_qitem *it)
     for (size_t i = it->from; i < it->to; i++) {
         const vn_token *t = TOK(b, i);
         if (pre && i + 1 == it->to) {
-            push(b->a, &k, wildcard(b->a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(b->ts, t), t->folded_len, b->o));
+            push(b->a, &k, wildcard(b->a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(b->ts, t), t->folded_len, b->wildcard_limit));
         } else {
             push(b->a, &k, word_match(b, i));
             word_tiers(b, i);
@@ -337,7 +345,7 @@ static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
         if (g == (size_t)f || al->forms[g].group != al->forms[f].group)
             continue;
         const vn_qparse *q = &al->forms[g].q;
-        build bb = {b->a, &q->toks, b->o, {0}};
+        build bb = {b->a, &q->toks, b->o, {0}, b->wildcard_limit};
         nodes parts = {0};
         for (size_t m = 0; m < q->n; m++) {
             push(b->a, &parts, item_query(&bb, &q->items[m]));
@@ -359,7 +367,12 @@ static int adjacent_kind(const vn_qitem *it)
 vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *o, vn_qtree *t, vn_error *err)
 {
     t->root = t->all = NULL;
-    build b = {a, &p->toks, o, {0}};
+    unsigned prefixes = 0, each = o && o->max_wildcard ? o->max_wildcard : 100;
+    for (size_t i = 0; i < p->n; i++)
+        prefixes += (p->items[i].flags & VN_QI_PREFIX) != 0;
+    if (prefixes && VN_WILDCARD_BUDGET / prefixes < each)
+        each = VN_WILDCARD_BUDGET / prefixes > VN_WILDCARD_MIN ? VN_WILDCARD_BUDGET / prefixes : VN_WILDCARD_MIN;
+    build b = {a, &p->toks, o, {0}, each};
     nodes req = {0}, neg = {0};
     for (size_t i = 0; i < p->n; i++) {
         const vn_qitem *it = &p->items[i];

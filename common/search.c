@@ -350,6 +350,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     h->total_min = r->total_min;
     h->total_max = r->total_max;
     h->shards_down = r->shards_down;
+    h->cut = r->cut;
     h->n = 0;
     h->hit = vn_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *h->hit);
     for (size_t i = 0; i < r->n; i++) {

@@ -160,6 +160,8 @@ typedef struct vn_xresults {
     vn_xfacet *spy[2];   /* [0] sources, [1] dates (YYYYMMDD), when asked */
     size_t shards_down;  /* shards left out (VN_XDB_PARTIAL): the results are the others' */
     size_t nspy[2];
+    int cut;             /* an exact count (or facets) asked for, stopped by time_limit: total
+                            is an estimate within its bounds, the facets count what was seen */
 } vn_xresults;
 
 /* Run `q`; *out is malloc'd, free it with vn_xresults_free(). */

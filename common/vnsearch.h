@@ -137,6 +137,11 @@ typedef struct vn_hits {
     /* Shards of the index that did not answer, with VN_OPEN_PARTIAL: the
      * hits are the other shards' (0: the whole index answered). */
     size_t shards_down;
+    /* 1 when opts.time_limit stopped an exact count (exact_total, facets)
+     * before its end: total is an estimate between total_min and
+     * total_max, and the facets count only the matches seen.  The hits
+     * are the best found. */
+    int cut;
 } vn_hits;
 
 typedef struct vn_search_opts {

@@ -684,9 +684,10 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                         enq.add_matchspy(&spies[k]);
                 if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
                     enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
-                // Xapian 1.4's time limit only turns check_at_least off: an
-                // exact count asks for every match, so it takes none
-                if (o->time_limit > 0 && !exact)
+                // Xapian 1.4's time limit turns check_at_least off when it
+                // passes: an exact count (COUNT, facets) then stops where it
+                // is, and the reply says it was cut (its bounds differ)
+                if (o->time_limit > 0)
                     enq.set_time_limit(o->time_limit);
                 Xapian::doccount check = exact ? h->db->get_doccount() : o->check_at_least;
                 m = enq.get_mset(o->offset, o->limit, check);
@@ -704,6 +705,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
         r->total = m.get_matches_estimated();
         r->total_min = m.get_matches_lower_bound();
         r->total_max = m.get_matches_upper_bound();
+        r->cut = exact && r->total_min != r->total_max;
         for (auto &sh : h->shards)
             r->shards_down += !sh.up;
         r->hits = (vn_xhit *)calloc(m.size() ? m.size() : 1, sizeof *r->hits);
