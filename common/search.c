@@ -68,7 +68,8 @@ vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **
     vn_searcher *s = vn_xrealloc(NULL, sizeof *s);
     memset(s, 0, sizeof *s);
     s->dir = vn_xstrdup(dir);
-    s->xmode = VN_XDB_READ | ((flags & VN_OPEN_PARTIAL) ? VN_XDB_PARTIAL : 0);
+    s->xmode = VN_XDB_READ | ((flags & VN_OPEN_PARTIAL) ? VN_XDB_PARTIAL : 0) |
+               ((flags & VN_OPEN_START_DOWN) ? VN_XDB_START_DOWN : 0);
     s->stub_id = vn_index_dir_stub_id(dir);
     vn_status rc = vn_xdb_open(dir, s->xmode, &s->db, err);
     if (rc == VN_OK && !(s->stem = vn_stemmer_new_english()))
@@ -161,6 +162,12 @@ vn_status vn_searcher_shards(vn_searcher *s, vn_shard_info **out, size_t *n, vn_
     *out = a;
     *n = k;
     return VN_OK;
+}
+
+size_t vn_searcher_shards_down(vn_searcher *s)
+{
+    vn_xdb_info info;
+    return vn_xdb_info_get(s->db, &info, NULL) == VN_OK ? info.shards_down : 0;
 }
 
 void vn_shard_info_free(vn_shard_info *a, size_t n)

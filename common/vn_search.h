@@ -22,6 +22,9 @@ extern "C" {
 /* The stored document (JSON) with id `id`, appended to `out`.
  * VN_ERR_NOTFOUND when there is none.  (vnsearch.h has the malloc'd form.) */
 vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error *err);
+/* Shards of the index left out because they do not answer (VN_OPEN_PARTIAL):
+ * what was just read was read without them.  0 for a plain index. */
+size_t vn_searcher_shards_down(vn_searcher *s);
 
 /* Run parsed query `p` with options `o` (not NULL): every item required,
  * any item when nothing has them all.  *out is the raw result (stored

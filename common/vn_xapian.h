@@ -35,9 +35,13 @@ enum { VN_XDB_READ = 0, VN_XDB_WRITE = 1, VN_XDB_CREATE = 2 };
 /* Or'd into VN_XDB_READ: open an index of any schema (a --full rebuild
  * reads the live writes of the index it replaces from their stored data). */
 #define VN_XDB_ANY_SCHEMA 64
+/* Or'd into VN_XDB_READ: remote shards that do not answer are left out
+ * at open, as with VN_XDB_PARTIAL, but without it every read fails with
+ * VN_ERR_UNAVAILABLE while one is down. */
+#define VN_XDB_START_DOWN 128
 
 /* Remote shards (xapian-tcpsrv): milliseconds to connect, and for any
- * one exchange once connected. */
+ * one exchange once connected, unless vn_set_remote_timeout says less. */
 #define VN_REMOTE_CONNECT_MS 2000
 #define VN_REMOTE_TIMEOUT_MS 10000
 

@@ -187,6 +187,16 @@ VN_EXPORT vn_status vn_searcher_reconnect(vn_searcher *s, vn_error *err);
  * many are missing) instead of failing with VN_ERR_UNAVAILABLE; either
  * way a shard that comes back is used again, without reopening. */
 #define VN_OPEN_PARTIAL 1u
+/* VN_OPEN_START_DOWN: open even when remote shards do not answer (they
+ * are tried again about once a second); without VN_OPEN_PARTIAL, searches
+ * fail with VN_ERR_UNAVAILABLE until every shard answers.  A daemon starts
+ * so while a shard server is still coming up. */
+#define VN_OPEN_START_DOWN 2u
+/* Seconds any one exchange with a remote shard may take before the shard
+ * counts as down (connecting included; default 10).  Applies to shards
+ * opened after the call; a daemon sets it from its query_time_limit, so
+ * that a hung xapian-tcpsrv cannot hold a request past its deadline. */
+VN_EXPORT void vn_set_remote_timeout(double seconds);
 VN_EXPORT vn_status vn_searcher_open_flags(const char *dir, unsigned flags, vn_searcher **out, vn_error *err);
 VN_EXPORT void vn_searcher_close(vn_searcher *s);
 

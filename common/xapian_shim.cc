@@ -8,6 +8,7 @@
 #include "vn_xapian.h"
 #include "vn_index_dir.h"
 
+#include <atomic>
 #include <xapian.h>
 
 #include <sys/stat.h>
@@ -105,6 +106,23 @@ static vn_status check_schema(vn_xdb *h, const char *path, vn_error *err)
     return VN_OK;
 }
 
+// Milliseconds for a remote exchange: `dflt`, or less when the program
+// said so (vn_set_remote_timeout).  Set before the workers start; read at
+// each open.
+static std::atomic<unsigned> remote_limit_ms{0};
+
+static unsigned remote_ms(unsigned dflt)
+{
+    unsigned l = remote_limit_ms.load(std::memory_order_relaxed);
+    return l && l < dflt ? l : dflt;
+}
+
+extern "C" void vn_set_remote_timeout(double seconds)
+{
+    remote_limit_ms.store(seconds > 0 ? (unsigned)(seconds * 1000 < 50 ? 50 : seconds * 1000) : 0,
+                          std::memory_order_relaxed);
+}
+
 // One of several local shards, searched by its own xapian-progsrv (the
 // remote backend's prog method) rather than opened in this process:
 // Xapian 1.4.22 matches several local databases in one matcher, which
@@ -115,7 +133,7 @@ static vn_status check_schema(vn_xdb *h, const char *path, vn_error *err)
 static Xapian::Database open_local_shard(const char *path)
 {
     try {
-        return Xapian::Remote::open(VN_PROGSRV, path, VN_REMOTE_TIMEOUT_MS);
+        return Xapian::Remote::open(VN_PROGSRV, path, remote_ms(VN_REMOTE_TIMEOUT_MS));
     } catch (const Xapian::NetworkError &) {
         return Xapian::Database(path);
     }
@@ -123,7 +141,7 @@ static Xapian::Database open_local_shard(const char *path)
 
 // Open each database the stub names; a remote one that does not answer
 // is left down with `partial`, else the whole open fails.
-static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, vn_error *err)
+static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, int start_down, vn_error *err)
 {
     size_t locals = 0;
     for (size_t i = 0; i < st->n; i++)
@@ -136,7 +154,8 @@ static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, vn_error *
         shard sh{d.name, d.remote != 0, false, Xapian::Database()};
         try {
             if (d.remote)
-                sh.db = Xapian::Remote::open(d.host, d.port, VN_REMOTE_TIMEOUT_MS, VN_REMOTE_CONNECT_MS);
+                sh.db = Xapian::Remote::open(d.host, d.port, remote_ms(VN_REMOTE_TIMEOUT_MS),
+                                             remote_ms(VN_REMOTE_CONNECT_MS));
             else if (locals > 1)
                 sh.db = open_local_shard(d.path);
             else
@@ -154,7 +173,7 @@ static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, vn_error *
         }
         h->shards.push_back(std::move(sh));
     }
-    if (up == 0)
+    if (up == 0 && !start_down)
         return vn_error_set(err, VN_ERR_UNAVAILABLE, "no shard is available (%s)", down.c_str());
     return VN_OK;
 }
@@ -193,7 +212,7 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
 {
     *out = NULL;
     vn_stub st = {NULL, 0};
-    if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA)) == VN_XDB_READ) {
+    if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA | VN_XDB_START_DOWN)) == VN_XDB_READ) {
         vn_status rc = vn_stub_read(path, &st, err);
         if (rc != VN_OK)
             return rc;
@@ -202,10 +221,11 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
         vn_xdb *h = new vn_xdb();
         try {
             vn_status rc = VN_OK;
-            if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA)) == VN_XDB_READ) {
+            if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA | VN_XDB_START_DOWN)) == VN_XDB_READ) {
                 h->wdb = NULL;
                 if (st.n)
-                    rc = open_stub(h, &st, mode & VN_XDB_PARTIAL, err);
+                    rc = open_stub(h, &st, mode & (VN_XDB_PARTIAL | VN_XDB_START_DOWN), mode & VN_XDB_START_DOWN,
+                                   err);
                 else
                     h->db = new Xapian::Database(path);
             } else {
@@ -269,12 +289,18 @@ static vn_status read_op(vn_xdb *h, vn_error *err, const char *what, F body)
     if (h->broken) /* not due yet: a dead host is not waited for at every request */
         return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
                             RETRY_DOWN_S);
+    if (!(h->mode & VN_XDB_PARTIAL) && any_down(h)) /* opened with VN_XDB_START_DOWN */
+        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
+                            RETRY_DOWN_S);
     vn_status rc = guard(err, what, body);
     if (rc != VN_ERR_UNAVAILABLE)
         return rc;
     h->broken = true;
     if ((rc = reconnect(h, err)) != VN_OK)
         return rc;
+    if (!(h->mode & VN_XDB_PARTIAL) && any_down(h)) /* reconnected without the shard */
+        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
+                            RETRY_DOWN_S);
     return guard(err, what, body);
 }
 
@@ -509,6 +535,9 @@ extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out,
 {
     return read_op(h, err, "read document", [&]() {
         Xapian::docid id = find_doc(*h->db, idterm);
+        if (!id && any_down(h)) // it may be on a shard that did not answer
+            return vn_error_set(err, VN_ERR_UNAVAILABLE,
+                                "no document with that id on the shards that answer; a shard is down");
         if (!id)
             return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
         std::string v = h->db->get_document(id).get_data();
@@ -520,12 +549,16 @@ extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out,
 extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
                                       int (*cb)(const char *, size_t, uint64_t, void *), void *ctx, vn_error *err)
 {
-    // not read_op: cb has seen terms when a shard fails part way
-    if (h->broken && !h->wdb && !h->shards.empty()) {
-        vn_status rc = now_s() >= h->retry_at ? reconnect(h, err)
-                                               : vn_error_set(err, VN_ERR_UNAVAILABLE, "list terms: a shard is unavailable");
-        if (rc != VN_OK)
-            return rc;
+    // not read_op: cb has seen terms when a shard fails part way; the
+    // same rules before it starts
+    if (!h->wdb && !h->shards.empty()) {
+        if ((h->broken || any_down(h)) && now_s() >= h->retry_at) {
+            vn_status rc = reconnect(h, err);
+            if (rc != VN_OK && h->broken)
+                return rc;
+        }
+        if (h->broken || (!(h->mode & VN_XDB_PARTIAL) && any_down(h)))
+            return vn_error_set(err, VN_ERR_UNAVAILABLE, "list terms: a shard is unavailable");
     }
     vn_status rc = guard(err, "list terms", [&]() {
         for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix); ++t) {

@@ -113,6 +113,9 @@ void vn_reply_ok(vn_buf *out, int json, const char *msg);
 void vn_reply_doc(vn_buf *out, int json, const char *doc, size_t len);
 /* SUGGEST: completions. */
 void vn_reply_list(vn_buf *out, int json, const char *key, char **items, size_t n);
+/* The same, flagged partial=true ("partial": true) when `partial`: made
+ * from the shards that answered (SUGGEST, RESTORE). */
+void vn_reply_list_partial(vn_buf *out, int json, const char *key, char **items, size_t n, int partial);
 /* STATS and HELP: key/value or plain lines. */
 typedef struct vn_stat { const char *key; double value; } vn_stat;
 void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n);

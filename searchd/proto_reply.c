@@ -236,16 +236,23 @@ void vn_reply_doc(vn_buf *out, int json, const char *doc, size_t len)
 
 void vn_reply_list(vn_buf *out, int json, const char *key, char **items, size_t n)
 {
+    vn_reply_list_partial(out, json, key, items, n, 0);
+}
+
+void vn_reply_list_partial(vn_buf *out, int json, const char *key, char **items, size_t n, int partial)
+{
     if (json) {
         json_t *o = json_object(), *a = json_array();
         json_object_set_new(o, "ok", json_true());
+        if (partial)
+            json_object_set_new(o, "partial", json_true());
         for (size_t i = 0; i < n; i++)
             json_array_append_new(a, jstr_or_null(items[i]));
         json_object_set_new(o, key, a);
         put_json(out, o);
         return;
     }
-    vn_buf_printf(out, "OK %zu\r\n", n);
+    vn_buf_printf(out, "OK %zu%s\r\n", n, partial ? " partial=true" : "");
     for (size_t i = 0; i < n; i++) {
         put_field(out, items[i]);
         vn_buf_puts(out, "\r\n");

@@ -159,7 +159,7 @@ void vn_cmd_restore(vn_ctx *x)
         reply_status(x, rc, err.msg);
         return;
     }
-    vn_reply_list(x->out, x->json, "restored", &r, 1);
+    vn_reply_list_partial(x->out, x->json, "restored", &r, 1, vn_searcher_shards_down(x->s) > 0);
     free(r);
 }
 
@@ -174,7 +174,7 @@ void vn_cmd_suggest(vn_ctx *x)
         reply_status(x, rc, err.msg);
         return;
     }
-    vn_reply_list(x->out, x->json, "suggestions", items, n);
+    vn_reply_list_partial(x->out, x->json, "suggestions", items, n, vn_searcher_shards_down(x->s) > 0);
     vn_suggestions_free(items, n);
     record_latency(x->d, (vn_now() - t0) * 1000);
 }
@@ -256,7 +256,11 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
         vn_error err;
         args[i] = vn_xcalloc(1, sizeof **args);
         args[i]->d = d;
-        unsigned flags = strcmp(d->cfg.shard_down, "partial") == 0 ? VN_OPEN_PARTIAL : 0;
+        /* a shard server not up yet does not stop the daemon: it answers
+         * UNAVAILABLE (or partially) until the shard answers */
+        unsigned flags = (strcmp(d->cfg.shard_down, "partial") == 0 ? VN_OPEN_PARTIAL : 0) | VN_OPEN_START_DOWN;
+        if (i == 0) /* a hung shard server costs a request at most its time limit */
+            vn_set_remote_timeout(d->cfg.query_time_limit / 2);
         vn_status rc = vn_searcher_open_flags(d->cfg.index, flags, &args[i]->s, &err);
         if (rc == VN_OK && d->cfg.aliases[0] && vn_searcher_load_aliases(args[i]->s, d->cfg.aliases, &err) != VN_OK) {
             if (err.code == VN_ERR_IO) { /* no alias file: search without */

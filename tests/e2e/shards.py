@@ -292,6 +292,80 @@ def main():
     rc_b, b = ids(rstub, "mưa rào", 100)
     ok(rc_a == rc_b == 0 and a == b and sum(int(h[0].split()[0]) if h[0].endswith(" of") else 1 for h in b) >= 60,
        "a stub over the replica finds the 60 new articles as the index does", b[:3])
+    shard_down_cases(tmp, two)
+
+
+def shard_down_cases(tmp, two):
+    """A shard server hung (SIGSTOP) or not up yet (the second hardening
+    pass: 20 s without an answer; the daemon refused to start), and what
+    GET and SUGGEST say when a shard is left out."""
+    srv = [tcpsrv(os.path.join(two, "shard-%d" % k)) for k in (0, 1)]
+    stub = os.path.join(tmp, "hung.stub")
+    with open(stub, "w") as f:
+        f.write("remote 127.0.0.1:%d\nremote 127.0.0.1:%d\n" % (srv[0][1], srv[1][1]))
+    def shard_of(doc_id, n):  # vn_index_dir_shard_of: FNV-1a 64 of the id, modulo n
+        h = 14695981039346656037
+        for b in doc_id.encode():
+            h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+        return h % n
+    on_1 = next("vnds-test-%06d" % i for i in range(1, 100) if shard_of("vnds-test-%06d" % i, 2) == 1)
+    for mode in ("fail", "partial"):
+        conf = os.path.join(tmp, "hung-%s.conf" % mode)
+        with open(conf, "w") as f:
+            f.write("shard_down = %s\nquery_time_limit = 1.0\n" % mode)
+        p, a = start(stub, config=conf)
+        c = Client(a, timeout=30)
+        os.killpg(srv[1][0].pid, signal.SIGSTOP)
+        worst, replies = 0.0, []
+        for q in ("hà nội", "công an", "giá vàng", "bão", "thủ tướng", "hà nội"):
+            t = time.time()
+            replies.append(c.cmd("COUNT -- " + q)[0])
+            worst = max(worst, time.time() - t)
+        good = all(r.startswith("ERR UNAVAILABLE") for r in replies) if mode == "fail" else \
+            all(r.startswith("OK") and "partial=true" in r for r in replies)
+        ok(good and worst < 2.5, "%s: a hung shard server (SIGSTOP): every COUNT answered within %.2f s "
+           "(query_time_limit 1 s; was: nothing for 20 s)" % (mode, worst), replies)
+        if mode == "partial":
+            r = c.cmd("GET " + on_1)
+            ok(r[0].startswith("ERR UNAVAILABLE"), "partial: GET of a document on the shard down is UNAVAILABLE, "
+               "not \"no document\" (was: 404)", r)
+            r = c.cmd("SUGGEST ha n", multiline=True)
+            ok(r[0].startswith("OK") and r[0].endswith(" partial=true"), "partial: SUGGEST says partial=true", r)
+        os.killpg(srv[1][0].pid, signal.SIGCONT)
+        back = None
+        for _ in range(40):
+            r = c.cmd("COUNT -- hà nội")[0]
+            if r.startswith("OK") and "partial" not in r:
+                back = r
+                break
+            time.sleep(0.25)
+        ok(back, "%s: the shard resumed, whole answers again" % mode, r)
+        c.close()
+        stop(p)
+    # shard_down = fail: the daemon starts while a shard server is not up yet
+    port = srv[1][1]
+    kill(srv[1][0])
+    conf = os.path.join(tmp, "late.conf")
+    with open(conf, "w") as f:
+        f.write("shard_down = fail\n")
+    p, a = start(stub, config=conf)
+    c = Client(a)
+    r = c.cmd("COUNT -- hà nội")
+    ok(r[0].startswith("ERR UNAVAILABLE"), "fail: started with a shard server down (was: refused to start); "
+       "ERR UNAVAILABLE meanwhile", r)
+    srv[1] = tcpsrv(os.path.join(two, "shard-1"), port)
+    back = None
+    for _ in range(40):
+        time.sleep(0.25)
+        r = c.cmd("COUNT -- hà nội")
+        if r[0].startswith("OK"):
+            back = r
+            break
+    ok(back and "partial" not in back[0], "fail: the shard server up, whole answers without a restart", r)
+    c.close()
+    stop(p)
+    for sv in srv:
+        kill(sv[0])
 
 
 def cleanup_servers():
