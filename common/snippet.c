@@ -104,6 +104,8 @@ char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, size_t max_wor
     vn_tokens d;
     vn_tokens_init(&d);
     d.folded_only = 1; /* matching is on the folded form */
+    if (tl > VN_SCAN_MAX_BYTES)
+        tl = vn_utf8_cut(text, tl, VN_SCAN_MAX_BYTES);
     vn_tokenize(&d, text, tl, 0);
     if (max_words == 0)
         max_words = VN_SNIPPET_WORDS;

@@ -64,6 +64,8 @@ static void scan(const char *t, size_t tlen, const vn_tokens *p, int last_partia
 {
     vn_tokens d;
     vn_tokens_init(&d);
+    if (tlen > VN_SCAN_MAX_BYTES)
+        tlen = vn_utf8_cut(t, tlen, VN_SCAN_MAX_BYTES);
     vn_tokenize(&d, t, tlen, 0);
     size_t np = p->n;
     for (size_t i = 0; i + np <= d.n; i++) {

@@ -122,6 +122,13 @@ int vn_encoding_parse(const char *name, vn_encoding *out);
 /* Nonzero if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int vn_utf8_valid(const char *s, size_t len);
 
+/* The bytes of a document's text that a query-time scan reads (snippets,
+ * suggestions, marks restored from phrases): 64 KiB, four times the
+ * longest article of vi-news.jsonl.  Past it a query would pay for the
+ * whole of an outsized article (0.8 MB: SUGGEST 0.29 s against 0.006 s);
+ * a snippet or a suggestion is then made from its first 64 KiB. */
+#define VN_SCAN_MAX_BYTES (64u << 10)
+
 /* The longest prefix of s[0..len) of at most `max` bytes that does not
  * end inside a UTF-8 sequence: where to cut a message or a field (also
  * one that was already cut, as by snprintf). */

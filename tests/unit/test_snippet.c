@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vn_snippet.h"
+#include "vn_text.h"
 
 static char *snip(const char *text, const char *query, size_t words, int html)
 {
@@ -65,8 +66,29 @@ static void test_cases(void **state)
     }
 }
 
+/* An outsized text is read up to VN_SCAN_MAX_BYTES: a word past it is not
+ * looked for (was: the whole 0.8 MB tokenised for every hit), one before
+ * it is. */
+static void test_scan_bound(void **state)
+{
+    (void)state;
+    size_t n = VN_SCAN_MAX_BYTES + 4096;
+    char *text = malloc(n + 64);
+    for (size_t i = 0; i < n; i += 4)
+        memcpy(text + i, "xin ", 4);
+    strcpy(text + n, "đà nẵng");
+    char *s = snip(text, "đà nẵng", 10, 1);
+    assert_null(strstr(s, "<b>"));
+    free(s);
+    memcpy(text + 1000, "nẵng  ", 8); /* over "xin xin " */
+    s = snip(text, "đà nẵng", 10, 1);
+    assert_non_null(strstr(s, "<b>nẵng</b>"));
+    free(s);
+    free(text);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cases)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cases), cmocka_unit_test(test_scan_bound)};
     return cmocka_run_group_tests_name("snippet", tests, NULL, NULL);
 }
