@@ -146,6 +146,7 @@ ok "reading them took $rss kB (under 80 MB)" [ -n "$rss" ] && [ "$rss" -lt 80000
 is "$($IX --index "$TMP/bounds" --query 'dấu BOM' --limit 1 | cut -f1)" "bom-1" "the first article after a BOM is found"
 out=$($IX --index "$TMP/bounds2" --threads 2 "$TMP/bounds.jsonl" 2>&1)
 like "$out" "added 2, .*rejected 3" "two threads: the same"
+like "$out" "bounds.jsonl:4: document id holds a control character" "and rejects are named by file and line (was: by the id)"
 
 # JSON Lines on stdin
 out=$(printf '%s\n' '{"id":"stdin-1","title":"Từ stdin","body":"Thủy điện Hòa Bình"}' | $IX --index "$TMP/stdin" - 2>&1)

@@ -353,6 +353,9 @@ def shard_down_cases(tmp, two):
     r = c.cmd("COUNT -- hà nội")
     ok(r[0].startswith("ERR UNAVAILABLE"), "fail: started with a shard server down (was: refused to start); "
        "ERR UNAVAILABLE meanwhile", r)
+    m = "\n".join(c.cmd("METRICS", multiline=True))
+    ok('command="count",outcome="UNAVAILABLE"} 1' in m and 'command="count",outcome="BUSY"' not in m,
+       "METRICS counts it as UNAVAILABLE (was: BUSY)", m[:300])
     srv[1] = tcpsrv(os.path.join(two, "shard-1"), port)
     back = None
     for _ in range(40):
