@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import IX, Client, ok, run, start, stop, workdir  # noqa: E402
+from vnd import IX, Client, ok, run, start_with, stop, workdir  # noqa: E402
 
 
 def indexer(idx, *args, stdin=None):
@@ -49,10 +49,7 @@ def main():
         f.write("\n".join(article(i) for i in range(50)) + "\n")
     rc, err = indexer(idx, "--quiet", export)
     ok(rc == 0, "the export is indexed", err)
-    conf = os.path.join(tmp, "vn.conf")
-    with open(conf, "w") as f:
-        f.write("admin_token = s3cret-token-for-tests\nwrite_lock_wait = 10\n")
-    p, addr = start(idx, config=conf)
+    p, addr = start_with(idx, "admin_token = s3cret-token-for-tests\nwrite_lock_wait = 10\n")
     c = Client(addr)
     ok(c.cmd("AUTH s3cret-token-for-tests")[0].startswith("OK"), "AUTH")
     live = json.dumps({"id": "live-cms-1", "title": "Tin nóng", "body": "Bão số 9 đổ bộ vào miền Trung."},

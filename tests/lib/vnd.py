@@ -148,17 +148,23 @@ def start(index, *args, config=None, nofile=None, port=None):
     raise RuntimeError("daemon did not start: " + open(p.log).read())
 
 
+def start_with(index, settings):
+    """Start vnsearchd with a config file of `settings` (lines), removed
+    once it runs.  Returns (process, address)."""
+    conf = tempfile.NamedTemporaryFile(mode="w", prefix="vn-conf-", suffix=".conf", delete=False)
+    conf.write(settings)
+    conf.close()
+    try:
+        return start(index, config=conf.name)
+    finally:
+        os.unlink(conf.name)
+
+
 def start_http(index, settings=""):
     """Start vnsearchd with its HTTP front-end on a free port, plus any other
     config `settings` (lines).  Returns (process, line address, HTTP base URL)."""
     hport = free_port()
-    conf = tempfile.NamedTemporaryFile(mode="w", prefix="vn-http-conf-", suffix=".conf", delete=False)
-    conf.write("http_listen = 127.0.0.1:%d\n%s" % (hport, settings))
-    conf.close()
-    try:
-        p, addr = start(index, config=conf.name)
-    finally:
-        os.unlink(conf.name)
+    p, addr = start_with(index, "http_listen = 127.0.0.1:%d\n%s" % (hport, settings))
     return p, addr, "http://127.0.0.1:%d" % hport
 
 
