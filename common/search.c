@@ -242,6 +242,30 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     return rc;
 }
 
+/* Whether the query's bytes [start, end) are words a date filter may take
+ * over: none of them excluded (bão -năm 2024) nor quoted (bão "năm
+ * 2024"), as the parsed items say. */
+static int date_words_free(const char *query, size_t start, size_t end)
+{
+    vn_qparse p;
+    if (vn_query_parse(query, strlen(query), &p, NULL) != VN_OK)
+        return 1; /* what the parser refuses is refused later anyway */
+    int free_words = 1;
+    for (size_t i = 0; i < p.n && free_words; i++) {
+        const vn_qitem *it = &p.items[i];
+        if (it->to <= it->from)
+            continue;
+        size_t s = p.toks.tok[it->from].src_start, e = p.toks.tok[it->to - 1].src_end;
+        if (e <= start || s >= end)
+            continue;
+        int quoted = s > 0 && query[s - 1] == '"';
+        if ((it->flags & VN_QI_NEGATED) || quoted)
+            free_words = 0;
+    }
+    vn_qparse_free(&p);
+    return free_words;
+}
+
 /* A date typed in the query: the query without its words, and the options
  * with the range (intersected with from=/to=).  Returns the query to run
  * (malloc'd) or NULL when there is no date, or nothing but it. */
@@ -257,7 +281,7 @@ static char *take_date_words(const char *query, const vn_search_opts *o, vn_date
         strftime(today, sizeof today, "%Y-%m-%d", &tm);
     }
     size_t len = strlen(query);
-    if (o->no_date_words || !vn_query_dates(query, len, today, dw))
+    if (o->no_date_words || !vn_query_dates(query, len, today, dw) || !date_words_free(query, dw->start, dw->end))
         return NULL;
     char *rest = vn_xstrdup(query);
     memset(rest + dw->start, ' ', dw->end - dw->start);

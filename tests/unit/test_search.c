@@ -349,6 +349,17 @@ static void test_date_words(void **state)
     assert_int_equal(h->n, 1);
     assert_string_equal(h->hit[0].id, "d-duong");
     vn_hits_free(h);
+    /* a date excluded or quoted is words, not a filter (was: "nhà ông
+     * -tháng 2/2024" kept only February) */
+    static const char *const not_filters[] = {"nhà ông -tháng 2/2024", "nhà ông -\"tháng 2/2024\"",
+                                              "nhà ông \"tháng 2/2024\""};
+    for (size_t i = 0; i < sizeof not_filters / sizeof not_filters[0]; i++) {
+        assert_int_equal(vn_search(s, not_filters[i], &o, &h, &err), VN_OK);
+        if (h->date_words)
+            print_error("\"%s\": filtered by %s\n", not_filters[i], h->date_words);
+        assert_null(h->date_words);
+        vn_hits_free(h);
+    }
     vn_searcher_close(s);
 }
 
