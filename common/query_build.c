@@ -151,18 +151,19 @@ typedef struct build {
     const vn_query_opts *o;
     nodes bonus; /* weight-only nodes: tier bonuses, pair terms between words */
     unsigned wildcard_limit; /* words each prefix of this query expands to (VN_WILDCARD_BUDGET) */
+    int english; /* a word of the query is no Vietnamese syllable: English stems count */
 } build;
 
 #define TOK(b, i) (&(b)->ts->tok[i])
 
-/* What a typed word requires: its folded term (every spelling), or its
- * English stem.  Weighted by BM25. */
+/* What a typed word requires: its folded term (every spelling), or, in a
+ * query with English in it, its English stem.  Weighted by BM25. */
 static vn_qnode *word_match(build *b, size_t i)
 {
     const vn_token *t = TOK(b, i);
     const char *f = VN_TOK_FOLDED(b->ts, t);
     vn_qnode *q = vn_qnode_term(b->a, VN_PREFIX_FOLDED, f, t->folded_len);
-    if (b->o && b->o->stemmer && (t->flags & VN_TOK_ASCII_ALPHA)) {
+    if (b->english && b->o && b->o->stemmer && (t->flags & VN_TOK_ASCII_ALPHA)) {
         vn_buf s = VN_BUF_INIT;
         if (vn_stemmer_stem(b->o->stemmer, f, t->folded_len, &s) && s.len)
             q = combine2(b->a, VN_Q_OR, q, scaled(b->a, vn_qnode_term(b->a, VN_PREFIX_STEM, s.data, s.len), VN_RANK_STEM));
@@ -345,7 +346,7 @@ static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
         if (g == (size_t)f || al->forms[g].group != al->forms[f].group)
             continue;
         const vn_qparse *q = &al->forms[g].q;
-        build bb = {b->a, &q->toks, b->o, {0}, b->wildcard_limit};
+        build bb = {b->a, &q->toks, b->o, {0}, b->wildcard_limit, b->english};
         nodes parts = {0};
         for (size_t m = 0; m < q->n; m++) {
             push(b->a, &parts, item_query(&bb, &q->items[m]));
@@ -372,7 +373,16 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
         prefixes += (p->items[i].flags & VN_QI_PREFIX) != 0;
     if (prefixes && VN_WILDCARD_BUDGET / prefixes < each)
         each = VN_WILDCARD_BUDGET / prefixes > VN_WILDCARD_MIN ? VN_WILDCARD_BUDGET / prefixes : VN_WILDCARD_MIN;
-    build b = {a, &p->toks, o, {0}, each};
+    /* English stems only where the query is English: every word of "to
+     * lam" and "pham thu hang" is a Vietnamese syllable typed without marks
+     * (Tô Lâm, Phạm Thu Hằng), and the stem bonus ranked English articles
+     * ("to") and "nghi phạm thứ 4" above them */
+    int english = 0;
+    for (size_t i = 0; i < p->toks.n && !english; i++) {
+        const vn_token *t = &p->toks.tok[i];
+        english = (t->flags & VN_TOK_ASCII_ALPHA) && !vn_syllable_plausible(VN_TOK_FOLDED(&p->toks, t), t->folded_len);
+    }
+    build b = {a, &p->toks, o, {0}, each, english};
     nodes req = {0}, neg = {0};
     for (size_t i = 0; i < p->n; i++) {
         const vn_qitem *it = &p->items[i];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vn_query.h"
+#include "vn_xapian.h" /* the English stemmer */
 
 static char *tree_of(const char *q, const vn_query_opts *o, int any)
 {
@@ -103,6 +104,25 @@ static void test_trees(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         expect_tree(cases[i].q, NULL, 0, cases[i].tree);
+}
+
+/* English stems only in a query with English in it (was: "to lam" and
+ * "pham thu hang" got stem terms, which ranked English articles and
+ * "nghi phạm thứ 4" above Tô Lâm and Phạm Thu Hằng). */
+static void test_stems(void **state)
+{
+    (void)state;
+    vn_query_opts o = {0};
+    o.stemmer = vn_stemmer_new_english();
+    expect_tree("to lam", &o, 0, "AND_MAYBE(AND(XFto XFlam) SCALE2(XPto lam))");
+    char *t = tree_of("pham thu hang", &o, 0);
+    assert_null(strstr(t, "Z"));
+    free(t);
+    t = tree_of("president to lam", &o, 0);
+    assert_non_null(strstr(t, "SCALE0.5(Zpresid)"));
+    assert_non_null(strstr(t, "SCALE0.5(Zto)"));
+    free(t);
+    vn_stemmer_free(o.stemmer);
 }
 
 static void test_filters(void **state)
@@ -349,7 +369,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trees),     cmocka_unit_test(test_filters), cmocka_unit_test(test_match_any),
         cmocka_unit_test(test_items),     cmocka_unit_test(test_errors),  cmocka_unit_test(test_word_limit),
-        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_dates),     cmocka_unit_test(test_stems),
         cmocka_unit_test(test_alias_file),
     };
     return cmocka_run_group_tests_name("query", tests, NULL, NULL);
