@@ -133,6 +133,14 @@ typedef struct vn_xdb_shard {
 vn_status vn_xdb_shard_info(vn_xdb *db, size_t i, vn_xdb_shard *out, vn_error *err);
 
 
+/* Matches Xapian is asked to rank for a page of fewer: Xapian 1.4.22's
+ * matcher, asked for fewer matches than it checks (check_at_least), can
+ * leave out of the page a document that ranks in it; asked for this many,
+ * the page over 1,000 queries on vi-news.jsonl is the first page of the
+ * whole ranking (2 of 1,000 differed with 10, 1 with 20, 0 with 50;
+ * queries/s 0.96 of before with 50, 0.80 with 100: bench/README.md). */
+#define VN_PAGE_RANKED 50
+
 typedef struct vn_xsearch_opts {
     unsigned offset, limit;
     int sort;            /* VN_SORT_* */

@@ -209,6 +209,45 @@ def restoration(articles, idx, binary, count, label):
     print()
 
 
+def page_check(binary, corpus, count):
+    """The page is the first page of the whole ranking: over the whole
+    archive, SEARCH limit=10 against the first 10 of limit=1000 (ids and
+    scores), for `count` queries of bench/queries.py.  Returns the number
+    of pages that differ."""
+    path = os.path.join(corpus, "vi-news.jsonl")
+    if not os.path.exists(path):
+        print(f"SKIP: {path} not found; the page check needs the whole archive")
+        return 0
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+    os.environ["VN_BUILD"] = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(binary))),
+                                             os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import vnd
+    qfile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "queries.py")
+    queries = subprocess.run([sys.executable, qfile, path, str(count)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    with tempfile.TemporaryDirectory() as tmp:
+        idx = os.path.join(tmp, "index")
+        subprocess.run([binary, "--index", idx, "--quiet", path], check=True)
+        p, addr = vnd.start(idx)
+        c = vnd.Client(addr, timeout=60)
+        c.json("FORMAT json")
+        bad = []
+        for q in queries:
+            a = c.json("SEARCH limit=10 snippet=none -- " + q)
+            b = c.json("SEARCH limit=1000 snippet=none -- " + q)
+            ta = [(h["id"], round(h["score"], 4)) for h in a.get("hits", [])]
+            tb = [(h["id"], round(h["score"], 4)) for h in b.get("hits", [])][:10]
+            # equal scores may come in either order: same scores, same ids
+            if [s for _, s in ta] != [s for _, s in tb] or sorted(ta) != sorted(tb):
+                bad.append(q)
+        c.close()
+        vnd.stop(p)
+        vnd.cleanup()
+    print(f"page check over {path}: {len(queries)} queries, top 10 at limit=10 against limit=1000 "
+          f"(ids and scores): {len(bad)} differ (target 0){': ' + ', '.join(bad[:5]) if bad else ''}")
+    return len(bad)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/bin/vnsearch-indexer")
@@ -216,6 +255,7 @@ def main():
     ap.add_argument("--windows", type=int, default=400)
     ap.add_argument("--ngrams", type=int, default=400)
     ap.add_argument("--restore", type=int, default=400)
+    ap.add_argument("--pages", type=int, default=1000)
     args = ap.parse_args()
     path = os.path.join(args.corpus, "vi-news-small.jsonl")
     if not os.path.exists(path):
@@ -258,7 +298,8 @@ def main():
         print(f"{'form':<18} {'queries':>7} {'P@10':>7}")
         for name, sc in res.items():
             print(f"{name:<18} {len(sc):>7} {sum(sc) / max(1, len(sc)):>7.3f}")
-    return 0
+    print()
+    return 1 if page_check(args.bin, args.corpus, args.pages) else 0
 
 
 if __name__ == "__main__":
