@@ -303,22 +303,78 @@ static int unmarked_syllable(const vn_tokens *t)
     return 0;
 }
 
-/* The query with its marks restored, when that is not what was typed
- * (compared lower case); NULL otherwise. */
-static char *did_you_mean(vn_searcher *s, const char *query)
+static int term_found(const char *term, size_t len, uint64_t docs, void *p)
 {
-    char *r;
-    if (vn_restore(s, query, &r, NULL) != VN_OK)
+    (void)docs;
+    const char *want = p;
+    if (len == strlen(want) && memcmp(term, want, len) == 0)
+        *(char *)want = '\0'; /* found: the caller sees an empty string */
+    return 1;                 /* the first term at or after it says it all */
+}
+
+/* Does the archive hold the exact (marked) word `w`? */
+static int archive_has(vn_searcher *s, const char *w, size_t n)
+{
+    char *probe = vn_xstrndup(w, n);
+    vn_error e;
+    int found = vn_xdb_each_term(s->db, probe, term_found, probe, &e) == VN_OK && !*probe;
+    free(probe);
+    return found;
+}
+
+/* The query with its marks restored, when that is not what was typed;
+ * NULL otherwise.  Only the words change, each where it was typed:
+ * operators, quotes and fields stay as they are (was: "bão -báo -bảo"
+ * became "báo -bão -báo").  A word typed with marks that the archive holds
+ * is never rewritten (was: "bão hôm qua" offered "báo hôm qua"); in a
+ * query typed with marks a word without them is meant so ("Bộ Ngoại
+ * giao" offered "giáo"). */
+static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p)
+{
+    const vn_tokens *t = &p->toks;
+    if (t->n == 0)
         return NULL;
-    char *typed = vn_text_form(query, strlen(query), VN_FORM_EXACT), *mine = vn_text_form(r, strlen(r), VN_FORM_EXACT);
-    int same = strcmp(typed, mine) == 0;
-    free(typed);
-    free(mine);
-    if (same) {
-        free(r);
+    int marked_query = 0;
+    for (size_t i = 0; i < t->n; i++)
+        marked_query |= (t->tok[i].flags & VN_TOK_MARKED) != 0;
+    vn_buf words = VN_BUF_INIT;
+    for (size_t i = 0; i < t->n; i++) {
+        if (i)
+            vn_buf_putc(&words, ' ');
+        vn_buf_append(&words, query + t->tok[i].src_start, t->tok[i].src_end - t->tok[i].src_start);
+    }
+    char *r = NULL;
+    vn_status rc = vn_restore(s, words.data, &r, NULL);
+    vn_buf_free(&words);
+    if (rc != VN_OK)
+        return NULL;
+    vn_tokens rt;
+    vn_tokens_init(&rt);
+    vn_tokenize(&rt, r, strlen(r), 0);
+    vn_buf out = VN_BUF_INIT;
+    int changed = 0;
+    size_t at = 0;
+    for (size_t i = 0; rt.n == t->n && i < t->n; i++) {
+        const vn_token *q = &t->tok[i], *w = &rt.tok[i];
+        int keep = (q->flags & VN_TOK_MARKED) ? archive_has(s, VN_TOK_EXACT(t, q), q->exact_len) : marked_query;
+        vn_buf_append(&out, query + at, q->src_start - at); /* what lies between words, as typed */
+        if (keep || (w->exact_len == q->exact_len && !memcmp(VN_TOK_EXACT(&rt, w), VN_TOK_EXACT(t, q), q->exact_len))) {
+            vn_buf_append(&out, query + q->src_start, q->src_end - q->src_start);
+        } else {
+            vn_buf_append(&out, r + w->src_start, w->src_end - w->src_start);
+            changed = 1;
+        }
+        at = q->src_end;
+    }
+    vn_buf_puts(&out, query + at);
+    int aligned = rt.n == t->n;
+    vn_tokens_free(&rt);
+    free(r);
+    if (!aligned || !changed) {
+        vn_buf_free(&out);
         return NULL;
     }
-    return r;
+    return vn_buf_take(&out);
 }
 
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
@@ -413,7 +469,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     /* offered when a word lacks its marks, or when few documents match
      * (a wrong tone: "Đà Nắng"); it costs a phrase search per run */
     if (o->did_you_mean && (unmarked_syllable(&p.toks) || h->total < 10))
-        h->did_you_mean = did_you_mean(s, query);
+        h->did_you_mean = did_you_mean(s, query, &p);
     vn_qparse_free(&p);
     *out = h;
     return VN_OK;
