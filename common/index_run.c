@@ -4,6 +4,7 @@
  * rebuild.  Reading inputs is index_input.c's job. */
 #include "vn_indexer.h"
 #include "vn_buf.h"
+#include "vn_clock.h"
 #include "vn_docstore.h"
 #include "vn_index_dir.h"
 #include "vn_indexer_internal.h"
@@ -15,13 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Whether documents get spelling terms: a new index records its choice
  * (the parallel shards record theirs, index_parallel.c); an incremental
@@ -63,7 +57,7 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
         ix->opts.batch = VN_DEFAULT_BATCH;
     if (!ix->opts.threads)
         ix->opts.threads = 2;
-    ix->t0 = now();
+    ix->t0 = vn_clock_now();
     ix->ids = vn_idset_new();
     vn_docspec_init(&ix->doc);
     char path[4096];
@@ -186,7 +180,7 @@ void vn_indexer_tick(vn_indexer *ix)
 {
     if (!ix->progress)
         return;
-    double t = now();
+    double t = vn_clock_now();
     if (t - ix->last_progress < 0.5)
         return;
     ix->last_progress = t;
@@ -577,7 +571,7 @@ vn_status vn_indexer_finish(vn_indexer *ix, vn_error *err)
         rc = vn_index_dir_switch(ix->dir, ix->gen, ix->prev_gen, (int)ix->nshards, err);
         ix->switched = (rc == VN_OK);
     }
-    ix->stats.seconds = now() - ix->t0;
+    ix->stats.seconds = vn_clock_now() - ix->t0;
     return rc;
 }
 

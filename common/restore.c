@@ -21,6 +21,7 @@
  * when a word one letter away follows the same word in the archive
  * ("nguyen xuan phuk" -> "nguyễn xuân phúc"), else kept as typed.  Not here: when a search
  * offers it (search.c). */
+#include "vn_clock.h"
 #include "vn_search.h"
 #include "vn_buf.h"
 #include "vn_schema.h"
@@ -267,12 +268,16 @@ static vn_status decode(vn_searcher *s, const word *w, size_t n, int *pick, vn_e
  * RESTORE_SPAN words that documents hold as a phrase (folded) is written
  * as those documents write it most (vn_phrase_spelling); a word none
  * holds is mended, else kept as typed.  The restored text into *b. */
-static vn_status restore_runs(vn_searcher *s, const char *text, size_t len, const vn_tokens *t, vn_buf *b,
-                              vn_error *err)
+static vn_status restore_runs(vn_searcher *s, const char *text, size_t len, const vn_tokens *t, double deadline,
+                              vn_buf *b, vn_error *err)
 {
     size_t pos = 0; /* bytes of text copied */
     vn_status rc = VN_OK;
     for (size_t i = 0; rc == VN_OK && i < t->n;) {
+        if (deadline > 0 && vn_clock_now() >= deadline) { /* each run costs phrase searches */
+            rc = vn_error_set(err, VN_ERR_LIMIT, "marks not restored within the time limit");
+            break;
+        }
         size_t span = t->n - i < RESTORE_SPAN ? t->n - i : RESTORE_SPAN;
         char *shown = NULL;
         for (; span > 0 && rc == VN_OK; span--) {
@@ -358,6 +363,11 @@ static vn_status restore_chain(vn_searcher *s, const char *text, size_t len, con
 
 vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err)
 {
+    return vn_restore_until(s, text, 0, out, err);
+}
+
+vn_status vn_restore_until(vn_searcher *s, const char *text, double deadline, char **out, vn_error *err)
+{
     VN_CHECK_ARGS(err, s && text && out);
     *out = NULL;
     size_t len = strlen(text);
@@ -377,7 +387,7 @@ vn_status vn_restore(vn_searcher *s, const char *text, char **out, vn_error *err
         return vn_error_set(err, VN_ERR_LIMIT, "at most %d words", VN_QUERY_MAX_WORDS);
     }
     vn_buf b = VN_BUF_INIT;
-    rc = chain ? restore_chain(s, text, len, &t, &b, err) : restore_runs(s, text, len, &t, &b, err);
+    rc = chain ? restore_chain(s, text, len, &t, &b, err) : restore_runs(s, text, len, &t, deadline, &b, err);
     vn_tokens_free(&t);
     if (rc != VN_OK) {
         vn_buf_free(&b);

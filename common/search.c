@@ -7,6 +7,7 @@
  * --full switches it, reopen() notices the stub changed and opens the new
  * one, while an ordinary commit is picked up by Xapian's own reopen(). */
 #include "vn_search.h"
+#include "vn_clock.h"
 #include "vn_buf.h"
 #include "vn_docstore.h"
 #include "vn_snippet.h"
@@ -201,18 +202,11 @@ vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_e
     return rc;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, vn_xresults **out,
                            vn_error *err)
 {
     *out = NULL;
-    double t0 = now();
+    double t0 = vn_clock_now();
     unsigned limit = o->limit ? o->limit : 10;
     vn_xsearch_opts xo = {o->offset, limit, o->sort, o->time_limit, o->exact_total,
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
@@ -229,7 +223,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     /* every item required first; if no document has them all, any item,
      * in what is left of the time limit */
     if (o->time_limit > 0)
-        xo.time_limit = o->time_limit - (now() - t0);
+        xo.time_limit = o->time_limit - (vn_clock_now() - t0);
     if (rc == VN_OK && r->total_max == 0 && t.all && (o->time_limit <= 0 || xo.time_limit > 0)) {
         t.all->op = VN_Q_OR;
         vn_xresults_free(r);
@@ -329,10 +323,10 @@ static int archive_has(vn_searcher *s, const char *w, size_t n)
  * is never rewritten (was: "bão hôm qua" offered "báo hôm qua"); in a
  * query typed with marks a word without them is meant so ("Bộ Ngoại
  * giao" offered "giáo"). */
-static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p)
+static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p, double deadline)
 {
     const vn_tokens *t = &p->toks;
-    if (t->n == 0)
+    if (t->n == 0 || (deadline > 0 && vn_clock_now() >= deadline))
         return NULL;
     int marked_query = 0;
     for (size_t i = 0; i < t->n; i++)
@@ -344,7 +338,7 @@ static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p)
         vn_buf_append(&words, query + t->tok[i].src_start, t->tok[i].src_end - t->tok[i].src_start);
     }
     char *r = NULL;
-    vn_status rc = vn_restore(s, words.data, &r, NULL);
+    vn_status rc = vn_restore_until(s, words.data, deadline, &r, NULL);
     vn_buf_free(&words);
     if (rc != VN_OK)
         return NULL;
@@ -383,7 +377,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     *out = NULL;
     vn_search_opts dflt = {0};
     const vn_search_opts *o = opts ? opts : &dflt;
-    double deadline = o->time_limit > 0 ? now() + o->time_limit : 0;
+    double deadline = o->time_limit > 0 ? vn_clock_now() + o->time_limit : 0;
     vn_date_words dw;
     vn_search_opts dated;
     char *rest = take_date_words(query, o, &dw, &dated);
@@ -416,7 +410,12 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         rc = vn_query_parse(query, strlen(query), &p, err);
         if (rc != VN_OK)
             return rc;
-        rc = vn_search_parsed(s, &p, o, &r, err);
+        /* after a date filter that found nothing: what is left of the
+         * time limit, not the whole of it again */
+        vn_search_opts left = *o;
+        if (deadline > 0)
+            left.time_limit = deadline - vn_clock_now() > 0.001 ? deadline - vn_clock_now() : 0.001;
+        rc = vn_search_parsed(s, &p, &left, &r, err);
     }
     if (rc != VN_OK) {
         vn_qparse_free(&p);
@@ -452,7 +451,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             x->source = vn_doc_field(&v, VN_DOC_SOURCE);
             x->url = vn_doc_field(&v, VN_DOC_URL);
             /* the time limit covers snippets too: past it, hits come without */
-            if (!o->no_snippets && (!deadline || now() < deadline)) {
+            if (!o->no_snippets && (!deadline || vn_clock_now() < deadline)) {
                 vn_docfield f = v.f[VN_DOC_BODY] && v.len[VN_DOC_BODY] ? VN_DOC_BODY : VN_DOC_TITLE;
                 int html = o->snippet_format != VN_SNIPPET_TEXT;
                 x->snippet = vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, o->snippet_words, html,
@@ -469,7 +468,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     /* offered when a word lacks its marks, or when few documents match
      * (a wrong tone: "Đà Nắng"); it costs a phrase search per run */
     if (o->did_you_mean && (unmarked_syllable(&p.toks) || h->total < 10))
-        h->did_you_mean = did_you_mean(s, query, &p);
+        h->did_you_mean = did_you_mean(s, query, &p, deadline);
     vn_qparse_free(&p);
     *out = h;
     return VN_OK;

@@ -38,6 +38,10 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
 /* The searcher's Xapian handle (search.c), for the library's own readers
  * of the index's terms (suggest.c). */
 struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
+/* vn_restore that stops at `deadline` (vn_clock_now() seconds; 0: none)
+ * with VN_ERR_LIMIT and nothing in *out: a run of words costs phrase
+ * searches, and did-you-mean keeps to the query's time limit. */
+vn_status vn_restore_until(vn_searcher *s, const char *text, double deadline, char **out, vn_error *err);
 
 /* suggest.c: search the words `phrase` as a phrase; *docs is how many
  * documents hold it (exact up to VN_TOTAL_EXACT_UPTO) and *shown the

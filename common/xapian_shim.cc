@@ -7,6 +7,7 @@
 // no policy: what terms mean and how queries are shaped is decided in C.
 #include "vn_xapian.h"
 #include "vn_index_dir.h"
+#include "vn_clock.h"
 
 #include <atomic>
 #include <xapian.h>
@@ -48,9 +49,7 @@ struct vn_xdb {
 
 static double now_s()
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return vn_clock_now();
 }
 
 struct vn_stemmer {

@@ -4,6 +4,7 @@
  * otherwise) and its monotonic clock.  Used by every file of searchd/;
  * calls nothing of theirs. */
 #include "daemon.h"
+#include "vn_clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,9 +15,7 @@
 
 double vn_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return vn_clock_now();
 }
 
 /* Is stderr the journal?  systemd sets JOURNAL_STREAM to its device and

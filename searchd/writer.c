@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "vn_article.h"
 #include "vn_schema.h"
+#include "vn_clock.h"
 
 #include <event2/event.h>
 #include <stdio.h>
@@ -84,22 +85,15 @@ static vn_status check_articles(const batch *b, vn_error *err)
     return VN_OK;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The index lock, waiting while another writer (the cron indexer) has it. */
 static vn_status open_writer(vn_daemon *d, vn_indexer **ix, vn_error *err)
 {
-    double give_up = now() + d->cfg.write_lock_wait;
+    double give_up = vn_clock_now() + d->cfg.write_lock_wait;
     /* live: the cron export's --prune and --full keep these documents */
     vn_index_opts o = {.threads = 1, .live = 1};
     for (;;) {
         vn_status rc = vn_indexer_open(d->cfg.index, &o, ix, err);
-        if (rc != VN_ERR_LOCKED || now() >= give_up)
+        if (rc != VN_ERR_LOCKED || vn_clock_now() >= give_up)
             return rc;
         struct timespec pause = {0, 50 * 1000 * 1000};
         nanosleep(&pause, NULL);
