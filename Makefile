@@ -7,7 +7,8 @@
 #   make fuzz          libFuzzer on the parsers, FUZZ_SECONDS each (clang; build/fuzz)
 #   make stress        bounded stress suite against a real vnsearchd (tests/stress)
 #   make tsan          the daemon and the two-thread build under ThreadSanitizer (30 s)
-#   make relevance     known-item and precision checks over ../shared/corpus
+#   make relevance     known-item and precision checks over ../shared/corpus/vi-news.jsonl
+#   make relevance-quick  the same over vi-news-small.jsonl
 #   make bench         vnsearch beside its peers at 3 sizes, then the design studies (bench/README.md)
 #   make bench-scale   the same beside the peers at 10x the corpus, made in /tmp (bench/peers.py)
 
@@ -186,6 +187,10 @@ CORPUS ?= ../shared/corpus
 relevance: all
 	@python3 tests/relevance.py --bin $(BUILD)/bin/vnsearch-indexer --corpus $(CORPUS)
 
+# the same over vi-news-small.jsonl (1,000 articles): a minute, not a measure
+relevance-quick: all
+	@python3 tests/relevance.py --quick --bin $(BUILD)/bin/vnsearch-indexer --corpus $(CORPUS)
+
 # The benchmark's peer: plain Xapian, deliberately not through libvnsearch.
 $(BUILD)/bench/xapian-baseline: bench/xapian_baseline.cc
 	@mkdir -p $(dir $@)
@@ -333,5 +338,5 @@ fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-.PHONY: all tests-build check test check-asan demo relevance bench bench-scale install uninstall clean fuzz fuzz-bins stress tsan man deb
+.PHONY: all tests-build check test check-asan demo relevance relevance-quick bench bench-scale install uninstall clean fuzz fuzz-bins stress tsan man deb
 .SECONDARY:
