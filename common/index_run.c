@@ -389,7 +389,7 @@ static int collect_live(const char *id, const char *data, size_t len, void *p)
 
 /* An id term of the index read that this run did not bring, and that is
  * no live write: the run removes it (prune deletes it, a --full leaves it
- * out); remembered when keep_ids. */
+ * out), so it is remembered in c->gone. */
 static int collect_unseen(const char *term, size_t len, uint64_t docs, void *p)
 {
     (void)docs;
