@@ -706,7 +706,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
         Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
                                                Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
         // spies count what the matcher looks at: facets need every match
-        bool exact = o->exact_total || o->spies;
+        bool exact = o->exact_total || o->spies, timed_out = false;
         for (int attempt = 0;; attempt++) {
             try {
                 Xapian::Enquire enq(*h->db);
@@ -731,7 +731,13 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 Xapian::doccount want = o->limit;
                 if (!exact && want < VN_PAGE_RANKED && check > o->offset + want)
                     want = check - o->offset < VN_PAGE_RANKED ? check - o->offset : VN_PAGE_RANKED;
+                double t0 = now_s();
                 m = enq.get_mset(o->offset, want, check);
+                // Xapian does not say whether its time limit stopped the
+                // match, and its bounds can then claim an exact count of
+                // what it saw: a match that took the whole limit may have
+                // been cut, one that took less was not
+                timed_out = o->time_limit > 0 && now_s() - t0 >= o->time_limit;
                 break;
             } catch (const Xapian::DatabaseModifiedError &) {
                 // a writer committed twice under us: catch up and retry once
@@ -746,7 +752,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
         r->total = m.get_matches_estimated();
         r->total_min = m.get_matches_lower_bound();
         r->total_max = m.get_matches_upper_bound();
-        r->cut = exact && r->total_min != r->total_max;
+        r->cut = exact && (timed_out || r->total_min != r->total_max);
         for (auto &sh : h->shards)
             r->shards_down += !sh.up;
         size_t page = m.size() < o->limit ? m.size() : o->limit;
