@@ -55,11 +55,7 @@ static ssize_t read_line(FILE *f, char **line, size_t *cap, size_t max, int *too
     funlockfile(f);
     if (total == 0)
         return -1;
-    if (*cap == 0) { /* total > 0 means it was grown: never reached */
-        *line = vn_xrealloc(*line, 1);
-        *cap = 1;
-    }
-    (*line)[*too_long ? 0 : n] = '\0';
+    (*line)[*too_long ? 0 : n] = '\0'; /* a byte read: the buffer was grown for it */
     return *too_long ? (ssize_t)total : (ssize_t)n;
 }
 

@@ -416,14 +416,14 @@ static void removal_free(removal *c)
 }
 
 /* Fill c with the documents of `db` (the index as it was) that this run
- * would remove, and refuse (VN_ERR_LIMIT) when they are more than
- * opts.max_removal percent of it. */
-static vn_status count_removal(vn_indexer *ix, vn_xdb *db, const char *what, removal *c, vn_error *err)
+ * would remove (a prune, or a rebuild: ix->fresh), and refuse
+ * (VN_ERR_LIMIT) when they are more than opts.max_removal percent of it. */
+static vn_status count_removal(vn_indexer *ix, vn_xdb *db, removal *c, vn_error *err)
 {
     c->ix = ix;
     c->live = vn_idset_new();
     vn_xdb_info info;
-    vn_status rc = vn_xdb_each_doc_with_term(db, VN_TERM_LIVE, collect_live, c, err);
+    vn_status rc = vn_xdb_each_doc_with_term(db, VN_TERM_LIVE, 0, collect_live, c, err);
     if (rc == VN_OK)
         rc = vn_xdb_each_term(db, VN_PREFIX_ID, collect_unseen, c, err);
     if (rc == VN_OK)
@@ -435,8 +435,8 @@ static vn_status count_removal(vn_indexer *ix, vn_xdb *db, const char *what, rem
         return vn_error_set(err, VN_ERR_LIMIT,
                             "%s would remove %zu of the index's %llu documents, more than %u %%: the inputs "
                             "look incomplete; nothing was %s (allow it with --max-removal 100)",
-                            what, c->n, (unsigned long long)info.doccount, max,
-                            strcmp(what, "pruning") == 0 ? "pruned" : "switched");
+                            ix->fresh ? "this rebuild" : "pruning", c->n, (unsigned long long)info.doccount, max,
+                            ix->fresh ? "switched" : "pruned");
     return VN_OK;
 }
 
@@ -455,7 +455,7 @@ static vn_status prune(vn_indexer *ix, vn_error *err)
     }
     /* collect first: deleting while walking the term list is not allowed */
     removal c = {0};
-    vn_status rc = count_removal(ix, ix->db, "pruning", &c, err);
+    vn_status rc = count_removal(ix, ix->db, &c, err);
     char idterm[VN_IDTERM_SIZE];
     for (size_t i = 0; rc == VN_OK && i < c.n; i++) {
         if (vn_idterm(idterm, c.gone[i]) && (rc = vn_xdb_delete(ix->db, idterm, err)) == VN_OK)
@@ -512,13 +512,13 @@ static vn_status carry_live(vn_indexer *ix, const char *path, vn_error *err)
     /* the stub still names the generation readers see, of whatever schema */
     vn_status rc = vn_xdb_open(ix->dir, VN_XDB_READ | VN_XDB_ANY_SCHEMA, &old, err);
     if (rc == VN_OK)
-        rc = count_removal(ix, old, "this rebuild", &c, err);
+        rc = count_removal(ix, old, &c, err);
     if (rc == VN_OK && vn_idset_count(c.live) > 0) {
         carry k = {ix, VN_OK, err};
         if (!ix->db)
             rc = vn_xdb_open_shards(path, ix->nshards, VN_XDB_WRITE, &ix->db, err);
         if (rc == VN_OK)
-            rc = vn_xdb_each_doc_with_term(old, VN_TERM_LIVE, carry_one, &k, err);
+            rc = vn_xdb_each_doc_with_term(old, VN_TERM_LIVE, 1, carry_one, &k, err);
         if (rc == VN_OK)
             rc = k.rc;
     }

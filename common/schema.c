@@ -265,25 +265,15 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     const char *in[VN_DOC_NFIELDS] = {a->id, title, a->date, a->source, a->url, a->dateline, a->body};
     char *nfc[VN_DOC_NFIELDS] = {0};
     const char *f[VN_DOC_NFIELDS];
-    vn_status rc = VN_OK;
-    for (int i = 0; i < VN_DOC_NFIELDS; i++) {
-        f[i] = in[i];
-        if (in[i] && !vn_utf8_valid(in[i], strlen(in[i])))
-            rc = vn_error_set(err, VN_ERR_INVALID, "document %s: field %s is not valid UTF-8", a->id, vn_doc_keys[i]);
-        else if (in[i] && (nfc[i] = nfc_if_needed(in[i])))
-            f[i] = nfc[i];
-    }
-    if (rc == VN_OK) {
-        vn_doc_encode(f, &d->data);
-        /* the source facet's value: as stored (NFC), never longer than a term */
-        const char *src = f[VN_DOC_SOURCE];
-        if (src && *src)
-            vn_buf_append(&d->source_value, src, vn_utf8_cut(src, strlen(src), VN_ID_MAX_BYTES));
-    }
+    for (int i = 0; i < VN_DOC_NFIELDS; i++) /* valid UTF-8: vn_schema_check said so */
+        f[i] = in[i] && (nfc[i] = nfc_if_needed(in[i])) ? nfc[i] : in[i];
+    vn_doc_encode(f, &d->data);
+    /* the source facet's value: as stored (NFC), never longer than a term */
+    const char *src = f[VN_DOC_SOURCE];
+    if (src && *src)
+        vn_buf_append(&d->source_value, src, vn_utf8_cut(src, strlen(src), VN_ID_MAX_BYTES));
     for (int i = 0; i < VN_DOC_NFIELDS; i++)
         free(nfc[i]);
-    if (rc != VN_OK)
-        return rc;
     vn_article_hash(a, d->spelling, d->live, d->hash_value);
     return VN_OK;
 }

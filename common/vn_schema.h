@@ -119,10 +119,11 @@ void vn_docspec_free(vn_docspec *d);
  * VN_OK, or VN_ERR_INVALID saying which. */
 vn_status vn_schema_check(const vn_article *a, vn_error *err);
 
-/* Fill `d` (reusing its memory) from article `a`.  `stem` may be NULL (no
- * stem terms).  The stored data is a JSON object with the article's
- * fields, the body in NFC.  Returns VN_OK, or VN_ERR_INVALID for an
- * article the schema cannot hold. */
+/* Fill `d` (reusing its memory) from article `a`, which vn_schema_check
+ * accepted (its fields are not checked again).  `stem` may be NULL (no
+ * stem terms).  The stored data is the article's fields, the text in NFC
+ * (vn_docstore.h).  Returns VN_OK, or VN_ERR_INVALID for an id no term
+ * can hold. */
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err);
 
 /* Append the text of the pair term of folded words a and b ("ha noi":

@@ -107,10 +107,10 @@ vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
                            int (*cb)(const char *term, size_t len, uint64_t docs, void *ctx), void *ctx,
                            vn_error *err);
 
-/* Call cb with the id (value VN_SLOT_ID) and the stored data of each
- * document holding `term`, until cb returns nonzero.  Both are valid
- * during the call only. */
-vn_status vn_xdb_each_doc_with_term(vn_xdb *db, const char *term,
+/* Call cb with the id (value VN_SLOT_ID) and, with `with_data`, the
+ * stored data (else "", 0) of each document holding `term`, until cb
+ * returns nonzero.  Both are valid during the call only. */
+vn_status vn_xdb_each_doc_with_term(vn_xdb *db, const char *term, int with_data,
                                     int (*cb)(const char *id, const char *data, size_t len, void *ctx), void *ctx,
                                     vn_error *err);
 

@@ -138,10 +138,17 @@ static Xapian::Database open_local_shard(const char *path)
     }
 }
 
+// A read mode, whatever flags are or'd into it.
+static bool is_reader(int mode)
+{
+    return (mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA | VN_XDB_START_DOWN)) == VN_XDB_READ;
+}
+
 // Open each database the stub names; a remote one that does not answer
 // is left down with `partial`, else the whole open fails.
-static vn_status open_stub(vn_xdb *h, const vn_stub *st, int partial, int start_down, vn_error *err)
+static vn_status open_stub(vn_xdb *h, const vn_stub *st, int mode, vn_error *err)
 {
+    int start_down = mode & VN_XDB_START_DOWN, partial = mode & (VN_XDB_PARTIAL | VN_XDB_START_DOWN);
     size_t locals = 0;
     for (size_t i = 0; i < st->n; i++)
         locals += !st->db[i].remote;
@@ -211,7 +218,7 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
 {
     *out = NULL;
     vn_stub st = {NULL, 0};
-    if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA | VN_XDB_START_DOWN)) == VN_XDB_READ) {
+    if (is_reader(mode)) {
         vn_status rc = vn_stub_read(path, &st, err);
         if (rc != VN_OK)
             return rc;
@@ -220,11 +227,10 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
         vn_xdb *h = new vn_xdb();
         try {
             vn_status rc = VN_OK;
-            if ((mode & ~(VN_XDB_PARTIAL | VN_XDB_ANY_SCHEMA | VN_XDB_START_DOWN)) == VN_XDB_READ) {
+            if (is_reader(mode)) {
                 h->wdb = NULL;
                 if (st.n)
-                    rc = open_stub(h, &st, mode & (VN_XDB_PARTIAL | VN_XDB_START_DOWN), mode & VN_XDB_START_DOWN,
-                                   err);
+                    rc = open_stub(h, &st, mode, err);
                 else
                     h->db = new Xapian::Database(path);
             } else {
@@ -270,36 +276,56 @@ static bool any_down(const vn_xdb *h)
     return false;
 }
 
+// A reader that must not answer while a shard is down (not
+// VN_XDB_PARTIAL) has one down: opened with VN_XDB_START_DOWN, or
+// reconnected without it.
+static bool down_and_strict(const vn_xdb *h)
+{
+    return !(h->mode & VN_XDB_PARTIAL) && any_down(h);
+}
+
+static vn_status shard_unavailable(vn_error *err, const char *what)
+{
+    return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
+                        RETRY_DOWN_S);
+}
+
 // A read of a reader of a stub: first reconnect when a shard failed (or
 // is down and due for a try), then run body; when a shard fails during
 // it, reconnect (leaving that shard out with VN_XDB_PARTIAL) and run it
 // once more.  Readers without a stub just run body.  body must have no
 // effect before it succeeds.
-template <typename F>
-static vn_status read_op(vn_xdb *h, vn_error *err, const char *what, F body)
+// Before a read of a reader of a stub: reconnect when a shard failed or
+// is down and due for a try; VN_ERR_UNAVAILABLE when there is nothing
+// (or, without VN_XDB_PARTIAL, not everything) to read from.
+static vn_status shards_ready(vn_xdb *h, vn_error *err, const char *what)
 {
-    if (h->shards.empty() || h->wdb)
-        return guard(err, what, body);
     if ((h->broken || any_down(h)) && now_s() >= h->retry_at) {
         vn_status rc = reconnect(h, err);
         if (rc != VN_OK && h->broken)
             return rc; /* nothing to run it on */
     }
-    if (h->broken) /* not due yet: a dead host is not waited for at every request */
-        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
-                            RETRY_DOWN_S);
-    if (!(h->mode & VN_XDB_PARTIAL) && any_down(h)) /* opened with VN_XDB_START_DOWN */
-        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
-                            RETRY_DOWN_S);
-    vn_status rc = guard(err, what, body);
+    if (h->broken || down_and_strict(h)) /* not due yet: a dead host is not waited for at every request */
+        return shard_unavailable(err, what);
+    return VN_OK;
+}
+
+template <typename F>
+static vn_status read_op(vn_xdb *h, vn_error *err, const char *what, F body)
+{
+    if (h->shards.empty() || h->wdb)
+        return guard(err, what, body);
+    vn_status rc = shards_ready(h, err, what);
+    if (rc != VN_OK)
+        return rc;
+    rc = guard(err, what, body);
     if (rc != VN_ERR_UNAVAILABLE)
         return rc;
     h->broken = true;
     if ((rc = reconnect(h, err)) != VN_OK)
         return rc;
-    if (!(h->mode & VN_XDB_PARTIAL) && any_down(h)) /* reconnected without the shard */
-        return vn_error_set(err, VN_ERR_UNAVAILABLE, "%s: a shard is unavailable (tried again every %.0f s)", what,
-                            RETRY_DOWN_S);
+    if (down_and_strict(h))
+        return shard_unavailable(err, what);
     return guard(err, what, body);
 }
 
@@ -550,16 +576,10 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
 {
     // not read_op: cb has seen terms when a shard fails part way; the
     // same rules before it starts
-    if (!h->wdb && !h->shards.empty()) {
-        if ((h->broken || any_down(h)) && now_s() >= h->retry_at) {
-            vn_status rc = reconnect(h, err);
-            if (rc != VN_OK && h->broken)
-                return rc;
-        }
-        if (h->broken || (!(h->mode & VN_XDB_PARTIAL) && any_down(h)))
-            return vn_error_set(err, VN_ERR_UNAVAILABLE, "list terms: a shard is unavailable");
-    }
-    vn_status rc = guard(err, "list terms", [&]() {
+    vn_status rc = !h->wdb && !h->shards.empty() ? shards_ready(h, err, "list terms") : VN_OK;
+    if (rc != VN_OK)
+        return rc;
+    rc = guard(err, "list terms", [&]() {
         for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix); ++t) {
             std::string s = *t;
             if (cb(s.data(), s.size(), t.get_termfreq(), ctx))
@@ -572,7 +592,7 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
     return rc;
 }
 
-extern "C" vn_status vn_xdb_each_doc_with_term(vn_xdb *h, const char *term,
+extern "C" vn_status vn_xdb_each_doc_with_term(vn_xdb *h, const char *term, int with_data,
                                                int (*cb)(const char *, const char *, size_t, void *), void *ctx,
                                                vn_error *err)
 {
@@ -580,7 +600,7 @@ extern "C" vn_status vn_xdb_each_doc_with_term(vn_xdb *h, const char *term,
         Xapian::Database &db = *h->db;
         for (Xapian::PostingIterator p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
             Xapian::Document doc = db.get_document(*p, Xapian::DOC_ASSUME_VALID);
-            std::string id = doc.get_value(VN_SLOT_ID), data = doc.get_data();
+            std::string id = doc.get_value(VN_SLOT_ID), data = with_data ? doc.get_data() : std::string();
             if (cb(id.c_str(), data.data(), data.size(), ctx))
                 break;
         }

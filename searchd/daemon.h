@@ -116,6 +116,11 @@ typedef struct vn_ctx {
 const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
 /* Is `given` the admin token (constant time)? */
 int vn_token_ok(const vn_daemon *d, const char *given);
+/* A token given by `peer` (AUTH, or HTTP's bearer): 1 right, -1 wrong
+ * (counted against the address, VN_AUTH_FAIL_MAX of them block it), -2
+ * the address is blocked for *wait more seconds (not compared).  The one
+ * check of both front-ends; the loop's only. */
+int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait);
 /* HTTP connections open (from `peer`, or all with NULL), counted from
  * their first request (http.c). */
 unsigned vn_http_clients(const char *peer);

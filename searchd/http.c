@@ -248,15 +248,10 @@ static int bearer(vn_daemon *d, struct evhttp_request *req, double *wait)
     if (!h)
         return 0;
     const char *peer = peer_of(req);
-    if ((*wait = vn_throttle_wait(&d->auth_throttle, peer, vn_now())) > 0)
-        return -2;
-    if (strncasecmp(h, "Bearer ", 7) == 0 && vn_token_ok(d, h + 7))
-        return 1;
-    vn_log_warn("HTTP from %s: wrong bearer token", peer);
-    if (vn_throttle_fail(&d->auth_throttle, peer, vn_now()))
-        vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", peer, VN_AUTH_FAIL_MAX,
-                    VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);
-    return -1;
+    int t = vn_token_try(d, peer, strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : "", wait);
+    if (t == -1)
+        vn_log_warn("HTTP from %s: wrong bearer token", peer);
+    return t;
 }
 
 /* What evhttp lets through and a request must not carry: a NUL byte

@@ -163,6 +163,18 @@ int vn_token_ok(const vn_daemon *d, const char *given)
     return d->cfg.admin_token[0] && token_equal(given, d->cfg.admin_token);
 }
 
+int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait)
+{
+    if ((*wait = vn_throttle_wait(&d->auth_throttle, peer, vn_now())) > 0)
+        return -2; /* not even compared */
+    if (vn_token_ok(d, given))
+        return 1;
+    if (vn_throttle_fail(&d->auth_throttle, peer, vn_now()))
+        vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", peer, VN_AUTH_FAIL_MAX,
+                    VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);
+    return -1;
+}
+
 /* ---- the loop's handlers of the command table (commands.c) ---- */
 
 void vn_cmd_ping(vn_ctx *x) { vn_reply_ok(x->out, x->json, "PONG"); }
@@ -188,24 +200,22 @@ void vn_cmd_auth(vn_ctx *x)
 {
     conn *c = x->c;
     vn_daemon *d = x->d;
-    double wait = vn_throttle_wait(&d->auth_throttle, c->peer, vn_now());
-    if (wait > 0) { /* not even compared: closed, as after three failures */
+    double wait;
+    int t = vn_token_try(d, c->peer, x->r->arg, &wait);
+    if (t == -2) { /* closed, as after three failures */
         char msg[128];
         snprintf(msg, sizeof msg, "too many wrong tokens from your address; try again in %.0f s", wait + 0.5);
         vn_ctx_error(x, VN_ERRC_NOAUTH, msg);
         c->closing = 1;
         return;
     }
-    if (vn_token_ok(d, x->r->arg)) {
+    if (t == 1) {
         c->authed = 1;
         vn_reply_ok(x->out, x->json, "authenticated");
         return;
     }
     c->auth_failures++;
     vn_log_warn("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
-    if (vn_throttle_fail(&d->auth_throttle, c->peer, vn_now()))
-        vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", c->peer,
-                    VN_AUTH_FAIL_MAX, VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);
     if (c->auth_failures >= MAX_AUTH_FAILURES) {
         vn_ctx_error(x, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
         c->closing = 1;

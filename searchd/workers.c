@@ -250,6 +250,8 @@ static void *worker_main(void *p)
 int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
 {
     d->workers = vn_xcalloc(d->nworkers, sizeof *d->workers);
+    /* a hung shard server costs a request at most about its time limit */
+    vn_set_remote_timeout(d->cfg.query_time_limit / 2);
     /* open every handle first: a bad index fails start-up, not a query */
     worker_arg **args = vn_xcalloc(d->nworkers, sizeof *args);
     for (unsigned i = 0; i < d->nworkers; i++) {
@@ -259,8 +261,6 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
         /* a shard server not up yet does not stop the daemon: it answers
          * UNAVAILABLE (or partially) until the shard answers */
         unsigned flags = (strcmp(d->cfg.shard_down, "partial") == 0 ? VN_OPEN_PARTIAL : 0) | VN_OPEN_START_DOWN;
-        if (i == 0) /* a hung shard server costs a request at most its time limit */
-            vn_set_remote_timeout(d->cfg.query_time_limit / 2);
         vn_status rc = vn_searcher_open_flags(d->cfg.index, flags, &args[i]->s, &err);
         if (rc == VN_OK && d->cfg.aliases[0] && vn_searcher_load_aliases(args[i]->s, d->cfg.aliases, &err) != VN_OK) {
             if (err.code == VN_ERR_IO) { /* no alias file: search without */

@@ -120,9 +120,8 @@ static void write_all(vn_daemon *d, job *list)
     size_t i = 0, nok = 0;
     vn_error err;
     for (job *j = list; j; j = j->next, i++) {
-        if (j->req.cmd == VN_CMD_ADD && parse_articles(j->req.arg, &b[i], &err) != VN_OK)
-            reply(j, VN_ERRC_BADREQ, err.msg);
-        else if (j->req.cmd == VN_CMD_ADD && check_articles(&b[i], &err) != VN_OK)
+        if (j->req.cmd == VN_CMD_ADD &&
+            (parse_articles(j->req.arg, &b[i], &err) != VN_OK || check_articles(&b[i], &err) != VN_OK))
             reply(j, VN_ERRC_BADREQ, err.msg);
         else
             ok[i] = 1, nok++;

@@ -30,7 +30,8 @@ static void build(const vn_article *a)
     vn_docspec d;
     vn_docspec_init(&d);
     vn_error err;
-    vn_schema_build(&d, a, stem, &err);
+    if (vn_schema_check(a, &err) == VN_OK) /* as the indexer does */
+        vn_schema_build(&d, a, stem, &err);
     vn_docspec_free(&d);
 }
 
