@@ -721,14 +721,18 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
 {
     *out = NULL;
     return read_op(h, err, "search", [&]() {
-        Xapian::Query xq = to_xapian(*h->db, q);
-        Xapian::MSet m;
-        Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
-                                               Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
-        // spies count what the matcher looks at: facets need every match
-        bool exact = o->exact_total || o->spies, timed_out = false;
+        // a writer committed twice under us (live writes commit often): the
+        // revision read is gone; catch up and read it all again, the
+        // documents included (was: ERR SERVER when it happened while they
+        // were fetched)
         for (int attempt = 0;; attempt++) {
             try {
+                Xapian::Query xq = to_xapian(*h->db, q);
+                Xapian::MSet m;
+                Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
+                                                       Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
+                // spies count what the matcher looks at: facets need every match
+                bool exact = o->exact_total || o->spies, timed_out = false;
                 Xapian::Enquire enq(*h->db);
                 enq.set_query(xq);
                 for (int k = 0; k < 2; k++)
@@ -758,58 +762,56 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 // what it saw: a match that took the whole limit may have
                 // been cut, one that took less was not
                 timed_out = o->time_limit > 0 && now_s() - t0 >= o->time_limit;
-                break;
+                vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
+                if (!r)
+                    throw std::bad_alloc();
+                r->total = m.get_matches_estimated();
+                r->total_min = m.get_matches_lower_bound();
+                r->total_max = m.get_matches_upper_bound();
+                r->cut = exact && (timed_out || r->total_min != r->total_max);
+                for (auto &sh : h->shards)
+                    r->shards_down += !sh.up;
+                size_t page = m.size() < o->limit ? m.size() : o->limit;
+                r->hits = (vn_xhit *)calloc(page ? page : 1, sizeof *r->hits);
+                if (!r->hits) {
+                    free(r);
+                    throw std::bad_alloc();
+                }
+                try { // documents are fetched now: a remote shard can fail here too
+                for (Xapian::MSetIterator i = m.begin(); i != m.end() && r->n < page; ++i) {
+                    std::string data = i.get_document().get_data();
+                    vn_xhit *hit = &r->hits[r->n++];
+                    hit->score = i.get_weight();
+                    hit->docid = *i;
+                    hit->data = vn_xstrndup(data.data(), data.size());
+                    hit->data_len = data.size();
+                }
+                for (int k = 0; k < 2; k++) {
+                    if (!(o->spies & (1 << k)))
+                        continue;
+                    size_t n = 0;
+                    for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t)
+                        n++;
+                    r->spy[k] = (vn_xfacet *)vn_xcalloc(n ? n : 1, sizeof *r->spy[k]);
+                    for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t) {
+                        std::string v = *t;
+                        vn_xfacet *f = &r->spy[k][r->nspy[k]++];
+                        f->value = vn_xstrndup(v.data(), v.size());
+                        f->count = t.get_termfreq();
+                    }
+                }
+                } catch (...) {
+                    vn_xresults_free(r);
+                    throw;
+                }
+                *out = r;
+                return VN_OK;
             } catch (const Xapian::DatabaseModifiedError &) {
-                // a writer committed twice under us: catch up and retry once
-                if (attempt > 0)
+                if (attempt >= 2)
                     throw;
                 h->db->reopen();
             }
         }
-        vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
-        if (!r)
-            throw std::bad_alloc();
-        r->total = m.get_matches_estimated();
-        r->total_min = m.get_matches_lower_bound();
-        r->total_max = m.get_matches_upper_bound();
-        r->cut = exact && (timed_out || r->total_min != r->total_max);
-        for (auto &sh : h->shards)
-            r->shards_down += !sh.up;
-        size_t page = m.size() < o->limit ? m.size() : o->limit;
-        r->hits = (vn_xhit *)calloc(page ? page : 1, sizeof *r->hits);
-        if (!r->hits) {
-            free(r);
-            throw std::bad_alloc();
-        }
-        try { // documents are fetched now: a remote shard can fail here too
-        for (Xapian::MSetIterator i = m.begin(); i != m.end() && r->n < page; ++i) {
-            std::string data = i.get_document().get_data();
-            vn_xhit *hit = &r->hits[r->n++];
-            hit->score = i.get_weight();
-            hit->docid = *i;
-            hit->data = vn_xstrndup(data.data(), data.size());
-            hit->data_len = data.size();
-        }
-        for (int k = 0; k < 2; k++) {
-            if (!(o->spies & (1 << k)))
-                continue;
-            size_t n = 0;
-            for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t)
-                n++;
-            r->spy[k] = (vn_xfacet *)vn_xcalloc(n ? n : 1, sizeof *r->spy[k]);
-            for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t) {
-                std::string v = *t;
-                vn_xfacet *f = &r->spy[k][r->nspy[k]++];
-                f->value = vn_xstrndup(v.data(), v.size());
-                f->count = t.get_termfreq();
-            }
-        }
-        } catch (...) {
-            vn_xresults_free(r);
-            throw;
-        }
-        *out = r;
-        return VN_OK;
     });
 }
 
