@@ -17,7 +17,14 @@
 //       each query line's words, lower-cased, joined by OP_AND, top 10
 //       with their stored data, round-robin on THREADS threads; prints the
 //       same line as query-bench (queries/s, p50, p99).
+//   xapian-baseline both DBDIR FILE.jsonl
+//       the build above plus each text folded (utf8proc: marks stripped,
+//       đ -> d) under prefix F: an index holding both forms
+//   xapian-baseline query-both DBDIR QUERIES THREADS SECONDS
+//       vnsearch's recall in plain Xapian: the typed words OR their folded
+//       forms, each side an AND (over a "both" build).
 #include <jansson.h>
+#include <utf8proc.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -84,7 +91,21 @@ static int ids(const char *dir, const char *qfile)
     return 0;
 }
 
-static int query_bench(const char *dir, const char *qfile, int threads, double secs)
+// s folded: lower case, marks stripped, đ -> d (U+0111 has no decomposition).
+static std::string fold(const std::string &s)
+{
+    utf8proc_uint8_t *out = nullptr;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s.data(), (utf8proc_ssize_t)s.size(), &out,
+                                      (utf8proc_option_t)(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+                                                          UTF8PROC_CASEFOLD));
+    std::string r = n >= 0 ? std::string((const char *)out, (size_t)n) : s;
+    free(out);
+    for (size_t at; (at = r.find("\xc4\x91")) != std::string::npos;)
+        r.replace(at, 2, "d");
+    return r;
+}
+
+static int query_bench(const char *dir, const char *qfile, int threads, double secs, bool both)
 {
     // Query objects share reference counts that are not thread-safe:
     // keep the words, and let each thread build its own queries
@@ -104,7 +125,14 @@ static int query_bench(const char *dir, const char *qfile, int threads, double s
             while (now_s() < deadline) {
                 double q0 = now_s();
                 const std::vector<std::string> &w = queries[i++ % queries.size()];
-                enq.set_query(Xapian::Query(Xapian::Query::OP_AND, w.begin(), w.end()));
+                Xapian::Query q(Xapian::Query::OP_AND, w.begin(), w.end());
+                if (both) {
+                    std::vector<std::string> f;
+                    for (const auto &x : w)
+                        f.push_back("F" + fold(x));
+                    q = Xapian::Query(Xapian::Query::OP_OR, q, Xapian::Query(Xapian::Query::OP_AND, f.begin(), f.end()));
+                }
+                enq.set_query(q);
                 Xapian::MSet m = enq.get_mset(0, 10);
                 for (Xapian::MSetIterator it = m.begin(); it != m.end(); ++it)
                     (void)it.get_document().get_data();
@@ -128,7 +156,7 @@ static int query_bench(const char *dir, const char *qfile, int threads, double s
 // whole as data), replacing the document of its id; false when the line
 // is not JSON.  Adds the id to *seen when given.
 static bool index_line(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg, const char *line, size_t n,
-                       bool update, std::vector<std::string> *seen)
+                       bool update, std::vector<std::string> *seen, bool both)
 {
     json_t *o = json_loadb(line, n, 0, nullptr);
     if (!o)
@@ -153,6 +181,14 @@ static bool index_line(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg, 
     tg.increase_termpos(16);
     if (body)
         tg.index_text(body);
+    if (both) {
+        tg.increase_termpos(16);
+        if (title)
+            tg.index_text(fold(title), 2, "F");
+        tg.increase_termpos(16);
+        if (body)
+            tg.index_text(fold(body), 1, "F");
+    }
     doc.set_data(std::string(line, n));
     doc.add_boolean_term(idterm);
     db.replace_document(idterm, doc);
@@ -162,12 +198,13 @@ static bool index_line(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg, 
 
 int main(int argc, char **argv)
 {
-    if (argc == 6 && strcmp(argv[1], "query") == 0)
-        return query_bench(argv[2], argv[3], atoi(argv[4]), atof(argv[5]));
+    if (argc == 6 && (strcmp(argv[1], "query") == 0 || strcmp(argv[1], "query-both") == 0))
+        return query_bench(argv[2], argv[3], atoi(argv[4]), atof(argv[5]), strcmp(argv[1], "query-both") == 0);
     if (argc == 4 && strcmp(argv[1], "ids") == 0)
         return ids(argv[2], argv[3]);
     bool update = argc >= 2 && strcmp(argv[1], "update") == 0;
-    if (update) {
+    bool both = argc >= 2 && strcmp(argv[1], "both") == 0;
+    if (update || both) {
         argv++;
         argc--;
     }
@@ -175,7 +212,9 @@ int main(int argc, char **argv)
         std::cerr << "usage: xapian-baseline DBDIR FILE.jsonl [BATCH]\n"
                      "       xapian-baseline update DBDIR FILE.jsonl [BATCH]\n"
                      "       xapian-baseline ids DBDIR QUERIES\n"
-                     "       xapian-baseline query DBDIR QUERIES THREADS SECONDS\n";
+                     "       xapian-baseline query DBDIR QUERIES THREADS SECONDS\n"
+                     "       xapian-baseline both DBDIR FILE.jsonl [BATCH]\n"
+                     "       xapian-baseline query-both DBDIR QUERIES THREADS SECONDS\n";
         return 2;
     }
     unsigned long batch = argc == 4 ? strtoul(argv[3], nullptr, 10) : 0; // 0: Xapian's own flushing
@@ -194,7 +233,7 @@ int main(int argc, char **argv)
     unsigned long docs = 0, bytes = 0;
     while ((n = getline(&line, &cap, f)) > 0) {
         bytes += n;
-        if (!index_line(db, tg, line, n, update, update ? &seen : nullptr))
+        if (!index_line(db, tg, line, n, update, update ? &seen : nullptr, both))
             continue;
         docs++;
         if (batch && docs % batch == 0)

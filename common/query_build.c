@@ -156,13 +156,29 @@ typedef struct build {
 
 #define TOK(b, i) (&(b)->ts->tok[i])
 
-/* What a typed word requires: its folded term (every spelling), or, in a
- * query with English in it, its English stem.  Weighted by BM25. */
+/* Does a word typed with marks match only its own spelling (and
+ * documents written without marks)?  Unless the caller widened the query
+ * to every spelling (vn_search does when that finds too little). */
+static int own_spelling(const build *b, const vn_token *t)
+{
+    return (t->flags & VN_TOK_MARKED) && !(b->o && b->o->all_spellings);
+}
+
+/* What a typed word requires: its folded term (every spelling; a word
+ * typed with marks only where a document writes it so or has no marks),
+ * or, in a query with English in it, its English stem.  Weighted by the
+ * folded term's BM25: all spellings one word, one IDF. */
 static vn_qnode *word_match(build *b, size_t i)
 {
     const vn_token *t = TOK(b, i);
     const char *f = VN_TOK_FOLDED(b->ts, t);
     vn_qnode *q = vn_qnode_term(b->a, VN_PREFIX_FOLDED, f, t->folded_len);
+    if (own_spelling(b, t)) {
+        vn_qnode *as[2] = {vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len),
+                           vn_qnode_term(b->a, VN_TERM_UNMARKED, "", 0)};
+        as[0]->op = as[1]->op = VN_Q_BOOL_TERM;
+        return combine2(b->a, VN_Q_FILTER, q, combine(b->a, VN_Q_OR, as, 2));
+    }
     if (b->english && b->o && b->o->stemmer && (t->flags & VN_TOK_ASCII_ALPHA)) {
         vn_buf s = VN_BUF_INIT;
         if (vn_stemmer_stem(b->o->stemmer, f, t->folded_len, &s) && s.len)
@@ -188,8 +204,8 @@ static void word_tiers(build *b, size_t i)
                   scaled(b->a, vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len),
                          VN_RANK_EXACT_BM25),
                   VN_RANK_EXACT));
-    if (!vn_token_toneless_differs(b->ts, t))
-        return; /* the toneless form is the folded one: no tier of its own */
+    if (!vn_token_toneless_differs(b->ts, t) || own_spelling(b, t))
+        return; /* the toneless form is the folded one, or no other tone matches: no tier of its own */
     const char *tl = VN_TOK_TONELESS(b->ts, t);
     vn_buf v = VN_BUF_INIT;
     size_t nv = vn_tone_variants(tl, t->toneless_len, &v);

@@ -12,6 +12,7 @@
  * measurement). */
 #include "vn_schema.h"
 #include "vn_docstore.h"
+#include "vn_wordrec.h"
 #include "vn_xapian.h"
 
 #include <stdio.h>
@@ -34,6 +35,7 @@ void vn_docspec_free(vn_docspec *d)
     vn_buf_free(&d->scratch);
     vn_buf_free(&d->scratch2);
     vn_buf_free(&d->source_value);
+    vn_buf_free(&d->words_value);
     memset(d, 0, sizeof *d);
 }
 
@@ -213,19 +215,14 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     size_t ndateline = d->toks.n;
     vn_tokenize(&d->toks, a->body, strlen(a->body), 0);
 
-    size_t marked = 0, words = 0;
-    for (size_t i = 0; i < d->toks.n; i++) {
-        if (d->toks.tok[i].flags & VN_TOK_NUMERIC)
-            continue;
-        words++;
-        if (d->toks.tok[i].flags & VN_TOK_MARKED)
-            marked++;
-    }
-    d->english = words > 0 && marked * 100 < words * VN_ENGLISH_MAX_MARKED_PCT;
+    d->english = vn_tokens_unmarked(&d->toks);
     vn_stemmer *s = d->english ? stem : NULL;
     add_words(d, title, 0, ntitle, RUN_TITLE, s);
     add_words(d, dateline, ntitle, ndateline, RUN_DATELINE, s);
     add_words(d, a->body, ndateline, d->toks.n, RUN_BODY, s);
+    size_t ends[3] = {ntitle, ndateline, d->toks.n};
+    vn_buf_reset(&d->words_value);
+    vn_wordrec_encode(&d->toks, ends, 3, d->english, &d->words_value);
 
     d->date_value[0] = '\0';
     if (a->date && vn_date_valid(a->date)) {
@@ -243,6 +240,8 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
         add_term(d, VN_PREFIX_INPUT, d->input_hash, strlen(d->input_hash), VN_TERM_BOOLEAN, 0);
     if (d->live)
         add_term(d, VN_TERM_LIVE, "", 0, VN_TERM_BOOLEAN, 0);
+    if (d->english)
+        add_term(d, VN_TERM_UNMARKED, "", 0, VN_TERM_BOOLEAN, 0);
     vn_buf_reset(&d->source_value);
     if (a->source && *a->source) {
         char *fs = vn_text_form(a->source, strlen(a->source), VN_FORM_FOLDED);

@@ -14,6 +14,7 @@
 #include "vn_index_dir.h"
 #include "vn_query.h"
 #include "vn_schema.h"
+#include "vn_wordrec.h"
 #include "vn_xapian.h"
 #include "vn_text.h"
 
@@ -202,6 +203,31 @@ vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_e
     return rc;
 }
 
+/* Does a positive item anywhere in the document hold a word typed with
+ * marks?  (title: and exclusions always read such a word as typed.) */
+static int marked_words(const vn_qparse *p)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        const vn_qitem *it = &p->items[k];
+        for (size_t i = it->from; vn_qitem_positive(it) && it->field == VN_QF_ANY && i < it->to; i++)
+            if (p->toks.tok[i].flags & VN_TOK_MARKED)
+                return 1;
+    }
+    return 0;
+}
+
+/* Fewer documents than this with the spelling typed, and the other
+ * spellings join: a page at the default limit.  Not the page asked for,
+ * so that every page (limit=10 or 1000, any offset) is cut from one
+ * ranking. */
+#define VN_OWN_SPELLING_FEW 10
+
+/* What is left of o's time limit since t0 (0: none; past it: < 0). */
+static double time_left(const vn_search_opts *o, double t0)
+{
+    return o->time_limit > 0 ? o->time_limit - (vn_clock_now() - t0) : 0;
+}
+
 vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, vn_xresults **out,
                            vn_error *err)
 {
@@ -211,8 +237,14 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     vn_xsearch_opts xo = {o->offset, limit, o->sort, o->time_limit, o->exact_total,
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
-                              (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0)};
-    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases};
+                              (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
+                          NULL, 0};
+    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases, 0};
+    vn_rerank_q rq;
+    if (vn_rerank_q_build(p, &rq)) {
+        xo.rerank = &rq;
+        xo.rerank_depth = VN_RERANK_DEPTH;
+    }
     vn_qarena a;
     vn_qarena_init(&a);
     vn_qtree t;
@@ -220,15 +252,45 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     vn_status rc = vn_query_build(&a, p, &qo, &t, err);
     if (rc == VN_OK)
         rc = vn_xdb_search(s->db, t.root, &xo, &r, err);
+    /* A word typed with marks matched its own spelling.  When that finds
+     * fewer than VN_OWN_SPELLING_FEW documents, or never the words side by side as
+     * typed, and other spellings hold more of them side by side ("Đà
+     * Nắng": no candidate says "đà nắng", Đà Nẵng is everywhere), every
+     * spelling joins, and the reply says so; stage two still ranks the
+     * spelling typed first among equal runs. */
+    int few = rc == VN_OK && r->total_max < VN_OWN_SPELLING_FEW;
+    int apart = rc == VN_OK && rq.longest >= 2 && r->best_typed < rq.longest;
+    if ((few || apart) && marked_words(p) && time_left(o, t0) >= 0) {
+        qo.all_spellings = 1;
+        xo.time_limit = time_left(o, t0);
+        vn_qarena wa;
+        vn_qarena_init(&wa);
+        vn_qtree wt;
+        vn_xresults *w = NULL;
+        if (vn_query_build(&wa, p, &qo, &wt, NULL) == VN_OK && vn_xdb_search(s->db, wt.root, &xo, &w, NULL) == VN_OK &&
+            (few ? w->total_max > r->total_max : w->best_run > r->best_typed)) {
+            vn_xresults_free(r);
+            vn_qarena_free(&a);
+            r = w;
+            a = wa;
+            t = wt;
+            r->other_spellings = 1;
+        } else {
+            vn_xresults_free(w);
+            vn_qarena_free(&wa);
+        }
+    }
     /* every item required first; if no document has them all, any item,
      * in what is left of the time limit */
-    if (o->time_limit > 0)
-        xo.time_limit = o->time_limit - (vn_clock_now() - t0);
-    if (rc == VN_OK && r->total_max == 0 && t.all && (o->time_limit <= 0 || xo.time_limit > 0)) {
+    xo.time_limit = time_left(o, t0);
+    if (rc == VN_OK && r->total_max == 0 && t.all && xo.time_limit >= 0) {
+        int widened = r->other_spellings;
         t.all->op = VN_Q_OR;
         vn_xresults_free(r);
         r = NULL;
         rc = vn_xdb_search(s->db, t.root, &xo, &r, err);
+        if (rc == VN_OK)
+            r->other_spellings = widened;
     }
     vn_qarena_free(&a);
     if (rc == VN_OK)
@@ -424,6 +486,8 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     }
     if (rest)
         o = &dated;
+    vn_rerank_q rq;
+    vn_rerank_q_build(&p, &rq);
     vn_hits *h = vn_xcalloc(1, sizeof *h);
     if (rest) {
         h->date_words = vn_xstrndup(query + dw.start, dw.end - dw.start);
@@ -437,6 +501,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     h->total_max = r->total_max;
     h->shards_down = r->shards_down;
     h->cut = r->cut;
+    h->other_spellings = r->other_spellings;
     h->n = 0;
     h->hit = vn_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *h->hit);
     for (size_t i = 0; i < r->n; i++) {
@@ -454,9 +519,13 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             if (!o->no_snippets && (!deadline || vn_clock_now() < deadline)) {
                 vn_docfield f = v.f[VN_DOC_BODY] && v.len[VN_DOC_BODY] ? VN_DOC_BODY : VN_DOC_TITLE;
                 int html = o->snippet_format != VN_SNIPPET_TEXT;
-                x->snippet = vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, o->snippet_words, html,
-                                        o->mark_open ? o->mark_open : html ? "<b>" : "",
-                                        o->mark_close ? o->mark_close : html ? "</b>" : "");
+                vn_snippet_opts so = {o->snippet_words, html,
+                                      o->mark_open ? o->mark_open : html ? "<b>" : "",
+                                      o->mark_close ? o->mark_close : html ? "</b>" : "", h->other_spellings};
+                /* the body's words are in the record: no tokenising it whole */
+                x->snippet = f == VN_DOC_BODY
+                                 ? vn_snippet_rec(v.f[f], v.len[f], r->hits[i].words, r->hits[i].words_len, &p, &rq, &so)
+                                 : vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, &so);
             }
         }
         if (!x->id)

@@ -330,6 +330,18 @@ uint32_t vn_tokenize(vn_tokens *ts, const char *text, size_t len, uint32_t pos)
     return pos;
 }
 
+int vn_tokens_unmarked(const vn_tokens *ts)
+{
+    size_t marked = 0, words = 0;
+    for (size_t i = 0; i < ts->n; i++) {
+        if (ts->tok[i].flags & VN_TOK_NUMERIC)
+            continue;
+        words++;
+        marked += (ts->tok[i].flags & VN_TOK_MARKED) != 0;
+    }
+    return words > 0 && marked * 100 < words * VN_UNMARKED_MAX_PCT;
+}
+
 int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t)
 {
     return t->toneless_len != t->folded_len ||

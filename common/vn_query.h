@@ -160,6 +160,8 @@ typedef struct vn_query_opts {
     const char *source;              /* source name or NULL */
     unsigned max_wildcard;           /* expansion limit for word* (0: 100) */
     const struct vn_aliases *aliases; /* newsroom aliases to add, or NULL */
+    int all_spellings;               /* a word typed with marks matches every spelling (else its
+                                        own, and documents written without marks) */
 } vn_query_opts;
 
 typedef struct vn_qtree {

@@ -42,6 +42,11 @@ extern "C" {
  * rebuild carries it into the new generation, until an export brings the
  * same id (its copy then replaces the live one, which loses this term). */
 #define VN_TERM_LIVE "XOlive"
+/* A document written without marks (vn_tokens_unmarked: English, an
+ * unmarked copy): a word typed with
+ * marks matches its own spelling, and its letters in such a document
+ * ("President Cuong" for cường), not the other spellings (query_build.c). */
+#define VN_TERM_UNMARKED "XOunmarked"
 
 /* A spelling term is a folded word, pair or triple, this byte, then the
  * exact form, so that the spellings of one folded run are one prefix
@@ -58,10 +63,11 @@ extern "C" {
 /* The schema an index was built with, kept in its metadata under
  * VN_SCHEMA_KEY.  Version 2: pair terms instead of positions, the binary
  * stored document (vn_docstore.h).  Version 3: the source in a value slot
- * (facets) and publisher terms.  An index of another version is refused
+ * (facets) and publisher terms.  Version 4: the forward record of the
+ * words (VN_SLOT_WORDS) that stage two of the ranking reads.  An index of another version is refused
  * with a message to rebuild it (vnsearch-indexer --full). */
 #define VN_SCHEMA_KEY "vnsearch:schema"
-#define VN_SCHEMA_VERSION "3"
+#define VN_SCHEMA_VERSION "4"
 
 /* Bytes of a unique-id term buffer: prefix, id, NUL. */
 #define VN_IDTERM_SIZE (VN_ID_MAX_BYTES + 2)
@@ -71,14 +77,14 @@ extern "C" {
 #define VN_SLOT_HASH 1 /* 16 hex digits of the content hash */
 #define VN_SLOT_SOURCE 2 /* the source as written (NFC): the source facet */
 #define VN_SLOT_ID 3     /* the id: what an unchanged input's document is, without parsing it */
+#define VN_SLOT_WORDS 4  /* the forward record of the document's words (vn_wordrec.h): stage two */
 
 /* Title words are worth this many body words (wdf).  Title, dateline and
  * body are tokenised as separate runs: no pair term spans two of them. */
 #define VN_TITLE_WDF 2
 
-/* A document is treated as English (and gets stem terms) when fewer than
- * this percentage of its words carry Vietnamese marks. */
-#define VN_ENGLISH_MAX_MARKED_PCT 20
+/* A document written without marks (vn_tokens_unmarked: English, an
+ * unmarked copy) gets stem terms and VN_TERM_UNMARKED. */
 
 enum { VN_TERM_PLAIN = 0, VN_TERM_BOOLEAN = 2 };
 
@@ -97,8 +103,9 @@ typedef struct vn_docspec {
     char date_value[9];     /* "" when the article has no date */
     char hash_value[17];
     vn_buf source_value;    /* NFC source, empty when none */
+    vn_buf words_value;     /* the forward record (vn_wordrec.h) */
     vn_buf data;            /* the stored document, compact JSON */
-    int english;            /* got stem terms */
+    int english;            /* written without marks: got stem terms and VN_TERM_UNMARKED */
     int spelling;           /* set by the caller: add spelling terms */
     int live;               /* set by the caller: a live write (VN_TERM_LIVE) */
     char input_hash[17];    /* set by the caller: vn_input_hash of the raw input, or "" */

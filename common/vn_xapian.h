@@ -148,6 +148,11 @@ typedef struct vn_xsearch_opts {
     int exact_total;     /* make `total` exact (checks every match) */
     unsigned check_at_least; /* count exactly up to this many matches */
     int spies;           /* VN_XSPY_*: count values over every match (makes the count exact) */
+    /* Stage two (vn_wordrec.h): re-order the first `rerank_depth` matches
+     * of a relevance ranking by vn_rerank_key_of(rerank, ...), then stage
+     * one's order; NULL or depth 0: stage one's order. */
+    const struct vn_rerank_q *rerank;
+    unsigned rerank_depth;
 } vn_xsearch_opts;
 
 enum { VN_XSPY_SOURCE = 1, VN_XSPY_DATE = 2 };
@@ -160,8 +165,10 @@ typedef struct vn_xfacet {
 typedef struct vn_xhit {
     double score;
     uint32_t docid;
-    char *data;          /* stored JSON, NUL-terminated */
+    char *data;          /* the stored document (vn_docstore.h), NUL-terminated */
     size_t data_len;
+    char *words;         /* its forward record (VN_SLOT_WORDS), NULL when it has none */
+    size_t words_len;
 } vn_xhit;
 
 typedef struct vn_xresults {
@@ -174,6 +181,9 @@ typedef struct vn_xresults {
     size_t nspy[2];
     int cut;             /* an exact count (or facets) asked for, stopped by time_limit: total
                             is an estimate within its bounds, the facets count what was seen */
+    unsigned best_run;   /* stage two: the longest run of query words any candidate holds */
+    unsigned best_typed; /* ... spelled as typed (vn_rerank_key.typed) */
+    int other_spellings; /* set by vn_search_parsed: words typed with marks matched every spelling */
 } vn_xresults;
 
 /* Run `q`; *out is malloc'd, free it with vn_xresults_free(). */

@@ -142,6 +142,12 @@ typedef struct vn_hits {
      * total_max, and the facets count only the matches seen.  The hits
      * are the best found. */
     int cut;
+    /* 1 when a word typed with marks matched every spelling of its
+     * letters: its own spelling (and text without marks) found fewer
+     * than 10 documents, or never the words side by side where other
+     * spellings have them ("Đà Nắng" finds Đà Nẵng).  0: such words
+     * matched as typed. */
+    int other_spellings;
 } vn_hits;
 
 typedef struct vn_search_opts {

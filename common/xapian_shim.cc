@@ -6,6 +6,7 @@
 // vn_status with a message.  No exception leaves this file.  The shim holds
 // no policy: what terms mean and how queries are shaped is decided in C.
 #include "vn_xapian.h"
+#include "vn_wordrec.h"
 #include "vn_index_dir.h"
 #include "vn_clock.h"
 
@@ -420,6 +421,8 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
         doc.add_value(VN_SLOT_ID, std::string(d->idterm + strlen(VN_PREFIX_ID)));
         if (d->source_value.len)
             doc.add_value(VN_SLOT_SOURCE, std::string(d->source_value.data, d->source_value.len));
+        if (d->words_value.len)
+            doc.add_value(VN_SLOT_WORDS, std::string(d->words_value.data, d->words_value.len));
         doc.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
         writer(h, d->idterm)->replace_document(d->idterm, doc);
         return VN_OK;
@@ -716,6 +719,36 @@ static Xapian::Query to_xapian(Xapian::Database &db, const vn_qnode *q)
     return Xapian::Query();
 }
 
+// The ranks in `m` of the page's matches, in order: stage one's from
+// o->offset, or (stage2: m holds the top from rank 0) the first
+// rerank_depth re-ordered by their records' keys, stage one's order
+// between equal keys, then the rest as stage one ranked them.
+static std::vector<Xapian::doccount> page_order(Xapian::MSet &m, const vn_xsearch_opts *o, bool stage2,
+                                                unsigned *best_run, unsigned *best_typed)
+{
+    std::vector<Xapian::doccount> order;
+    if (!stage2) {
+        for (Xapian::doccount k = 0; k < m.size(); k++)
+            order.push_back(k);
+        return order;
+    }
+    Xapian::doccount depth = m.size() < o->rerank_depth ? m.size() : o->rerank_depth;
+    std::vector<std::pair<vn_rerank_key, Xapian::doccount>> keyed(depth);
+    for (Xapian::doccount k = 0; k < depth; k++) {
+        std::string rec = m[k].get_document().get_value(VN_SLOT_WORDS);
+        vn_rerank_key_of(o->rerank, rec.data(), rec.size(), &keyed[k].first);
+        keyed[k].second = k;
+        *best_run = std::max(*best_run, keyed[k].first.run);
+        *best_typed = std::max(*best_typed, keyed[k].first.typed);
+    }
+    std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+        return vn_rerank_key_cmp(&a.first, &b.first) > 0;
+    });
+    for (Xapian::doccount k = o->offset; k < m.size(); k++)
+        order.push_back(k < depth ? keyed[k].second : k);
+    return order;
+}
+
 extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearch_opts *o, vn_xresults **out,
                                    vn_error *err)
 {
@@ -752,16 +785,23 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 // 3rd at limit=12, missing at limit=10, check_at_least 210).
                 // Asked for VN_PAGE_RANKED (or all it checks, if fewer), it
                 // keeps them ranked; the page is the first `limit` of those.
-                Xapian::doccount want = o->limit;
+                Xapian::doccount want = o->limit, first = o->offset;
                 if (!exact && want < VN_PAGE_RANKED && check > o->offset + want)
                     want = check - o->offset < VN_PAGE_RANKED ? check - o->offset : VN_PAGE_RANKED;
+                bool stage2 = o->rerank && o->rerank_depth && o->sort == VN_SORT_RELEVANCE;
+                if (stage2) { // stage two sees the top rerank_depth from the first
+                    want = o->offset + want > o->rerank_depth ? o->offset + want : o->rerank_depth;
+                    first = 0;
+                }
                 double t0 = now_s();
-                m = enq.get_mset(o->offset, want, check);
+                m = enq.get_mset(first, want, check);
                 // Xapian does not say whether its time limit stopped the
                 // match, and its bounds can then claim an exact count of
                 // what it saw: a match that took the whole limit may have
                 // been cut, one that took less was not
                 timed_out = o->time_limit > 0 && now_s() - t0 >= o->time_limit;
+                unsigned best_run = 0, best_typed = 0; // records are read now: a remote shard can fail here, before r exists
+                std::vector<Xapian::doccount> order = page_order(m, o, stage2, &best_run, &best_typed);
                 vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
                 if (!r)
                     throw std::bad_alloc();
@@ -771,20 +811,28 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 r->cut = exact && (timed_out || r->total_min != r->total_max);
                 for (auto &sh : h->shards)
                     r->shards_down += !sh.up;
-                size_t page = m.size() < o->limit ? m.size() : o->limit;
+                r->best_run = best_run;
+                r->best_typed = best_typed;
+                size_t page = order.size() < o->limit ? order.size() : o->limit;
                 r->hits = (vn_xhit *)calloc(page ? page : 1, sizeof *r->hits);
                 if (!r->hits) {
                     free(r);
                     throw std::bad_alloc();
                 }
                 try { // documents are fetched now: a remote shard can fail here too
-                for (Xapian::MSetIterator i = m.begin(); i != m.end() && r->n < page; ++i) {
-                    std::string data = i.get_document().get_data();
+                for (size_t k = 0; k < page; k++) {
+                    Xapian::MSetIterator i = m[order[k]];
+                    Xapian::Document doc = i.get_document();
+                    std::string data = doc.get_data(), words = doc.get_value(VN_SLOT_WORDS);
                     vn_xhit *hit = &r->hits[r->n++];
                     hit->score = i.get_weight();
                     hit->docid = *i;
                     hit->data = vn_xstrndup(data.data(), data.size());
                     hit->data_len = data.size();
+                    if (!words.empty()) {
+                        hit->words = vn_xstrndup(words.data(), words.size());
+                        hit->words_len = words.size();
+                    }
                 }
                 for (int k = 0; k < 2; k++) {
                     if (!(o->spies & (1 << k)))
@@ -819,8 +867,10 @@ extern "C" void vn_xresults_free(vn_xresults *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         free(r->hits[i].data);
+        free(r->hits[i].words);
+    }
     for (int k = 0; k < 2; k++) {
         for (size_t i = 0; i < r->nspy[k]; i++)
             free(r->spy[k][i].value);

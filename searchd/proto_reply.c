@@ -101,6 +101,8 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
             json_object_set_new(o, "partial", json_true());
         if (h->cut)
             json_object_set_new(o, "cut", json_true());
+        if (h->other_spellings)
+            json_object_set_new(o, "other_spellings", json_true());
         if (h->did_you_mean)
             json_object_set_new(o, "did_you_mean", jstr_or_null(h->did_you_mean));
         if (h->date_words) {
@@ -120,6 +122,8 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
             vn_buf_puts(out, " partial=true");
         if (h->cut)
             vn_buf_puts(out, " cut=true");
+        if (h->other_spellings)
+            vn_buf_puts(out, " other_spellings=true");
         vn_buf_puts(out, "\r\n");
     }
     for (size_t i = 0; i < h->n; i++) {
@@ -176,13 +180,15 @@ void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets)
             json_object_set_new(o, "partial", json_true());
         if (facets && facets->cut)
             json_object_set_new(o, "cut", json_true());
+        if (facets && facets->other_spellings)
+            json_object_set_new(o, "other_spellings", json_true());
         if (facets)
             put_facets(out, o, facets);
         put_json(out, o);
         return;
     }
-    vn_buf_printf(out, "OK %llu%s%s\r\n", (unsigned long long)n, facets && facets->shards_down ? " partial=true" : "",
-                  facets && facets->cut ? " cut=true" : "");
+    vn_buf_printf(out, "OK %llu%s%s%s\r\n", (unsigned long long)n, facets && facets->shards_down ? " partial=true" : "",
+                  facets && facets->cut ? " cut=true" : "", facets && facets->other_spellings ? " other_spellings=true" : "");
     if (facets && facets->nfacets) { /* asked for facets: OK n, FACET lines, END */
         put_facets(out, NULL, facets);
         vn_buf_puts(out, "END\r\n");

@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vn_qarena_free(&a);
     int valid = vn_utf8_valid(s, size);
     for (int html = 0; html < 2; html++) {
-        char *snip = vn_snippet(s, size, &p, 0, html, "<b>", "</b>");
+        vn_snippet_opts so = {0, html, "<b>", "</b>", 0};
+        char *snip = vn_snippet(s, size, &p, &so);
         if (strchr(snip, '\n') || (valid && !vn_utf8_valid(snip, strlen(snip))))
             abort();
         free(snip);

@@ -33,7 +33,9 @@ static const struct doc {
     {"d-duong-sac", "Bài hai", "2024-02-10", "VnExpress - Thời sự", "Nhà ông dướng ở đây." PAD},
     {"d-duong-huyen", "Bài ba", "2024-03-10", "Tuổi Trẻ", "Nhà ông đường ở đây." PAD},
     {"cuong-vi", "Chủ tịch nước", "2024-10-22", "VNA", "Chủ tịch nước Lương Cường tiếp đoàn." PAD},
-    {"cuong-en", "President", "2024-10-23", "VNS", "President Luong Cuong received the delegation." PAD},
+    /* written without marks (an English article: XOunmarked), padded in English */
+    {"cuong-en", "President", "2024-10-23", "VNS",
+     "President Luong Cuong received the delegation. one two three four five six seven eight nine ten."},
     {"hn-adjacent", "Tin A", NULL, NULL, "Sáng nay tại Hà Nội mưa to kéo dài cả ngày rồi tạnh." PAD},
     {"hn-scattered", "Tin B", NULL, NULL, "Sáng nay tại Nội Bài mưa to kéo dài cả ngày ở Hà Tĩnh." PAD},
     /* the whole phrase once against its pairs many times */
@@ -47,6 +49,9 @@ static const struct doc {
     {"tphcm", "Tin H", NULL, NULL, "Giá nhà ở TP.HCM tăng." PAD},
     {"tphcm-space", "Tin I", NULL, NULL, "Giá đất ở TP. HCM giảm." PAD},
     {"tphcm-full", "Tin J", NULL, NULL, "Giá thuê ở Thành phố Hồ Chí Minh tăng mạnh." PAD},
+    /* a wrong tone typed: "Đà Nắng" holds words of its own, apart */
+    {"danang", "Tin K", NULL, NULL, "Biển Đà Nẵng xanh." PAD},
+    {"danang-apart", "Tin L", NULL, NULL, "Đà tăng chậm dưới trời nắng." PAD},
     {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
 };
@@ -172,6 +177,48 @@ static void test_diacritics_both_ways(void **state)
     expect("Lương Cường", NULL, "cuong-vi cuong-en");      /* marks find unmarked text, exact first */
     expect("LƯƠNG CƯỜNG", NULL, "cuong-vi cuong-en");
     expect("Lu\xcc\x9bo\xcc\x9bng", NULL, "cuong-vi cuong-en"); /* NFD query */
+}
+
+/* The first hit's id, the total and other_spellings of a query. */
+static void first_hit(const char *q, const vn_search_opts *o, char *id, size_t idlen, uint64_t *total, int *other)
+{
+    vn_searcher *s;
+    vn_error err;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_hits *h;
+    assert_int_equal(vn_search(s, q, o, &h, &err), VN_OK);
+    snprintf(id, idlen, "%s", h->n ? h->hit[0].id : "");
+    *total = h->total;
+    *other = h->other_spellings;
+    vn_hits_free(h);
+    vn_searcher_close(s);
+}
+
+/* A word typed with marks matches its own spelling and unmarked text;
+ * here every such word finds fewer than 10 documents so, and the other
+ * spellings join, saying so, the spelling typed first.  (What it counts
+ * when it finds enough: COUNT in tests/e2e/ranking.py, on real articles.) */
+static void test_own_spelling(void **state)
+{
+    (void)state;
+    char id[64];
+    uint64_t total;
+    int other;
+    vn_search_opts one = {.limit = 1};
+    first_hit("bão", &one, id, sizeof id, &total, &other);
+    assert_string_equal(id, "bao-storm");
+    assert_int_equal(total, 2);
+    assert_int_equal(other, 1);
+    first_hit("bao", &one, id, sizeof id, &total, &other); /* without marks: every spelling, nothing said */
+    assert_int_equal(total, 2);
+    assert_int_equal(other, 0);
+    /* đà and nắng apart, as typed; Đà Nẵng side by side in another */
+    first_hit("Đà Nắng", &one, id, sizeof id, &total, &other);
+    assert_string_equal(id, "danang");
+    assert_int_equal(other, 1);
+    first_hit("\"Đà Nắng\"", &one, id, sizeof id, &total, &other);
+    assert_string_equal(id, "danang");
+    assert_int_equal(other, 1);
 }
 
 static void test_tone_styles(void **state)
@@ -736,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_all_words_then_any),
         cmocka_unit_test(test_diacritics_both_ways),
         cmocka_unit_test(test_tone_styles),
+        cmocka_unit_test(test_own_spelling),
         cmocka_unit_test(test_adjacency),
         cmocka_unit_test(test_syntax),
         cmocka_unit_test(test_filters),

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* vn_wordrec.h -- the forward record of a document's words, and stage two
+ * of the ranking that reads it.
+ *
+ * The index has no positions (docs/index-schema.md): pair terms find words
+ * that stand side by side somewhere, which on a 30,000-article archive is
+ * often not where the query's words stand together.  The record keeps, in
+ * value slot VN_SLOT_WORDS, every word of the title, dateline and body in
+ * order, each as a 32-bit entry that can be compared with a query word
+ * folded and as spelled:
+ *
+ *   bits 31..11  21 bits of the hash of the folded form ("duong")
+ *   bit  10      the word is written with marks
+ *   bits  9..0   10 bits of the hash of the exact form ("đường")
+ * (FNV-1a, vn_hash64, with MurmurHash3's finaliser over it)
+ *
+ * Format (version 1): the byte 0x01; a byte of flags (VN_WORDREC_UNMARKED:
+ * the document is written without marks); a varint count of distinct entries,
+ * then each as 4 bytes little-endian, in order of first appearance; a
+ * varint count of stream items, then each as a varint: 0 ends a field
+ * (no run crosses it), k > 0 is entry k-1; then the body's checkpoints: a
+ * varint count, then for every VN_WORDREC_CHECK-th body word its byte
+ * offset in the body, each a varint added to the one before, so that a
+ * snippet tokenises a window of the body instead of all of it.
+ *
+ * Stage two (vn_rerank_*) re-orders the top candidates of stage one by the
+ * longest run of query words found side by side in a document, in order,
+ * then by how the run is spelled (as typed, unmarked text, another
+ * spelling), then by stage one's score (docs/ranking.md).  A hash can
+ * collide: 1 in 2 million that a word is taken for another of the same
+ * document, 1 in 1,024 that a spelling is taken for another of the same
+ * folded word; ranking only, never what matches.  Pure: buffers in,
+ * numbers out. */
+#ifndef VN_WORDREC_H
+#define VN_WORDREC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vn_buf.h"
+#include "vn_query.h"
+#include "vn_text.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VN_WORDREC_VERSION 0x01
+#define VN_WORDREC_UNMARKED 0x01 /* flag: vn_tokens_unmarked() said so */
+/* A body checkpoint every this many words: a snippet tokenises at most
+ * this many words before its window. */
+#define VN_WORDREC_CHECK 32
+
+/* The entry of a word (see above) from its folded and exact forms. */
+uint32_t vn_wordrec_entry(const char *folded, size_t fl, const char *exact, size_t el, int marked);
+
+/* Append the record of `ts`'s tokens to `out`.  ends[0..nfields) are the
+ * token indices where each field ends (title, dateline, body: the last is
+ * ts->n); the body is the last field, its tokens' offsets are into the
+ * body text.  `unmarked`: the document is written without marks. */
+void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, int unmarked, vn_buf *out);
+
+/* ---- stage two ---- */
+
+/* Candidates stage two re-orders: the top this many of stage one.  The
+ * page is the first page of the ranking as long as offset + limit stays
+ * within it (docs/ranking.md has the measurement). */
+#define VN_RERANK_DEPTH 100
+
+/* The query's words as stage two reads them: the positive words in the
+ * order typed; brk[i] says word i starts a new sequence (no run spans
+ * the words of an OR, an exclusion, a prefix or an abbreviation between
+ * them). */
+typedef struct vn_rerank_q {
+    uint32_t entry[VN_QUERY_MAX_WORDS];
+    uint8_t marked[VN_QUERY_MAX_WORDS], brk[VN_QUERY_MAX_WORDS];
+    uint8_t item_len[VN_QUERY_MAX_WORDS];  /* words of the item word i is in (1: a lone word) */
+    uint8_t item_last[VN_QUERY_MAX_WORDS]; /* word i is its item's last */
+    size_t n;
+    unsigned longest; /* the longest run a document can hold: words without a break between */
+    /* quoted phrases of 3 or more words: query words [from, to) */
+    struct { uint8_t from, to; } phrase[VN_QUERY_MAX_WORDS / 3];
+    size_t nphrase;
+} vn_rerank_q;
+
+/* Fill *q from a parsed query.  Returns the number of words (0: stage two
+ * has nothing to compare, leave the order alone). */
+size_t vn_rerank_q_build(const vn_qparse *p, vn_rerank_q *q);
+
+/* What stage two knows of a document; a larger key ranks first. */
+typedef struct vn_rerank_key {
+    unsigned phrases; /* quoted phrases of 3+ words found whole */
+    unsigned run;     /* longest run of query words side by side, in order */
+    unsigned tier;    /* of the runs that long, the best spelling: per word 3 as typed,
+                         2 unmarked in a document written without marks, 1 another spelling */
+    unsigned typed;   /* longest run of query words side by side as typed (or unmarked):
+                         not in the order, it tells vn_search whether other spellings help */
+} vn_rerank_key;
+
+/* The key of the document whose record is rec[0..len).  Returns 0 (key
+ * all zero) when the record is missing or damaged. */
+int vn_rerank_key_of(const vn_rerank_q *q, const char *rec, size_t len, vn_rerank_key *k);
+
+/* <0, 0, >0 as key a ranks after, with, before key b. */
+int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b);
+
+/* The weight of each body word for a snippet: 0 none; 1 a lone query
+ * word; run_weight for a word of a phrase found whole, or of two lone
+ * words typed side by side and found so (as vn_snippet weighs them).  A
+ * word typed with marks counts where spelled so or unmarked, unless
+ * `all_spellings`.  Returns the number of body words and *w (malloc'd,
+ * caller frees), or -1 (*w NULL) when the record is missing or damaged. */
+long vn_wordrec_body_weights(const vn_rerank_q *q, const char *rec, size_t len, unsigned run_weight,
+                             int all_spellings, unsigned char **w);
+
+/* Where snippet tokenising may start for body word `word`: the byte
+ * offset in the body of the checkpoint at or before it, and that
+ * checkpoint's word number in *at_word.  Returns 0 when the record is
+ * missing or damaged. */
+int vn_wordrec_body_checkpoint(const char *rec, size_t len, size_t word, size_t *offset, size_t *at_word);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* wordrec.c -- the forward record of a document's words (written by
+ * schema.c into value VN_SLOT_WORDS) and stage two of the ranking, which
+ * reads it for the top candidates (see vn_wordrec.h for the format).
+ * Deliberately not here: which candidates (the shim asks Xapian), the
+ * query language (query_parse.c gives the items). */
+#include "vn_wordrec.h"
+#include "vn_schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FOLDED_SHIFT 11
+#define MARKED_BIT (1u << 10)
+#define EXACT_MASK 0x3FFu
+
+/* FNV-1a's high bits hardly depend on the last byte ("ban" and "bao"
+ * shared their top 21): mix them all (MurmurHash3's 64-bit finaliser). */
+static uint64_t mixed_hash(const char *p, size_t n)
+{
+    uint64_t h = vn_hash64(p, n);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+uint32_t vn_wordrec_entry(const char *folded, size_t fl, const char *exact, size_t el, int marked)
+{
+    uint32_t f = (uint32_t)(mixed_hash(folded, fl) >> 43); /* 21 bits */
+    uint32_t e = (uint32_t)mixed_hash(exact, el) & EXACT_MASK;
+    return f << FOLDED_SHIFT | (marked ? MARKED_BIT : 0) | e;
+}
+
+static void put_varint(vn_buf *out, size_t v)
+{
+    while (v >= 0x80) {
+        vn_buf_putc(out, (char)(0x80 | (v & 0x7F)));
+        v >>= 7;
+    }
+    vn_buf_putc(out, (char)v);
+}
+
+/* Read a varint at *at of p[0..len); 0 when it runs past the end or is
+ * too long to be one of ours. */
+static int get_varint(const unsigned char *p, size_t len, size_t *at, size_t *v)
+{
+    size_t r = 0;
+    for (unsigned shift = 0; shift < 35 && *at < len; shift += 7) {
+        unsigned char b = p[(*at)++];
+        r |= (size_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void put_u32(vn_buf *out, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    vn_buf_append(out, (const char *)b, 4);
+}
+
+/* Open addressing from entry to its index in the record's dictionary:
+ * a document has a few hundred distinct words. */
+typedef struct dict {
+    uint32_t *key;
+    uint32_t *idx; /* index + 1; 0 empty */
+    size_t mask, n;
+} dict;
+
+static uint32_t dict_index(dict *d, uint32_t e, vn_buf *out)
+{
+    size_t h = (e * 2654435761u) & d->mask;
+    while (d->idx[h]) {
+        if (d->key[h] == e)
+            return d->idx[h] - 1;
+        h = (h + 1) & d->mask;
+    }
+    d->key[h] = e;
+    d->idx[h] = (uint32_t)++d->n;
+    put_u32(out, e);
+    return (uint32_t)d->n - 1;
+}
+
+void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, int unmarked, vn_buf *out)
+{
+    size_t cap = 16;
+    while (cap < 2 * ts->n + 2)
+        cap <<= 1;
+    dict d = {vn_xcalloc(cap, sizeof *d.key), vn_xcalloc(cap, sizeof *d.idx), cap - 1, 0};
+    vn_buf entries = VN_BUF_INIT, stream = VN_BUF_INIT;
+    size_t items = 0, at = 0;
+    for (size_t f = 0; f < nfields; f++) {
+        for (; at < ends[f]; at++) {
+            const vn_token *t = &ts->tok[at];
+            uint32_t e = vn_wordrec_entry(VN_TOK_FOLDED(ts, t), t->folded_len, VN_TOK_EXACT(ts, t), t->exact_len,
+                                          (t->flags & VN_TOK_MARKED) != 0);
+            put_varint(&stream, (size_t)dict_index(&d, e, &entries) + 1);
+            items++;
+        }
+        if (f + 1 < nfields) {
+            put_varint(&stream, 0);
+            items++;
+        }
+    }
+    vn_buf_putc(out, VN_WORDREC_VERSION);
+    vn_buf_putc(out, unmarked ? VN_WORDREC_UNMARKED : 0);
+    put_varint(out, d.n);
+    vn_buf_append(out, entries.data, entries.len);
+    put_varint(out, items);
+    vn_buf_append(out, stream.data, stream.len);
+    /* the body's checkpoints */
+    size_t body = nfields > 1 ? ends[nfields - 2] : 0, nbody = ts->n - body;
+    put_varint(out, (nbody + VN_WORDREC_CHECK - 1) / VN_WORDREC_CHECK);
+    size_t prev = 0;
+    for (size_t i = body; i < ts->n; i += VN_WORDREC_CHECK) {
+        put_varint(out, ts->tok[i].src_start - prev);
+        prev = ts->tok[i].src_start;
+    }
+    vn_buf_free(&entries);
+    vn_buf_free(&stream);
+    free(d.key);
+    free(d.idx);
+}
+
+/* ---- reading ---- */
+
+typedef struct rec {
+    const unsigned char *p;
+    size_t len;
+    int unmarked;            /* the document is written without marks */
+    size_t ndict, dict_at;   /* entries at p + dict_at */
+    size_t nitems, items_at; /* stream at p + items_at */
+} rec;
+
+static int rec_open(rec *r, const char *data, size_t len)
+{
+    r->p = (const unsigned char *)data;
+    r->len = len;
+    size_t at = 2;
+    if (len < 2 || r->p[0] != VN_WORDREC_VERSION || !get_varint(r->p, len, &at, &r->ndict) ||
+        r->ndict > (len - at) / 4)
+        return 0;
+    r->unmarked = (r->p[1] & VN_WORDREC_UNMARKED) != 0;
+    r->dict_at = at;
+    at += r->ndict * 4;
+    if (!get_varint(r->p, len, &at, &r->nitems) || r->nitems > len - at)
+        return 0;
+    r->items_at = at;
+    return 1;
+}
+
+static uint32_t rec_entry(const rec *r, size_t i)
+{
+    const unsigned char *b = r->p + r->dict_at + 4 * i;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+size_t vn_rerank_q_build(const vn_qparse *p, vn_rerank_q *q)
+{
+    memset(q, 0, sizeof *q);
+    const vn_tokens *ts = &p->toks;
+    int brk = 1;
+    unsigned cur = 0;
+    for (size_t k = 0; k < p->n; k++) {
+        const vn_qitem *it = &p->items[k];
+        /* words a record cannot show as typed: excluded, a prefix, an
+         * abbreviation the index joins (TP.HCM, TPHCM) */
+        if (!vn_qitem_positive(it) || (it->flags & (VN_QI_PREFIX | VN_QI_JOINED | VN_QI_ABBREV))) {
+            brk = 1;
+            continue;
+        }
+        if (it->flags & VN_QI_OR_BEFORE)
+            brk = 1;
+        size_t first = q->n;
+        for (size_t i = it->from; i < it->to && q->n < VN_QUERY_MAX_WORDS; i++) {
+            const vn_token *t = &ts->tok[i];
+            int marked = (t->flags & VN_TOK_MARKED) != 0;
+            q->entry[q->n] = vn_wordrec_entry(VN_TOK_FOLDED(ts, t), t->folded_len, VN_TOK_EXACT(ts, t),
+                                              t->exact_len, marked);
+            q->marked[q->n] = (uint8_t)marked;
+            q->item_len[q->n] = (uint8_t)(it->to - it->from);
+            q->item_last[q->n] = (uint8_t)(i + 1 == it->to);
+            q->brk[q->n] = (uint8_t)brk;
+            cur = brk ? 1 : cur + 1;
+            if (cur > q->longest)
+                q->longest = cur;
+            brk = 0;
+            q->n++;
+        }
+        if ((it->flags & VN_QI_PHRASE) && q->n - first >= 3 && q->nphrase < VN_QUERY_MAX_WORDS / 3) {
+            q->phrase[q->nphrase].from = (uint8_t)first;
+            q->phrase[q->nphrase].to = (uint8_t)q->n;
+            q->nphrase++;
+        }
+    }
+    return q->n;
+}
+
+/* How document entry e matches query word i: 3 as typed, 2 the word
+ * without marks in a document written so (as the search matches it), 1
+ * another spelling ("bao" in a Vietnamese article too), 0 not at all. */
+static unsigned level(const vn_rerank_q *q, size_t i, uint32_t e, int unmarked_doc)
+{
+    uint32_t w = q->entry[i];
+    if ((e >> FOLDED_SHIFT) != (w >> FOLDED_SHIFT))
+        return 0;
+    if (!q->marked[i] || e == w)
+        return 3;
+    return !(e & MARKED_BIT) && unmarked_doc ? 2 : 1;
+}
+
+/* One walk over a record's words: for each word matching a query word,
+ * visit() sees, for every query word i it matches, the run of query
+ * words ending with i there (run[i] words, their levels summed in
+ * tier[i]; 0 for the others).  `field` counts the field, `word` the
+ * word within it.  Returns 0 when the record is damaged. */
+typedef void (*visit_fn)(void *ctx, size_t field, size_t word, const unsigned *run, const unsigned *tier,
+                         const unsigned *typed, size_t nq);
+static int walk(const vn_rerank_q *q, const rec *r, visit_fn visit, void *ctx)
+{
+    /* per distinct word: which query words it is, and how (2 bits each) */
+    uint32_t *mask = vn_xrealloc(NULL, (r->ndict ? r->ndict : 1) * sizeof *mask);
+    uint64_t *lv = vn_xrealloc(NULL, (r->ndict ? r->ndict : 1) * sizeof *lv);
+    for (size_t d = 0; d < r->ndict; d++) {
+        uint32_t e = rec_entry(r, d);
+        mask[d] = 0;
+        lv[d] = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            unsigned l = level(q, i, e, r->unmarked);
+            if (l) {
+                mask[d] |= 1u << i;
+                lv[d] |= (uint64_t)l << (2 * i);
+            }
+        }
+    }
+    unsigned run[VN_QUERY_MAX_WORDS] = {0}, tier[VN_QUERY_MAX_WORDS] = {0}, typed[VN_QUERY_MAX_WORDS] = {0};
+    unsigned nrun[VN_QUERY_MAX_WORDS], ntier[VN_QUERY_MAX_WORDS], ntyped[VN_QUERY_MAX_WORDS];
+    int any = 0; /* run[] holds something */
+    size_t at = r->items_at, field = 0, word = 0;
+    int ok = 1;
+    for (size_t it = 0; it < r->nitems; it++) {
+        size_t v;
+        if (!get_varint(r->p, r->len, &at, &v) || v > r->ndict) {
+            ok = 0;
+            break;
+        }
+        uint32_t m = v ? mask[v - 1] : 0;
+        if (!m) {
+            if (any) {
+                memset(run, 0, sizeof run);
+                memset(tier, 0, sizeof tier);
+                memset(typed, 0, sizeof typed);
+            }
+            any = 0;
+            if (v == 0) {
+                field++;
+                word = 0;
+            } else {
+                word++;
+            }
+            continue;
+        }
+        for (size_t i = 0; i < q->n; i++) {
+            nrun[i] = ntier[i] = ntyped[i] = 0;
+            if (!(m & (1u << i)))
+                continue;
+            unsigned l = (unsigned)(lv[v - 1] >> (2 * i)) & 3;
+            int cont = i > 0 && !q->brk[i];
+            nrun[i] = cont && run[i - 1] ? run[i - 1] + 1 : 1;
+            ntier[i] = cont && run[i - 1] ? tier[i - 1] + l : l;
+            if (l >= 2) /* as typed, or unmarked text */
+                ntyped[i] = cont && typed[i - 1] ? typed[i - 1] + 1 : 1;
+        }
+        memcpy(run, nrun, q->n * sizeof *run);
+        memcpy(tier, ntier, q->n * sizeof *tier);
+        memcpy(typed, ntyped, q->n * sizeof *typed);
+        any = 1;
+        visit(ctx, field, word, run, tier, typed, q->n);
+        word++;
+    }
+    free(mask);
+    free(lv);
+    return ok;
+}
+
+typedef struct key_ctx {
+    const vn_rerank_q *q;
+    vn_rerank_key *k;
+    unsigned found_phrase; /* bit per phrase */
+} key_ctx;
+
+static void key_visit(void *p, size_t field, size_t word, const unsigned *run, const unsigned *tier,
+                      const unsigned *typed, size_t nq)
+{
+    (void)field;
+    (void)word;
+    key_ctx *c = p;
+    for (size_t i = 0; i < nq; i++)
+        if (run[i] > c->k->run || (run[i] == c->k->run && tier[i] > c->k->tier)) {
+            c->k->run = run[i];
+            c->k->tier = tier[i];
+        }
+    for (size_t i = 0; i < nq; i++)
+        if (typed[i] > c->k->typed)
+            c->k->typed = typed[i];
+    for (size_t ph = 0; ph < c->q->nphrase; ph++)
+        if (run[c->q->phrase[ph].to - 1] >= (unsigned)(c->q->phrase[ph].to - c->q->phrase[ph].from))
+            c->found_phrase |= 1u << ph;
+}
+
+int vn_rerank_key_of(const vn_rerank_q *q, const char *data, size_t len, vn_rerank_key *k)
+{
+    memset(k, 0, sizeof *k);
+    rec r;
+    if (q->n == 0 || !data || !rec_open(&r, data, len))
+        return 0;
+    key_ctx c = {q, k, 0};
+    if (!walk(q, &r, key_visit, &c)) {
+        memset(k, 0, sizeof *k);
+        return 0;
+    }
+    for (size_t ph = 0; ph < q->nphrase; ph++)
+        k->phrases += (c.found_phrase >> ph) & 1;
+    return 1;
+}
+
+typedef struct weight_ctx {
+    const vn_rerank_q *q;
+    size_t body; /* the body's field number */
+    unsigned char *w;
+    size_t n;
+    unsigned run_weight;
+    int all_spellings;
+} weight_ctx;
+
+static void weight_visit(void *p, size_t field, size_t word, const unsigned *run, const unsigned *tier,
+                         const unsigned *typed, size_t nq)
+{
+    (void)tier;
+    weight_ctx *c = p;
+    if (field != c->body || word >= c->n)
+        return;
+    const vn_rerank_q *q = c->q;
+    const unsigned *r = c->all_spellings ? run : typed; /* what the search matched */
+    for (size_t i = 0; i < nq; i++) {
+        if (!r[i])
+            continue;
+        unsigned len = q->item_len[i];
+        if (len == 1) { /* a lone word; two typed side by side weigh as a run where they stand so */
+            if (!c->w[word])
+                c->w[word] = 1;
+            if (r[i] >= 2 && q->item_len[i - 1] == 1 && word > 0)
+                c->w[word] = c->w[word - 1] = (unsigned char)c->run_weight;
+        } else if (q->item_last[i] && r[i] >= len && word + 1 >= len) { /* a phrase, where whole */
+            for (size_t k = word + 1 - len; k <= word; k++)
+                c->w[k] = (unsigned char)c->run_weight;
+        }
+    }
+}
+
+long vn_wordrec_body_weights(const vn_rerank_q *q, const char *data, size_t len, unsigned run_weight,
+                             int all_spellings, unsigned char **w)
+{
+    *w = NULL;
+    rec r;
+    if (!data || !rec_open(&r, data, len))
+        return -1;
+    /* count the fields and the body's words first */
+    size_t at = r.items_at, v, fields = 0, words = 0;
+    for (size_t i = 0; i < r.nitems; i++) {
+        if (!get_varint(r.p, r.len, &at, &v) || v > r.ndict)
+            return -1;
+        if (v == 0) {
+            fields++;
+            words = 0;
+        } else {
+            words++;
+        }
+    }
+    weight_ctx c = {q, fields, vn_xcalloc(words ? words : 1, 1), words, run_weight, all_spellings};
+    if (q->n && !walk(q, &r, weight_visit, &c)) {
+        free(c.w);
+        return -1;
+    }
+    *w = c.w;
+    return (long)words;
+}
+
+int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b)
+{
+    if (a->phrases != b->phrases)
+        return a->phrases < b->phrases ? -1 : 1;
+    if (a->run != b->run)
+        return a->run < b->run ? -1 : 1;
+    if (a->tier != b->tier)
+        return a->tier < b->tier ? -1 : 1;
+    return 0;
+}
+
+int vn_wordrec_body_checkpoint(const char *data, size_t len, size_t word, size_t *offset, size_t *at_word)
+{
+    rec r;
+    if (!data || !rec_open(&r, data, len))
+        return 0;
+    size_t at = r.items_at, v;
+    for (size_t i = 0; i < r.nitems; i++)
+        if (!get_varint(r.p, r.len, &at, &v))
+            return 0;
+    size_t n, off = 0;
+    if (!get_varint(r.p, r.len, &at, &n))
+        return 0;
+    size_t want = word / VN_WORDREC_CHECK;
+    for (size_t i = 0; i < n && i <= want; i++) {
+        if (!get_varint(r.p, r.len, &at, &v))
+            return 0;
+        off += v;
+    }
+    *offset = off;
+    *at_word = (want < n ? want : n ? n - 1 : 0) * VN_WORDREC_CHECK;
+    return 1;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_wordrec.c -- the forward record of a document's words and stage
+ * two's key (vn_wordrec.h), on the record vn_schema_build writes: the
+ * words side by side as typed rank above the same words apart, above
+ * another spelling; fields never join; a quoted phrase counts whole. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vn_schema.h"
+#include "vn_wordrec.h"
+
+/* The stage-two key of the article (title, body) for `query`. */
+static vn_rerank_key key_of(const char *title, const char *body, const char *query)
+{
+    vn_docspec d;
+    vn_docspec_init(&d);
+    char id[] = "t1";
+    vn_article a = {id, (char *)title, NULL, NULL, NULL, NULL, (char *)body};
+    vn_error e;
+    assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
+    vn_qparse p;
+    assert_int_equal(vn_query_parse(query, strlen(query), &p, &e), VN_OK);
+    vn_rerank_q q;
+    vn_rerank_q_build(&p, &q);
+    vn_rerank_key k;
+    assert_int_equal(vn_rerank_key_of(&q, d.words_value.data, d.words_value.len, &k), 1);
+    vn_qparse_free(&p);
+    vn_docspec_free(&d);
+    return k;
+}
+
+/* Pairs of articles (title, body) where the first must rank above the
+ * second for the query, and the key either expects. */
+static const struct {
+    const char *query;
+    const char *t1, *b1, *t2, *b2;
+    unsigned run1, tier1, run2, tier2;
+} above[] = {
+    /* the examples, as v2 ranked them on vi-news.jsonl */
+    {"hàng hải theo nguyên", "", "Cục hàng hải theo nguyên tắc chung.", "",
+     "Luật hàng hải theo luật mới, nguyên văn như sau.", 4, 12, 3, 9},
+    {"ông Ushakov cho biết", "", "Ông Ushakov cho biết hôm qua.", "", "Ông Ushakov cho hay rằng biết trước.", 4, 12, 3, 9},
+    /* typed with marks: the spelling typed ranks above another spelling */
+    {"bảo với", "", "Ông bảo với chúng tôi.", "", "Báo với cơ quan.", 2, 6, 2, 4},
+    /* ... and text without marks sits between */
+    {"bão", "", "Cơn bão số 3.", "", "Tin du bao thoi tiet.", 1, 3, 1, 2},
+    {"bão", "", "tin bao moi", "", "Dự báo thời tiết.", 1, 2, 1, 1},
+    /* ... but "bao" in a Vietnamese article is another spelling */
+    {"bão", "", "Cơn bão số 3.", "", "Bao nhiêu người đã đến đây rồi.", 1, 3, 1, 1},
+    /* typed without marks: every spelling is as typed */
+    {"ha noi", "", "Hà Nội mùa thu.", "", "Hà Giang và Nội Bài.", 2, 6, 1, 3},
+    /* the title and the body never make one run */
+    {"hà nội", "Tin", "Hà Nội hôm nay.", "Về Hà", "Nội dung.", 2, 6, 1, 3},
+    /* two words apart are two runs of one */
+    {"công an", "", "Công an tỉnh.", "", "Công nhân và an ninh.", 2, 6, 1, 3},
+};
+
+static void test_above(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof above / sizeof above[0]; i++) {
+        vn_rerank_key a = key_of(above[i].t1, above[i].b1, above[i].query);
+        vn_rerank_key b = key_of(above[i].t2, above[i].b2, above[i].query);
+        if (a.run != above[i].run1 || a.tier != above[i].tier1 || b.run != above[i].run2 || b.tier != above[i].tier2)
+            fail_msg("case %zu (%s): keys %u/%u and %u/%u", i, above[i].query, a.run, a.tier, b.run, b.tier);
+        assert_true(vn_rerank_key_cmp(&a, &b) > 0);
+        assert_true(vn_rerank_key_cmp(&b, &a) < 0);
+    }
+}
+
+/* A quoted phrase of three words counts whole, not pair by pair; a word
+ * after an OR starts a new run. */
+static void test_phrases_and_breaks(void **state)
+{
+    (void)state;
+    vn_rerank_key whole = key_of("", "Ông Nguyễn Văn An nói.", "\"nguyễn văn an\"");
+    vn_rerank_key pairs = key_of("", "Ông Nguyễn Văn Bình và Văn An.", "\"nguyễn văn an\"");
+    assert_int_equal(whole.phrases, 1);
+    assert_int_equal(pairs.phrases, 0);
+    assert_int_equal(pairs.run, 2);
+    assert_true(vn_rerank_key_cmp(&whole, &pairs) > 0);
+    /* the run as typed: Đà Nẵng is a run of two for "Đà Nắng", as typed of one */
+    vn_rerank_key dn = key_of("", "Biển Đà Nẵng xanh.", "Đà Nắng");
+    assert_int_equal(dn.run, 2);
+    assert_int_equal(dn.typed, 1);
+    dn = key_of("", "Biển Đà Nẵng xanh.", "đà nẵng");
+    assert_int_equal(dn.typed, 2);
+    vn_rerank_key or = key_of("", "bão lũ về", "bão OR lũ");
+    assert_int_equal(or.run, 1);
+    vn_rerank_key neg = key_of("", "bão lũ về", "bão -mưa lũ");
+    assert_int_equal(neg.run, 1);
+}
+
+/* What stage two cannot read: no words, a damaged record. */
+static void test_damaged(void **state)
+{
+    (void)state;
+    vn_qparse p;
+    vn_error e;
+    assert_int_equal(vn_query_parse("hà nội", 8, &p, &e), VN_OK);
+    vn_rerank_q q;
+    assert_int_equal(vn_rerank_q_build(&p, &q), 2);
+    vn_rerank_key k;
+    static const struct {
+        const char *b;
+        size_t n;
+    } bad[] = {{"", 0},                           /* none */
+               {"\x02\x00\x00\x00", 4},          /* another version */
+               {"\x01", 1},                       /* no flags */
+               {"\x01\x00\x7f", 3},               /* 127 entries, none there */
+               {"\x01\x00\x01\x01\x02", 5},       /* an entry cut short */
+               {"\x01\x00\xff\xff\xff\xff", 6}}; /* a count that never ends */
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(vn_rerank_key_of(&q, bad[i].b, bad[i].n, &k), 0);
+        assert_int_equal(k.run, 0);
+    }
+    /* a stream item naming an entry past the dictionary */
+    const char past[] = {1, 0, 1, 1, 2, 3, 4, 1, 5};
+    assert_int_equal(vn_rerank_key_of(&q, past, sizeof past, &k), 0);
+    vn_qparse_free(&p);
+    assert_int_equal(vn_query_parse("-bão", 5, &p, &e), VN_ERR_INVALID);
+    assert_int_equal(vn_query_parse("tphcm*", 6, &p, &e), VN_OK);
+    assert_int_equal(vn_rerank_q_build(&p, &q), 0); /* a prefix: nothing to compare */
+    vn_qparse_free(&p);
+}
+
+/* The body's checkpoints: where tokenising may start for a word. */
+static void test_checkpoints(void **state)
+{
+    (void)state;
+    vn_buf body = VN_BUF_INIT;
+    for (int i = 0; i < 100; i++)
+        vn_buf_printf(&body, "%sxin%d", i ? " " : "", i); /* xin0 .. xin99: word i at its own offset */
+    vn_docspec d;
+    vn_docspec_init(&d);
+    char id[] = "t1", title[] = "Tiêu đề dài";
+    vn_article a = {id, title, NULL, NULL, NULL, NULL, body.data};
+    vn_error e;
+    assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
+    size_t off, at;
+    for (size_t w = 0; w < 100; w += 7) {
+        assert_int_equal(vn_wordrec_body_checkpoint(d.words_value.data, d.words_value.len, w, &off, &at), 1);
+        assert_int_equal(at, w / VN_WORDREC_CHECK * VN_WORDREC_CHECK);
+        char want[16];
+        snprintf(want, sizeof want, "xin%zu", at);
+        assert_memory_equal(body.data + off, want, strlen(want));
+    }
+    assert_int_equal(vn_wordrec_body_checkpoint("\x02\x00", 2, 0, &off, &at), 0);
+    vn_docspec_free(&d);
+    vn_buf_free(&body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_above), cmocka_unit_test(test_phrases_and_breaks),
+                                       cmocka_unit_test(test_damaged), cmocka_unit_test(test_checkpoints)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
