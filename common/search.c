@@ -228,8 +228,8 @@ static double time_left(const vn_search_opts *o, double t0)
     return o->time_limit > 0 ? o->time_limit - (vn_clock_now() - t0) : 0;
 }
 
-vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, vn_xresults **out,
-                           vn_error *err)
+vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned rerank,
+                           vn_xresults **out, vn_error *err)
 {
     *out = NULL;
     double t0 = vn_clock_now();
@@ -241,9 +241,9 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
                           NULL, 0};
     vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases, 0};
     vn_rerank_q rq;
-    if (vn_rerank_q_build(p, &rq)) {
+    if (vn_rerank_q_build(p, &rq) && rerank) {
         xo.rerank = &rq;
-        xo.rerank_depth = VN_RERANK_DEPTH;
+        xo.rerank_depth = rerank;
     }
     vn_qarena a;
     vn_qarena_init(&a);
@@ -455,7 +455,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             prc = VN_OK;
         }
         if (prc == VN_OK) {
-            rc = vn_search_parsed(s, &p, &dated, &r, err);
+            rc = vn_search_parsed(s, &p, &dated, VN_RERANK_DEPTH, &r, err);
             if (rc != VN_OK || r->total_max == 0) {
                 vn_xresults_free(r);
                 r = NULL;
@@ -477,7 +477,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         vn_search_opts left = *o;
         if (deadline > 0)
             left.time_limit = deadline - vn_clock_now() > 0.001 ? deadline - vn_clock_now() : 0.001;
-        rc = vn_search_parsed(s, &p, &left, &r, err);
+        rc = vn_search_parsed(s, &p, &left, VN_RERANK_DEPTH, &r, err);
     }
     if (rc != VN_OK) {
         vn_qparse_free(&p);

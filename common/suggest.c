@@ -195,7 +195,7 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
         return VN_OK; /* not a phrase the query language can say: no candidate */
     vn_search_opts o = {.limit = SUGGEST_DOCS, .no_snippets = 1};
     vn_xresults *r;
-    if ((rc = vn_search_parsed(s, &p, &o, &r, err)) != VN_OK) {
+    if ((rc = vn_search_parsed(s, &p, &o, 0, &r, err)) != VN_OK) { /* the spelling is read from the text */
         vn_qparse_free(&p);
         return rc;
     }
