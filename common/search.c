@@ -228,7 +228,7 @@ static double time_left(const vn_search_opts *o, double t0)
     return o->time_limit > 0 ? o->time_limit - (vn_clock_now() - t0) : 0;
 }
 
-vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned rerank,
+vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
                            vn_xresults **out, vn_error *err)
 {
     *out = NULL;
@@ -238,12 +238,14 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
-                          NULL, 0};
+                          NULL, 0, (how & VN_SP_WORDS) != 0};
     vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases, 0};
     vn_rerank_q rq;
-    if (vn_rerank_q_build(p, &rq) && rerank) {
+    /* one word typed without marks: every candidate holds it as typed,
+     * stage two could not tell them apart */
+    if (vn_rerank_q_build(p, &rq) && (how & VN_SP_RERANK) && (rq.n > 1 || rq.marked[0])) {
         xo.rerank = &rq;
-        xo.rerank_depth = rerank;
+        xo.rerank_depth = VN_RERANK_DEPTH;
     }
     vn_qarena a;
     vn_qarena_init(&a);
@@ -442,6 +444,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     double deadline = o->time_limit > 0 ? vn_clock_now() + o->time_limit : 0;
     vn_date_words dw;
     vn_search_opts dated;
+    unsigned how = VN_SP_RERANK | (o->no_snippets ? 0 : VN_SP_WORDS);
     char *rest = take_date_words(query, o, &dw, &dated);
     vn_qparse p;
     vn_xresults *r = NULL;
@@ -455,7 +458,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
             prc = VN_OK;
         }
         if (prc == VN_OK) {
-            rc = vn_search_parsed(s, &p, &dated, VN_RERANK_DEPTH, &r, err);
+            rc = vn_search_parsed(s, &p, &dated, how, &r, err);
             if (rc != VN_OK || r->total_max == 0) {
                 vn_xresults_free(r);
                 r = NULL;
@@ -477,7 +480,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         vn_search_opts left = *o;
         if (deadline > 0)
             left.time_limit = deadline - vn_clock_now() > 0.001 ? deadline - vn_clock_now() : 0.001;
-        rc = vn_search_parsed(s, &p, &left, VN_RERANK_DEPTH, &r, err);
+        rc = vn_search_parsed(s, &p, &left, how, &r, err);
     }
     if (rc != VN_OK) {
         vn_qparse_free(&p);

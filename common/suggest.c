@@ -18,6 +18,7 @@
 #include "vn_xapian.h"
 #include "vn_search.h"
 #include "vn_text.h"
+#include "vn_wordrec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,96 @@ static int words_plausible(const char *s)
     return ok;
 }
 
+/* The words [word, word + n) of field text t[0..tlen) in their exact
+ * forms, joined by spaces (malloc'd), tokenising from byte `from`, where
+ * word `at` starts, to byte `to`; NULL when those words are not the
+ * phrase p (a record that is not this text's). */
+static char *spelled(const char *t, size_t from, size_t to, size_t at, size_t word, const vn_tokens *p)
+{
+    vn_tokens d;
+    vn_tokens_init(&d);
+    vn_tokenize(&d, t + from, to - from, 0);
+    vn_buf b = VN_BUF_INIT;
+    size_t k = 0;
+    for (; word >= at && word - at + p->n <= d.n && k < p->n; k++) {
+        const vn_token *a = &d.tok[word - at + k], *q = &p->tok[k];
+        if (a->folded_len != q->folded_len || memcmp(VN_TOK_FOLDED(&d, a), VN_TOK_FOLDED(p, q), q->folded_len))
+            break;
+        if (k)
+            vn_buf_putc(&b, ' ');
+        vn_buf_append(&b, VN_TOK_EXACT(&d, a), a->exact_len);
+    }
+    vn_tokens_free(&d);
+    if (k < p->n || !p->n) {
+        vn_buf_free(&b);
+        return NULL;
+    }
+    return vn_buf_take(&b);
+}
+
+/* The phrase's spellings in the hits, counted from their forward records
+ * (vn_wordrec.h): only the words of one occurrence per spelling are
+ * tokenised, not the documents.  Returns 0 when a record cannot say (none,
+ * damaged, not the text's): the caller then reads the text. */
+#define OCC_MAX 64
+static int record_spellings(const vn_xresults *r, const vn_qparse *p, cand **c, size_t *nc, size_t *cap)
+{
+    vn_rerank_q rq;
+    if (vn_rerank_q_build(p, &rq) != p->toks.n)
+        return 0;
+    typedef struct group {
+        uint64_t spelling;
+        unsigned count;
+        size_t hit;
+        vn_wordrec_occ occ;
+    } group;
+    group g[OCC_MAX];
+    size_t ng = 0;
+    vn_wordrec_occ occ[OCC_MAX];
+    for (size_t i = 0; i < r->n; i++) {
+        long n = vn_wordrec_occurrences(&rq, r->hits[i].words, r->hits[i].words_len, occ, OCC_MAX);
+        if (n < 0)
+            return 0;
+        for (long k = 0; k < n; k++) {
+            if (occ[k].field == 1)
+                continue; /* the dateline: as the text scan, title and body only */
+            size_t j = 0;
+            while (j < ng && g[j].spelling != occ[k].spelling)
+                j++;
+            if (j == ng && ng == OCC_MAX)
+                continue;
+            if (j == ng)
+                g[ng++] = (group){occ[k].spelling, 0, i, occ[k]};
+            g[j].count++;
+        }
+    }
+    for (size_t j = 0; j < ng; j++) {
+        vn_docview v;
+        const vn_xhit *h = &r->hits[g[j].hit];
+        if (!vn_doc_decode(h->data, h->data_len, &v))
+            return 0;
+        char *text = NULL;
+        if (g[j].occ.field == 0 && v.f[VN_DOC_TITLE]) {
+            text = spelled(v.f[VN_DOC_TITLE], 0, v.len[VN_DOC_TITLE], 0, g[j].occ.word, &p->toks);
+        } else if (g[j].occ.field == 2 && v.f[VN_DOC_BODY]) {
+            size_t from, at, to, end_at, w = g[j].occ.word;
+            if (vn_wordrec_body_checkpoint(h->words, h->words_len, w, &from, &at) &&
+                vn_wordrec_body_checkpoint(h->words, h->words_len, w + p->toks.n + VN_WORDREC_CHECK, &to, &end_at) &&
+                from <= v.len[VN_DOC_BODY] && to <= v.len[VN_DOC_BODY])
+                text = spelled(v.f[VN_DOC_BODY], from, end_at >= w + p->toks.n ? to : v.len[VN_DOC_BODY], at, w,
+                               &p->toks);
+        }
+        if (!text)
+            return 0;
+        if (*nc == *cap) {
+            *cap = *cap ? *cap * 2 : 32;
+            *c = vn_xrealloc(*c, *cap * sizeof **c);
+        }
+        (*c)[(*nc)++] = (cand){text, g[j].count};
+    }
+    return 1;
+}
+
 vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err)
 {
     *docs = 0;
@@ -195,13 +286,19 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
         return VN_OK; /* not a phrase the query language can say: no candidate */
     vn_search_opts o = {.limit = SUGGEST_DOCS, .no_snippets = 1};
     vn_xresults *r;
-    if ((rc = vn_search_parsed(s, &p, &o, 0, &r, err)) != VN_OK) { /* the spelling is read from the text */
+    if ((rc = vn_search_parsed(s, &p, &o, VN_SP_WORDS, &r, err)) != VN_OK) {
         vn_qparse_free(&p);
         return rc;
     }
     cand *c = NULL;
     size_t nc = 0, cap = 0;
-    for (size_t i = 0; r->total_min > 0 && i < r->n; i++) {
+    int counted = r->total_min > 0 && record_spellings(r, &p, &c, &nc, &cap);
+    if (!counted) { /* a record could not say: read the text */
+        for (size_t i = 0; i < nc; i++)
+            free(c[i].text);
+        nc = 0;
+    }
+    for (size_t i = 0; !counted && r->total_min > 0 && i < r->n; i++) {
         vn_docview v;
         if (!vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v))
             continue;

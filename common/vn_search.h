@@ -27,14 +27,16 @@ vn_status vn_searcher_get(vn_searcher *s, const char *id, vn_buf *out, vn_error 
 size_t vn_searcher_shards_down(vn_searcher *s);
 
 /* Run parsed query `p` with options `o` (not NULL): every item required,
- * any item when nothing has them all; stage two re-orders the top
- * `rerank` (VN_RERANK_DEPTH for a search; 0: stage one's order, for
- * callers that read the hits' text themselves).  *out is the raw result
- * (stored documents undecoded, see vn_docstore.h); free it with
- * vn_xresults_free().  For callers that need more of each hit than
+ * any item when nothing has them all.  `how`: VN_SP_RERANK, stage two
+ * re-orders the top VN_RERANK_DEPTH (a search; without it stage one's
+ * order, for callers that read the hits' words themselves); VN_SP_WORDS,
+ * each hit comes with its forward record (snippets, spellings).  *out is
+ * the raw result (stored documents undecoded, see vn_docstore.h); free it
+ * with vn_xresults_free().  For callers that need more of each hit than
  * vn_hit holds (suggestions read the bodies). */
+enum { VN_SP_RERANK = 1, VN_SP_WORDS = 2 };
 struct vn_xresults;
-vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned rerank,
+vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
                            struct vn_xresults **out, vn_error *err);
 
 /* The searcher's Xapian handle (search.c), for the library's own readers

@@ -65,7 +65,7 @@ void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, 
 /* Candidates stage two re-orders: the top this many of stage one.  The
  * page is the first page of the ranking as long as offset + limit stays
  * within it (docs/ranking.md has the measurement). */
-#define VN_RERANK_DEPTH 100
+#define VN_RERANK_DEPTH 50
 
 /* The query's words as stage two reads them: the positive words in the
  * order typed; brk[i] says word i starts a new sequence (no run spans
@@ -101,6 +101,10 @@ typedef struct vn_rerank_key {
  * all zero) when the record is missing or damaged. */
 int vn_rerank_key_of(const vn_rerank_q *q, const char *rec, size_t len, vn_rerank_key *k);
 
+/* The best key a document can have for q: every quoted phrase, the
+ * longest run, every word of it as typed. */
+void vn_rerank_key_best(const vn_rerank_q *q, vn_rerank_key *k);
+
 /* <0, 0, >0 as key a ranks after, with, before key b. */
 int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b);
 
@@ -112,6 +116,19 @@ int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b);
  * caller frees), or -1 (*w NULL) when the record is missing or damaged. */
 long vn_wordrec_body_weights(const vn_rerank_q *q, const char *rec, size_t len, unsigned run_weight,
                              int all_spellings, unsigned char **w);
+
+/* Where the query's words stand side by side, in order (matched
+ * folded), in one field: field 0 title, 1 dateline, 2 body; `word` is the
+ * first's number in the field; `spelling` a hash of the words' entries,
+ * equal for occurrences spelled alike. */
+typedef struct vn_wordrec_occ {
+    unsigned field, word;
+    uint64_t spelling;
+} vn_wordrec_occ;
+
+/* Up to `max` occurrences of all of q's words into out[]; returns how
+ * many (at most max), or -1 when the record is missing or damaged. */
+long vn_wordrec_occurrences(const vn_rerank_q *q, const char *rec, size_t len, vn_wordrec_occ *out, size_t max);
 
 /* Where snippet tokenising may start for body word `word`: the byte
  * offset in the body of the checkpoint at or before it, and that

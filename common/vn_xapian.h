@@ -153,6 +153,7 @@ typedef struct vn_xsearch_opts {
      * one's order; NULL or depth 0: stage one's order. */
     const struct vn_rerank_q *rerank;
     unsigned rerank_depth;
+    int words;           /* fetch the hits' forward records too (vn_xhit.words: snippets) */
 } vn_xsearch_opts;
 
 enum { VN_XSPY_SOURCE = 1, VN_XSPY_DATE = 2 };
@@ -167,7 +168,7 @@ typedef struct vn_xhit {
     uint32_t docid;
     char *data;          /* the stored document (vn_docstore.h), NUL-terminated */
     size_t data_len;
-    char *words;         /* its forward record (VN_SLOT_WORDS), NULL when it has none */
+    char *words;         /* its forward record (VN_SLOT_WORDS) when asked, else NULL */
     size_t words_len;
 } vn_xhit;
 

@@ -392,6 +392,13 @@ long vn_wordrec_body_weights(const vn_rerank_q *q, const char *data, size_t len,
     return (long)words;
 }
 
+void vn_rerank_key_best(const vn_rerank_q *q, vn_rerank_key *k)
+{
+    k->phrases = (unsigned)q->nphrase;
+    k->run = k->typed = q->longest;
+    k->tier = 3 * q->longest;
+}
+
 int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b)
 {
     if (a->phrases != b->phrases)
@@ -401,6 +408,56 @@ int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b)
     if (a->tier != b->tier)
         return a->tier < b->tier ? -1 : 1;
     return 0;
+}
+
+long vn_wordrec_occurrences(const vn_rerank_q *q, const char *data, size_t len, vn_wordrec_occ *out, size_t max)
+{
+    rec r;
+    if (!data || !rec_open(&r, data, len))
+        return -1;
+    if (q->n == 0)
+        return 0;
+    /* which query words each entry is, folded */
+    uint32_t *mask = vn_xrealloc(NULL, (r.ndict ? r.ndict : 1) * sizeof *mask);
+    for (size_t d = 0; d < r.ndict; d++) {
+        uint32_t e = rec_entry(&r, d);
+        mask[d] = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (level(q, i, e, r.unmarked))
+                mask[d] |= 1u << i;
+    }
+    /* the last q->n entries of the current field, as a ring */
+    size_t ring[VN_QUERY_MAX_WORDS];
+    size_t at = r.items_at, field = 0, word = 0, v;
+    long found = 0;
+    for (size_t it = 0; it < r.nitems; it++) {
+        if (!get_varint(r.p, r.len, &at, &v) || v > r.ndict) {
+            found = -1;
+            break;
+        }
+        if (v == 0) {
+            field++;
+            word = 0;
+            continue;
+        }
+        ring[word % q->n] = v - 1;
+        word++;
+        if (word < q->n || (size_t)found >= max)
+            continue;
+        size_t first = word - q->n, k;
+        uint64_t h = 14695981039346656037ULL;
+        for (k = 0; k < q->n; k++) {
+            size_t e = ring[(first + k) % q->n];
+            if (!(mask[e] & (1u << k)))
+                break;
+            uint32_t x = rec_entry(&r, e);
+            h = (h ^ x) * 1099511628211ULL;
+        }
+        if (k == q->n)
+            out[found++] = (vn_wordrec_occ){(unsigned)field, (unsigned)first, h};
+    }
+    free(mask);
+    return found;
 }
 
 int vn_wordrec_body_checkpoint(const char *data, size_t len, size_t word, size_t *offset, size_t *at_word)

@@ -722,7 +722,11 @@ static Xapian::Query to_xapian(Xapian::Database &db, const vn_qnode *q)
 // The ranks in `m` of the page's matches, in order: stage one's from
 // o->offset, or (stage2: m holds the top from rank 0) the first
 // rerank_depth re-ordered by their records' keys, stage one's order
-// between equal keys, then the rest as stage one ranked them.
+// between equal keys, then the rest as stage one ranked them.  Records
+// are read in stage one's order until offset + limit of them hold the
+// best key a document can have: none after them can rank in the page (a
+// later one with that key ranks after them), and most queries stop after
+// the page's own (each record read is a B-tree lookup).
 static std::vector<Xapian::doccount> page_order(Xapian::MSet &m, const vn_xsearch_opts *o, bool stage2,
                                                 unsigned *best_run, unsigned *best_typed)
 {
@@ -732,20 +736,26 @@ static std::vector<Xapian::doccount> page_order(Xapian::MSet &m, const vn_xsearc
             order.push_back(k);
         return order;
     }
-    Xapian::doccount depth = m.size() < o->rerank_depth ? m.size() : o->rerank_depth;
-    std::vector<std::pair<vn_rerank_key, Xapian::doccount>> keyed(depth);
-    for (Xapian::doccount k = 0; k < depth; k++) {
-        std::string rec = m[k].get_document().get_value(VN_SLOT_WORDS);
-        vn_rerank_key_of(o->rerank, rec.data(), rec.size(), &keyed[k].first);
-        keyed[k].second = k;
-        *best_run = std::max(*best_run, keyed[k].first.run);
-        *best_typed = std::max(*best_typed, keyed[k].first.typed);
+    Xapian::doccount depth = m.size() < o->rerank_depth ? m.size() : o->rerank_depth, read = 0;
+    Xapian::doccount need = o->offset + o->limit, perfect = 0;
+    vn_rerank_key best;
+    vn_rerank_key_best(o->rerank, &best);
+    std::vector<std::pair<vn_rerank_key, Xapian::doccount>> keyed;
+    keyed.reserve(depth);
+    for (; read < depth && perfect < need; read++) {
+        std::string rec = m[read].get_document().get_value(VN_SLOT_WORDS);
+        vn_rerank_key k;
+        vn_rerank_key_of(o->rerank, rec.data(), rec.size(), &k);
+        keyed.emplace_back(k, read);
+        *best_run = std::max(*best_run, k.run);
+        *best_typed = std::max(*best_typed, k.typed);
+        perfect += vn_rerank_key_cmp(&k, &best) == 0;
     }
     std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
         return vn_rerank_key_cmp(&a.first, &b.first) > 0;
     });
     for (Xapian::doccount k = o->offset; k < m.size(); k++)
-        order.push_back(k < depth ? keyed[k].second : k);
+        order.push_back(k < read ? keyed[k].second : k);
     return order;
 }
 
@@ -790,7 +800,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                     want = check - o->offset < VN_PAGE_RANKED ? check - o->offset : VN_PAGE_RANKED;
                 bool stage2 = o->rerank && o->rerank_depth && o->sort == VN_SORT_RELEVANCE;
                 if (stage2) { // stage two sees the top rerank_depth from the first
-                    want = o->offset + want > o->rerank_depth ? o->offset + want : o->rerank_depth;
+                    want = std::max<Xapian::doccount>(o->offset + want, o->rerank_depth);
                     first = 0;
                 }
                 double t0 = now_s();
@@ -823,7 +833,7 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 for (size_t k = 0; k < page; k++) {
                     Xapian::MSetIterator i = m[order[k]];
                     Xapian::Document doc = i.get_document();
-                    std::string data = doc.get_data(), words = doc.get_value(VN_SLOT_WORDS);
+                    std::string data = doc.get_data(), words = o->words ? doc.get_value(VN_SLOT_WORDS) : "";
                     vn_xhit *hit = &r->hits[r->n++];
                     hit->score = i.get_weight();
                     hit->docid = *i;

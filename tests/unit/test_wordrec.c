@@ -130,6 +130,38 @@ static void test_damaged(void **state)
     vn_qparse_free(&p);
 }
 
+/* Where the words stand, and how each occurrence is spelled: what
+ * "did you mean" counts instead of tokenising the documents. */
+static void test_occurrences(void **state)
+{
+    (void)state;
+    vn_docspec d;
+    vn_docspec_init(&d);
+    char id[] = "t1", title[] = "Hà Nội mùa thu", body[] = "Về Hà Nội, rồi hà nội, rồi Hà Nôi và Hà Nam.";
+    vn_article a = {id, title, NULL, NULL, NULL, NULL, body};
+    vn_error e;
+    assert_int_equal(vn_schema_build(&d, &a, NULL, &e), VN_OK);
+    vn_qparse p;
+    assert_int_equal(vn_query_parse("\"ha noi\"", 8, &p, &e), VN_OK);
+    vn_rerank_q q;
+    vn_rerank_q_build(&p, &q);
+    vn_wordrec_occ occ[8];
+    long n = vn_wordrec_occurrences(&q, d.words_value.data, d.words_value.len, occ, 8);
+    assert_int_equal(n, 4);
+    assert_int_equal(occ[0].field, 0); /* the title's, word 0 */
+    assert_int_equal(occ[0].word, 0);
+    assert_int_equal(occ[1].field, 2); /* the body's: words 1, 4, 7 */
+    assert_int_equal(occ[1].word, 1);
+    assert_int_equal(occ[2].word, 4);
+    assert_int_equal(occ[3].word, 7);
+    assert_true(occ[0].spelling == occ[1].spelling && occ[1].spelling == occ[2].spelling); /* hà nội (case aside) */
+    assert_true(occ[3].spelling != occ[1].spelling);                                      /* hà nôi */
+    assert_int_equal(vn_wordrec_occurrences(&q, d.words_value.data, d.words_value.len, occ, 2), 2);
+    assert_int_equal(vn_wordrec_occurrences(&q, "\x02", 1, occ, 8), -1);
+    vn_qparse_free(&p);
+    vn_docspec_free(&d);
+}
+
 /* The body's checkpoints: where tokenising may start for a word. */
 static void test_checkpoints(void **state)
 {
@@ -159,6 +191,7 @@ static void test_checkpoints(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_above), cmocka_unit_test(test_phrases_and_breaks),
-                                       cmocka_unit_test(test_damaged), cmocka_unit_test(test_checkpoints)};
+                                       cmocka_unit_test(test_damaged), cmocka_unit_test(test_checkpoints),
+                                       cmocka_unit_test(test_occurrences)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
