@@ -238,7 +238,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
-                          NULL, 0, (how & VN_SP_WORDS) != 0};
+                          NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0};
     vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases, 0};
     vn_rerank_q rq;
     /* one word typed without marks: every candidate holds it as typed,
@@ -387,7 +387,8 @@ static int archive_has(vn_searcher *s, const char *w, size_t n)
  * is never rewritten (was: "bão hôm qua" offered "báo hôm qua"); in a
  * query typed with marks a word without them is meant so ("Bộ Ngoại
  * giao" offered "giáo"). */
-static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p, double deadline)
+static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p, const vn_xresults *hits,
+                          double deadline)
 {
     const vn_tokens *t = &p->toks;
     if (t->n == 0 || (deadline > 0 && vn_clock_now() >= deadline))
@@ -401,8 +402,12 @@ static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p,
             vn_buf_putc(&words, ' ');
         vn_buf_append(&words, query + t->tok[i].src_start, t->tok[i].src_end - t->tok[i].src_start);
     }
+    /* how the hits found write the words side by side, from their
+     * records; else the archive, a run of words at a time (restore.c) */
     char *r = NULL;
-    vn_status rc = vn_restore_until(s, words.data, deadline, &r, NULL);
+    vn_status rc = VN_OK;
+    if (!vn_hits_spelling(s, hits, p, &r) || !r)
+        rc = vn_restore_until(s, words.data, deadline, &r, NULL);
     vn_buf_free(&words);
     if (rc != VN_OK)
         return NULL;
@@ -536,11 +541,12 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         if (!x->title)
             x->title = vn_xstrdup("");
     }
-    vn_xresults_free(r);
     /* offered when a word lacks its marks, or when few documents match
-     * (a wrong tone: "Đà Nắng"); it costs a phrase search per run */
+     * (a wrong tone: "Đà Nắng"); from the hits' records when they hold
+     * the words side by side, else a phrase search per run of words */
     if (o->did_you_mean && (unmarked_syllable(&p.toks) || h->total < 10))
-        h->did_you_mean = did_you_mean(s, query, &p, deadline);
+        h->did_you_mean = did_you_mean(s, query, &p, r, deadline);
+    vn_xresults_free(r);
     vn_qparse_free(&p);
     *out = h;
     return VN_OK;

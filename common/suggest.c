@@ -215,11 +215,15 @@ static char *spelled(const char *t, size_t from, size_t to, size_t at, size_t wo
  * tokenised, not the documents.  Returns 0 when a record cannot say (none,
  * damaged, not the text's): the caller then reads the text. */
 #define OCC_MAX 64
-static int record_spellings(const vn_xresults *r, const vn_qparse *p, cand **c, size_t *nc, size_t *cap)
+static int record_spellings(vn_searcher *s, const vn_xresults *r, const vn_qparse *p, cand **c, size_t *nc,
+                            size_t *cap)
 {
     vn_rerank_q rq;
     if (vn_rerank_q_build(p, &rq) != p->toks.n)
         return 0;
+    for (size_t i = 1; i < rq.n; i++)
+        if (rq.brk[i])
+            return 0; /* not one run of words (an OR between them) */
     typedef struct group {
         uint64_t spelling;
         unsigned count;
@@ -246,11 +250,17 @@ static int record_spellings(const vn_xresults *r, const vn_qparse *p, cand **c, 
             g[j].count++;
         }
     }
-    for (size_t j = 0; j < ng; j++) {
+    vn_buf data = VN_BUF_INIT;
+    int ok = 1;
+    for (size_t j = 0; ok && j < ng; j++) {
         vn_docview v;
         const vn_xhit *h = &r->hits[g[j].hit];
-        if (!vn_doc_decode(h->data, h->data_len, &v))
-            return 0;
+        vn_buf_reset(&data);
+        if (vn_xdb_get_data_docid(vn_searcher_xdb(s), h->docid, &data, NULL) != VN_OK ||
+            !vn_doc_decode(data.data, data.len, &v)) {
+            ok = 0;
+            break;
+        }
         char *text = NULL;
         if (g[j].occ.field == 0 && v.f[VN_DOC_TITLE]) {
             text = spelled(v.f[VN_DOC_TITLE], 0, v.len[VN_DOC_TITLE], 0, g[j].occ.word, &p->toks);
@@ -262,15 +272,35 @@ static int record_spellings(const vn_xresults *r, const vn_qparse *p, cand **c, 
                 text = spelled(v.f[VN_DOC_BODY], from, end_at >= w + p->toks.n ? to : v.len[VN_DOC_BODY], at, w,
                                &p->toks);
         }
-        if (!text)
-            return 0;
+        if (!text) {
+            ok = 0;
+            break;
+        }
         if (*nc == *cap) {
             *cap = *cap ? *cap * 2 : 32;
             *c = vn_xrealloc(*c, *cap * sizeof **c);
         }
         (*c)[(*nc)++] = (cand){text, g[j].count};
     }
-    return 1;
+    vn_buf_free(&data);
+    return ok;
+}
+
+int vn_hits_spelling(vn_searcher *s, const vn_xresults *r, const vn_qparse *p, char **shown)
+{
+    *shown = NULL;
+    cand *c = NULL;
+    size_t nc = 0, cap = 0;
+    int ok = record_spellings(s, r, p, &c, &nc, &cap);
+    if (ok && nc) {
+        qsort(c, nc, sizeof *c, by_count);
+        *shown = c[0].text;
+        c[0].text = NULL;
+    }
+    for (size_t i = 0; i < nc; i++)
+        free(c[i].text);
+    free(c);
+    return ok;
 }
 
 vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err)
@@ -286,21 +316,24 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
         return VN_OK; /* not a phrase the query language can say: no candidate */
     vn_search_opts o = {.limit = SUGGEST_DOCS, .no_snippets = 1};
     vn_xresults *r;
-    if ((rc = vn_search_parsed(s, &p, &o, VN_SP_WORDS, &r, err)) != VN_OK) {
+    if ((rc = vn_search_parsed(s, &p, &o, VN_SP_WORDS | VN_SP_NO_DATA, &r, err)) != VN_OK) {
         vn_qparse_free(&p);
         return rc;
     }
     cand *c = NULL;
     size_t nc = 0, cap = 0;
-    int counted = r->total_min > 0 && record_spellings(r, &p, &c, &nc, &cap);
+    int counted = r->total_min > 0 && record_spellings(s, r, &p, &c, &nc, &cap);
     if (!counted) { /* a record could not say: read the text */
         for (size_t i = 0; i < nc; i++)
             free(c[i].text);
         nc = 0;
     }
+    vn_buf data = VN_BUF_INIT;
     for (size_t i = 0; !counted && r->total_min > 0 && i < r->n; i++) {
         vn_docview v;
-        if (!vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v))
+        vn_buf_reset(&data);
+        if (vn_xdb_get_data_docid(vn_searcher_xdb(s), r->hits[i].docid, &data, NULL) != VN_OK ||
+            !vn_doc_decode(data.data, data.len, &v))
             continue;
         for (int f = 0; f < 2; f++) {
             vn_docfield k = f ? VN_DOC_BODY : VN_DOC_TITLE;
@@ -308,6 +341,7 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
                 scan(v.f[k], v.len[k], &p.toks, 0, &c, &nc, &cap);
         }
     }
+    vn_buf_free(&data);
     if (nc) {
         qsort(c, nc, sizeof *c, by_count);
         *shown = c[0].text;

@@ -30,11 +30,13 @@ size_t vn_searcher_shards_down(vn_searcher *s);
  * any item when nothing has them all.  `how`: VN_SP_RERANK, stage two
  * re-orders the top VN_RERANK_DEPTH (a search; without it stage one's
  * order, for callers that read the hits' words themselves); VN_SP_WORDS,
- * each hit comes with its forward record (snippets, spellings).  *out is
+ * each hit comes with its forward record (snippets, spellings);
+ * VN_SP_NO_DATA, without its stored document (vn_xdb_get_data_docid
+ * reads the few a caller needs).  *out is
  * the raw result (stored documents undecoded, see vn_docstore.h); free it
  * with vn_xresults_free().  For callers that need more of each hit than
  * vn_hit holds (suggestions read the bodies). */
-enum { VN_SP_RERANK = 1, VN_SP_WORDS = 2 };
+enum { VN_SP_RERANK = 1, VN_SP_WORDS = 2, VN_SP_NO_DATA = 4 /* hits without their stored documents */ };
 struct vn_xresults;
 vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
                            struct vn_xresults **out, vn_error *err);
@@ -54,6 +56,13 @@ vn_status vn_restore_until(vn_searcher *s, const char *text, double deadline, ch
  * written, read per query: suggestions, and restored marks in an index
  * without spelling statistics (restore.c). */
 vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs, char **shown, vn_error *err);
+
+/* suggest.c: how the hits r (of a search with VN_SP_WORDS) write the
+ * words of p side by side, the spelling most of them use, from their
+ * forward records: into *shown (exact forms joined by spaces, malloc'd;
+ * NULL when no hit has them so).  Returns 0 when a record cannot say
+ * (missing, damaged, p not a plain run of words). */
+int vn_hits_spelling(vn_searcher *s, const struct vn_xresults *r, const vn_qparse *p, char **shown);
 
 /* suggest.c: the words that end the index terms starting with `prefix`
  * (the bytes after its first `skip`: "XPha " + "nội"), with how many

@@ -17,7 +17,8 @@
  * Format (version 1): the byte 0x01; a byte of flags (VN_WORDREC_UNMARKED:
  * the document is written without marks); a varint count of distinct entries,
  * then each as 4 bytes little-endian, in order of first appearance; a
- * varint count of stream items, then each as a varint: 0 ends a field
+ * varint count of stream items and a varint of their bytes (the
+ * checkpoints are found without reading them), then each as a varint: 0 ends a field
  * (no run crosses it), k > 0 is entry k-1; then the body's checkpoints: a
  * varint count, then for every VN_WORDREC_CHECK-th body word its byte
  * offset in the body, each a varint added to the one before, so that a

@@ -100,6 +100,10 @@ vn_status vn_xdb_set_unique_prefixed(vn_xdb *db, const char *idterm, const char 
  * `out`.  VN_ERR_NOTFOUND when absent. */
 vn_status vn_xdb_get_data(vn_xdb *db, const char *idterm, vn_buf *out, vn_error *err);
 
+/* The stored data of document `docid` (a hit's, of this same handle),
+ * appended to `out`. */
+vn_status vn_xdb_get_data_docid(vn_xdb *db, uint32_t docid, vn_buf *out, vn_error *err);
+
 /* Call cb for each term starting with `prefix`, in sorted order, with
  * the number of documents holding it, until cb returns nonzero.  The term
  * pointer is valid during the call only. */
@@ -154,6 +158,8 @@ typedef struct vn_xsearch_opts {
     const struct vn_rerank_q *rerank;
     unsigned rerank_depth;
     int words;           /* fetch the hits' forward records too (vn_xhit.words: snippets) */
+    int no_data;         /* leave the hits' stored documents unread (vn_xhit.data ""): the
+                            caller reads the few it needs with vn_xdb_get_data_docid */
 } vn_xsearch_opts;
 
 enum { VN_XSPY_SOURCE = 1, VN_XSPY_DATE = 2 };

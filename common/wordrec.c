@@ -113,6 +113,7 @@ void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, 
     put_varint(out, d.n);
     vn_buf_append(out, entries.data, entries.len);
     put_varint(out, items);
+    put_varint(out, stream.len);
     vn_buf_append(out, stream.data, stream.len);
     /* the body's checkpoints */
     size_t body = nfields > 1 ? ends[nfields - 2] : 0, nbody = ts->n - body;
@@ -136,6 +137,7 @@ typedef struct rec {
     int unmarked;            /* the document is written without marks */
     size_t ndict, dict_at;   /* entries at p + dict_at */
     size_t nitems, items_at; /* stream at p + items_at */
+    size_t checks_at;        /* the body's checkpoints, just past the stream */
 } rec;
 
 static int rec_open(rec *r, const char *data, size_t len)
@@ -149,9 +151,12 @@ static int rec_open(rec *r, const char *data, size_t len)
     r->unmarked = (r->p[1] & VN_WORDREC_UNMARKED) != 0;
     r->dict_at = at;
     at += r->ndict * 4;
-    if (!get_varint(r->p, len, &at, &r->nitems) || r->nitems > len - at)
+    size_t bytes;
+    if (!get_varint(r->p, len, &at, &r->nitems) || !get_varint(r->p, len, &at, &bytes) || bytes > len - at ||
+        r->nitems > bytes)
         return 0;
     r->items_at = at;
+    r->checks_at = at + bytes;
     return 1;
 }
 
@@ -465,11 +470,7 @@ int vn_wordrec_body_checkpoint(const char *data, size_t len, size_t word, size_t
     rec r;
     if (!data || !rec_open(&r, data, len))
         return 0;
-    size_t at = r.items_at, v;
-    for (size_t i = 0; i < r.nitems; i++)
-        if (!get_varint(r.p, r.len, &at, &v))
-            return 0;
-    size_t n, off = 0;
+    size_t at = r.checks_at, v, n, off = 0;
     if (!get_varint(r.p, r.len, &at, &n))
         return 0;
     size_t want = word / VN_WORDREC_CHECK;

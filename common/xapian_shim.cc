@@ -574,6 +574,15 @@ extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out,
     });
 }
 
+extern "C" vn_status vn_xdb_get_data_docid(vn_xdb *h, uint32_t docid, vn_buf *out, vn_error *err)
+{
+    return read_op(h, err, "read document", [&]() {
+        std::string v = h->db->get_document(docid).get_data();
+        vn_buf_append(out, v.data(), v.size());
+        return VN_OK;
+    });
+}
+
 extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
                                       int (*cb)(const char *, size_t, uint64_t, void *), void *ctx, vn_error *err)
 {
@@ -728,7 +737,8 @@ static Xapian::Query to_xapian(Xapian::Database &db, const vn_qnode *q)
 // later one with that key ranks after them), and most queries stop after
 // the page's own (each record read is a B-tree lookup).
 static std::vector<Xapian::doccount> page_order(Xapian::MSet &m, const vn_xsearch_opts *o, bool stage2,
-                                                unsigned *best_run, unsigned *best_typed)
+                                                unsigned *best_run, unsigned *best_typed,
+                                                std::vector<std::string> &recs)
 {
     std::vector<Xapian::doccount> order;
     if (!stage2) {
@@ -743,9 +753,9 @@ static std::vector<Xapian::doccount> page_order(Xapian::MSet &m, const vn_xsearc
     std::vector<std::pair<vn_rerank_key, Xapian::doccount>> keyed;
     keyed.reserve(depth);
     for (; read < depth && perfect < need; read++) {
-        std::string rec = m[read].get_document().get_value(VN_SLOT_WORDS);
+        recs.push_back(m[read].get_document().get_value(VN_SLOT_WORDS));
         vn_rerank_key k;
-        vn_rerank_key_of(o->rerank, rec.data(), rec.size(), &k);
+        vn_rerank_key_of(o->rerank, recs.back().data(), recs.back().size(), &k);
         keyed.emplace_back(k, read);
         *best_run = std::max(*best_run, k.run);
         *best_typed = std::max(*best_typed, k.typed);
@@ -811,7 +821,8 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 // been cut, one that took less was not
                 timed_out = o->time_limit > 0 && now_s() - t0 >= o->time_limit;
                 unsigned best_run = 0, best_typed = 0; // records are read now: a remote shard can fail here, before r exists
-                std::vector<Xapian::doccount> order = page_order(m, o, stage2, &best_run, &best_typed);
+                std::vector<std::string> recs;         // stage two's, by rank: the page's snippets read them again
+                std::vector<Xapian::doccount> order = page_order(m, o, stage2, &best_run, &best_typed, recs);
                 vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
                 if (!r)
                     throw std::bad_alloc();
@@ -833,7 +844,10 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 for (size_t k = 0; k < page; k++) {
                     Xapian::MSetIterator i = m[order[k]];
                     Xapian::Document doc = i.get_document();
-                    std::string data = doc.get_data(), words = o->words ? doc.get_value(VN_SLOT_WORDS) : "";
+                    std::string data = o->no_data ? "" : doc.get_data(),
+                                words = !o->words              ? ""
+                                        : order[k] < recs.size() ? recs[order[k]]
+                                                                 : doc.get_value(VN_SLOT_WORDS);
                     vn_xhit *hit = &r->hits[r->n++];
                     hit->score = i.get_weight();
                     hit->docid = *i;

@@ -115,13 +115,14 @@ static void test_damaged(void **state)
                {"\x01", 1},                       /* no flags */
                {"\x01\x00\x7f", 3},               /* 127 entries, none there */
                {"\x01\x00\x01\x01\x02", 5},       /* an entry cut short */
-               {"\x01\x00\xff\xff\xff\xff", 6}}; /* a count that never ends */
+               {"\x01\x00\xff\xff\xff\xff", 6},  /* a count that never ends */
+               {"\x01\x00\x00\x01\x05\x01", 6}}; /* a stream of 5 bytes in 1 */
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(vn_rerank_key_of(&q, bad[i].b, bad[i].n, &k), 0);
         assert_int_equal(k.run, 0);
     }
     /* a stream item naming an entry past the dictionary */
-    const char past[] = {1, 0, 1, 1, 2, 3, 4, 1, 5};
+    const char past[] = {1, 0, 1, 1, 2, 3, 4, 1, 1, 5};
     assert_int_equal(vn_rerank_key_of(&q, past, sizeof past, &k), 0);
     vn_qparse_free(&p);
     assert_int_equal(vn_query_parse("-bão", 5, &p, &e), VN_ERR_INVALID);
