@@ -14,12 +14,14 @@
  * What the line protocol refuses is refused here too: NUL bytes, a
  * doubled Content-Length, clients over their slots (counted from a
  * connection's first request), wrong tokens past the throttle
- * (throttle.c); out of descriptors the listener pauses (server.c).
+ * (throttle.c), a request not whole within line_timeout (http_watch);
+ * out of descriptors the listener pauses (server.c).
  * Not here: parsing options (proto_parse.c), running commands (workers.c). */
 #include "daemon.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -29,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #define HTTP_MAX_HEADERS 16384 /* bytes of request headers */
 #define PAGE_MAX_BYTES (1u << 20) /* a file of the search page: kilobytes, never megabytes */
@@ -102,6 +105,109 @@ static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const 
     return NULL;
 }
 
+/* A deadline on every HTTP connection, from its start and from each
+ * reply: the next request must have arrived whole within line_timeout,
+ * as a line of the line protocol must (evhttp's own timeout is for
+ * silence only, and a client trickling a header byte at a time held its
+ * connection for ever).  libevent 2.1 tells nothing of a connection
+ * before its first request is complete, but evhttp asks us for each
+ * connection's bufferevent (evhttp_set_bevcb): we keep a reference to it
+ * (bufferevent_incref) and a timer.  Past the deadline, with no request
+ * being answered, its socket is shut down: evhttp reads the end and
+ * frees the connection itself, as when a client leaves.  A bufferevent
+ * evhttp has freed has no callbacks left; the next tick then drops our
+ * reference. */
+typedef struct http_watch {
+    struct http_watch *next;
+    struct bufferevent *bev;
+    struct event *timer;
+    double since;  /* start, or the last reply */
+    int busy;      /* a request is being answered */
+    int cut;       /* its socket was shut down */
+} http_watch;
+static http_watch *http_watches;
+
+static void watch_arm(http_watch *w, double secs)
+{
+    struct timeval tv = {(time_t)secs, (suseconds_t)((secs - (double)(time_t)secs) * 1e6)};
+    evtimer_add(w->timer, &tv);
+}
+
+static void watch_free(http_watch *w)
+{
+    for (http_watch **p = &http_watches; *p; p = &(*p)->next)
+        if (*p == w) {
+            *p = w->next;
+            break;
+        }
+    event_free(w->timer);
+    bufferevent_decref(w->bev);
+    free(w);
+}
+
+static void on_watch(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    http_watch *w = arg;
+    vn_daemon *d = http_daemon;
+    bufferevent_data_cb readcb = NULL;
+    bufferevent_getcb(w->bev, &readcb, NULL, NULL, NULL);
+    if (!readcb || w->cut) { /* evhttp freed it (or will, having read the end) */
+        if (!readcb)
+            watch_free(w);
+        else
+            watch_arm(w, 1.0);
+        return;
+    }
+    double left = d->cfg.line_timeout - (vn_now() - w->since);
+    if (w->busy || left > 0) {
+        watch_arm(w, w->busy || left > d->cfg.line_timeout ? d->cfg.line_timeout : left);
+        return;
+    }
+    evutil_socket_t s = bufferevent_getfd(w->bev);
+    if (s >= 0) {
+        vn_log_warn("HTTP: a request not finished within %u s; connection closed", d->cfg.line_timeout);
+        shutdown(s, SHUT_RDWR);
+    }
+    w->cut = 1;
+    watch_arm(w, 1.0);
+}
+
+static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
+{
+    vn_daemon *d = arg;
+    /* not BEV_OPT_CLOSE_ON_FREE: evhttp then closes the socket itself as it
+     * frees the connection, while our reference keeps the bufferevent
+     * (its callbacks cleared) until the next tick; with it, the socket
+     * would stay open until then (the descriptors of closed connections
+     * held for up to line_timeout) */
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+    http_watch *w = bev ? vn_xcalloc(1, sizeof *w) : NULL;
+    if (!w || !(w->timer = evtimer_new(base, on_watch, w))) {
+        free(w);
+        return bev; /* no deadline for this one rather than no connection */
+    }
+    bufferevent_incref(bev);
+    w->bev = bev;
+    w->since = vn_now();
+    w->next = http_watches;
+    http_watches = w;
+    watch_arm(w, d->cfg.line_timeout);
+    return bev;
+}
+
+/* The watch of the connection of req, or NULL. */
+static http_watch *watch_of(struct evhttp_request *req)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+    for (http_watch *w = http_watches; bev && w; w = w->next)
+        if (w->bev == bev)
+            return w;
+    return NULL;
+}
+
 static void on_http_accept_error(struct evconnlistener *l, void *arg)
 {
     (void)arg; /* the struct evhttp evhttp_bind_listener gave the listener */
@@ -162,6 +268,11 @@ static void http_send(vn_daemon *d, struct evhttp_request *req, int status, cons
         evhttp_add_header(h, "Content-Length", n);
     } else if (b) {
         evbuffer_add(b, body, len);
+    }
+    http_watch *w = watch_of(req);
+    if (w) { /* answered: the next request has line_timeout from now */
+        w->busy = 0;
+        w->since = vn_now();
     }
     evhttp_send_reply(req, status, reason(status), b);
     if (b)
@@ -325,6 +436,9 @@ static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char
 static void on_request(struct evhttp_request *req, void *arg)
 {
     vn_daemon *d = arg;
+    http_watch *w = watch_of(req);
+    if (w)
+        w->busy = 1; /* a job may take a while: no deadline until it is answered */
     enum evhttp_cmd_type method = evhttp_request_get_command(req);
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
@@ -454,6 +568,7 @@ int vn_http_start(vn_daemon *d)
     evhttp_set_max_headers_size(d->http, HTTP_MAX_HEADERS);
     evhttp_set_max_body_size(d->http, d->cfg.max_body > d->cfg.max_line ? d->cfg.max_body : d->cfg.max_line);
     evhttp_set_timeout(d->http, (int)d->cfg.line_timeout);
+    evhttp_set_bevcb(d->http, on_new_bev, d);
     load_pages(d);
     vn_log("HTTP on %s", d->cfg.http_listen);
     return 0;
@@ -472,6 +587,8 @@ void vn_http_stop(vn_daemon *d)
 {
     if (d->http)
         evhttp_free(d->http); /* each connection's close callback forgets it */
+    while (http_watches) /* their bufferevents are freed by now: drop our references */
+        watch_free(http_watches);
     while (http_conns) {
         http_conn *next = http_conns->next;
         free(http_conns);

@@ -183,6 +183,41 @@ def main():
     ok(http(base, "GET", "/health")[0] == 200, "the slots come back when the connections close")
     stop(p)
 
+    # a request trickled a byte at a time is cut after line_timeout, as a
+    # line of the line protocol is (was: it held its connection for as
+    # long as bytes came, evhttp's timeout being for silence only)
+    p, addr, base = start_http(idx, "line_timeout = 2\n")
+    port = int(base.rsplit(":", 1)[1])
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    t0, closed = time.time(), None
+    s.settimeout(0.4)
+    while time.time() - t0 < 7:
+        try:
+            s.sendall(b"a")
+            if s.recv(100) == b"":
+                closed = time.time() - t0
+                break
+        except socket.timeout:
+            pass
+        except OSError:
+            closed = time.time() - t0
+            break
+    s.close()
+    ok(closed is not None and closed < 5, "a header trickled a byte every 0.4 s is cut within line_timeout (2 s)",
+       closed)
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    codes = []
+    for _ in range(3):  # 3.6 s on one connection, each request in time
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        codes.append(s.recv(65536)[:12])
+        time.sleep(1.2)
+    s.close()
+    ok(codes == [b"HTTP/1.1 200"] * 3, "a keep-alive client whose requests come in time keeps its connection",
+       codes)
+    ok(http(base, "GET", "/health")[0] == 200, "and the server answers on")
+    stop(p)
+
     # out of descriptors, the HTTP listener pauses instead of spinning
     p, addr, base = start_http(idx, "max_clients = 2000\nmax_clients_per_address = 0\n")
     port = int(base.rsplit(":", 1)[1])
