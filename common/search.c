@@ -222,10 +222,14 @@ static int marked_words(const vn_qparse *p)
  * ranking. */
 #define VN_OWN_SPELLING_FEW 10
 
-/* What is left of o's time limit since t0 (0: none; past it: < 0). */
+/* What is left of o's time limit since t0: 0 when there is none, -1
+ * when it has passed (a time_limit of 0 would mean none). */
 static double time_left(const vn_search_opts *o, double t0)
 {
-    return o->time_limit > 0 ? o->time_limit - (vn_clock_now() - t0) : 0;
+    if (o->time_limit <= 0)
+        return 0;
+    double left = o->time_limit - (vn_clock_now() - t0);
+    return left > 0 ? left : -1;
 }
 
 vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
