@@ -130,6 +130,19 @@ int vn_buf_dump_cb(const char *buf, size_t size, void *data)
     return 0;
 }
 
+void vn_buf_put_u32le(vn_buf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    vn_buf_append(b, x, 4);
+}
+
+uint32_t vn_get_u32le(const void *p)
+{
+    const unsigned char *b = p;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
 void vn_buf_reset(vn_buf *b)
 {
     b->len = 0;

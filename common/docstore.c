@@ -14,23 +14,16 @@
 
 const char *const vn_doc_keys[VN_DOC_NFIELDS] = {"id", "title", "date", "source", "url", "dateline", "body"};
 
-static void put_u32(vn_buf *out, uint32_t v)
-{
-    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                          (unsigned char)(v >> 24)};
-    vn_buf_append(out, (const char *)b, 4);
-}
-
 void vn_doc_encode(const char *const fields[VN_DOC_NFIELDS], vn_buf *out)
 {
     vn_buf_putc(out, DOC_VERSION);
     for (int i = 0; i < VN_DOC_NFIELDS; i++) {
         if (!fields[i]) {
-            put_u32(out, DOC_MISSING);
+            vn_buf_put_u32le(out, DOC_MISSING);
             continue;
         }
         size_t n = strlen(fields[i]);
-        put_u32(out, (uint32_t)n); /* articles are far below 4 GB: the parsers cap lines */
+        vn_buf_put_u32le(out, (uint32_t)n); /* articles are far below 4 GB: the parsers cap lines */
         vn_buf_append(out, fields[i], n);
     }
 }
@@ -44,7 +37,7 @@ int vn_doc_decode(const char *data, size_t len, vn_docview *v)
     for (int i = 0; i < VN_DOC_NFIELDS; i++) {
         if (len - at < 4)
             return 0;
-        uint32_t n = (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 | (uint32_t)p[at + 2] << 16 | (uint32_t)p[at + 3] << 24;
+        uint32_t n = vn_get_u32le(p + at);
         at += 4;
         if (n == DOC_MISSING) {
             v->f[i] = NULL;

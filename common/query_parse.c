@@ -154,3 +154,16 @@ vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
         vn_qparse_free(p);
     return rc;
 }
+
+int vn_qparse_marked(const vn_qparse *p, int anywhere_only)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        const vn_qitem *it = &p->items[k];
+        if (!vn_qitem_positive(it) || (anywhere_only && it->field != VN_QF_ANY))
+            continue;
+        for (size_t i = it->from; i < it->to; i++)
+            if (p->toks.tok[i].flags & VN_TOK_MARKED)
+                return 1;
+    }
+    return 0;
+}

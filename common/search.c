@@ -203,19 +203,6 @@ vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_e
     return rc;
 }
 
-/* Does a positive item anywhere in the document hold a word typed with
- * marks?  (title: and exclusions always read such a word as typed.) */
-static int marked_words(const vn_qparse *p)
-{
-    for (size_t k = 0; k < p->n; k++) {
-        const vn_qitem *it = &p->items[k];
-        for (size_t i = it->from; vn_qitem_positive(it) && it->field == VN_QF_ANY && i < it->to; i++)
-            if (p->toks.tok[i].flags & VN_TOK_MARKED)
-                return 1;
-    }
-    return 0;
-}
-
 /* Fewer documents than this with the spelling typed, and the other
  * spellings join: a page at the default limit.  Not the page asked for,
  * so that every page (limit=10 or 1000, any offset) is cut from one
@@ -266,7 +253,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
      * spelling typed first among equal runs. */
     int few = rc == VN_OK && r->total_max < VN_OWN_SPELLING_FEW;
     int apart = rc == VN_OK && rq.longest >= 2 && r->best_typed < rq.longest;
-    if ((few || apart) && marked_words(p) && time_left(o, t0) >= 0) {
+    if ((few || apart) && vn_qparse_marked(p, 1) && time_left(o, t0) >= 0) {
         qo.all_spellings = 1;
         xo.time_limit = time_left(o, t0);
         vn_qarena wa;
@@ -400,21 +387,21 @@ static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p,
     int marked_query = 0;
     for (size_t i = 0; i < t->n; i++)
         marked_query |= (t->tok[i].flags & VN_TOK_MARKED) != 0;
-    vn_buf words = VN_BUF_INIT;
-    for (size_t i = 0; i < t->n; i++) {
-        if (i)
-            vn_buf_putc(&words, ' ');
-        vn_buf_append(&words, query + t->tok[i].src_start, t->tok[i].src_end - t->tok[i].src_start);
-    }
     /* how the hits found write the words side by side, from their
      * records; else the archive, a run of words at a time (restore.c) */
     char *r = NULL;
-    vn_status rc = VN_OK;
-    if (!vn_hits_spelling(s, hits, p, &r) || !r)
-        rc = vn_restore_until(s, words.data, deadline, &r, NULL);
-    vn_buf_free(&words);
-    if (rc != VN_OK)
-        return NULL;
+    if (!vn_hits_spelling(s, hits, p, &r) || !r) {
+        vn_buf words = VN_BUF_INIT;
+        for (size_t i = 0; i < t->n; i++) {
+            if (i)
+                vn_buf_putc(&words, ' ');
+            vn_buf_append(&words, query + t->tok[i].src_start, t->tok[i].src_end - t->tok[i].src_start);
+        }
+        vn_status rc = vn_restore_until(s, words.data, deadline, &r, NULL);
+        vn_buf_free(&words);
+        if (rc != VN_OK)
+            return NULL;
+    }
     vn_tokens rt;
     vn_tokens_init(&rt);
     vn_tokenize(&rt, r, strlen(r), 0);

@@ -169,21 +169,11 @@ static char *emit(const char *text, size_t tl, const vn_token *tok, size_t base,
     return vn_buf_take(&out);
 }
 
-/* Does a positive item hold a word typed with marks? */
-static int marked_words(const vn_qparse *q)
-{
-    for (size_t k = 0; k < q->n; k++)
-        for (size_t i = q->items[k].from; vn_qitem_positive(&q->items[k]) && i < q->items[k].to; i++)
-            if (q->toks.tok[i].flags & VN_TOK_MARKED)
-                return 1;
-    return 0;
-}
-
 char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, const vn_snippet_opts *o)
 {
     vn_tokens d;
     vn_tokens_init(&d);
-    int own = !o->all_spellings && marked_words(q);
+    int own = !o->all_spellings && vn_qparse_marked(q, 0);
     d.folded_only = !own; /* matching is on the folded form, and on the exact one for words typed with marks */
     if (tl > VN_SCAN_MAX_BYTES)
         tl = vn_utf8_cut(text, tl, VN_SCAN_MAX_BYTES);
@@ -202,21 +192,12 @@ char *vn_snippet(const char *text, size_t tl, const vn_qparse *q, const vn_snipp
     return r;
 }
 
-/* Can the record's words weigh every positive item of q as weigh() does?
- * Not a prefix (word*), nor a word the index joins (TP.HCM, TPHCM). */
-static int record_weighs(const vn_qparse *q)
-{
-    for (size_t k = 0; k < q->n; k++)
-        if (vn_qitem_positive(&q->items[k]) && (q->items[k].flags & (VN_QI_PREFIX | VN_QI_JOINED | VN_QI_ABBREV)))
-            return 0;
-    return 1;
-}
-
 char *vn_snippet_rec(const char *text, size_t tl, const char *rec, size_t rlen, const vn_qparse *q,
                      const vn_rerank_q *rq, const vn_snippet_opts *o)
 {
     unsigned char *w = NULL;
-    long n = record_weighs(q) ? vn_wordrec_body_weights(rq, rec, rlen, RUN_WEIGHT, o->all_spellings, &w) : -1;
+    /* the record cannot weigh a prefix (word*) nor a word the index joins */
+    long n = rq->unread ? -1 : vn_wordrec_body_weights(rq, rec, rlen, RUN_WEIGHT, o->all_spellings, &w);
     if (n < 0)
         return vn_snippet(text, tl, q, o);
     size_t max_words = o->max_words ? o->max_words : VN_SNIPPET_WORDS;

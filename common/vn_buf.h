@@ -9,6 +9,7 @@
 #define VN_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +37,10 @@ void vn_buf_append_oneline(vn_buf *b, const char *s, size_t n);
 void vn_buf_append_html(vn_buf *b, const char *s, size_t n);
 /* A jansson json_dump_callback_t that appends to the vn_buf in `data`. */
 int vn_buf_dump_cb(const char *buf, size_t size, void *data);
+/* Append v as 4 bytes, little-endian (the stored document's lengths,
+ * the forward record's entries); vn_get_u32le reads them back from p. */
+void vn_buf_put_u32le(vn_buf *b, uint32_t v);
+uint32_t vn_get_u32le(const void *p);
 /* Forget the contents, keep the allocation. */
 void vn_buf_reset(vn_buf *b);
 /* Free the allocation; the buffer is empty and reusable afterwards. */

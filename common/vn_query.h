@@ -140,6 +140,11 @@ int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *
  * excluded). */
 static inline int vn_qitem_positive(const vn_qitem *it) { return !(it->flags & VN_QI_NEGATED); }
 
+/* Nonzero when a positive item of p holds a word typed with marks; with
+ * `anywhere_only`, an item not restricted to a field (title:, dateline:
+ * always take such a word as typed). */
+int vn_qparse_marked(const vn_qparse *p, int anywhere_only);
+
 /* ---- building: items to a Xapian-shaped tree (query_build.c) ---- */
 
 /* Ranking constants (docs/ranking.md explains them; chosen with make

@@ -79,6 +79,8 @@ typedef struct vn_rerank_q {
     uint8_t item_last[VN_QUERY_MAX_WORDS]; /* word i is its item's last */
     size_t n;
     unsigned longest; /* the longest run a document can hold: words without a break between */
+    int unread;       /* a positive item left out (a prefix, a joined word or abbreviation):
+                         the record cannot say where it matches */
     /* quoted phrases of 3 or more words: query words [from, to) */
     struct { uint8_t from, to; } phrase[VN_QUERY_MAX_WORDS / 3];
     size_t nphrase;

@@ -58,13 +58,6 @@ static int get_varint(const unsigned char *p, size_t len, size_t *at, size_t *v)
     return 0;
 }
 
-static void put_u32(vn_buf *out, uint32_t v)
-{
-    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                          (unsigned char)(v >> 24)};
-    vn_buf_append(out, (const char *)b, 4);
-}
-
 /* Open addressing from entry to its index in the record's dictionary:
  * a document has a few hundred distinct words. */
 typedef struct dict {
@@ -83,7 +76,7 @@ static uint32_t dict_index(dict *d, uint32_t e, vn_buf *out)
     }
     d->key[h] = e;
     d->idx[h] = (uint32_t)++d->n;
-    put_u32(out, e);
+    vn_buf_put_u32le(out, e);
     return (uint32_t)d->n - 1;
 }
 
@@ -162,8 +155,7 @@ static int rec_open(rec *r, const char *data, size_t len)
 
 static uint32_t rec_entry(const rec *r, size_t i)
 {
-    const unsigned char *b = r->p + r->dict_at + 4 * i;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return vn_get_u32le(r->p + r->dict_at + 4 * i);
 }
 
 size_t vn_rerank_q_build(const vn_qparse *p, vn_rerank_q *q)
@@ -177,6 +169,7 @@ size_t vn_rerank_q_build(const vn_qparse *p, vn_rerank_q *q)
         /* words a record cannot show as typed: excluded, a prefix, an
          * abbreviation the index joins (TP.HCM, TPHCM) */
         if (!vn_qitem_positive(it) || (it->flags & (VN_QI_PREFIX | VN_QI_JOINED | VN_QI_ABBREV))) {
+            q->unread |= vn_qitem_positive(it);
             brk = 1;
             continue;
         }
@@ -220,30 +213,46 @@ static unsigned level(const vn_rerank_q *q, size_t i, uint32_t e, int unmarked_d
     return !(e & MARKED_BIT) && unmarked_doc ? 2 : 1;
 }
 
+/* Per distinct word of the record: which query words it is (*mask, a bit
+ * each) and how (*lv, the level in 2 bits each; NULL: not wanted).
+ * malloc'd, the caller frees both. */
+static void dict_levels(const vn_rerank_q *q, const rec *r, uint32_t **mask, uint64_t **lv)
+{
+    *mask = vn_xrealloc(NULL, (r->ndict ? r->ndict : 1) * sizeof **mask);
+    if (lv)
+        *lv = vn_xrealloc(NULL, (r->ndict ? r->ndict : 1) * sizeof **lv);
+    for (size_t d = 0; d < r->ndict; d++) {
+        uint32_t e = rec_entry(r, d);
+        uint32_t m = 0;
+        uint64_t l2 = 0;
+        for (size_t i = 0; i < q->n; i++) {
+            unsigned l = level(q, i, e, r->unmarked);
+            if (l) {
+                m |= 1u << i;
+                l2 |= (uint64_t)l << (2 * i);
+            }
+        }
+        (*mask)[d] = m;
+        if (lv)
+            (*lv)[d] = l2;
+    }
+}
+
 /* One walk over a record's words: for each word matching a query word,
  * visit() sees, for every query word i it matches, the run of query
  * words ending with i there (run[i] words, their levels summed in
  * tier[i]; 0 for the others).  `field` counts the field, `word` the
- * word within it.  Returns 0 when the record is damaged. */
+ * word within it.  Returns 0 when the record is damaged; else the last
+ * field's number and word count in *last_field, *last_words (may be
+ * NULL). */
 typedef void (*visit_fn)(void *ctx, size_t field, size_t word, const unsigned *run, const unsigned *tier,
                          const unsigned *typed, size_t nq);
-static int walk(const vn_rerank_q *q, const rec *r, visit_fn visit, void *ctx)
+static int walk(const vn_rerank_q *q, const rec *r, visit_fn visit, void *ctx, size_t *last_field,
+                size_t *last_words)
 {
-    /* per distinct word: which query words it is, and how (2 bits each) */
-    uint32_t *mask = vn_xrealloc(NULL, (r->ndict ? r->ndict : 1) * sizeof *mask);
-    uint64_t *lv = vn_xrealloc(NULL, (r->ndict ? r->ndict : 1) * sizeof *lv);
-    for (size_t d = 0; d < r->ndict; d++) {
-        uint32_t e = rec_entry(r, d);
-        mask[d] = 0;
-        lv[d] = 0;
-        for (size_t i = 0; i < q->n; i++) {
-            unsigned l = level(q, i, e, r->unmarked);
-            if (l) {
-                mask[d] |= 1u << i;
-                lv[d] |= (uint64_t)l << (2 * i);
-            }
-        }
-    }
+    uint32_t *mask;
+    uint64_t *lv;
+    dict_levels(q, r, &mask, &lv);
     unsigned run[VN_QUERY_MAX_WORDS] = {0}, tier[VN_QUERY_MAX_WORDS] = {0}, typed[VN_QUERY_MAX_WORDS] = {0};
     unsigned nrun[VN_QUERY_MAX_WORDS], ntier[VN_QUERY_MAX_WORDS], ntyped[VN_QUERY_MAX_WORDS];
     int any = 0; /* run[] holds something */
@@ -291,6 +300,10 @@ static int walk(const vn_rerank_q *q, const rec *r, visit_fn visit, void *ctx)
     }
     free(mask);
     free(lv);
+    if (last_field)
+        *last_field = field;
+    if (last_words)
+        *last_words = word;
     return ok;
 }
 
@@ -326,7 +339,7 @@ int vn_rerank_key_of(const vn_rerank_q *q, const char *data, size_t len, vn_rera
     if (q->n == 0 || !data || !rec_open(&r, data, len))
         return 0;
     key_ctx c = {q, k, 0};
-    if (!walk(q, &r, key_visit, &c)) {
+    if (!walk(q, &r, key_visit, &c, NULL, NULL)) {
         memset(k, 0, sizeof *k);
         return 0;
     }
@@ -335,11 +348,13 @@ int vn_rerank_key_of(const vn_rerank_q *q, const char *data, size_t len, vn_rera
     return 1;
 }
 
+/* Weights of the words of the field being walked; the walk ends in the
+ * body, the last field, so they are the body's when c->field is it. */
 typedef struct weight_ctx {
     const vn_rerank_q *q;
-    size_t body; /* the body's field number */
-    unsigned char *w;
-    size_t n;
+    size_t field;     /* the field w[] holds */
+    unsigned char *w; /* one per stream item: more than any field's words */
+    size_t cap;
     unsigned run_weight;
     int all_spellings;
 } weight_ctx;
@@ -349,7 +364,11 @@ static void weight_visit(void *p, size_t field, size_t word, const unsigned *run
 {
     (void)tier;
     weight_ctx *c = p;
-    if (field != c->body || word >= c->n)
+    if (field != c->field) { /* a new field: the last one's weights are not the body's */
+        memset(c->w, 0, c->cap);
+        c->field = field;
+    }
+    if (word >= c->cap)
         return;
     const vn_rerank_q *q = c->q;
     const unsigned *r = c->all_spellings ? run : typed; /* what the search matched */
@@ -376,23 +395,14 @@ long vn_wordrec_body_weights(const vn_rerank_q *q, const char *data, size_t len,
     rec r;
     if (!data || !rec_open(&r, data, len))
         return -1;
-    /* count the fields and the body's words first */
-    size_t at = r.items_at, v, fields = 0, words = 0;
-    for (size_t i = 0; i < r.nitems; i++) {
-        if (!get_varint(r.p, r.len, &at, &v) || v > r.ndict)
-            return -1;
-        if (v == 0) {
-            fields++;
-            words = 0;
-        } else {
-            words++;
-        }
-    }
-    weight_ctx c = {q, fields, vn_xcalloc(words ? words : 1, 1), words, run_weight, all_spellings};
-    if (q->n && !walk(q, &r, weight_visit, &c)) {
+    size_t cap = r.nitems ? r.nitems : 1, body, words;
+    weight_ctx c = {q, 0, vn_xcalloc(cap, 1), cap, run_weight, all_spellings};
+    if (!walk(q, &r, weight_visit, &c, &body, &words)) {
         free(c.w);
         return -1;
     }
+    if (c.field != body) /* no word of the body matched */
+        memset(c.w, 0, cap);
     *w = c.w;
     return (long)words;
 }
@@ -422,15 +432,8 @@ long vn_wordrec_occurrences(const vn_rerank_q *q, const char *data, size_t len, 
         return -1;
     if (q->n == 0)
         return 0;
-    /* which query words each entry is, folded */
-    uint32_t *mask = vn_xrealloc(NULL, (r.ndict ? r.ndict : 1) * sizeof *mask);
-    for (size_t d = 0; d < r.ndict; d++) {
-        uint32_t e = rec_entry(&r, d);
-        mask[d] = 0;
-        for (size_t i = 0; i < q->n; i++)
-            if (level(q, i, e, r.unmarked))
-                mask[d] |= 1u << i;
-    }
+    uint32_t *mask; /* which query words each entry is, folded */
+    dict_levels(q, &r, &mask, NULL);
     /* the last q->n entries of the current field, as a ring */
     size_t ring[VN_QUERY_MAX_WORDS];
     size_t at = r.items_at, field = 0, word = 0, v;
@@ -450,16 +453,15 @@ long vn_wordrec_occurrences(const vn_rerank_q *q, const char *data, size_t len, 
         if (word < q->n || (size_t)found >= max)
             continue;
         size_t first = word - q->n, k;
-        uint64_t h = 14695981039346656037ULL;
+        uint32_t seq[VN_QUERY_MAX_WORDS]; /* the run's entries: its spelling */
         for (k = 0; k < q->n; k++) {
             size_t e = ring[(first + k) % q->n];
             if (!(mask[e] & (1u << k)))
                 break;
-            uint32_t x = rec_entry(&r, e);
-            h = (h ^ x) * 1099511628211ULL;
+            seq[k] = rec_entry(&r, e);
         }
         if (k == q->n)
-            out[found++] = (vn_wordrec_occ){(unsigned)field, (unsigned)first, h};
+            out[found++] = (vn_wordrec_occ){(unsigned)field, (unsigned)first, vn_hash64(seq, k * sizeof *seq)};
     }
     free(mask);
     return found;
