@@ -8,7 +8,8 @@
  * was typed as queries are: folded, word by word ("tphcm" is not "tp hcm";
  * list both forms when both are written).  Parsing is pure (text in,
  * table out); reading the file is vn_searcher_load_aliases' (search.c).
- * Not here: what a match does to the query (query_build.c). */
+ * Not here: what a match does to the query (query_build.c) and to stage
+ * two (wordrec.c). */
 #include "vn_query.h"
 #include "vn_buf.h"
 #include "vn_text.h"
@@ -32,6 +33,35 @@ long vn_aliases_lookup(const vn_aliases *al, const vn_tokens *ts, size_t from, s
     for (size_t i = 0; al && i < al->n; i++)
         if (al->forms[i].q.toks.n == n && same_words(&al->forms[i].q.toks, 0, n, ts, from))
             return (long)i;
+    return -1;
+}
+
+/* Has form f's group another form ("VND | VNĐ" fold alike: one form)? */
+static int has_other(const vn_aliases *al, size_t f)
+{
+    return (f > 0 && al->forms[f - 1].group == al->forms[f].group) ||
+           (f + 1 < al->n && al->forms[f + 1].group == al->forms[f].group);
+}
+
+long vn_aliases_at(const vn_aliases *al, const vn_qparse *p, size_t i, size_t *span)
+{
+    size_t n = 0; /* how many items from i could take part */
+    if (!al || (p->items[i].flags & VN_QI_OR_BEFORE))
+        return -1;
+    while (i + n < p->n) {
+        const vn_qitem *it = &p->items[i + n];
+        if ((it->flags & (VN_QI_NEGATED | VN_QI_PREFIX)) || it->field != VN_QF_ANY ||
+            (n > 0 && ((it->flags & VN_QI_OR_BEFORE) || it->from != p->items[i + n - 1].to)))
+            break;
+        n++;
+    }
+    for (; n > 0; n--) {
+        long f = vn_aliases_lookup(al, &p->toks, p->items[i].from, p->items[i + n - 1].to - p->items[i].from);
+        if (f >= 0 && has_other(al, (size_t)f)) {
+            *span = n;
+            return f;
+        }
+    }
     return -1;
 }
 

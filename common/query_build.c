@@ -330,34 +330,44 @@ static vn_qnode *item_query(build *b, const vn_qitem *it)
     return combine(b->a, VN_Q_AND, k.k, k.n);
 }
 
-/* The longest alias form that items [i, i+*span) spell, words typed side
- * by side (or as one phrase), or -1. */
-static long alias_at(const vn_qparse *p, size_t i, const vn_aliases *al, size_t *span)
+/* What counts a form's occurrences in a document, for its group's
+ * synonym: the pair term of its first two words (TP.HCM, "TP. HCM" and
+ * TP HCM are all the pair "tp hcm"), or its one word's folded term.  One
+ * term a form, so that a five-word name counts as often as it is
+ * written, not five times as often (a synonym sums its kids' wdfs). */
+static vn_qnode *form_count(build *b, const vn_qitem *items, size_t n)
 {
-    size_t n = 0; /* how many items from i could take part */
-    while (i + n < p->n) {
-        const vn_qitem *it = &p->items[i + n];
-        if ((it->flags & (VN_QI_NEGATED | VN_QI_PREFIX)) || it->field != VN_QF_ANY ||
-            (n > 0 && ((it->flags & VN_QI_OR_BEFORE) || it->from != p->items[i + n - 1].to)))
-            break;
-        n++;
-    }
-    for (; n > 0; n--) {
-        long f = vn_aliases_lookup(al, &p->toks, p->items[i].from, p->items[i + n - 1].to - p->items[i].from);
-        if (f >= 0) {
-            *span = n;
-            return f;
-        }
-    }
-    return -1;
+    const vn_qitem *it = &items[0];
+    if (it->to - it->from >= 2 || (n > 1 && items[1].from == it->to))
+        return pair(b, VN_PREFIX_PAIR, it->from, 0);
+    const vn_token *t = TOK(b, it->from);
+    return vn_qnode_term(b->a, VN_PREFIX_FOLDED, VN_TOK_FOLDED(b->ts, t), t->folded_len);
 }
 
-/* The other forms of form f's group, each required whole (its items, and
- * the pairs where they meet); their tier bonuses are not wanted.  NULL
- * when no other form has a word of its own. */
-static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
+static void push_count(vn_qarena *a, nodes *counts, vn_qnode *q)
 {
-    nodes alts = {0};
+    for (size_t k = 0; k < counts->n; k++)
+        if (!strcmp(counts->k[k]->term, q->term))
+            return; /* two forms with one term (TP HCM, TP.HCM): counted once */
+    push(a, counts, q);
+}
+
+/* Items [i, i + span), typed, spell form f of an alias group (TP.HCM |
+ * Thành phố Hồ Chí Minh | Sài Gòn).  A document matches with what was
+ * typed (its words anywhere, as usual) or another form written whole.
+ * All forms weigh as one word: a synonym (one IDF; a document's
+ * occurrences of every form counted together), so "Kẹt xe ở TP.HCM"
+ * weighs for "kẹt xe sài gòn" as much as it would with "Sài Gòn"; the
+ * form typed is a constant tier above, in place of its words' own tiers. */
+static vn_qnode *alias_group(build *b, const vn_qparse *p, size_t i, size_t span, long f)
+{
+    const vn_aliases *al = b->o->aliases;
+    nodes typed = {0}, others = {0}, counts = {0};
+    size_t tiers = b->bonus.n;
+    for (size_t j = i; j < i + span; j++)
+        push(b->a, &typed, item_query(b, &p->items[j]));
+    b->bonus.n = tiers; /* the group's tier replaces its words' */
+    push_count(b->a, &counts, form_count(b, p->items + i, span));
     for (size_t g = 0; g < al->n; g++) {
         if (g == (size_t)f || al->forms[g].group != al->forms[f].group)
             continue;
@@ -369,10 +379,13 @@ static vn_qnode *alias_others(build *b, const vn_aliases *al, long f)
             if (m > 0 && q->items[m].from == q->items[m - 1].to)
                 push(b->a, &parts, pair(&bb, VN_PREFIX_PAIR, q->items[m].from - 1, 0));
         }
-        if (parts.n) /* a form with no word of its own ("VNĐ" beside "VND": the same folded) adds nothing */
-            push(b->a, &alts, combine(b->a, VN_Q_AND, parts.k, parts.n));
+        push(b->a, &others, combine(b->a, VN_Q_AND, parts.k, parts.n));
+        push_count(b->a, &counts, form_count(&bb, q->items, q->n));
     }
-    return alts.n ? combine(b->a, VN_Q_OR, alts.k, alts.n) : NULL;
+    vn_qnode *match = constant(b->a, VN_Q_CONST, combine(b->a, VN_Q_AND, typed.k, typed.n), VN_RANK_ALIAS_TYPED);
+    if (others.n)
+        match = combine2(b->a, VN_Q_OR, match, scaled(b->a, combine(b->a, VN_Q_OR, others.k, others.n), 0.0));
+    return combine2(b->a, VN_Q_AND_MAYBE, match, combine(b->a, VN_Q_SYNONYM, counts.k, counts.n));
 }
 
 /* Items whose words count for adjacency with their neighbours. */
@@ -406,27 +419,9 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
             push(a, &neg, restricted(&b, it));
             continue;
         }
-        vn_qnode *q;
         size_t span = 0;
-        long f = o && o->aliases && !(it->flags & VN_QI_OR_BEFORE) ? alias_at(p, i, o->aliases, &span) : -1;
-        if (f >= 0) {
-            /* another name of the same thing (TP.HCM, Thành phố Hồ Chí Minh):
-             * what was typed (its BM25 and a constant), or the others for a
-             * smaller constant: the name typed always ranks first */
-            nodes typed = {0};
-            for (size_t j = i; j < i + span; j++) {
-                push(a, &typed, item_query(&b, &p->items[j]));
-                if (j > i && adjacent_kind(&p->items[j - 1]) && adjacent_kind(&p->items[j]))
-                    push(a, &b.bonus, scaled(a, pair(&b, VN_PREFIX_PAIR, p->items[j].from - 1, 0), VN_RANK_PAIR));
-            }
-            vn_qnode *others = alias_others(&b, o->aliases, f);
-            q = combine(a, VN_Q_AND, typed.k, typed.n);
-            if (others)
-                q = combine2(a, VN_Q_OR, constant(a, VN_Q_ADD_CONST, q, VN_RANK_ALIAS_TYPED),
-                             constant(a, VN_Q_CONST, others, VN_RANK_ALIAS));
-        } else {
-            q = item_query(&b, it);
-        }
+        long f = o ? vn_aliases_at(o->aliases, p, i, &span) : -1;
+        vn_qnode *q = f >= 0 ? alias_group(&b, p, i, span, f) : item_query(&b, it);
         if ((it->flags & VN_QI_OR_BEFORE) && req.n > 0)
             req.k[req.n - 1] = combine2(a, VN_Q_OR, req.k[req.n - 1], q);
         else
@@ -492,7 +487,7 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
 static void describe(vn_buf *b, const vn_qnode *q)
 {
     static const char *names[] = {"", "BOOL", "OR", "AND", "AND_MAYBE", "AND_NOT", "FILTER",
-                                  "SCALE", "RANGE", "WILDCARD", "CONST", "ADD_CONST", "ALL"};
+                                  "SCALE", "RANGE", "WILDCARD", "CONST", "ADD_CONST", "SYNONYM", "ALL"};
     switch (q->op) {
     case VN_Q_TERM: vn_buf_puts(b, q->term); return;
     case VN_Q_BOOL_TERM: vn_buf_printf(b, "BOOL(%s)", q->term); return;

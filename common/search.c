@@ -234,7 +234,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     vn_rerank_q rq;
     /* one word typed without marks: every candidate holds it as typed,
      * stage two could not tell them apart */
-    if (vn_rerank_q_build(p, &rq) && (how & VN_SP_RERANK) && (rq.n > 1 || rq.marked[0])) {
+    if (vn_rerank_q_build(p, s->aliases, &rq) && (how & VN_SP_RERANK) && (rq.n > 1 || rq.marked[0])) {
         xo.rerank = &rq;
         xo.rerank_depth = VN_RERANK_DEPTH;
     }
@@ -486,7 +486,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     if (rest)
         o = &dated;
     vn_rerank_q rq;
-    vn_rerank_q_build(&p, &rq);
+    vn_rerank_q_build(&p, NULL, &rq); /* for the snippets: what was typed, aliases aside */
     vn_hits *h = vn_xcalloc(1, sizeof *h);
     if (rest) {
         h->date_words = vn_xstrndup(query + dw.start, dw.end - dw.start);

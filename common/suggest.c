@@ -219,7 +219,7 @@ static int record_spellings(vn_searcher *s, const vn_xresults *r, const vn_qpars
                             size_t *cap)
 {
     vn_rerank_q rq;
-    if (vn_rerank_q_build(p, &rq) != p->toks.n)
+    if (vn_rerank_q_build(p, NULL, &rq) != p->toks.n)
         return 0;
     for (size_t i = 1; i < rq.n; i++)
         if (rq.brk[i])

@@ -31,6 +31,7 @@ typedef enum vn_qop {
     VN_Q_WILDCARD,    /* every term starting with `term`, at most `window` of them */
     VN_Q_CONST,       /* documents matching kids[0] (unweighted), each weighing `scale` */
     VN_Q_ADD_CONST,   /* kids[0] weighted as usual, plus `scale` for each document it matches */
+    VN_Q_SYNONYM,     /* any kid; weighted as one term: one IDF, the kids' wdfs summed */
     VN_Q_MATCH_ALL
 } vn_qop;
 
@@ -123,6 +124,11 @@ vn_status vn_aliases_parse(const char *text, size_t len, const char *name, vn_al
 void vn_aliases_free(vn_aliases *a);
 /* The form whose words are ts->tok[from, from+n) (folded), or -1. */
 long vn_aliases_lookup(const vn_aliases *a, const vn_tokens *ts, size_t from, size_t n);
+/* The longest form that p's items [i, i + *span) spell: positive words
+ * anywhere (no field), typed side by side or as one phrase, not joined to
+ * the item before by OR, no prefix, in a group with another form.
+ * Returns its index, or -1 (a NULL `a` has none). */
+long vn_aliases_at(const vn_aliases *a, const vn_qparse *p, size_t i, size_t *span);
 
 /* ---- dates typed in Vietnamese (query_dates.c) ---- */
 typedef struct vn_date_words {
@@ -154,8 +160,7 @@ int vn_qparse_marked(const vn_qparse *p, int anywhere_only);
 #define VN_RANK_TONELESS 2.0  /* constant bonus: same letters, any tone (exact has it too) */
 #define VN_RANK_STEM 0.5      /* English stem matches, below any surface form */
 #define VN_RANK_PAIR 2.0      /* each adjacent pair of query words (BM25 of the pair term) */
-#define VN_RANK_ALIAS 0.5     /* constant: another name of what was typed (aliases.c) */
-#define VN_RANK_ALIAS_TYPED 1.0 /* constant added to the name as typed, so it ranks above the others */
+#define VN_RANK_ALIAS_TYPED 2.0 /* constant: the name as typed, a tier above its aliases (aliases.c) */
 
 struct vn_stemmer;
 

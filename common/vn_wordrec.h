@@ -25,9 +25,10 @@
  * snippet tokenises a window of the body instead of all of it.
  *
  * Stage two (vn_rerank_*) re-orders the top candidates of stage one by the
- * longest run of query words found side by side in a document, in order,
- * then by how the run is spelled (as typed, unmarked text, another
- * spelling), then by stage one's score (docs/ranking.md).  A hash can
+ * longest run of query words found side by side in a document, in order
+ * (an alias group one unit, whichever of its forms is written), then by
+ * how the run is spelled (as typed, unmarked text, another spelling),
+ * then by stage one's score (docs/ranking.md).  A hash can
  * collide: 1 in 2 million that a word is taken for another of the same
  * document, 1 in 1,024 that a spelling is taken for another of the same
  * folded word; ranking only, never what matches.  Pure: buffers in,
@@ -68,6 +69,10 @@ void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, 
  * within it (docs/ranking.md has the measurement). */
 #define VN_RERANK_DEPTH 50
 
+/* Words of alias forms (aliases.c) stage two follows, all groups of a
+ * query together; forms past it are left to stage one. */
+#define VN_RERANK_FORM_WORDS 64
+
 /* The query's words as stage two reads them: the positive words in the
  * order typed; brk[i] says word i starts a new sequence (no run spans
  * the words of an OR, an exclusion, a prefix or an abbreviation between
@@ -84,18 +89,32 @@ typedef struct vn_rerank_q {
     /* quoted phrases of 3 or more words: query words [from, to) */
     struct { uint8_t from, to; } phrase[VN_QUERY_MAX_WORDS / 3];
     size_t nphrase;
+    /* Alias groups: the words of a group typed count as one unit of a run
+     * (units[] is a running count: query words [s, e) hold units[e] -
+     * units[s] whole units, group_first[] says where a word's group
+     * starts), and another form of the group found whole stands for them,
+     * each word one level (another spelling). */
+    uint8_t units[VN_QUERY_MAX_WORDS + 1], group_first[VN_QUERY_MAX_WORDS];
+    struct { uint8_t at, span, first, n; } form[VN_RERANK_FORM_WORDS]; /* words fword[first, first+n)
+                                                                          stand for query words [at, at+span) */
+    uint32_t fword[VN_RERANK_FORM_WORDS];
+    size_t nform, nfword;
+    unsigned best_units, best_tier; /* the best key's (vn_rerank_key_best) */
 } vn_rerank_q;
 
-/* Fill *q from a parsed query.  Returns the number of words (0: stage two
- * has nothing to compare, leave the order alone). */
-size_t vn_rerank_q_build(const vn_qparse *p, vn_rerank_q *q);
+/* Fill *q from a parsed query and the aliases in force (NULL: none).
+ * Returns the number of words (0: stage two has nothing to compare,
+ * leave the order alone). */
+size_t vn_rerank_q_build(const vn_qparse *p, const vn_aliases *al, vn_rerank_q *q);
 
 /* What stage two knows of a document; a larger key ranks first. */
 typedef struct vn_rerank_key {
     unsigned phrases; /* quoted phrases of 3+ words found whole */
-    unsigned run;     /* longest run of query words side by side, in order */
+    unsigned units;   /* the longest run of query words side by side, in order, in units: a word,
+                         or an alias group (what was typed, or another form found whole) */
     unsigned tier;    /* of the runs that long, the best spelling: per word 3 as typed,
                          2 unmarked in a document written without marks, 1 another spelling */
+    unsigned run;     /* the longest run in words, aliases aside (not compared) */
     unsigned typed;   /* longest run of query words side by side as typed (or unmarked):
                          not in the order, it tells vn_search whether other spellings help */
 } vn_rerank_key;

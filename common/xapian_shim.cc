@@ -723,6 +723,7 @@ static Xapian::Query to_xapian(Xapian::Database &db, const vn_qnode *q)
         // only skipped to, so the kid's posting list drives the match
         return Xapian::Query(Xapian::Query::OP_AND, kids.at(0),
                              Xapian::Query((new Xapian::FixedWeightPostingSource(q->scale))->release()));
+    case VN_Q_SYNONYM: return Xapian::Query(Xapian::Query::OP_SYNONYM, kids.begin(), kids.end());
     case VN_Q_MATCH_ALL: return Xapian::Query::MatchAll;
     }
     return Xapian::Query();

@@ -365,6 +365,14 @@ static void test_alias_file(void **state)
     assert_string_equal(vnd, plain); /* no other form: the word alone */
     free(vnd);
     free(plain);
+    /* a group weighs as one word: a synonym of one term a form, the name
+     * typed a tier above in place of its words' own tiers; the others
+     * weigh nothing of their own */
+    char *g = tree_of("kẹt xe sài gòn", &o, 0);
+    if (!strstr(g, "SYNONYM(XPsai gon XPtp hcm XFtphcm XPthanh pho") || !strstr(g, "CONST2(") ||
+        strstr(g, "SCALE0.25(sài)") || !strstr(g, "SCALE0(OR(") || strstr(g, "CONST0.5"))
+        fail_msg("%s", g);
+    free(g);
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         if (*line == '#' || !*line)
             continue;

@@ -49,6 +49,12 @@ static const struct doc {
     {"tphcm", "Tin H", NULL, NULL, "Giá nhà ở TP.HCM tăng." PAD},
     {"tphcm-space", "Tin I", NULL, NULL, "Giá đất ở TP. HCM giảm." PAD},
     {"tphcm-full", "Tin J", NULL, NULL, "Giá thuê ở Thành phố Hồ Chí Minh tăng mạnh." PAD},
+    /* an alias for the name typed, in an article about it, against the
+     * name typed in passing in a long one (issue 24: 12th) */
+    {"ketxe-alias", "Kẹt xe ở TP.HCM", NULL, NULL, "Sáng nay kẹt xe kéo dài ở cửa ngõ TP.HCM." PAD},
+    {"ketxe-passing", "Tin M", NULL, NULL,
+     "Chuyến đi dài. Xe chạy qua nhiều nơi, tới đâu cũng kẹt xe một lúc rồi đi tiếp." PAD PAD
+     " Đoàn ghé chợ, thăm bạn, rồi về Sài Gòn lúc chiều tối." PAD PAD},
     /* a wrong tone typed: "Đà Nắng" holds words of its own, apart */
     {"danang", "Tin K", NULL, NULL, "Biển Đà Nẵng xanh." PAD},
     {"danang-apart", "Tin L", NULL, NULL, "Đà tăng chậm dưới trời nắng." PAD},
@@ -262,8 +268,8 @@ static void test_syntax(void **state)
     expect("bão -báo", NULL, "bao-storm");
     expect("bão -bao", NULL, "");
     /* abbreviations with or without dots */
-    expect_set("TPHCM", NULL, "tphcm tphcm-space");
-    expect_set("TP.HCM", NULL, "tphcm tphcm-space");
+    expect_set("TPHCM", NULL, "tphcm tphcm-space ketxe-alias");
+    expect_set("TP.HCM", NULL, "tphcm tphcm-space ketxe-alias");
     expect("mưa -tĩnh", NULL, "hn-adjacent");
     expect("title:president", NULL, "cuong-en");
     expect_set("khanh OR tĩnh", NULL, "hn-scattered hoa-acute hoa-old");
@@ -418,7 +424,7 @@ static void test_aliases(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/../aliases.txt", dir);
     FILE *f = fopen(path, "w");
-    fputs("# test\nTP.HCM | TPHCM | Thành phố Hồ Chí Minh # comment\nUBND | Ủy ban nhân dân\n", f);
+    fputs("# test\nTP.HCM | TPHCM | Thành phố Hồ Chí Minh | Sài Gòn # comment\nUBND | Ủy ban nhân dân\n", f);
     fclose(f);
     vn_searcher *s;
     vn_error err;
@@ -427,12 +433,25 @@ static void test_aliases(void **state)
     vn_hits *h;
     vn_search_opts o = {.limit = 10};
     assert_int_equal(vn_search(s, "TPHCM", &o, &h, &err), VN_OK);
-    assert_int_equal(h->n, 3);
-    assert_string_equal(h->hit[2].id, "tphcm-full"); /* the name typed ranks first */
+    assert_int_equal(h->n, 5);
+    for (size_t i = 0; i < 3; i++) /* the name typed ranks first */
+        assert_true(!strcmp(h->hit[i].id, "tphcm") || !strcmp(h->hit[i].id, "tphcm-space") ||
+                    !strcmp(h->hit[i].id, "ketxe-alias"));
     vn_hits_free(h);
     assert_int_equal(vn_search(s, "thanh pho ho chi minh", &o, &h, &err), VN_OK);
-    assert_int_equal(h->n, 3);
+    assert_int_equal(h->n, 5);
     assert_string_equal(h->hit[0].id, "tphcm-full");
+    vn_hits_free(h);
+    /* every name weighs as one word (issue 24, item 4: the others added a
+     * constant 0.5, and the article about kẹt xe at TP.HCM ranked below
+     * one that says kẹt xe and Sài Gòn in passing) */
+    assert_int_equal(vn_search(s, "kẹt xe sài gòn", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 2);
+    assert_string_equal(h->hit[0].id, "ketxe-alias");
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "kẹt xe thành phố hồ chí minh", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 2);
+    assert_string_equal(h->hit[0].id, "ketxe-alias");
     vn_hits_free(h);
     /* a file with a mistake: refused with file:line, the old aliases stay */
     f = fopen(path, "w");
@@ -441,7 +460,7 @@ static void test_aliases(void **state)
     assert_int_equal(vn_searcher_load_aliases(s, path, &err), VN_ERR_INVALID);
     assert_non_null(strstr(err.msg, "aliases.txt:2: a group needs at least two forms"));
     assert_int_equal(vn_search(s, "TPHCM", &o, &h, &err), VN_OK);
-    assert_int_equal(h->n, 3);
+    assert_int_equal(h->n, 5);
     vn_hits_free(h);
     assert_int_not_equal(vn_searcher_load_aliases(s, "/nonexistent/aliases.txt", &err), VN_OK);
     vn_searcher_close(s);

@@ -34,7 +34,7 @@ static char *snip_via(const char *text, const char *rec_body, const char *query,
         vn_article a = {id, NULL, NULL, NULL, NULL, NULL, (char *)rec_body};
         assert_int_equal(vn_schema_build(&d, &a, NULL, &err), VN_OK);
         vn_rerank_q rq;
-        vn_rerank_q_build(&p, &rq);
+        vn_rerank_q_build(&p, NULL, &rq);
         s = vn_snippet_rec(text, strlen(text), d.words_value.data, d.words_value.len, &p, &rq, &so);
         vn_docspec_free(&d);
     }

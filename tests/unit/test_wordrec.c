@@ -15,8 +15,9 @@
 #include "vn_schema.h"
 #include "vn_wordrec.h"
 
-/* The stage-two key of the article (title, body) for `query`. */
-static vn_rerank_key key_of(const char *title, const char *body, const char *query)
+/* The stage-two key of the article (title, body) for `query`, with the
+ * aliases `al` (NULL: none). */
+static vn_rerank_key key_al(const char *title, const char *body, const char *query, const vn_aliases *al)
 {
     vn_docspec d;
     vn_docspec_init(&d);
@@ -27,12 +28,17 @@ static vn_rerank_key key_of(const char *title, const char *body, const char *que
     vn_qparse p;
     assert_int_equal(vn_query_parse(query, strlen(query), &p, &e), VN_OK);
     vn_rerank_q q;
-    vn_rerank_q_build(&p, &q);
+    vn_rerank_q_build(&p, al, &q);
     vn_rerank_key k;
     assert_int_equal(vn_rerank_key_of(&q, d.words_value.data, d.words_value.len, &k), 1);
     vn_qparse_free(&p);
     vn_docspec_free(&d);
     return k;
+}
+
+static vn_rerank_key key_of(const char *title, const char *body, const char *query)
+{
+    return key_al(title, body, query, NULL);
 }
 
 /* Pairs of articles (title, body) where the first must rank above the
@@ -69,6 +75,8 @@ static void test_above(void **state)
         vn_rerank_key b = key_of(above[i].t2, above[i].b2, above[i].query);
         if (a.run != above[i].run1 || a.tier != above[i].tier1 || b.run != above[i].run2 || b.tier != above[i].tier2)
             fail_msg("case %zu (%s): keys %u/%u and %u/%u", i, above[i].query, a.run, a.tier, b.run, b.tier);
+        assert_int_equal(a.units, a.run); /* no aliases: a unit is a word */
+        assert_int_equal(b.units, b.run);
         assert_true(vn_rerank_key_cmp(&a, &b) > 0);
         assert_true(vn_rerank_key_cmp(&b, &a) < 0);
     }
@@ -97,6 +105,58 @@ static void test_phrases_and_breaks(void **state)
     assert_int_equal(neg.run, 1);
 }
 
+/* An alias group is one unit of a run, whichever of its forms a document
+ * writes; another form counts one level a word (issue 24, item 4: "kẹt xe
+ * thành phố hồ chí minh" ranked articles with the name and "kẹt xe" apart
+ * above "kẹt xe" at TP.HCM, a run of 5 words against 2). */
+static void test_aliases(void **state)
+{
+    (void)state;
+    static const char file[] = "TP.HCM | TPHCM | Thành phố Hồ Chí Minh | Sài Gòn\n";
+    vn_aliases *al;
+    vn_error e;
+    assert_int_equal(vn_aliases_parse(file, strlen(file), "t", &al, &e), VN_OK);
+    static const struct {
+        const char *query, *body;
+        unsigned units, tier;
+    } cases[] = {
+        {"kẹt xe sài gòn", "Kẹt xe ở TP.HCM.", 2, 6},
+        {"kẹt xe sài gòn", "Kẹt xe TP.HCM sáng nay.", 3, 8}, /* TP.HCM stands for sài gòn, one level a word */
+        {"kẹt xe sài gòn", "Kẹt xe TP. HCM sáng nay.", 3, 8},
+        {"kẹt xe sài gòn", "Kẹt xe TPHCM sáng nay.", 3, 8},
+        {"kẹt xe sài gòn", "Kẹt xe Thành phố Hồ Chí Minh.", 3, 8},
+        {"kẹt xe sài gòn", "Kẹt xe Sài Gòn.", 3, 12},
+        {"kẹt xe sài gòn", "Kẹt xe Sài Hòn.", 2, 6}, /* half a name is none */
+        {"kẹt xe sài gòn", "Kẹt xe Thành phố Hồ.", 2, 6},
+        {"sài gòn kẹt xe", "Gòn kẹt xe.", 2, 9},     /* a group cut at the run's start: the words only */
+        {"sài gòn kẹt xe", "TP.HCM kẹt xe.", 3, 8},
+        {"kẹt xe thành phố hồ chí minh", "Thành phố Hồ Chí Minh đẹp. Kẹt xe.", 2, 6},
+        {"kẹt xe thành phố hồ chí minh", "Kẹt xe ở TP.HCM.", 2, 6},
+        {"kẹt xe thành phố hồ chí minh", "Kẹt xe Sài Gòn.", 3, 11}, /* 5 words stood for */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vn_rerank_key k = key_al("", cases[i].body, cases[i].query, al);
+        if (k.units != cases[i].units || k.tier != cases[i].tier)
+            fail_msg("case %zu (%s | %s): units %u tier %u", i, cases[i].query, cases[i].body, k.units, k.tier);
+    }
+    /* the name with "kẹt xe" apart no longer outranks "kẹt xe" at TP.HCM */
+    vn_rerank_key apart = key_al("", "Thành phố Hồ Chí Minh đẹp. Kẹt xe.", "kẹt xe thành phố hồ chí minh", al);
+    vn_rerank_key alias = key_al("", "Kẹt xe ở TP.HCM.", "kẹt xe thành phố hồ chí minh", al);
+    assert_int_equal(vn_rerank_key_cmp(&apart, &alias), 0);
+    /* the best key: the group one unit, every word as typed */
+    vn_qparse p;
+    assert_int_equal(vn_query_parse("kẹt xe sài gòn", strlen("kẹt xe sài gòn"), &p, &e), VN_OK);
+    vn_rerank_q q;
+    assert_int_equal(vn_rerank_q_build(&p, al, &q), 4);
+    vn_rerank_key best;
+    vn_rerank_key_best(&q, &best);
+    assert_int_equal(best.units, 3);
+    assert_int_equal(best.tier, 12);
+    assert_int_equal(best.run, 4);
+    vn_qparse_free(&p);
+    vn_aliases_free(al);
+}
+
 /* What stage two cannot read: no words, a damaged record. */
 static void test_damaged(void **state)
 {
@@ -105,7 +165,7 @@ static void test_damaged(void **state)
     vn_error e;
     assert_int_equal(vn_query_parse("hà nội", 8, &p, &e), VN_OK);
     vn_rerank_q q;
-    assert_int_equal(vn_rerank_q_build(&p, &q), 2);
+    assert_int_equal(vn_rerank_q_build(&p, NULL, &q), 2);
     vn_rerank_key k;
     static const struct {
         const char *b;
@@ -127,7 +187,7 @@ static void test_damaged(void **state)
     vn_qparse_free(&p);
     assert_int_equal(vn_query_parse("-bão", 5, &p, &e), VN_ERR_INVALID);
     assert_int_equal(vn_query_parse("tphcm*", 6, &p, &e), VN_OK);
-    assert_int_equal(vn_rerank_q_build(&p, &q), 0); /* a prefix: nothing to compare */
+    assert_int_equal(vn_rerank_q_build(&p, NULL, &q), 0); /* a prefix: nothing to compare */
     vn_qparse_free(&p);
 }
 
@@ -145,7 +205,7 @@ static void test_occurrences(void **state)
     vn_qparse p;
     assert_int_equal(vn_query_parse("\"ha noi\"", 8, &p, &e), VN_OK);
     vn_rerank_q q;
-    vn_rerank_q_build(&p, &q);
+    vn_rerank_q_build(&p, NULL, &q);
     vn_wordrec_occ occ[8];
     long n = vn_wordrec_occurrences(&q, d.words_value.data, d.words_value.len, occ, 8);
     assert_int_equal(n, 4);
@@ -193,6 +253,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_above), cmocka_unit_test(test_phrases_and_breaks),
                                        cmocka_unit_test(test_damaged), cmocka_unit_test(test_checkpoints),
-                                       cmocka_unit_test(test_occurrences)};
+                                       cmocka_unit_test(test_occurrences), cmocka_unit_test(test_aliases)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
