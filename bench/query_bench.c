@@ -20,6 +20,7 @@
  * protocols so that they are compared and not two client libraries (the
  * query goes through libevent's evhttp_uriencode). */
 #include "vn_buf.h"
+#include "vn_clock.h"
 #include "vn_search.h"
 
 #include <arpa/inet.h>
@@ -48,13 +49,6 @@ typedef struct result {
     int failed;
 } result;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void record(result *r, double ms)
 {
     if (r->n == r->cap) {
@@ -76,14 +70,14 @@ static void *inproc(void *arg)
     }
     size_t i = ((uintptr_t)r / sizeof *r) % nqueries;
     vn_search_opts o = {.limit = 10, .no_snippets = 1}; /* raw Xapian makes none either */
-    while (now() < deadline) {
-        double t0 = now();
+    while (vn_clock_now() < deadline) {
+        double t0 = vn_clock_now();
         vn_hits *h;
         if (vn_search(s, queries[i++ % nqueries], &o, &h, &err) == VN_OK)
             vn_hits_free(h);
         else
             r->failed++;
-        record(r, (now() - t0) * 1000);
+        record(r, (vn_clock_now() - t0) * 1000);
     }
     vn_searcher_close(s);
     return NULL;
@@ -108,7 +102,7 @@ static void *client(void *arg)
     char buf[1 << 14]; /* per thread */
     size_t i = (size_t)rand() % nqueries;
     vn_buf req = VN_BUF_INIT, in = VN_BUF_INIT;
-    while (now() < deadline) {
+    while (vn_clock_now() < deadline) {
         vn_buf_reset(&req);
         if (g_http) {
             char *q = evhttp_uriencode(queries[i++ % nqueries], -1, 1);
@@ -117,7 +111,7 @@ static void *client(void *arg)
         } else {
             vn_buf_printf(&req, "SEARCH limit=10 %s\n", queries[i++ % nqueries]);
         }
-        double t0 = now();
+        double t0 = vn_clock_now();
         if (write(fd, req.data, req.len) != (ssize_t)req.len) {
             r->failed++;
             break;
@@ -142,7 +136,7 @@ static void *client(void *arg)
         }
         if (g_http ? strncmp(in.data, "HTTP/1.1 200", 12) != 0 : memcmp(in.data, "ERR", 3) == 0)
             r->failed++;
-        record(r, (now() - t0) * 1000);
+        record(r, (vn_clock_now() - t0) * 1000);
     }
 out:
     vn_buf_free(&req);
@@ -222,7 +216,7 @@ int main(int argc, char **argv)
         return print_ids();
     pthread_t *th = calloc((size_t)threads, sizeof *th);
     result *res = calloc((size_t)threads, sizeof *res);
-    double t0 = now();
+    double t0 = vn_clock_now();
     deadline = t0 + secs;
     for (int i = 0; i < threads; i++)
         pthread_create(&th[i], NULL, inp ? inproc : client, &res[i]);
@@ -232,7 +226,7 @@ int main(int argc, char **argv)
         total += res[i].n;
         failed += (size_t)res[i].failed;
     }
-    double el = now() - t0;
+    double el = vn_clock_now() - t0;
     double *all = malloc((total ? total : 1) * sizeof *all);
     size_t k = 0;
     for (int i = 0; i < threads; i++) {

@@ -8,6 +8,7 @@
  * SEARCH and PING, text format, no limits, no signals: just enough for
  * query-bench.  Not installed, not part of vnsearchd. */
 #include "proto.h"
+#include "vn_clock.h"
 #include "vn_search.h"
 
 #include <arpa/inet.h>
@@ -31,13 +32,6 @@ typedef struct loop {
     vn_searcher *s;
 } loop;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void on_read(struct bufferevent *bev, void *arg)
 {
     loop *l = arg;
@@ -55,9 +49,9 @@ static void on_read(struct bufferevent *bev, void *arg)
             vn_reply_ok(&out, 0, "PONG");
         } else {
             vn_hits *h;
-            double t0 = now();
+            double t0 = vn_clock_now();
             if (vn_search(l->s, r.arg ? r.arg : "", &r.opts, &h, &err) == VN_OK) {
-                vn_reply_hits(&out, 0, h, (now() - t0) * 1000);
+                vn_reply_hits(&out, 0, h, (vn_clock_now() - t0) * 1000);
                 vn_hits_free(h);
             } else {
                 vn_reply_error(&out, 0, VN_ERRC_BADREQ, err.msg);

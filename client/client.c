@@ -2,6 +2,7 @@
 /* client.c -- libvnsearch-client (see vnsearch_client.h): connection with
  * timeouts and one transparent reconnect, request lines, JSON replies. */
 #include "vnsearch_client.h"
+#include "vn_clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +29,6 @@ static int fail(vnc_context *c, int err, const char *fmt, ...)
     return err;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void disconnect(vnc_context *c)
 {
     if (c->fd >= 0)
@@ -47,7 +41,7 @@ static void disconnect(vnc_context *c)
 static int wait_fd(vnc_context *c, short events, double deadline)
 {
     for (;;) {
-        double left = deadline - now();
+        double left = deadline - vn_clock_now();
         if (left <= 0)
             return fail(c, VNC_ERR_TIMEOUT, "no answer within %.1f s", c->timeout);
         struct pollfd p = {c->fd, events, 0};
@@ -120,7 +114,7 @@ static int write_all(vnc_context *c, const char *p, size_t n, double deadline)
 /* Open the socket (non-blocking, with the timeout) and switch to JSON. */
 static int connect_now(vnc_context *c)
 {
-    double deadline = now() + c->timeout;
+    double deadline = vn_clock_now() + c->timeout;
     disconnect(c);
     int fd = -1;
     if (c->unix_path) {
@@ -269,7 +263,7 @@ static int request(vnc_context *c, const char *line, json_t **out, char **raw)
     for (int attempt = 0; attempt < 2 && rc == VNC_ERR_IO; attempt++) {
         if (c->fd < 0 && (rc = connect_now(c)) != VNC_OK)
             continue;
-        double deadline = now() + c->timeout;
+        double deadline = vn_clock_now() + c->timeout;
         rc = write_all(c, line, n, deadline);
         if (rc == VNC_OK)
             rc = write_all(c, "\n", 1, deadline);

@@ -10,7 +10,9 @@
  * Adjacency is the pair terms of the index (schema.c), weighted by BM25:
  * required inside a phrase, a bonus between neighbouring words.  No
  * positions are read.  docs/ranking.md gives the formula and the
- * measurements.  Pure: no Xapian, no I/O. */
+ * measurements.  Pure: no I/O, no Xapian objects (the shim turns the tree
+ * into a Xapian::Query); only the English stemmer is Xapian's, reached
+ * through the shim (vn_xapian.h). */
 #include "vn_query.h"
 #include "vn_buf.h"
 #include "vn_schema.h"

@@ -22,7 +22,7 @@ typedef struct vn_config {
     char index[1024];        /* index directory */
     /* indexer */
     unsigned batch;          /* documents per commit */
-    unsigned index_threads;  /* 1: one thread; 2: parse and write in parallel */
+    unsigned index_threads;  /* 1: one thread; 2: a full or first build on two cores (index_parallel.c) */
     /* daemon */
     char listen[256];        /* HOST:PORT */
     char http_listen[256];   /* HOST:PORT of the HTTP front-end; "" for none */

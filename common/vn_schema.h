@@ -104,7 +104,7 @@ typedef struct vn_docspec {
     char hash_value[17];
     vn_buf source_value;    /* NFC source, empty when none */
     vn_buf words_value;     /* the forward record (vn_wordrec.h) */
-    vn_buf data;            /* the stored document, compact JSON */
+    vn_buf data;            /* the stored document, in docstore.c's binary format */
     int english;            /* written without marks: got stem terms and VN_TERM_UNMARKED */
     int spelling;           /* set by the caller: add spelling terms */
     int live;               /* set by the caller: a live write (VN_TERM_LIVE) */

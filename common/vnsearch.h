@@ -208,7 +208,8 @@ VN_EXPORT void vn_searcher_close(vn_searcher *s);
 
 /* Read newsroom aliases (config/aliases.txt: "TP.HCM | TPHCM | Thành phố
  * Hồ Chí Minh", one group per line) for this searcher's queries: a query
- * naming one form also finds the others, the form typed ranking first.
+ * naming one form also finds the others, all weighing as one word, the
+ * form typed a tier above.
  * Call again to pick up an edited file; on an error (VN_ERR_IO,
  * VN_ERR_INVALID with "file:line: reason") the aliases in force stay. */
 VN_EXPORT vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err);
@@ -222,10 +223,13 @@ VN_EXPORT vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *e
  * document has them all, any word.  On success *out is the caller's: free
  * it with vn_hits_free().  An empty or unparsable query is
  * VN_ERR_INVALID; one over VN_QUERY_MAX_WORDS words (32) or with a word
- * over 64 bytes is VN_ERR_LIMIT.  time_limit covers the whole call:
- * past it Xapian stops counting matches beyond the page (total becomes an
- * estimate; Xapian 1.4 cannot cut a match short), the any-word fallback is
- * not tried, and hits made after it come without a snippet.  The word
+ * over 64 bytes is VN_ERR_LIMIT.  time_limit is the whole call's budget:
+ * each search after the first (other spellings, the any-word fallback,
+ * did-you-mean's phrase searches) gets what is left and none starts once
+ * it is spent; past it Xapian stops counting matches beyond the page
+ * (total becomes an estimate), and hits made after it come without a
+ * snippet.  Xapian 1.4 cannot cut one match short, so a single match can
+ * run past it.  The word
  * limit is what bounds a query's own cost.  opts may be NULL. */
 VN_EXPORT vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out,
                     vn_error *err);

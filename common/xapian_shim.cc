@@ -48,11 +48,6 @@ struct vn_xdb {
 #define RETRY_DOWN_S 1.0 /* a shard that is down is tried again at most this often */
 #define VN_PROGSRV "xapian-progsrv" /* found on PATH */
 
-static double now_s()
-{
-    return vn_clock_now();
-}
-
 struct vn_stemmer {
     Xapian::Stem stem;
 };
@@ -210,7 +205,7 @@ static vn_status finish_open(vn_xdb *h, const char *path, int mode, vn_xdb **out
     }
     h->path = path;
     h->mode = mode;
-    h->retry_at = now_s() + RETRY_DOWN_S;
+    h->retry_at = vn_clock_now() + RETRY_DOWN_S;
     *out = h;
     return VN_OK;
 }
@@ -257,7 +252,7 @@ extern "C" vn_status vn_xdb_open(const char *path, int mode, vn_xdb **out, vn_er
 // ones stay when that fails).
 static vn_status reconnect(vn_xdb *h, vn_error *err)
 {
-    h->retry_at = now_s() + RETRY_DOWN_S;
+    h->retry_at = vn_clock_now() + RETRY_DOWN_S;
     vn_xdb *n;
     vn_status rc = vn_xdb_open(h->path.c_str(), h->mode, &n, err);
     if (rc != VN_OK)
@@ -301,7 +296,7 @@ static vn_status shard_unavailable(vn_error *err, const char *what)
 // (or, without VN_XDB_PARTIAL, not everything) to read from.
 static vn_status shards_ready(vn_xdb *h, vn_error *err, const char *what)
 {
-    if ((h->broken || any_down(h)) && now_s() >= h->retry_at) {
+    if ((h->broken || any_down(h)) && vn_clock_now() >= h->retry_at) {
         vn_status rc = reconnect(h, err);
         if (rc != VN_OK && h->broken)
             return rc; /* nothing to run it on */
@@ -814,13 +809,13 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                     want = std::max<Xapian::doccount>(o->offset + want, o->rerank_depth);
                     first = 0;
                 }
-                double t0 = now_s();
+                double t0 = vn_clock_now();
                 m = enq.get_mset(first, want, check);
                 // Xapian does not say whether its time limit stopped the
                 // match, and its bounds can then claim an exact count of
                 // what it saw: a match that took the whole limit may have
                 // been cut, one that took less was not
-                timed_out = o->time_limit > 0 && now_s() - t0 >= o->time_limit;
+                timed_out = o->time_limit > 0 && vn_clock_now() - t0 >= o->time_limit;
                 unsigned best_run = 0, best_typed = 0; // records are read now: a remote shard can fail here, before r exists
                 std::vector<std::string> recs;         // stage two's, by rank: the page's snippets read them again
                 std::vector<Xapian::doccount> order = page_order(m, o, stage2, &best_run, &best_typed, recs);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "vn_clock.h"
 #include "vn_config.h"
 
 struct event_base;
@@ -212,7 +213,6 @@ void vn_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define vn_log(...) vn_logp(6 /* LOG_INFO */, __VA_ARGS__)
 #define vn_log_warn(...) vn_logp(4 /* LOG_WARNING */, __VA_ARGS__)
 #define vn_log_err(...) vn_logp(3 /* LOG_ERR */, __VA_ARGS__)
-double vn_now(void);
 /* A listener's accept failed: out of descriptors, refuse the waiting
  * clients and pause both listeners for a moment (server.c). */
 void vn_accept_error(struct evconnlistener *l, void *arg);

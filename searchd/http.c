@@ -160,7 +160,7 @@ static void on_watch(evutil_socket_t fd, short what, void *arg)
             watch_arm(w, 1.0);
         return;
     }
-    double left = d->cfg.line_timeout - (vn_now() - w->since);
+    double left = d->cfg.line_timeout - (vn_clock_now() - w->since);
     if (w->busy || left > 0) {
         watch_arm(w, w->busy || left > d->cfg.line_timeout ? d->cfg.line_timeout : left);
         return;
@@ -190,7 +190,7 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
     }
     bufferevent_incref(bev);
     w->bev = bev;
-    w->since = vn_now();
+    w->since = vn_clock_now();
     w->next = http_watches;
     http_watches = w;
     watch_arm(w, d->cfg.line_timeout);
@@ -272,7 +272,7 @@ static void http_send(vn_daemon *d, struct evhttp_request *req, int status, cons
     http_watch *w = watch_of(req);
     if (w) { /* answered: the next request has line_timeout from now */
         w->busy = 0;
-        w->since = vn_now();
+        w->since = vn_clock_now();
     }
     evhttp_send_reply(req, status, reason(status), b);
     if (b)
@@ -522,7 +522,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     j->json = 1;
     j->status = 200;
     j->outcome = "ok";
-    j->started = vn_now();
+    j->started = vn_clock_now();
     d->http_pending++;
     if (c->where == VN_AT_WRITER)
         vn_writer_submit(d, j);

@@ -4,7 +4,6 @@
  * otherwise) and its monotonic clock.  Used by every file of searchd/;
  * calls nothing of theirs. */
 #include "daemon.h"
-#include "vn_clock.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,11 +11,6 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
-
-double vn_now(void)
-{
-    return vn_clock_now();
-}
 
 /* Is stderr the journal?  systemd sets JOURNAL_STREAM to its device and
  * inode (systemd.exec(5)); checked once. */

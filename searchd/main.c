@@ -104,7 +104,7 @@ int main(int argc, char **argv)
     d.nworkers = d.cfg.workers ? d.cfg.workers : (unsigned)(cores > 0 ? cores : 2);
     if (d.nworkers > 256)
         d.nworkers = 256;
-    d.started = vn_now();
+    d.started = vn_clock_now();
     pthread_mutex_init(&d.mu, NULL);
     pthread_cond_init(&d.cv, NULL);
     return vn_server_run(&d);

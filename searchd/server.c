@@ -165,11 +165,11 @@ int vn_token_ok(const vn_daemon *d, const char *given)
 
 int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait)
 {
-    if ((*wait = vn_throttle_wait(&d->auth_throttle, peer, vn_now())) > 0)
+    if ((*wait = vn_throttle_wait(&d->auth_throttle, peer, vn_clock_now())) > 0)
         return -2; /* not even compared */
     if (vn_token_ok(d, given))
         return 1;
-    if (vn_throttle_fail(&d->auth_throttle, peer, vn_now()))
+    if (vn_throttle_fail(&d->auth_throttle, peer, vn_clock_now()))
         vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", peer, VN_AUTH_FAIL_MAX,
                     VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);
     return -1;
@@ -279,7 +279,7 @@ static int handle_line(conn *c, const char *line, size_t len)
         j->json = c->json;
         j->status = 200;
         j->outcome = "ok";
-        j->started = vn_now();
+        j->started = vn_clock_now();
         c->busy = 1;
         if (cmd->where == VN_AT_WRITER)
             vn_writer_submit(d, j);
@@ -442,7 +442,7 @@ static void maybe_drained(vn_daemon *d)
 /* Deliver a job's reply (on the loop) and free the job. */
 static void job_finish(vn_daemon *d, job *j)
 {
-    vn_metrics_count(d, j->req.cmd, j->outcome, vn_now() - j->started);
+    vn_metrics_count(d, j->req.cmd, j->outcome, vn_clock_now() - j->started);
     if (j->http) {
         vn_http_reply(d, j);
         d->http_pending--;

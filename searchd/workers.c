@@ -81,7 +81,7 @@ void vn_cmd_stats(vn_ctx *x)
         {"revision", (double)rev},
         {"shards", (double)(nsh ? nsh : 1)},
         {"shards_down", (double)down},
-        {"uptime_s", vn_now() - d->started},
+        {"uptime_s", vn_clock_now() - d->started},
         {"queries", (double)q},
         {"connections", (double)conns},
         {"latency_p50_ms", n ? lat[n / 2] : 0},
@@ -111,7 +111,7 @@ void vn_cmd_search(vn_ctx *x)
     vn_search_opts o = x->r->opts;
     vn_error err;
     vn_hits *h;
-    double t0 = vn_now();
+    double t0 = vn_clock_now();
     o.time_limit = d->cfg.query_time_limit;
     o.max_wildcard = d->cfg.max_wildcard;
     int count = x->r->cmd == VN_CMD_COUNT;
@@ -126,7 +126,7 @@ void vn_cmd_search(vn_ctx *x)
         reply_status(x, rc, err.msg);
         return;
     }
-    double ms = (vn_now() - t0) * 1000;
+    double ms = (vn_clock_now() - t0) * 1000;
     if (count)
         vn_reply_count(x->out, x->json, h->total, h);
     else
@@ -168,7 +168,7 @@ void vn_cmd_suggest(vn_ctx *x)
     char **items;
     size_t n;
     vn_error err;
-    double t0 = vn_now();
+    double t0 = vn_clock_now();
     vn_status rc = vn_suggest(x->s, x->r->arg, 10, &items, &n, &err);
     if (rc != VN_OK) {
         reply_status(x, rc, err.msg);
@@ -176,7 +176,7 @@ void vn_cmd_suggest(vn_ctx *x)
     }
     vn_reply_list_partial(x->out, x->json, "suggestions", items, n, vn_searcher_shards_down(x->s) > 0);
     vn_suggestions_free(items, n);
-    record_latency(x->d, (vn_now() - t0) * 1000);
+    record_latency(x->d, (vn_clock_now() - t0) * 1000);
 }
 
 static void run_job(vn_daemon *d, vn_searcher *s, job *j)
@@ -192,7 +192,7 @@ static void *worker_main(void *p)
     worker_arg *a = p;
     vn_daemon *d = a->d;
     unsigned seen_gen = atomic_load(&d->reload_gen);
-    double last_check = vn_now();
+    double last_check = vn_clock_now();
     for (;;) {
         pthread_mutex_lock(&d->mu);
         while (!d->queue_head && !d->stopping)
@@ -208,7 +208,7 @@ static void *worker_main(void *p)
         pthread_mutex_unlock(&d->mu);
 
         unsigned gen = atomic_load(&d->reload_gen);
-        double t = vn_now();
+        double t = vn_clock_now();
         if (gen != seen_gen || t - last_check > REOPEN_INTERVAL) {
             vn_error err;
             int changed = 0;

@@ -14,7 +14,6 @@
 #include "daemon.h"
 #include "vn_article.h"
 #include "vn_schema.h"
-#include "vn_clock.h"
 
 #include <event2/event.h>
 #include <stdio.h>
