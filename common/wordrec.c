@@ -182,7 +182,7 @@ static void add_group(vn_rerank_q *q, const vn_aliases *al, long f, size_t at)
     }
 }
 
-/* Whether items [k, k + span) can all be read from a record. */
+/* Whether a record can show where item `it` matches. */
 static int readable(const vn_qitem *it)
 {
     return vn_qitem_positive(it) && !(it->flags & (VN_QI_PREFIX | VN_QI_JOINED | VN_QI_ABBREV));
