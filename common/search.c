@@ -252,7 +252,9 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
      * spelling joins, and the reply says so; stage two still ranks the
      * spelling typed first among equal runs. */
     int few = rc == VN_OK && r->total_max < VN_OWN_SPELLING_FEW;
-    int apart = rc == VN_OK && rq.longest >= 2 && r->best_typed < rq.longest;
+    /* (only stage two's records can say where the words stand: without
+     * it, sort=date or a caller's own reading, there is nothing to compare) */
+    int apart = rc == VN_OK && r->reranked && rq.longest >= 2 && r->best_typed < rq.longest;
     if ((few || apart) && vn_qparse_marked(p, 1) && time_left(o, t0) >= 0) {
         qo.all_spellings = 1;
         xo.time_limit = time_left(o, t0);

@@ -188,6 +188,7 @@ typedef struct vn_xresults {
     size_t nspy[2];
     int cut;             /* an exact count (or facets) asked for, stopped by time_limit: total
                             is an estimate within its bounds, the facets count what was seen */
+    int reranked;        /* stage two ran: best_run and best_typed are of the candidates' records */
     unsigned best_run;   /* stage two: the longest run of query words any candidate holds */
     unsigned best_typed; /* ... spelled as typed (vn_rerank_key.typed) */
     int other_spellings; /* set by vn_search_parsed: words typed with marks matched every spelling */

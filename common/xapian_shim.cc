@@ -765,6 +765,50 @@ static std::vector<Xapian::doccount> page_order(Xapian::MSet &m, const vn_xsearc
     return order;
 }
 
+// The page's hits (each with its stored document and record, as o asks:
+// stage two's records are not read twice) and the facets into r.  Reads
+// documents, so it can throw; r is then the caller's to free.
+static void fill_page(vn_xresults *r, Xapian::MSet &m, const vn_xsearch_opts *o,
+                      const std::vector<Xapian::doccount> &order, const std::vector<std::string> &recs,
+                      Xapian::ValueCountMatchSpy *spies)
+{
+    size_t page = order.size() < o->limit ? order.size() : o->limit;
+    r->hits = (vn_xhit *)calloc(page ? page : 1, sizeof *r->hits);
+    if (!r->hits)
+        throw std::bad_alloc();
+    for (size_t k = 0; k < page; k++) {
+        Xapian::MSetIterator i = m[order[k]];
+        Xapian::Document doc = i.get_document();
+        std::string data = o->no_data ? "" : doc.get_data(),
+                    words = !o->words              ? ""
+                            : order[k] < recs.size() ? recs[order[k]]
+                                                     : doc.get_value(VN_SLOT_WORDS);
+        vn_xhit *hit = &r->hits[r->n++];
+        hit->score = i.get_weight();
+        hit->docid = *i;
+        hit->data = vn_xstrndup(data.data(), data.size());
+        hit->data_len = data.size();
+        if (!words.empty()) {
+            hit->words = vn_xstrndup(words.data(), words.size());
+            hit->words_len = words.size();
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!(o->spies & (1 << k)))
+            continue;
+        size_t n = 0;
+        for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t)
+            n++;
+        r->spy[k] = (vn_xfacet *)vn_xcalloc(n ? n : 1, sizeof *r->spy[k]);
+        for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t) {
+            std::string v = *t;
+            vn_xfacet *f = &r->spy[k][r->nspy[k]++];
+            f->value = vn_xstrndup(v.data(), v.size());
+            f->count = t.get_termfreq();
+        }
+    }
+}
+
 extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearch_opts *o, vn_xresults **out,
                                    vn_error *err)
 {
@@ -828,46 +872,11 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
                 r->cut = exact && (timed_out || r->total_min != r->total_max);
                 for (auto &sh : h->shards)
                     r->shards_down += !sh.up;
+                r->reranked = stage2;
                 r->best_run = best_run;
                 r->best_typed = best_typed;
-                size_t page = order.size() < o->limit ? order.size() : o->limit;
-                r->hits = (vn_xhit *)calloc(page ? page : 1, sizeof *r->hits);
-                if (!r->hits) {
-                    free(r);
-                    throw std::bad_alloc();
-                }
                 try { // documents are fetched now: a remote shard can fail here too
-                for (size_t k = 0; k < page; k++) {
-                    Xapian::MSetIterator i = m[order[k]];
-                    Xapian::Document doc = i.get_document();
-                    std::string data = o->no_data ? "" : doc.get_data(),
-                                words = !o->words              ? ""
-                                        : order[k] < recs.size() ? recs[order[k]]
-                                                                 : doc.get_value(VN_SLOT_WORDS);
-                    vn_xhit *hit = &r->hits[r->n++];
-                    hit->score = i.get_weight();
-                    hit->docid = *i;
-                    hit->data = vn_xstrndup(data.data(), data.size());
-                    hit->data_len = data.size();
-                    if (!words.empty()) {
-                        hit->words = vn_xstrndup(words.data(), words.size());
-                        hit->words_len = words.size();
-                    }
-                }
-                for (int k = 0; k < 2; k++) {
-                    if (!(o->spies & (1 << k)))
-                        continue;
-                    size_t n = 0;
-                    for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t)
-                        n++;
-                    r->spy[k] = (vn_xfacet *)vn_xcalloc(n ? n : 1, sizeof *r->spy[k]);
-                    for (Xapian::TermIterator t = spies[k].values_begin(); t != spies[k].values_end(); ++t) {
-                        std::string v = *t;
-                        vn_xfacet *f = &r->spy[k][r->nspy[k]++];
-                        f->value = vn_xstrndup(v.data(), v.size());
-                        f->count = t.get_termfreq();
-                    }
-                }
+                    fill_page(r, m, o, order, recs, spies);
                 } catch (...) {
                     vn_xresults_free(r);
                     throw;
