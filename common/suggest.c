@@ -52,6 +52,57 @@ static int by_count(const void *a, const void *b)
     return strcmp(x->text, y->text);
 }
 
+/* Add `text` (taken) with `count` to the candidates. */
+static void cand_push(cand **c, size_t *nc, size_t *cap, char *text, unsigned count)
+{
+    if (*nc == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        *c = vn_xrealloc(*c, *cap * sizeof **c);
+    }
+    (*c)[(*nc)++] = (cand){text, count};
+}
+
+/* The text of the most counted of c[0..nc) (malloc'd; NULL when none);
+ * frees the candidates. */
+static char *most_counted(cand *c, size_t nc)
+{
+    char *top = NULL;
+    if (nc) {
+        qsort(c, nc, sizeof *c, by_count);
+        top = c[0].text;
+        c[0].text = NULL;
+    }
+    vn_word_counts_free(c, nc);
+    return top;
+}
+
+/* Do tokens d[i, i + p->n) spell p's words, folded (the last as the
+ * start of a word with `last_partial`)? */
+static int spells(const vn_tokens *d, size_t i, const vn_tokens *p, int last_partial)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        const vn_token *a = &d->tok[i + k], *b = &p->tok[k];
+        int partial = last_partial && k == p->n - 1;
+        if (partial ? a->folded_len < b->folded_len : a->folded_len != b->folded_len)
+            return 0;
+        if (memcmp(VN_TOK_FOLDED(d, a), VN_TOK_FOLDED(p, b), b->folded_len) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Tokens d[i, i + n) as written, joined by spaces (malloc'd). */
+static char *exact_words(const vn_tokens *d, size_t i, size_t n)
+{
+    vn_buf b = VN_BUF_INIT;
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            vn_buf_putc(&b, ' ');
+        vn_buf_append(&b, VN_TOK_EXACT(d, &d->tok[i + k]), d->tok[i + k].exact_len);
+    }
+    return vn_buf_take(&b);
+}
+
 void vn_suggestions_free(char **items, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -68,38 +119,19 @@ static void scan(const char *t, size_t tlen, const vn_tokens *p, int last_partia
     if (tlen > VN_SCAN_MAX_BYTES)
         tlen = vn_utf8_cut(t, tlen, VN_SCAN_MAX_BYTES);
     vn_tokenize(&d, t, tlen, 0);
-    size_t np = p->n;
-    for (size_t i = 0; i + np <= d.n; i++) {
-        size_t k;
-        for (k = 0; k < np; k++) {
-            const vn_token *a = &d.tok[i + k], *b = &p->tok[k];
-            int partial = last_partial && k == np - 1;
-            if (partial ? a->folded_len < b->folded_len : a->folded_len != b->folded_len)
-                break;
-            if (memcmp(VN_TOK_FOLDED(&d, a), VN_TOK_FOLDED(p, b), b->folded_len) != 0)
-                break;
-        }
-        if (k < np)
+    for (size_t i = 0; i + p->n <= d.n; i++) {
+        if (!spells(&d, i, p, last_partial))
             continue;
-        vn_buf s = VN_BUF_INIT;
-        for (k = 0; k < np; k++) {
-            if (k)
-                vn_buf_putc(&s, ' ');
-            vn_buf_puts(&s, VN_TOK_EXACT(&d, &d.tok[i + k]));
-        }
+        char *s = exact_words(&d, i, p->n);
         size_t j;
         for (j = 0; j < *nc; j++)
-            if (strcmp((*c)[j].text, s.data) == 0)
+            if (strcmp((*c)[j].text, s) == 0)
                 break;
         if (j < *nc) {
             (*c)[j].count++;
-            vn_buf_free(&s);
+            free(s);
         } else {
-            if (*nc == *cap) {
-                *cap = *cap ? *cap * 2 : 32;
-                *c = vn_xrealloc(*c, *cap * sizeof **c);
-            }
-            (*c)[(*nc)++] = (cand){vn_buf_take(&s), 1};
+            cand_push(c, nc, cap, s, 1);
         }
     }
     vn_tokens_free(&d);
@@ -121,11 +153,7 @@ static int take_term(const char *term, size_t len, uint64_t docs, void *p)
     size_t wl = len - t->skip;
     if (wl == 0 || (!t->phrases && memchr(w, ' ', wl)))
         return 0;
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->c = vn_xrealloc(t->c, t->cap * sizeof *t->c);
-    }
-    t->c[t->n++] = (cand){vn_xstrndup(w, wl), docs > 0xffffffffu ? 0xffffffffu : (unsigned)docs};
+    cand_push(&t->c, &t->n, &t->cap, vn_xstrndup(w, wl), docs > 0xffffffffu ? 0xffffffffu : (unsigned)docs);
     return 0;
 }
 
@@ -192,22 +220,11 @@ static char *spelled(const char *t, size_t from, size_t to, size_t at, size_t wo
     vn_tokens d;
     vn_tokens_init(&d);
     vn_tokenize(&d, t + from, to - from, 0);
-    vn_buf b = VN_BUF_INIT;
-    size_t k = 0;
-    for (; word >= at && word - at + p->n <= d.n && k < p->n; k++) {
-        const vn_token *a = &d.tok[word - at + k], *q = &p->tok[k];
-        if (a->folded_len != q->folded_len || memcmp(VN_TOK_FOLDED(&d, a), VN_TOK_FOLDED(p, q), q->folded_len))
-            break;
-        if (k)
-            vn_buf_putc(&b, ' ');
-        vn_buf_append(&b, VN_TOK_EXACT(&d, a), a->exact_len);
-    }
+    char *r = p->n && word >= at && word - at + p->n <= d.n && spells(&d, word - at, p, 0)
+                  ? exact_words(&d, word - at, p->n)
+                  : NULL;
     vn_tokens_free(&d);
-    if (k < p->n || !p->n) {
-        vn_buf_free(&b);
-        return NULL;
-    }
-    return vn_buf_take(&b);
+    return r;
 }
 
 /* The phrase's spellings in the hits, counted from their forward records
@@ -276,11 +293,7 @@ static int record_spellings(vn_searcher *s, const vn_xresults *r, const vn_qpars
             ok = 0;
             break;
         }
-        if (*nc == *cap) {
-            *cap = *cap ? *cap * 2 : 32;
-            *c = vn_xrealloc(*c, *cap * sizeof **c);
-        }
-        (*c)[(*nc)++] = (cand){text, g[j].count};
+        cand_push(c, nc, cap, text, g[j].count);
     }
     vn_buf_free(&data);
     return ok;
@@ -292,14 +305,10 @@ int vn_hits_spelling(vn_searcher *s, const vn_xresults *r, const vn_qparse *p, c
     cand *c = NULL;
     size_t nc = 0, cap = 0;
     int ok = record_spellings(s, r, p, &c, &nc, &cap);
-    if (ok && nc) {
-        qsort(c, nc, sizeof *c, by_count);
-        *shown = c[0].text;
-        c[0].text = NULL;
-    }
-    for (size_t i = 0; i < nc; i++)
-        free(c[i].text);
-    free(c);
+    if (ok)
+        *shown = most_counted(c, nc);
+    else
+        vn_word_counts_free(c, nc);
     return ok;
 }
 
@@ -342,15 +351,9 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
         }
     }
     vn_buf_free(&data);
-    if (nc) {
-        qsort(c, nc, sizeof *c, by_count);
-        *shown = c[0].text;
+    if (nc)
         *docs = (unsigned)(r->total_min > 0xffffffffu ? 0xffffffffu : r->total_min);
-        c[0].text = NULL;
-    }
-    for (size_t i = 0; i < nc; i++)
-        free(c[i].text);
-    free(c);
+    *shown = most_counted(c, nc);
     vn_xresults_free(r);
     vn_qparse_free(&p);
     return VN_OK;
