@@ -43,9 +43,9 @@ extern "C" {
  * same id (its copy then replaces the live one, which loses this term). */
 #define VN_TERM_LIVE "XOlive"
 /* A document written without marks (vn_tokens_unmarked: English, an
- * unmarked copy): a word typed with
- * marks matches its own spelling, and its letters in such a document
- * ("President Cuong" for cường), not the other spellings (query_build.c). */
+ * unmarked copy): a word typed with marks matches its own spelling, and
+ * its letters in such a document ("President Cuong" for cường), not the
+ * other spellings (query_build.c). */
 #define VN_TERM_UNMARKED "XOunmarked"
 
 /* A spelling term is a folded word, pair or triple, this byte, then the
@@ -64,8 +64,9 @@ extern "C" {
  * VN_SCHEMA_KEY.  Version 2: pair terms instead of positions, the binary
  * stored document (vn_docstore.h).  Version 3: the source in a value slot
  * (facets) and publisher terms.  Version 4: the forward record of the
- * words (VN_SLOT_WORDS) that stage two of the ranking reads.  An index of another version is refused
- * with a message to rebuild it (vnsearch-indexer --full). */
+ * words (VN_SLOT_WORDS) that stage two of the ranking reads.  An index
+ * of another version is refused with a message to rebuild it
+ * (vnsearch-indexer --full). */
 #define VN_SCHEMA_KEY "vnsearch:schema"
 #define VN_SCHEMA_VERSION "4"
 
@@ -82,9 +83,6 @@ extern "C" {
 /* Title words are worth this many body words (wdf).  Title, dateline and
  * body are tokenised as separate runs: no pair term spans two of them. */
 #define VN_TITLE_WDF 2
-
-/* A document written without marks (vn_tokens_unmarked: English, an
- * unmarked copy) gets stem terms and VN_TERM_UNMARKED. */
 
 enum { VN_TERM_PLAIN = 0, VN_TERM_BOOLEAN = 2 };
 
