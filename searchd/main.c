@@ -27,7 +27,8 @@ static const char usage[] =
     "\n"
     "Exit codes: 0 stopped cleanly; 2 bad arguments, config or address, or root\n"
     "without --user; 3 cannot listen (also: the socket path holds a file or a\n"
-    "live daemon's socket); 4 cannot open the index.\n";
+    "live daemon's socket); 4 cannot open the index, or the alias file is\n"
+    "refused (the line at fault is logged).\n";
 
 int main(int argc, char **argv)
 {
