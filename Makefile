@@ -46,17 +46,25 @@ WARN = -Wall -Wextra -Werror
 # vnsearch_client.h declare (VN_EXPORT, VNC_EXPORT), nothing else;
 # -MMD -MP: each object's header dependencies, written by the compiler.
 CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings \
-	-D_DEFAULT_SOURCE -fPIC -fvisibility=hidden -MMD -MP -Icommon -Isearchd -Iclient $(PKG_CFLAGS) $(SANFLAGS) \
+	-D_DEFAULT_SOURCE -fPIC -fvisibility=hidden -MMD -MP $(PKG_CFLAGS) $(SANFLAGS) \
 	$(CPPFLAGS) $(CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -fvisibility=hidden -MMD -MP -Icommon $(PKG_CFLAGS) $(SANFLAGS) \
+CXXFLAGS_ALL = -std=c++17 $(OPT) -g $(WARN) -fPIC -fvisibility=hidden -MMD -MP $(PKG_CFLAGS) $(SANFLAGS) \
 	$(CPPFLAGS) $(CXXFLAGS)
+# Include paths: a folder of common/ sees its own layer and those under it
+# (common/layers.mk); the programs and tests see every layer; the client
+# sees only the public headers and the header-only base.
+include common/layers.mk
+layer_inc = -Iinclude $(addprefix -Icommon/,$(LAYER_$(1)))
+ALL_INC = -Iinclude $(addprefix -Icommon/,$(LAYERS)) -Isearchd
+CLIENT_INC = -Iinclude -Icommon/base
 # The version, from vnsearch.h; the shared libraries' SONAME carries the major.
-VERSION := $(shell sed -n 's/^\#define VNSEARCH_VERSION "\(.*\)"/\1/p' common/vnsearch.h)
+VERSION := $(shell sed -n 's/^\#define VNSEARCH_VERSION "\(.*\)"/\1/p' include/vnsearch.h)
 SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm $(SANFLAGS) $(LDFLAGS)
 
-COMMON_C := $(wildcard common/*.c)
-COMMON_CXX := $(wildcard common/*.cc)
+COMMON_C := $(wildcard $(addsuffix /*.c,$(addprefix common/,$(LIB_LAYERS))))
+COMMON_CXX := $(wildcard $(addsuffix /*.cc,$(addprefix common/,$(LIB_LAYERS))))
+APP_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/app/*.c))
 COMMON_OBJ := $(COMMON_C:%.c=$(BUILD)/obj/%.o) $(COMMON_CXX:%.cc=$(BUILD)/obj/%.o)
 LIB_A := $(BUILD)/lib/libvnsearch.a
 LIB_SO := $(BUILD)/lib/libvnsearch.so
@@ -102,15 +110,31 @@ $(BUILD)/tests/test_client: $(BUILD)/obj/tests/unit/test_client.o $(CLIENT_A)
 	@echo '  LD  $@'
 	@$(CC) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS) -lcmocka
 
+# common/LAYER/x.c: the include paths of its layer
+$(BUILD)/obj/common/%.o: common/%.c
+	@mkdir -p $(dir $@)
+	@echo '  CC  $<'
+	@$(CC) $(CFLAGS_ALL) $(call layer_inc,$(firstword $(subst /, ,$*))) -c $< -o $@
+
+$(BUILD)/obj/common/%.o: common/%.cc
+	@mkdir -p $(dir $@)
+	@echo '  CXX $<'
+	@$(CXX) $(CXXFLAGS_ALL) $(call layer_inc,$(firstword $(subst /, ,$*))) -c $< -o $@
+
+$(BUILD)/obj/client/%.o: client/%.c
+	@mkdir -p $(dir $@)
+	@echo '  CC  $<'
+	@$(CC) $(CFLAGS_ALL) $(CLIENT_INC) -c $< -o $@
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC  $<'
-	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) $(ALL_INC) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
 	@echo '  CXX $<'
-	@$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
+	@$(CXX) $(CXXFLAGS_ALL) $(ALL_INC) -c $< -o $@
 
 $(LIB_A): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -124,29 +148,29 @@ $(LIB_SO): $(COMMON_OBJ)
 	@$(CXX) -shared -Wl,-soname,libvnsearch.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_ALL)
 
 # Programs link the static library; the C++ runtime comes from linking with $(CXX).
-$(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(LIB_A)
+$(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/bin/vnsearchd: $(SEARCHD_OBJ) $(LIB_A)
+$(BUILD)/bin/vnsearchd: $(SEARCHD_OBJ) $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
 # Unit tests of the daemon's pure parts link its protocol objects.
-$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(SEARCHD_LIB_OBJ) $(LIB_A)
+$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(SEARCHD_LIB_OBJ) $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_A)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
 
 # Examples, compiled as a user would (no -Wwrite-strings), built by make test.
-EXFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -Icommon -Iclient $(SANFLAGS)
+EXFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -Iinclude $(SANFLAGS)
 $(BUILD)/examples/client_search: examples/client_search.c $(CLIENT_A)
 	@mkdir -p $(dir $@)
 	@echo '  CC  $<'
@@ -195,7 +219,7 @@ relevance-quick: all
 $(BUILD)/bench/xapian-baseline: bench/xapian_baseline.cc
 	@mkdir -p $(dir $@)
 	@echo '  CXX $<'
-	@$(CXX) $(CXXFLAGS_ALL) -o $@ $< $(LDLIBS_ALL)
+	@$(CXX) $(CXXFLAGS_ALL) $(ALL_INC) -o $@ $< $(LDLIBS_ALL)
 
 $(BUILD)/bench/query-bench: $(BUILD)/obj/bench/query_bench.o $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -203,7 +227,7 @@ $(BUILD)/bench/query-bench: $(BUILD)/obj/bench/query_bench.o $(LIB_A)
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
 # The daemon design not taken, built only to be measured against vnsearchd.
-$(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(SEARCHD_LIB_OBJ) $(LIB_A)
+$(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(SEARCHD_LIB_OBJ) $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
@@ -253,7 +277,7 @@ install: all
 		ln -sf $$l.so.$(VERSION) $(D_LIB)/$$l.so.$(SOMAJOR) && \
 		ln -sf $$l.so.$(SOMAJOR) $(D_LIB)/$$l.so || exit 1; \
 	done
-	install -m 644 common/vnsearch.h client/vnsearch_client.h $(D_INC)/
+	install -m 644 include/vnsearch.h include/vnsearch_client.h $(D_INC)/
 	install -m 644 $(MANPAGES) $(D_MAN)/man1/
 	install -m 644 docs/man/vnsearch.conf.5 $(D_MAN)/man5/
 	install -m 644 docs/man/vnsearch-protocol.7 $(D_MAN)/man7/
@@ -311,12 +335,12 @@ clean:
 # libFuzzer harnesses (tests/fuzz/): make fuzz runs each for FUZZ_SECONDS
 # from seeds made of tests/data; make test runs a short pass.
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_proto $(BUILD)/fuzz/fuzz_query $(BUILD)/fuzz/fuzz_article
-$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(SEARCHD_LIB_OBJ) $(LIB_A)
+$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(SEARCHD_LIB_OBJ) $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
 
-$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIB_A)
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)

@@ -71,7 +71,7 @@ is "$?" 0 "docs/man/vnsearch.conf.5 is up to date with config/vnsearch.conf (mak
 python3 docs/man/mkman.py protocol docs/protocol.md | cmp -s - docs/man/vnsearch-protocol.7
 is "$?" 0 "docs/man/vnsearch-protocol.7 is up to date with docs/protocol.md (make man)"
 missing=""
-for k in $(grep -oE 'S\([a-z_]{2,},' common/config.c | sed 's/S(//; s/,//'); do
+for k in $(grep -oE 'S\([a-z_]{2,},' common/app/config.c | sed 's/S(//; s/,//'); do
     grep -qF "\\fB$k\\fR (default" docs/man/vnsearch.conf.5 || missing="$missing $k"
 done
 is "$missing" "" "vnsearch.conf.5 has every setting, with its default"

@@ -19,7 +19,7 @@ dpkg -s vnsearch >/dev/null 2>&1 && skip "a vnsearch package is installed on thi
 make --no-print-directory -s deb >"$TMP/build.log" 2>&1; rc=$?
 is "$rc" 0 "make deb builds the packages"
 [ "$rc" = 0 ] || { tail -20 "$TMP/build.log" | sed 's/^/# /'; tap_done; exit 0; }
-V=$(sed -n 's/^#define VNSEARCH_VERSION "\(.*\)"/\1/p' common/vnsearch.h)
+V=$(sed -n 's/^#define VNSEARCH_VERSION "\(.*\)"/\1/p' include/vnsearch.h)
 A=$(dpkg --print-architecture)
 for p in vnsearch libvnsearch0 libvnsearch-dev; do
     ok "build/deb/${p}_${V}_$A.deb exists" [ -f "build/deb/${p}_${V}_$A.deb" ]

@@ -28,7 +28,7 @@ is "$rc" 0 "embedding example exits 0"
 is "$out" "a1	Khánh Hòa đón khách" "embedding example finds Khánh Hòa by khanh hoa"
 # a program linked against the build tree finds its libraries there (the
 # SONAME, libvnsearch-client.so.0, is beside the .so)
-cc -o "$TMP/csb" examples/client_search.c -Iclient -L"$VN_BUILD/lib" -lvnsearch-client $(pkg-config --libs jansson) \
+cc -o "$TMP/csb" examples/client_search.c -Iinclude -L"$VN_BUILD/lib" -lvnsearch-client $(pkg-config --libs jansson) \
     $(case "$VN_BUILD" in *asan*) echo -fsanitize=address,undefined;; esac) 2>"$TMP/cc0"
 like "$(LD_LIBRARY_PATH=$VN_BUILD/lib "$TMP/csb" 127.0.0.1 $PORT "ha noi" 2>&1)" "matches" \
     "a program linked against $VN_BUILD/lib starts with LD_LIBRARY_PATH=$VN_BUILD/lib"
@@ -54,7 +54,7 @@ done
 is "$(readlink "$P/lib/libvnsearch.so")" "libvnsearch.so.0" "libvnsearch.so links to the SONAME"
 like "$(readelf -d "$P/lib/libvnsearch.so.0" 2>/dev/null)" "Library soname: \[libvnsearch.so.0\]" "the library has its SONAME"
 # only what vnsearch.h declares is exported
-declared=$(grep -c '^VN_EXPORT ' common/vnsearch.h)
+declared=$(grep -c '^VN_EXPORT ' include/vnsearch.h)
 exported=$(nm -D --defined-only "$P/lib/libvnsearch.so" | grep -c ' T ')
 is "$exported" "$declared" "libvnsearch.so exports the $declared functions vnsearch.h declares"
 like "$(grep '^ExecStart=' "$P/lib/systemd/system/vnsearchd.service")" "^ExecStart=$P/bin/vnsearchd --config $P/etc/vnsearch/vnsearch.conf" \

@@ -13,7 +13,7 @@
 #include "vn_snippet.h"
 #include "vn_schema.h"
 #include "vn_text.h"
-#include "vn_wordrec.h"
+#include "vn_rerank.h"
 
 /* The snippet of `text` by tokenising it whole (rec_body NULL), or
  * through the forward record of an article whose body is rec_body. */

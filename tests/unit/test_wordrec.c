@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "vn_schema.h"
-#include "vn_wordrec.h"
+#include "vn_rerank.h"
 
 /* The stage-two key of the article (title, body) for `query`, with the
  * aliases `al` (NULL: none). */
@@ -206,8 +206,8 @@ static void test_occurrences(void **state)
     assert_int_equal(vn_query_parse("\"ha noi\"", 8, &p, &e), VN_OK);
     vn_rerank_q q;
     vn_rerank_q_build(&p, NULL, &q);
-    vn_wordrec_occ occ[8];
-    long n = vn_wordrec_occurrences(&q, d.words_value.data, d.words_value.len, occ, 8);
+    vn_rerank_occ occ[8];
+    long n = vn_rerank_occurrences(&q, d.words_value.data, d.words_value.len, occ, 8);
     assert_int_equal(n, 4);
     assert_int_equal(occ[0].field, 0); /* the title's, word 0 */
     assert_int_equal(occ[0].word, 0);
@@ -217,8 +217,8 @@ static void test_occurrences(void **state)
     assert_int_equal(occ[3].word, 7);
     assert_true(occ[0].spelling == occ[1].spelling && occ[1].spelling == occ[2].spelling); /* hà nội (case aside) */
     assert_true(occ[3].spelling != occ[1].spelling);                                      /* hà nôi */
-    assert_int_equal(vn_wordrec_occurrences(&q, d.words_value.data, d.words_value.len, occ, 2), 2);
-    assert_int_equal(vn_wordrec_occurrences(&q, "\x02", 1, occ, 8), -1);
+    assert_int_equal(vn_rerank_occurrences(&q, d.words_value.data, d.words_value.len, occ, 2), 2);
+    assert_int_equal(vn_rerank_occurrences(&q, "\x02", 1, occ, 8), -1);
     vn_qparse_free(&p);
     vn_docspec_free(&d);
 }

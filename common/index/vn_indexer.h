@@ -1,12 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vn_indexer_internal.h -- internal: the indexer's state, shared by
- * index_run.c (writing) and index_input.c (reading inputs).  Not installed. */
-#ifndef VN_INDEXER_INTERNAL_H
-#define VN_INDEXER_INTERNAL_H
+/* vn_indexer.h -- one indexing run over an index directory: the engine of
+ * vnsearch-indexer, usable by any program that embeds libvnsearch.
+ *
+ *   vn_indexer_open   lock DIR, open the live generation (or a new one
+ *                     for a full rebuild)
+ *   vn_indexer_add / vn_indexer_add_path   feed articles or inputs
+ *   vn_indexer_finish prune, commit, switch generations
+ *   vn_indexer_close  release everything (uncommitted work is dropped)
+ *
+ * Incremental by default: a document whose content hash is unchanged is
+ * skipped without rewriting.  Commits come every `batch` changed
+ * documents, so a kill -9 loses at most the current batch and never what
+ * an earlier commit holds.
+ *
+ * This header (not installed) is the indexer's state and the functions its
+ * files share: index_run.c (writing), index_input.c (reading inputs),
+ * index_parallel.c (the shards of a full run), index_ids.c (ids seen);
+ * the API is vnsearch.h's. */
+#ifndef VN_INDEXER_H
+#define VN_INDEXER_H
 
 #include <pthread.h>
 
-#include "vn_indexer.h"
+#include "vn_article.h"
+#include "vn_error.h"
+#include "vnsearch.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
 

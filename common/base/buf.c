@@ -164,3 +164,17 @@ char *vn_buf_take(vn_buf *b)
     b->len = b->cap = 0;
     return d;
 }
+
+size_t vn_utf8_cut(const char *s, size_t len, size_t max)
+{
+    size_t n = len < max ? len : max;
+    if (n == 0)
+        return 0;
+    /* back over continuation bytes (10xxxxxx) to the last lead byte */
+    size_t k = n - 1;
+    while (k > 0 && n - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    unsigned char c = (unsigned char)s[k];
+    size_t need = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return k + need > n ? k : n;
+}

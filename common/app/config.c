@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.c -- the settings file parser and the table of settings. */
 #include "vn_config.h"
-#include "vn_indexer.h"
+#include "vnsearch.h"
 
 #include <errno.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 // vn_status with a message.  No exception leaves this file.  The shim holds
 // no policy: what terms mean and how queries are shaped is decided in C.
 #include "vn_xapian.h"
-#include "vn_wordrec.h"
+#include "vn_rerank.h"
 #include "vn_index_dir.h"
 #include "vn_clock.h"
 
@@ -47,10 +47,6 @@ struct vn_xdb {
 
 #define RETRY_DOWN_S 1.0 /* a shard that is down is tried again at most this often */
 #define VN_PROGSRV "xapian-progsrv" /* found on PATH */
-
-struct vn_stemmer {
-    Xapian::Stem stem;
-};
 
 template <typename F>
 static vn_status guard(vn_error *err, const char *what, F body)
@@ -923,31 +919,4 @@ extern "C" vn_status vn_xdb_compact(const char *const *srcs, size_t n, const cha
 extern "C" const char *vn_xapian_version(void)
 {
     return Xapian::version_string();
-}
-
-extern "C" vn_stemmer *vn_stemmer_new_english(void)
-{
-    try {
-        vn_stemmer *s = new vn_stemmer();
-        s->stem = Xapian::Stem("english");
-        return s;
-    } catch (...) {
-        return NULL;
-    }
-}
-
-extern "C" void vn_stemmer_free(vn_stemmer *s)
-{
-    delete s;
-}
-
-extern "C" int vn_stemmer_stem(vn_stemmer *s, const char *w, size_t n, vn_buf *out)
-{
-    try {
-        std::string r = s->stem(std::string(w, n));
-        vn_buf_append(out, r.data(), r.size());
-        return 1;
-    } catch (...) {
-        return 0;
-    }
 }

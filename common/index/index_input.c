@@ -10,7 +10,6 @@
  * are sorted, so ids and progress are the same on every run. */
 #include "vn_indexer.h"
 #include "vn_buf.h"
-#include "vn_indexer_internal.h"
 #include "vn_text.h"
 
 #include <dirent.h>

@@ -7,7 +7,6 @@
 #include "vn_clock.h"
 #include "vn_docstore.h"
 #include "vn_index_dir.h"
-#include "vn_indexer_internal.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "vn_buf.h"
+#include "vn_rerank.h"
 #include "vn_error.h"
 #include "vnsearch.h"
 #include "vn_query.h"
@@ -205,12 +206,6 @@ vn_status vn_xdb_compact(const char *const *srcs, size_t n, const char *dst, vn_
 
 /* The version of the Xapian library in use ("1.4.22"), for --version. */
 const char *vn_xapian_version(void);
-
-/* The English stemmer (Snowball, via Xapian::Stem). */
-vn_stemmer *vn_stemmer_new_english(void);
-void vn_stemmer_free(vn_stemmer *s);
-/* Append the stem of w[0..n) to out.  Returns 0 on error. */
-int vn_stemmer_stem(vn_stemmer *s, const char *w, size_t n, vn_buf *out);
 
 #ifdef __cplusplus
 }

@@ -139,15 +139,19 @@ int vn_utf8_valid(const char *s, size_t len);
  * a snippet or a suggestion is then made from its first 64 KiB. */
 #define VN_SCAN_MAX_BYTES (64u << 10)
 
-/* The longest prefix of s[0..len) of at most `max` bytes that does not
- * end inside a UTF-8 sequence: where to cut a message or a field (also
- * one that was already cut, as by snprintf). */
-size_t vn_utf8_cut(const char *s, size_t len, size_t max);
 
 /* Copy s[0..len) replacing each invalid byte by U+FFFD.  Returns a
  * malloc'd NUL-terminated string (caller frees) and its length in
  * *out_len (may be NULL). */
 char *vn_utf8_repair(const char *s, size_t len, size_t *out_len);
+
+/* text_stem.cc: the English stemmer (Snowball, via Xapian::Stem), for
+ * the English words of English articles and queries.  One per thread. */
+typedef struct vn_stemmer vn_stemmer;
+vn_stemmer *vn_stemmer_new_english(void); /* NULL on failure; free with vn_stemmer_free */
+void vn_stemmer_free(vn_stemmer *s);
+/* Append the stem of w[0..n) to out.  Returns 0 on error. */
+int vn_stemmer_stem(vn_stemmer *s, const char *w, size_t n, vn_buf *out);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "vn_query.h"
+#include "vn_rerank.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -14,8 +14,9 @@
  * a parsing thread feeding one writer measured no gain, since the writer
  * is where 85 % of the time goes (bench/README.md). */
 #include "vn_buf.h"
+#include "vn_hash.h"
 #include "vn_index_dir.h"
-#include "vn_indexer_internal.h"
+#include "vn_indexer.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -162,10 +162,8 @@ int vn_qparse_marked(const vn_qparse *p, int anywhere_only);
 #define VN_RANK_PAIR 2.0      /* each adjacent pair of query words (BM25 of the pair term) */
 #define VN_RANK_ALIAS_TYPED 2.0 /* constant: the name as typed, a tier above its aliases (aliases.c) */
 
-struct vn_stemmer;
-
 typedef struct vn_query_opts {
-    struct vn_stemmer *stemmer;      /* English stems for ASCII words, or NULL */
+    vn_stemmer *stemmer;             /* English stems for ASCII words, or NULL */
     const char *date_from, *date_to; /* YYYY-MM-DD or NULL */
     const char *source;              /* source name or NULL */
     unsigned max_wildcard;           /* expansion limit for word* (0: 100) */

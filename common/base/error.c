@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.c -- filling in vn_error records (see vn_error.h). */
 #include "vn_error.h"
-#include "vn_text.h"
+#include "vn_buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #include "vn_xapian.h"
 #include "vn_search.h"
 #include "vn_text.h"
-#include "vn_wordrec.h"
+#include "vn_rerank.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -245,13 +245,13 @@ static int record_spellings(vn_searcher *s, const vn_xresults *r, const vn_qpars
         uint64_t spelling;
         unsigned count;
         size_t hit;
-        vn_wordrec_occ occ;
+        vn_rerank_occ occ;
     } group;
     group g[OCC_MAX];
     size_t ng = 0;
-    vn_wordrec_occ occ[OCC_MAX];
+    vn_rerank_occ occ[OCC_MAX];
     for (size_t i = 0; i < r->n; i++) {
-        long n = vn_wordrec_occurrences(&rq, r->hits[i].words, r->hits[i].words_len, occ, OCC_MAX);
+        long n = vn_rerank_occurrences(&rq, r->hits[i].words, r->hits[i].words_len, occ, OCC_MAX);
         if (n < 0)
             return 0;
         for (long k = 0; k < n; k++) {

@@ -15,7 +15,7 @@
 #include "vn_snippet.h"
 #include "vn_buf.h"
 #include "vn_text.h"
-#include "vn_wordrec.h"
+#include "vn_rerank.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +197,7 @@ char *vn_snippet_rec(const char *text, size_t tl, const char *rec, size_t rlen, 
 {
     unsigned char *w = NULL;
     /* the record cannot weigh a prefix (word*) nor a word the index joins */
-    long n = rq->unread ? -1 : vn_wordrec_body_weights(rq, rec, rlen, RUN_WEIGHT, o->all_spellings, &w);
+    long n = rq->unread ? -1 : vn_rerank_body_weights(rq, rec, rlen, RUN_WEIGHT, o->all_spellings, &w);
     if (n < 0)
         return vn_snippet(text, tl, q, o);
     size_t max_words = o->max_words ? o->max_words : VN_SNIPPET_WORDS;

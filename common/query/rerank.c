@@ -1,162 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* wordrec.c -- the forward record of a document's words (written by
- * schema.c into value VN_SLOT_WORDS) and stage two of the ranking, which
- * reads it for the top candidates (see vn_wordrec.h for the format).
- * Deliberately not here: which candidates (the shim asks Xapian), the
- * query language (query_parse.c gives the items). */
-#include "vn_wordrec.h"
-#include "vn_schema.h"
+/* rerank.c -- stage two of the ranking: the top candidates of stage one
+ * re-ordered by how a document's forward record (doc/wordrec.c) holds
+ * the query's words side by side (see vn_rerank.h).  Deliberately not
+ * here: which candidates (the shim asks Xapian), the query language
+ * (query_parse.c gives the items), the record's format (wordrec.c). */
+#include "vn_rerank.h"
+#include "vn_hash.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define FOLDED_SHIFT 11
-#define MARKED_BIT (1u << 10)
-#define EXACT_MASK 0x3FFu
-
-/* FNV-1a's high bits hardly depend on the last byte ("ban" and "bao"
- * shared their top 21): mix them all (MurmurHash3's 64-bit finaliser). */
-static uint64_t mixed_hash(const char *p, size_t n)
-{
-    uint64_t h = vn_hash64(p, n);
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
-}
-
-uint32_t vn_wordrec_entry(const char *folded, size_t fl, const char *exact, size_t el, int marked)
-{
-    uint32_t f = (uint32_t)(mixed_hash(folded, fl) >> 43); /* 21 bits */
-    uint32_t e = (uint32_t)mixed_hash(exact, el) & EXACT_MASK;
-    return f << FOLDED_SHIFT | (marked ? MARKED_BIT : 0) | e;
-}
-
-static void put_varint(vn_buf *out, size_t v)
-{
-    while (v >= 0x80) {
-        vn_buf_putc(out, (char)(0x80 | (v & 0x7F)));
-        v >>= 7;
-    }
-    vn_buf_putc(out, (char)v);
-}
-
-/* Read a varint at *at of p[0..len); 0 when it runs past the end or is
- * too long to be one of ours. */
-static int get_varint(const unsigned char *p, size_t len, size_t *at, size_t *v)
-{
-    size_t r = 0;
-    for (unsigned shift = 0; shift < 35 && *at < len; shift += 7) {
-        unsigned char b = p[(*at)++];
-        r |= (size_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = r;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Open addressing from entry to its index in the record's dictionary:
- * a document has a few hundred distinct words. */
-typedef struct dict {
-    uint32_t *key;
-    uint32_t *idx; /* index + 1; 0 empty */
-    size_t mask, n;
-} dict;
-
-static uint32_t dict_index(dict *d, uint32_t e, vn_buf *out)
-{
-    size_t h = (e * 2654435761u) & d->mask;
-    while (d->idx[h]) {
-        if (d->key[h] == e)
-            return d->idx[h] - 1;
-        h = (h + 1) & d->mask;
-    }
-    d->key[h] = e;
-    d->idx[h] = (uint32_t)++d->n;
-    vn_buf_put_u32le(out, e);
-    return (uint32_t)d->n - 1;
-}
-
-void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, int unmarked, vn_buf *out)
-{
-    size_t cap = 16;
-    while (cap < 2 * ts->n + 2)
-        cap <<= 1;
-    dict d = {vn_xcalloc(cap, sizeof *d.key), vn_xcalloc(cap, sizeof *d.idx), cap - 1, 0};
-    vn_buf entries = VN_BUF_INIT, stream = VN_BUF_INIT;
-    size_t items = 0, at = 0;
-    for (size_t f = 0; f < nfields; f++) {
-        for (; at < ends[f]; at++) {
-            const vn_token *t = &ts->tok[at];
-            uint32_t e = vn_wordrec_entry(VN_TOK_FOLDED(ts, t), t->folded_len, VN_TOK_EXACT(ts, t), t->exact_len,
-                                          (t->flags & VN_TOK_MARKED) != 0);
-            put_varint(&stream, (size_t)dict_index(&d, e, &entries) + 1);
-            items++;
-        }
-        if (f + 1 < nfields) {
-            put_varint(&stream, 0);
-            items++;
-        }
-    }
-    vn_buf_putc(out, VN_WORDREC_VERSION);
-    vn_buf_putc(out, unmarked ? VN_WORDREC_UNMARKED : 0);
-    put_varint(out, d.n);
-    vn_buf_append(out, entries.data, entries.len);
-    put_varint(out, items);
-    put_varint(out, stream.len);
-    vn_buf_append(out, stream.data, stream.len);
-    /* the body's checkpoints */
-    size_t body = nfields > 1 ? ends[nfields - 2] : 0, nbody = ts->n - body;
-    put_varint(out, (nbody + VN_WORDREC_CHECK - 1) / VN_WORDREC_CHECK);
-    size_t prev = 0;
-    for (size_t i = body; i < ts->n; i += VN_WORDREC_CHECK) {
-        put_varint(out, ts->tok[i].src_start - prev);
-        prev = ts->tok[i].src_start;
-    }
-    vn_buf_free(&entries);
-    vn_buf_free(&stream);
-    free(d.key);
-    free(d.idx);
-}
-
-/* ---- reading ---- */
-
-typedef struct rec {
-    const unsigned char *p;
-    size_t len;
-    int unmarked;            /* the document is written without marks */
-    size_t ndict, dict_at;   /* entries at p + dict_at */
-    size_t nitems, items_at; /* stream at p + items_at */
-    size_t checks_at;        /* the body's checkpoints, just past the stream */
-} rec;
-
-static int rec_open(rec *r, const char *data, size_t len)
-{
-    r->p = (const unsigned char *)data;
-    r->len = len;
-    size_t at = 2;
-    if (len < 2 || r->p[0] != VN_WORDREC_VERSION || !get_varint(r->p, len, &at, &r->ndict) ||
-        r->ndict > (len - at) / 4)
-        return 0;
-    r->unmarked = (r->p[1] & VN_WORDREC_UNMARKED) != 0;
-    r->dict_at = at;
-    at += r->ndict * 4;
-    size_t bytes;
-    if (!get_varint(r->p, len, &at, &r->nitems) || !get_varint(r->p, len, &at, &bytes) || bytes > len - at ||
-        r->nitems > bytes)
-        return 0;
-    r->items_at = at;
-    r->checks_at = at + bytes;
-    return 1;
-}
-
-static uint32_t rec_entry(const rec *r, size_t i)
-{
-    return vn_get_u32le(r->p + r->dict_at + 4 * i);
-}
 
 /* Words [at, q->n) are an alias group whose typed form is form f: the
  * group is one unit, and the group's other forms that fit are followed. */
@@ -266,18 +118,18 @@ size_t vn_rerank_q_build(const vn_qparse *p, const vn_aliases *al, vn_rerank_q *
 static unsigned level(const vn_rerank_q *q, size_t i, uint32_t e, int unmarked_doc)
 {
     uint32_t w = q->entry[i];
-    if ((e >> FOLDED_SHIFT) != (w >> FOLDED_SHIFT))
+    if ((e >> VN_WORDREC_FOLDED_SHIFT) != (w >> VN_WORDREC_FOLDED_SHIFT))
         return 0;
     if (!q->marked[i] || e == w)
         return 3;
-    return !(e & MARKED_BIT) && unmarked_doc ? 2 : 1;
+    return !(e & VN_WORDREC_MARKED) && unmarked_doc ? 2 : 1;
 }
 
 /* Per distinct word of the record: which query words it is (*mask, a bit
  * each), how (*lv, the level in 2 bits each; NULL: not wanted) and which
  * alias form words (*fmask, a bit each; NULL: not wanted).  malloc'd, the
  * caller frees them. */
-static void dict_levels(const vn_rerank_q *q, const rec *r, uint32_t **mask, uint64_t **lv, uint64_t **fmask)
+static void dict_levels(const vn_rerank_q *q, const vn_wordrec *r, uint32_t **mask, uint64_t **lv, uint64_t **fmask)
 {
     size_t n = r->ndict ? r->ndict : 1;
     *mask = vn_xrealloc(NULL, n * sizeof **mask);
@@ -286,7 +138,7 @@ static void dict_levels(const vn_rerank_q *q, const rec *r, uint32_t **mask, uin
     if (fmask)
         *fmask = vn_xrealloc(NULL, n * sizeof **fmask);
     for (size_t d = 0; d < r->ndict; d++) {
-        uint32_t e = rec_entry(r, d);
+        uint32_t e = vn_wordrec_dict(r, d);
         uint32_t m = 0;
         uint64_t l2 = 0, fm = 0;
         for (size_t i = 0; i < q->n; i++) {
@@ -297,7 +149,7 @@ static void dict_levels(const vn_rerank_q *q, const rec *r, uint32_t **mask, uin
             }
         }
         for (size_t k = 0; fmask && k < q->nfword; k++)
-            if ((e >> FOLDED_SHIFT) == (q->fword[k] >> FOLDED_SHIFT))
+            if ((e >> VN_WORDREC_FOLDED_SHIFT) == (q->fword[k] >> VN_WORDREC_FOLDED_SHIFT))
                 fm |= (uint64_t)1 << k;
         (*mask)[d] = m;
         if (lv)
@@ -351,7 +203,7 @@ static void forms_step(const vn_rerank_q *q, uint64_t fm, const runs *cur, runs 
  * the record is damaged; else the last field's number and word count in
  * *last_field, *last_words (may be NULL). */
 typedef void (*visit_fn)(void *ctx, size_t field, size_t word, const runs *r, size_t nq);
-static int walk(const vn_rerank_q *q, const rec *r, visit_fn visit, void *ctx, size_t *last_field,
+static int walk(const vn_rerank_q *q, const vn_wordrec *r, visit_fn visit, void *ctx, size_t *last_field,
                 size_t *last_words)
 {
     uint32_t *mask;
@@ -368,7 +220,7 @@ static int walk(const vn_rerank_q *q, const rec *r, visit_fn visit, void *ctx, s
     int ok = 1;
     for (size_t it = 0; it < r->nitems; it++) {
         size_t v;
-        if (!get_varint(r->p, r->len, &at, &v) || v > r->ndict) {
+        if (!vn_wordrec_varint(r->p, r->len, &at, &v) || v > r->ndict) {
             ok = 0;
             break;
         }
@@ -466,8 +318,8 @@ static void key_visit(void *p, size_t field, size_t word, const runs *r, size_t 
 int vn_rerank_key_of(const vn_rerank_q *q, const char *data, size_t len, vn_rerank_key *k)
 {
     memset(k, 0, sizeof *k);
-    rec r;
-    if (q->n == 0 || !data || !rec_open(&r, data, len))
+    vn_wordrec r;
+    if (q->n == 0 || !data || !vn_wordrec_open(&r, data, len))
         return 0;
     key_ctx c = {q, k, 0};
     if (!walk(q, &r, key_visit, &c, NULL, NULL)) {
@@ -517,12 +369,12 @@ static void weight_visit(void *p, size_t field, size_t word, const runs *rs, siz
     }
 }
 
-long vn_wordrec_body_weights(const vn_rerank_q *q, const char *data, size_t len, unsigned run_weight,
+long vn_rerank_body_weights(const vn_rerank_q *q, const char *data, size_t len, unsigned run_weight,
                              int all_spellings, unsigned char **w)
 {
     *w = NULL;
-    rec r;
-    if (!data || !rec_open(&r, data, len))
+    vn_wordrec r;
+    if (!data || !vn_wordrec_open(&r, data, len))
         return -1;
     size_t cap = r.nitems ? r.nitems : 1, body, words;
     weight_ctx c = {q, 0, vn_xcalloc(cap, 1), cap, run_weight, all_spellings};
@@ -555,10 +407,10 @@ int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b)
     return 0;
 }
 
-long vn_wordrec_occurrences(const vn_rerank_q *q, const char *data, size_t len, vn_wordrec_occ *out, size_t max)
+long vn_rerank_occurrences(const vn_rerank_q *q, const char *data, size_t len, vn_rerank_occ *out, size_t max)
 {
-    rec r;
-    if (!data || !rec_open(&r, data, len))
+    vn_wordrec r;
+    if (!data || !vn_wordrec_open(&r, data, len))
         return -1;
     if (q->n == 0)
         return 0;
@@ -569,7 +421,7 @@ long vn_wordrec_occurrences(const vn_rerank_q *q, const char *data, size_t len, 
     size_t at = r.items_at, field = 0, word = 0, v;
     long found = 0;
     for (size_t it = 0; it < r.nitems; it++) {
-        if (!get_varint(r.p, r.len, &at, &v) || v > r.ndict) {
+        if (!vn_wordrec_varint(r.p, r.len, &at, &v) || v > r.ndict) {
             found = -1;
             break;
         }
@@ -588,30 +440,12 @@ long vn_wordrec_occurrences(const vn_rerank_q *q, const char *data, size_t len, 
             size_t e = ring[(first + k) % q->n];
             if (!(mask[e] & (1u << k)))
                 break;
-            seq[k] = rec_entry(&r, e);
+            seq[k] = vn_wordrec_dict(&r, e);
         }
         if (k == q->n)
-            out[found++] = (vn_wordrec_occ){(unsigned)field, (unsigned)first, vn_hash64(seq, k * sizeof *seq)};
+            out[found++] = (vn_rerank_occ){(unsigned)field, (unsigned)first, vn_hash64(seq, k * sizeof *seq)};
     }
     free(mask);
     return found;
 }
 
-int vn_wordrec_body_checkpoint(const char *data, size_t len, size_t word, size_t *offset, size_t *at_word)
-{
-    rec r;
-    if (!data || !rec_open(&r, data, len))
-        return 0;
-    size_t at = r.checks_at, v, n, off = 0;
-    if (!get_varint(r.p, r.len, &at, &n))
-        return 0;
-    size_t want = word / VN_WORDREC_CHECK;
-    for (size_t i = 0; i < n && i <= want; i++) {
-        if (!get_varint(r.p, r.len, &at, &v))
-            return 0;
-        off += v;
-    }
-    *offset = off;
-    *at_word = (want < n ? want : n ? n - 1 : 0) * VN_WORDREC_CHECK;
-    return 1;
-}

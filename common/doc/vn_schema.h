@@ -111,7 +111,6 @@ typedef struct vn_docspec {
     vn_buf scratch, scratch2;
 } vn_docspec;
 
-typedef struct vn_stemmer vn_stemmer; /* defined by the Xapian shim */
 
 void vn_docspec_init(vn_docspec *d);
 void vn_docspec_free(vn_docspec *d);
@@ -148,8 +147,6 @@ void vn_spelling_text(vn_buf *out, const char *folded, size_t fl, const char *ex
  * VN_ID_MAX_BYTES: no document can have such an id. */
 int vn_idterm(char out[VN_IDTERM_SIZE], const char *id);
 
-/* 64-bit FNV-1a of p[0..n). */
-uint64_t vn_hash64(const void *p, size_t n);
 
 /* The content hash behind incremental indexing (value VN_SLOT_HASH): of
  * the article's fields as given, the schema version, `spelling` and

@@ -13,7 +13,7 @@
 #include "vn_schema.h"
 #include "vn_docstore.h"
 #include "vn_wordrec.h"
-#include "vn_xapian.h"
+#include "vn_hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,24 +47,6 @@ int vn_idterm(char out[VN_IDTERM_SIZE], const char *id)
     memcpy(out, VN_PREFIX_ID, 1);
     memcpy(out + 1, id, n + 1);
     return 1;
-}
-
-#define FNV_BASIS 14695981039346656037ULL
-
-/* FNV-1a 64 of p[0..n), going on from h. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-uint64_t vn_hash64(const void *p, size_t n)
-{
-    return fnv(FNV_BASIS, p, n);
 }
 
 static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl, int kind, unsigned wdf)
@@ -283,7 +265,7 @@ static uint64_t fnv_field(uint64_t h, const void *p, size_t len)
     unsigned char n[8];
     for (int k = 0; k < 8; k++)
         n[k] = (unsigned char)(len >> (8 * k));
-    return fnv(fnv(h, n, 8), p, len);
+    return vn_hash64_more(vn_hash64_more(h, n, 8), p, len);
 }
 
 vn_status vn_schema_check(const vn_article *a, vn_error *err)
@@ -318,7 +300,7 @@ void vn_article_hash(const vn_article *a, int spelling, int live, char out[17])
     const char *f[] = {a->id, a->title, a->date, a->source, a->url, a->dateline, a->body};
     char head[64];
     int n = snprintf(head, sizeof head, "vnsearch %s %d%s", VN_SCHEMA_VERSION, spelling != 0, live ? " live" : "");
-    uint64_t h = fnv_field(FNV_BASIS, head, (size_t)n);
+    uint64_t h = fnv_field(VN_HASH64_INIT, head, (size_t)n);
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         h = fnv_field(h, f[i] ? f[i] : "", f[i] ? strlen(f[i]) + 1 : 0);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -328,7 +310,7 @@ void vn_input_hash(const void *p, size_t n, const char *id, int spelling, int en
 {
     char head[64];
     int k = snprintf(head, sizeof head, "vnsearch input %s %d %d", VN_SCHEMA_VERSION, spelling != 0, encoding);
-    uint64_t h = fnv_field(FNV_BASIS, head, (size_t)k);
+    uint64_t h = fnv_field(VN_HASH64_INIT, head, (size_t)k);
     h = fnv_field(h, id ? id : "", id ? strlen(id) + 1 : 0);
     h = fnv_field(h, p, n);
     snprintf(out, 17, "%016llx", (unsigned long long)h);

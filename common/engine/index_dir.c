@@ -2,7 +2,7 @@
 /* index_dir.c -- generations, stub and lock of an index directory (see
  * vn_index_dir.h for the layout).  The only place that names those files. */
 #include "vn_index_dir.h"
-#include "vn_schema.h"
+#include "vn_hash.h"
 
 #include <dirent.h>
 #include <errno.h>

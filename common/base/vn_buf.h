@@ -62,6 +62,11 @@ void *vn_xcalloc(size_t n, size_t size);
 char *vn_xstrndup(const char *s, size_t n);
 char *vn_xstrdup(const char *s);
 
+/* The longest prefix of s[0..len) of at most `max` bytes that does not
+ * end inside a UTF-8 sequence: where to cut a message or a field (also
+ * one that was already cut, as by snprintf). */
+size_t vn_utf8_cut(const char *s, size_t len, size_t max);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,68 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vn_wordrec.h -- the forward record of a document's words, and stage two
- * of the ranking that reads it.
- *
- * The index has no positions (docs/index-schema.md): pair terms find words
- * that stand side by side somewhere, which on a 30,000-article archive is
- * often not where the query's words stand together.  The record keeps, in
- * value slot VN_SLOT_WORDS, every word of the title, dateline and body in
- * order, each as a 32-bit entry that can be compared with a query word
- * folded and as spelled:
- *
- *   bits 31..11  21 bits of the hash of the folded form ("duong")
- *   bit  10      the word is written with marks
- *   bits  9..0   10 bits of the hash of the exact form ("đường")
- * (FNV-1a, vn_hash64, with MurmurHash3's finaliser over it)
- *
- * Format (version 1): the byte 0x01; a byte of flags (VN_WORDREC_UNMARKED:
- * the document is written without marks); a varint count of distinct entries,
- * then each as 4 bytes little-endian, in order of first appearance; a
- * varint count of stream items and a varint of their bytes (the
- * checkpoints are found without reading them), then each as a varint: 0 ends a field
- * (no run crosses it), k > 0 is entry k-1; then the body's checkpoints: a
- * varint count, then for every VN_WORDREC_CHECK-th body word its byte
- * offset in the body, each a varint added to the one before, so that a
- * snippet tokenises a window of the body instead of all of it.
+/* vn_rerank.h -- stage two of the ranking, over the forward word record
+ * of each candidate (vn_wordrec.h).
  *
  * Stage two (vn_rerank_*) re-orders the top candidates of stage one by the
  * longest run of query words found side by side in a document, in order
  * (an alias group one unit, whichever of its forms is written), then by
  * how the run is spelled (as typed, unmarked text, another spelling),
- * then by stage one's score (docs/ranking.md).  A hash can
- * collide: 1 in 2 million that a word is taken for another of the same
- * document, 1 in 1,024 that a spelling is taken for another of the same
- * folded word; ranking only, never what matches.  Pure: buffers in,
- * numbers out. */
-#ifndef VN_WORDREC_H
-#define VN_WORDREC_H
+ * then by stage one's score (docs/ranking.md).
+ * Pure: buffers in, numbers out. */
+#ifndef VN_RERANK_H
+#define VN_RERANK_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vn_buf.h"
 #include "vn_query.h"
-#include "vn_text.h"
+#include "vn_wordrec.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define VN_WORDREC_VERSION 0x01
-#define VN_WORDREC_UNMARKED 0x01 /* flag: vn_tokens_unmarked() said so */
-/* A body checkpoint every this many words: a snippet tokenises at most
- * this many words before its window. */
-#define VN_WORDREC_CHECK 32
-
-/* The entry of a word (see above) from its folded and exact forms. */
-uint32_t vn_wordrec_entry(const char *folded, size_t fl, const char *exact, size_t el, int marked);
-
-/* Append the record of `ts`'s tokens to `out`.  ends[0..nfields) are the
- * token indices where each field ends (title, dateline, body: the last is
- * ts->n); the body is the last field, its tokens' offsets are into the
- * body text.  `unmarked`: the document is written without marks. */
-void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, int unmarked, vn_buf *out);
-
-/* ---- stage two ---- */
 
 /* Candidates stage two re-orders: the top this many of stage one.  The
  * page is the first page of the ranking as long as offset + limit stays
@@ -136,27 +93,21 @@ int vn_rerank_key_cmp(const vn_rerank_key *a, const vn_rerank_key *b);
  * word typed with marks counts where spelled so or unmarked, unless
  * `all_spellings`.  Returns the number of body words and *w (malloc'd,
  * caller frees), or -1 (*w NULL) when the record is missing or damaged. */
-long vn_wordrec_body_weights(const vn_rerank_q *q, const char *rec, size_t len, unsigned run_weight,
+long vn_rerank_body_weights(const vn_rerank_q *q, const char *rec, size_t len, unsigned run_weight,
                              int all_spellings, unsigned char **w);
 
 /* Where the query's words stand side by side, in order (matched
  * folded), in one field: field 0 title, 1 dateline, 2 body; `word` is the
  * first's number in the field; `spelling` a hash of the words' entries,
  * equal for occurrences spelled alike. */
-typedef struct vn_wordrec_occ {
+typedef struct vn_rerank_occ {
     unsigned field, word;
     uint64_t spelling;
-} vn_wordrec_occ;
+} vn_rerank_occ;
 
 /* Up to `max` occurrences of all of q's words into out[]; returns how
  * many (at most max), or -1 when the record is missing or damaged. */
-long vn_wordrec_occurrences(const vn_rerank_q *q, const char *rec, size_t len, vn_wordrec_occ *out, size_t max);
-
-/* Where snippet tokenising may start for body word `word`: the byte
- * offset in the body of the checkpoint at or before it, and that
- * checkpoint's word number in *at_word.  Returns 0 when the record is
- * missing or damaged. */
-int vn_wordrec_body_checkpoint(const char *rec, size_t len, size_t word, size_t *offset, size_t *at_word);
+long vn_rerank_occurrences(const vn_rerank_q *q, const char *rec, size_t len, vn_rerank_occ *out, size_t max);
 
 #ifdef __cplusplus
 }

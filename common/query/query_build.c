@@ -17,7 +17,6 @@
 #include "vn_buf.h"
 #include "vn_schema.h"
 #include "vn_text.h"
-#include "vn_xapian.h" /* the English stemmer */
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * full), so that a run of millions of articles stays linear.  File names
  * are interned: one copy per input file, not per article.  Not here: what
  * to do about a duplicate (index_run.c decides). */
-#include "vn_indexer_internal.h"
+#include "vn_indexer.h"
 #include "vn_buf.h"
 
 #include <stdlib.h>

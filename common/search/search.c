@@ -14,7 +14,7 @@
 #include "vn_index_dir.h"
 #include "vn_query.h"
 #include "vn_schema.h"
-#include "vn_wordrec.h"
+#include "vn_rerank.h"
 #include "vn_xapian.h"
 #include "vn_text.h"
 
