@@ -95,10 +95,10 @@ $(CLIENT_A): $(CLIENT_OBJ)
 	@echo '  AR  $@'
 	@ar rcs $@ $^
 
-$(CLIENT_SO): $(CLIENT_OBJ)
+$(CLIENT_SO): $(CLIENT_OBJ) client/libvnsearch-client.map
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
-	@$(CC) -shared -Wl,-soname,libvnsearch-client.so.$(SOMAJOR) -o $@ $^ $(shell pkg-config --libs jansson) $(SANFLAGS) $(LDFLAGS)
+	@$(CC) -shared -Wl,-soname,libvnsearch-client.so.$(SOMAJOR) -Wl,--version-script=client/libvnsearch-client.map -o $@ $(CLIENT_OBJ) $(shell pkg-config --libs jansson) $(SANFLAGS) $(LDFLAGS)
 
 $(BUILD)/bin/vnsearch: $(BUILD)/obj/client/cli.o $(CLIENT_A)
 	@mkdir -p $(dir $@)
@@ -142,10 +142,10 @@ $(LIB_A): $(COMMON_OBJ)
 	@echo '  AR  $@'
 	@ar rcs $@ $^
 
-$(LIB_SO): $(COMMON_OBJ)
+$(LIB_SO): $(COMMON_OBJ) common/libvnsearch.map
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
-	@$(CXX) -shared -Wl,-soname,libvnsearch.so.$(SOMAJOR) -o $@ $^ $(LDLIBS_ALL)
+	@$(CXX) -shared -Wl,-soname,libvnsearch.so.$(SOMAJOR) -Wl,--version-script=common/libvnsearch.map -o $@ $(COMMON_OBJ) $(LDLIBS_ALL)
 
 # Programs link the static library; the C++ runtime comes from linking with $(CXX).
 $(BUILD)/bin/vnsearch-indexer: $(BUILD)/obj/indexer/main.o $(APP_OBJ) $(LIB_A)
@@ -199,6 +199,10 @@ test:
 	@$(MAKE) --no-print-directory TSAN=1 all
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  CMOCKA_MESSAGE_OUTPUT=TAP tests/run-all.sh
+
+# The layers of common/ (common/layers.mk) hold: includes, calls, no circle.
+check-layers: all
+	@python3 tests/check_layers.py $(BUILD)
 
 check-asan:
 	@$(MAKE) --no-print-directory SANITIZE=1 check
@@ -362,5 +366,5 @@ fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-.PHONY: all tests-build check test check-asan demo relevance relevance-quick bench bench-scale install uninstall clean fuzz fuzz-bins stress tsan man deb
+.PHONY: all tests-build check test check-layers check-asan demo relevance relevance-quick bench bench-scale install uninstall clean fuzz fuzz-bins stress tsan man deb
 .SECONDARY:

@@ -137,44 +137,6 @@ fail:
     return rc;
 }
 
-void vn_indexer_set_callbacks(vn_indexer *ix, vn_reject_fn reject, vn_progress_fn progress, void *ctx)
-{
-    ix->reject = reject;
-    ix->progress = progress;
-    ix->cb_ctx = ctx;
-}
-
-void vn_indexer_set_warn_callback(vn_indexer *ix, vn_reject_fn warn)
-{
-    ix->warn = warn;
-}
-
-void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
-{
-    pthread_mutex_lock(&ix->mu);
-    ix->stats.rejected++;
-    if (ix->reject)
-        ix->reject(ix->cb_ctx, file, line, msg);
-    pthread_mutex_unlock(&ix->mu);
-}
-
-void vn_indexer_unreadable(vn_indexer *ix, const char *file, const char *msg)
-{
-    pthread_mutex_lock(&ix->mu);
-    ix->stats.unreadable++;
-    pthread_mutex_unlock(&ix->mu);
-    vn_indexer_reject(ix, file, 0, msg);
-}
-
-void vn_indexer_warn(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
-{
-    pthread_mutex_lock(&ix->mu);
-    ix->stats.warnings++;
-    if (ix->warn)
-        ix->warn(ix->cb_ctx, file, line, msg);
-    pthread_mutex_unlock(&ix->mu);
-}
-
 void vn_indexer_tick(vn_indexer *ix)
 {
     if (!ix->progress)

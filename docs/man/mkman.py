@@ -15,7 +15,7 @@ are what this script writes.  Standard library only."""
 import re
 import sys
 
-VERSION = re.search(r'#define VNSEARCH_VERSION "(.*)"', open("common/vnsearch.h").read()).group(1)
+VERSION = re.search(r'#define VNSEARCH_VERSION "(.*)"', open("include/vnsearch.h").read()).group(1)
 DATE = "2026-11-25"
 
 

@@ -53,10 +53,14 @@ for f in bin/vnsearch-indexer bin/vnsearchd bin/vnsearch lib/libvnsearch.so lib/
 done
 is "$(readlink "$P/lib/libvnsearch.so")" "libvnsearch.so.0" "libvnsearch.so links to the SONAME"
 like "$(readelf -d "$P/lib/libvnsearch.so.0" 2>/dev/null)" "Library soname: \[libvnsearch.so.0\]" "the library has its SONAME"
-# only what vnsearch.h declares is exported
-declared=$(grep -c '^VN_EXPORT ' include/vnsearch.h)
-exported=$(nm -D --defined-only "$P/lib/libvnsearch.so" | grep -c ' T ')
-is "$exported" "$declared" "libvnsearch.so exports the $declared functions vnsearch.h declares"
+# only what the public headers declare is exported: no other symbol of
+# any kind (C++ template copies, type information), by name
+for l in "libvnsearch VN_EXPORT vnsearch.h" "libvnsearch-client VNC_EXPORT vnsearch_client.h"; do
+    set -- $l
+    declared=$(sed -n "s/^$2 .*[ *]\([a-z_0-9]*\)(.*/\1/p" include/$3 | sort)
+    exported=$(nm -D --defined-only "$P/lib/$1.so" | awk '{print $3}' | sort)
+    is "$exported" "$declared" "$1.so exports the $(printf '%s\n' "$declared" | wc -l) functions $3 declares, and nothing else"
+done
 like "$(grep '^ExecStart=' "$P/lib/systemd/system/vnsearchd.service")" "^ExecStart=$P/bin/vnsearchd --config $P/etc/vnsearch/vnsearch.conf" \
     "the unit starts the installed daemon with the installed config"
 like "$(grep '^aliases = ' "$P/etc/vnsearch/vnsearch.conf")" "= $P/share/vnsearch/aliases.txt" "the installed config names the installed aliases"

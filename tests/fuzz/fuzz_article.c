@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_article.c -- libFuzzer harness: the article parsers and the
- * document schema (common/article_json.c, article_plain.c, schema.c,
+ * document schema (common/doc/article_json.c, article_plain.c, schema.c,
  * docstore.c) on arbitrary bytes.
  *
  * The input is read as a JSON Lines record and as a plain-text article;
