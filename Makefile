@@ -78,8 +78,11 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/bin/vnsearch-indexer $(BUILD)/bin/vnsearchd $(BUILD)/bin/vnsearch
 SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
-# the daemon without its main(): the command table reaches every handler
+# the daemon without its main() (the design study of bench/ links it)
 SEARCHD_LIB_OBJ := $(filter-out $(BUILD)/obj/searchd/main.o,$(SEARCHD_OBJ))
+# the protocol alone: the command table (data, no handlers), the parser
+# and the replies, for its unit test and fuzzer (no libevent, no daemon)
+PROTO_OBJ := $(addprefix $(BUILD)/obj/searchd/,commands.o proto_parse.o proto_reply.o)
 
 all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO) $(LIB_SO).$(SOMAJOR) $(CLIENT_SO).$(SOMAJOR)
 
@@ -158,8 +161,8 @@ $(BUILD)/bin/vnsearchd: $(SEARCHD_OBJ) $(APP_OBJ) $(LIB_A)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
-# Unit tests of the daemon's pure parts link its protocol objects.
-$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(SEARCHD_LIB_OBJ) $(APP_OBJ) $(LIB_A)
+# Unit tests of the daemon's pure parts link its protocol objects only.
+$(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(PROTO_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL) -lcmocka
@@ -339,7 +342,7 @@ clean:
 # libFuzzer harnesses (tests/fuzz/): make fuzz runs each for FUZZ_SECONDS
 # from seeds made of tests/data; make test runs a short pass.
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_proto $(BUILD)/fuzz/fuzz_query $(BUILD)/fuzz/fuzz_article
-$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(SEARCHD_LIB_OBJ) $(APP_OBJ) $(LIB_A)
+$(BUILD)/fuzz/fuzz_proto: $(BUILD)/obj/tests/fuzz/fuzz_proto.o $(PROTO_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo '  LD  $@'
 	@$(CXX) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)

@@ -7,6 +7,7 @@
  * --json.  Exit codes: 0 hits, 1 no hits, 2 error.  A thin front-end over
  * libvnsearch-client, which sends the query after "--" (never read as
  * options) and refuses a line break in it. */
+#include "vn_num.h"
 #include "vnsearch_client.h"
 
 #include <getopt.h>
@@ -88,29 +89,30 @@ int main(int argc, char **argv)
     double timeout = 10;
     vnc_search_opts o = {0};
     int c;
-    char *end;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'H': host = optarg; break;
-        case 'p':
-            port = (int)strtol(optarg, &end, 10);
-            if (*end || port <= 0 || port > 65535) {
+        case 'p': {
+            unsigned v;
+            if (!vn_parse_unsigned(optarg, 65535, &v) || v == 0) {
                 fprintf(stderr, "vnsearch: --port takes 1 to 65535\n");
                 return 2;
             }
+            port = (int)v;
             break;
+        }
         case 's': sock = optarg; break;
         case 'l':
         case 'o': {
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < (c == 'l') || v > 1000000) {
+            unsigned v;
+            if (!vn_parse_unsigned(optarg, 1000000, &v) || v < (c == 'l')) {
                 fprintf(stderr, "vnsearch: --%s takes a number\n", c == 'l' ? "limit" : "offset");
                 return 2;
             }
             if (c == 'l')
-                o.limit = (unsigned)v;
+                o.limit = v;
             else
-                o.offset = (unsigned)v;
+                o.offset = v;
             break;
         }
         case 'f': o.from = optarg; break;
@@ -118,7 +120,12 @@ int main(int argc, char **argv)
         case 'S': o.source = optarg; break;
         case 'r': o.sort = optarg; break;
         case 'j': json = 1; break;
-        case 'T': timeout = strtod(optarg, NULL); break;
+        case 'T':
+            if (!vn_parse_nonneg(optarg, &timeout) || timeout == 0) {
+                fprintf(stderr, "vnsearch: --timeout takes seconds, more than 0\n");
+                return 2;
+            }
+            break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("vnsearch %s\n", VNC_VERSION); return 0;
         default: /* getopt said what was wrong */

@@ -6,6 +6,7 @@
  * generations are the library's (vn_indexer.h), and --query is vn_search(). */
 #include "vn_config.h"
 #include "vn_indexer.h"
+#include "vn_num.h"
 #include "vn_search.h"
 #include "vn_text.h"
 #include "vn_xapian.h"
@@ -192,16 +193,6 @@ static int run_restore(const char *dir)
     return code;
 }
 
-static int parse_uint(const char *s, unsigned *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *end || *s == '-' || v > 1000000000UL)
-        return 0;
-    *out = (unsigned)v;
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -232,7 +223,7 @@ int main(int argc, char **argv)
         case 'P': o.prune = 1; break;
         case 'A': o.allow_empty = 1; break;
         case 'M':
-            if (!parse_uint(optarg, &o.max_removal) || o.max_removal < 1 || o.max_removal > 100) {
+            if (!vn_parse_unsigned(optarg, 100, &o.max_removal) || o.max_removal < 1) {
                 fprintf(stderr, "vnsearch-indexer: --max-removal takes a percentage from 1 to 100\n");
                 return EXIT_USAGE;
             }
@@ -252,7 +243,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'l':
-            if (!parse_uint(optarg, &limit) || limit == 0) {
+            if (!vn_parse_unsigned(optarg, 1000000000, &limit) || limit == 0) {
                 fprintf(stderr, "vnsearch-indexer: --limit takes a number from 1\n");
                 return EXIT_USAGE;
             }
@@ -285,13 +276,12 @@ int main(int argc, char **argv)
     o.batch = cfg.batch;
     o.threads = (int)cfg.index_threads;
     if (shards) {
-        char *end;
-        unsigned long n = strtoul(shards, &end, 10);
-        if (*end || end == shards || n < 1 || n > VN_MAX_SHARDS) {
+        unsigned n;
+        if (!vn_parse_unsigned(shards, VN_MAX_SHARDS, &n) || n < 1) {
             fprintf(stderr, "vnsearch-indexer: --shards takes 1 to %d\n", VN_MAX_SHARDS);
             return EXIT_USAGE;
         }
-        o.shards = (unsigned)n;
+        o.shards = n;
     }
     if (restore)
         return run_restore(cfg.index);

@@ -26,9 +26,9 @@ typedef struct job job;
  * latency histogram, reloads. */
 #define VN_METRIC_OUTCOMES 8   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY UNAVAILABLE */
 #define VN_METRIC_BUCKETS 10
-#define VN_METRIC_UNKNOWN 16   /* the row of request lines naming no command */
+#define VN_METRIC_UNKNOWN VN_NCOMMANDS /* the row of request lines naming no command */
 typedef struct vn_metrics {
-    uint64_t requests[VN_METRIC_UNKNOWN + 1][VN_METRIC_OUTCOMES];
+    uint64_t requests[VN_NCOMMANDS + 1][VN_METRIC_OUTCOMES]; /* by vn_cmd, then the unknown */
     uint64_t bucket[VN_METRIC_BUCKETS + 1]; /* the last: +Inf */
     double seconds_sum;
     uint64_t reloads;
@@ -54,6 +54,17 @@ typedef struct vn_throttle {
 double vn_throttle_wait(vn_throttle *t, const char *addr, double now);
 /* Count a wrong token from `addr`; 1 when this one blocks it. */
 int vn_throttle_fail(vn_throttle *t, const char *addr, double now);
+
+/* Clients open on both front-ends, by address (clients.c). */
+struct vn_client_addr {
+    char addr[64]; /* as the logs write it */
+    unsigned n;
+};
+typedef struct vn_clients {
+    struct vn_client_addr *e; /* the addresses with clients */
+    size_t n, cap;
+    unsigned total;           /* every client, Unix socket ones too */
+} vn_clients;
 
 typedef struct vn_daemon {
     vn_config cfg;
@@ -98,6 +109,7 @@ typedef struct vn_daemon {
     struct evconnlistener *http_listener; /* ours, so that EMFILE pauses it (vn_accept_error) */
     unsigned http_pending;          /* HTTP requests at the workers */
     vn_throttle auth_throttle;      /* wrong tokens by address (the loop's) */
+    vn_clients clients;             /* both front-ends' clients (the loop's) */
 } vn_daemon;
 
 /* A request being answered, by the loop or a worker: what a handler of
@@ -111,25 +123,8 @@ typedef struct vn_ctx {
     int json;
     int status;           /* HTTP status of the reply (200 unless an error set it) */
     const char *outcome;  /* "ok" or the error code, for the metrics */
+    const char *peer;     /* the client's address, for log lines */
 } vn_ctx;
-
-/* Why `cmd` may not run for a client (authed: gave the token), or NULL. */
-const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
-/* Is `given` the admin token (constant time)? */
-int vn_token_ok(const vn_daemon *d, const char *given);
-/* A token given by `peer` (AUTH, or HTTP's bearer): 1 right, -1 wrong
- * (counted against the address, VN_AUTH_FAIL_MAX of them block it), -2
- * the address is blocked for *wait more seconds (not compared).  The one
- * check of both front-ends; the loop's only. */
-int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait);
-/* HTTP connections open (from `peer`, or all with NULL), counted from
- * their first request (http.c). */
-unsigned vn_http_clients(const char *peer);
-/* Line-protocol connections open from `peer` (as the logs write it). */
-unsigned vn_conns_from(const vn_daemon *d, const char *peer);
-
-/* An error reply: ERR <code> <msg>, with the HTTP status that matches. */
-void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
 
 /* A request handed to a worker, and its reply coming back: from a
  * line-protocol connection (c) or an HTTP request (http). */
@@ -143,7 +138,58 @@ struct job {
     const char *outcome;
     double started;
     vn_buf reply;
+    char peer[64];  /* the client's address, for log lines */
 };
+
+/* request.c: what both front-ends and every thread share of a request. */
+/* An error reply, ERR <code> <msg>, with the HTTP status of its code. */
+void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
+/* The same for a library status: the client's fault (BADREQ, LIMIT) or
+ * the server's (UNAVAILABLE, SERVER). */
+void vn_ctx_fail(vn_ctx *x, vn_status rc, const char *msg);
+/* The HTTP status of an error code: 400, 401, 413, 503, else 500. */
+int vn_http_status(const char *code);
+/* Why `cmd` may not run for a client (authed: gave the token), or NULL. */
+const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
+/* A token given by `peer` (AUTH, or HTTP's bearer): 1 right, -1 wrong
+ * (counted against the address, VN_AUTH_FAIL_MAX of them block it), -2
+ * the address is blocked for *wait more seconds (not compared); compared
+ * in constant time.  The one check of both front-ends; the loop's only. */
+int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait);
+/* A job for request *r (the job takes it over; *r is not to be cleared):
+ * from line-protocol connection c or HTTP request http. */
+job *vn_job_new(vn_request *r, conn *c, struct evhttp_request *http, int json, const char *peer);
+/* Append a list of jobs to one of the daemon's queues under its mutex,
+ * waking one thread waiting on `wake` (may be NULL). */
+void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake);
+/* Hand finished jobs (a list) back to the loop, from any thread. */
+void vn_jobs_done(vn_daemon *d, job *list);
+
+/* dispatch.c: a job to the writer or to a worker, as its command says. */
+void vn_dispatch(vn_daemon *d, job *j);
+
+/* clients.c: admit a new client from `addr` (NULL: a Unix socket) on
+ * either front-end: NULL and counted, or why not (max_clients,
+ * max_clients_per_address); vn_clients_leave when it is gone. */
+const char *vn_clients_admit(vn_daemon *d, const char *addr);
+void vn_clients_leave(vn_daemon *d, const char *addr);
+void vn_clients_free(vn_daemon *d);
+
+/* What runs a command.  No table holds every handler: the loop (server.c)
+ * and the workers (workers.c) each build theirs from commands.def,
+ *   static const vn_handler run[VN_NCOMMANDS] = {
+ *   #define VN_COMMAND(id, n, a, ad, p, m, where, adm, handler, h) [VN_CMD_##id] = VN_RUN_WORKER_##where(handler),
+ *   #include "commands.def"
+ *   };
+ * VN_RUN_<THREAD>_<WHERE>(h) is vn_cmd_<h> when the command runs there,
+ * NULL when it does not. */
+typedef void (*vn_handler)(vn_ctx *x);
+#define VN_RUN_LOOP_LOOP(h) vn_cmd_##h
+#define VN_RUN_LOOP_WORKER(h) NULL
+#define VN_RUN_LOOP_WRITER(h) NULL
+#define VN_RUN_WORKER_LOOP(h) NULL
+#define VN_RUN_WORKER_WORKER(h) vn_cmd_##h
+#define VN_RUN_WORKER_WRITER(h) NULL
 
 /* Handlers of the command table: the loop's (server.c)... */
 void vn_cmd_ping(vn_ctx *x);
@@ -151,8 +197,8 @@ void vn_cmd_help(vn_ctx *x);
 void vn_cmd_quit(vn_ctx *x);
 void vn_cmd_format(vn_ctx *x);
 void vn_cmd_auth(vn_ctx *x);
-void vn_cmd_reload(vn_ctx *x);
 /* ... and the workers' (workers.c, metrics.c). */
+void vn_cmd_reload(vn_ctx *x);
 void vn_cmd_metrics(vn_ctx *x);
 void vn_cmd_search(vn_ctx *x);
 void vn_cmd_get(vn_ctx *x);
@@ -175,11 +221,6 @@ void vn_workers_stop(vn_daemon *d);
 job *vn_workers_take_done(vn_daemon *d);
 /* Take back every job no worker has started (loop thread). */
 job *vn_workers_take_queued(vn_daemon *d);
-/* Append a list of jobs to one of the daemon's queues under its mutex,
- * waking one thread waiting on `wake` (may be NULL). */
-void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake);
-/* Hand finished jobs (a list) back to the loop, from any thread. */
-void vn_workers_done(vn_daemon *d, job *list);
 
 /* writer.c: live writes, one thread, a commit per group of writes. */
 int vn_writer_start(vn_daemon *d);
@@ -213,8 +254,12 @@ void vn_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 #define vn_log(...) vn_logp(6 /* LOG_INFO */, __VA_ARGS__)
 #define vn_log_warn(...) vn_logp(4 /* LOG_WARNING */, __VA_ARGS__)
 #define vn_log_err(...) vn_logp(3 /* LOG_ERR */, __VA_ARGS__)
-/* A listener's accept failed: out of descriptors, refuse the waiting
- * clients and pause both listeners for a moment (server.c). */
+/* listen.c, on the loop: refuse a client before it gets a connection
+ * (one ERR line, then close); a listener's accept failed (arg: the
+ * daemon): out of descriptors, refuse the waiting clients and pause both
+ * listeners for a moment, until vn_accept_retry (d->accept_retry). */
+void vn_listen_refuse(int fd, const char *msg);
 void vn_accept_error(struct evconnlistener *l, void *arg);
+void vn_accept_retry(int fd, short what, void *arg);
 
 #endif

@@ -58,27 +58,18 @@ typedef struct http_conn {
     char peer[64];
 } http_conn;
 static http_conn *http_conns;
-static unsigned n_http_conns;
 
 static void on_http_close(struct evhttp_connection *evcon, void *arg)
 {
-    (void)arg;
+    vn_daemon *d = arg;
     for (http_conn **p = &http_conns; *p; p = &(*p)->next)
         if ((*p)->evcon == evcon) {
             http_conn *gone = *p;
             *p = gone->next;
+            vn_clients_leave(d, gone->peer);
             free(gone);
-            n_http_conns--;
             return;
         }
-}
-
-unsigned vn_http_clients(const char *peer)
-{
-    unsigned n = 0;
-    for (http_conn *h = http_conns; h; h = h->next)
-        n += !peer || strcmp(h->peer, peer) == 0;
-    return n;
 }
 
 /* NULL when the connection of req holds (or may take) a slot, else why not. */
@@ -90,18 +81,15 @@ static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const 
     for (http_conn *h = http_conns; h; h = h->next)
         if (h->evcon == evcon)
             return NULL; /* counted at its first request */
-    if (d->nconns + n_http_conns >= d->cfg.max_clients)
-        return "too many clients";
-    if (d->cfg.max_clients_per_address &&
-        vn_conns_from(d, peer) + vn_http_clients(peer) >= d->cfg.max_clients_per_address)
-        return "too many connections from your address";
+    const char *full = vn_clients_admit(d, peer);
+    if (full)
+        return full;
     http_conn *h = vn_xcalloc(1, sizeof *h);
     h->evcon = evcon;
     snprintf(h->peer, sizeof h->peer, "%s", peer);
     h->next = http_conns;
     http_conns = h;
-    n_http_conns++;
-    evhttp_connection_set_closecb(evcon, on_http_close, NULL);
+    evhttp_connection_set_closecb(evcon, on_http_close, d);
     return NULL;
 }
 
@@ -282,7 +270,7 @@ static void http_send(vn_daemon *d, struct evhttp_request *req, int status, cons
 static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status)
 {
     vn_buf out = VN_BUF_INIT;
-    vn_ctx x = {d, NULL, NULL, NULL, &out, 1, 200, "ok"};
+    vn_ctx x = {d, NULL, NULL, NULL, &out, 1, 200, "ok", NULL};
     vn_ctx_error(&x, code, msg);
     http_send(d, req, status ? status : x.status, "application/json; charset=utf-8", out.data, out.len);
     vn_buf_free(&out);
@@ -310,7 +298,7 @@ static const vn_command *route(const char *method, const char *path, char **id, 
 {
     *id = NULL;
     *wrong_method = 0;
-    for (size_t i = 0; i < vn_ncommands; i++) {
+    for (size_t i = 0; i < VN_NCOMMANDS; i++) {
         const char *p = vn_commands[i].http;
         if (!p)
             continue;
@@ -516,18 +504,8 @@ static void on_request(struct evhttp_request *req, void *arg)
         vn_request_clear(&r);
         return;
     }
-    job *j = vn_xcalloc(1, sizeof *j);
-    j->http = req;
-    j->req = r;
-    j->json = 1;
-    j->status = 200;
-    j->outcome = "ok";
-    j->started = vn_clock_now();
     d->http_pending++;
-    if (c->where == VN_AT_WRITER)
-        vn_writer_submit(d, j);
-    else
-        vn_workers_submit(d, j);
+    vn_dispatch(d, vn_job_new(&r, NULL, req, 1, peer_of(req)));
 }
 
 /* Read the search page's files; a missing one is logged, not fatal. */
@@ -594,7 +572,6 @@ void vn_http_stop(vn_daemon *d)
         free(http_conns);
         http_conns = next;
     }
-    n_http_conns = 0;
     d->http = NULL;
     bound = NULL;
     d->http_listener = NULL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* listen.c -- vnsearchd's start-up edge, before the loop runs: the
- * listening socket, the open-file limit fitted to max_clients, and
+/* listen.c -- vnsearchd's listening sockets.  At start-up, before the
+ * loop runs: the listening socket, the open-file limit fitted to max_clients, and
  * becoming the configured user.
  *
  * A Unix socket path is taken only when nothing is there or a dead
@@ -8,8 +8,10 @@
  * deleted and a live daemon is never silently replaced.  The socket gets
  * socket_mode from its creation on (umask around bind()).  Root is
  * dropped right after binding, so the index is opened as the user.
- * Blocking calls are fine here; nothing here runs once the loop has
- * started.  Not here: accepting (server.c). */
+ * Blocking calls are fine there; none of them runs once the loop has
+ * started.  Also here, on the loop: a client refused before it gets a
+ * connection, and a listener out of descriptors (vn_accept_error), for
+ * both front-ends.  Not here: accepting a client (server.c, evhttp). */
 #include "daemon.h"
 
 #include <arpa/inet.h>
@@ -25,6 +27,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#define ACCEPT_RETRY_MS 100 /* out of descriptors: pause before accepting again */
 
 /* Is the address a loopback one (Unix sockets count as local)? */
 static int is_loopback(const struct sockaddr *sa)
@@ -211,4 +218,65 @@ int vn_listen_become_user(const vn_daemon *d)
     }
     vn_log("running as user %s", d->cfg.user);
     return 0;
+}
+
+/* Refuse a client before it gets a connection: one line, then close. */
+void vn_listen_refuse(evutil_socket_t fd, const char *msg)
+{
+    vn_buf b = VN_BUF_INIT;
+    vn_reply_error(&b, 0, VN_ERRC_LIMIT, msg);
+    ssize_t w = send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)w;
+    vn_buf_free(&b);
+    evutil_closesocket(fd);
+}
+
+void vn_accept_retry(evutil_socket_t fd, short what, void *arg)
+{
+    vn_daemon *d = arg;
+    (void)fd;
+    (void)what;
+    if (d->listener && !d->draining)
+        evconnlistener_enable(d->listener);
+    if (d->http_listener && !d->draining)
+        evconnlistener_enable(d->http_listener);
+}
+
+void vn_accept_error(struct evconnlistener *l, void *arg)
+{
+    vn_daemon *d = arg;
+    int e = EVUTIL_SOCKET_ERROR();
+    if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM) {
+        vn_log_err("accept failed: %s", evutil_socket_error_to_string(e));
+        return;
+    }
+    /* The listener stays readable while clients wait, so carrying on would
+     * spin.  Refuse the waiting clients with the spare descriptor, then
+     * stop accepting for a moment. */
+    if (d->spare_fd >= 0) {
+        close(d->spare_fd);
+        for (int i = 0; i < 64; i++) {
+            int fd = accept(evconnlistener_get_fd(l), NULL, NULL);
+            if (fd < 0)
+                break;
+            if (l == d->http_listener) {
+                static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                                           "Retry-After: 5\r\nConnection: close\r\n\r\n";
+                ssize_t w = send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+                (void)w;
+                evutil_closesocket(fd);
+            } else {
+                vn_listen_refuse(fd, "server out of file descriptors; try again later");
+            }
+            d->refused_nofd++;
+        }
+        d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    if (!d->accept_paused)
+        vn_log_err("accept failed: %s; refusing new clients until connections close (%u open)",
+               evutil_socket_error_to_string(e), d->nconns);
+    d->accept_paused = 1;
+    evconnlistener_disable(l);
+    struct timeval tv = {0, ACCEPT_RETRY_MS * 1000};
+    evtimer_add(d->accept_retry, &tv);
 }

@@ -53,7 +53,7 @@ void vn_cmd_metrics(vn_ctx *x)
     vn_buf t = VN_BUF_INIT;
     vn_buf_puts(&t, "# HELP vnsearch_requests_total Requests answered, by command and outcome.\n"
                     "# TYPE vnsearch_requests_total counter\n");
-    for (size_t i = 0; i < vn_ncommands; i++) {
+    for (size_t i = 0; i < VN_NCOMMANDS; i++) {
         vn_cmd c = vn_commands[i].cmd;
         for (size_t o = 0; o < VN_METRIC_OUTCOMES; o++)
             if (m.requests[c][o] || o == 0) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proto.h -- vnsearchd's commands and their wire forms: the one command
- * table (commands.c), parsing a request line or HTTP query parameters into
+ * table (declared in commands.def, built in commands.c), parsing a request line or HTTP query parameters into
  * a vn_request (proto_parse.c), and formatting replies (proto_reply.c).
  * Parsing and formatting are pure functions over bytes (no sockets, no
  * index).  docs/protocol.md is the reference. */
@@ -14,10 +14,13 @@
 #include "vn_error.h"
 #include "vn_search.h"
 
+/* The commands, in the order of commands.def: VN_CMD_SEARCH ... and
+ * VN_NCOMMANDS, how many there are (arrays by command are sized by it). */
 typedef enum vn_cmd {
-    VN_CMD_SEARCH, VN_CMD_COUNT, VN_CMD_GET, VN_CMD_SUGGEST, VN_CMD_STATS, VN_CMD_HEALTH, VN_CMD_METRICS,
-    VN_CMD_PING, VN_CMD_HELP, VN_CMD_QUIT, VN_CMD_RELOAD, VN_CMD_FORMAT, VN_CMD_AUTH, VN_CMD_ADD, VN_CMD_DELETE,
-    VN_CMD_RESTORE
+#define VN_COMMAND(id, ...) VN_CMD_##id,
+#include "commands.def"
+#undef VN_COMMAND
+    VN_NCOMMANDS
 } vn_cmd;
 
 typedef enum vn_argkind {
@@ -35,11 +38,10 @@ typedef enum vn_where {
 enum { VN_ADMIN_NONE, VN_ADMIN_IF_TOKEN /* AUTH when admin_token is set */,
        VN_ADMIN_ALWAYS /* only with admin_token set, after AUTH */ };
 
-struct vn_ctx; /* a request being answered (daemon.h) */
-typedef void (*vn_handler)(struct vn_ctx *x);
-
-/* One row per command: everything the line protocol, HTTP, HELP and the
- * dispatch need to know about it. */
+/* One row per command (commands.def says what each field means):
+ * everything the line protocol, HTTP, HELP, the metrics and the dispatch
+ * need to know about it, except who runs it (server.c's and workers.c's
+ * handlers, from the same declaration). */
 typedef struct vn_command {
     const char *name;     /* on the line protocol, case-insensitive */
     vn_cmd cmd;
@@ -49,12 +51,11 @@ typedef struct vn_command {
     const char *method;   /* its HTTP method: "GET", "POST" (the body is the argument), "DELETE" */
     vn_where where;
     int admin;            /* VN_ADMIN_* */
-    vn_handler run;
     const char *help;     /* HELP's line */
 } vn_command;
 
-extern const vn_command vn_commands[];
-extern const size_t vn_ncommands;
+/* vn_commands[c].cmd == c for every command c < VN_NCOMMANDS. */
+extern const vn_command vn_commands[VN_NCOMMANDS];
 /* The command called s[0..n) (case-insensitive), or NULL. */
 const vn_command *vn_command_named(const char *s, size_t n);
 

@@ -16,6 +16,7 @@
 #include "proto.h"
 #include "vn_article.h"
 #include "vn_text.h"
+#include "vn_num.h"
 #include "vn_xapian.h"
 
 #include <stdlib.h>
@@ -43,20 +44,6 @@ void vn_request_init(vn_request *r, const vn_command *c)
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }
 
-static int parse_uint(const char *s, size_t n, unsigned *out)
-{
-    if (n == 0 || n > 9)
-        return 0;
-    unsigned v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (unsigned)(s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
 static int is(const char *s, size_t n, const char *word)
 {
     return strlen(word) == n && strncasecmp(s, word, n) == 0;
@@ -79,11 +66,12 @@ static vn_status set_string(char **slot, const char **opt, const char *key, cons
 vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const char *v, size_t vl,
                             const vn_proto_limits *lim, vn_error *err)
 {
-    unsigned n;
     if (is(key, kl, "limit") || is(key, kl, "offset")) {
         int limit = is(key, kl, "limit");
-        if (!parse_uint(v, vl, &n))
+        unsigned long long big;
+        if (!vn_parse_uint(v, vl, 999999999, &big))
             return vn_error_set(err, VN_ERR_INVALID, "%s= takes a whole number", limit ? "limit" : "offset");
+        unsigned n = (unsigned)big;
         if (limit && n == 0)
             return vn_error_set(err, VN_ERR_INVALID, "limit= must be at least 1");
         if (limit && n > lim->max_results)

@@ -315,7 +315,7 @@ void vn_reply_help(vn_buf *out, int json)
 {
     const char *lines[32];
     size_t n = 0;
-    for (size_t i = 0; i < vn_ncommands && n + 1 < sizeof lines / sizeof lines[0]; i++)
+    for (size_t i = 0; i < VN_NCOMMANDS && n + 1 < sizeof lines / sizeof lines[0]; i++)
         lines[n++] = vn_commands[i].help;
     lines[n++] = "query syntax: words, \"phrases\", -excluded, a OR b, title:word, title:\"phrase\", "
                  "dateline:word, prefix*";

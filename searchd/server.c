@@ -44,7 +44,6 @@
 #define DRAIN_GRACE 5.0             /* seconds after SIGTERM, beyond query_time_limit, to finish */
 #define DRAIN_FLUSH 1.0             /* seconds, after the deadline, to deliver ERR SHUTDOWN */
 #define MAX_AUTH_FAILURES 3         /* wrong tokens before the connection is closed */
-#define ACCEPT_RETRY_MS 100         /* out of descriptors: pause before accepting again */
 
 struct conn {
     conn *prev, *next;
@@ -88,6 +87,7 @@ static void conn_free(conn *c)
     pthread_mutex_lock(&d->mu);
     d->nconns--;
     pthread_mutex_unlock(&d->mu);
+    vn_clients_leave(d, c->addr.ss_family == AF_UNIX ? NULL : c->peer);
     free(c);
     maybe_drained(d);
 }
@@ -117,65 +117,14 @@ static void send_error(conn *c, const char *code, const char *msg)
     vn_buf_free(&b);
 }
 
-/* Compare a token in time that does not depend on where it differs. */
-static int token_equal(const char *given, const char *want)
-{
-    size_t gl = strlen(given), wl = strlen(want);
-    unsigned char diff = gl != wl;
-    for (size_t i = 0; i < wl; i++)
-        diff |= (unsigned char)(want[i] ^ given[i < gl ? i : 0]);
-    return diff == 0;
-}
+/* ---- the loop's handlers of the command table (commands.def) ---- */
 
-void vn_ctx_error(vn_ctx *x, const char *code, const char *msg)
-{
-    vn_reply_error(x->out, x->json, code, msg);
-    x->outcome = code;
-    x->status = strcmp(code, VN_ERRC_BADREQ) == 0   ? 400
-                : strcmp(code, VN_ERRC_NOAUTH) == 0 ? 401
-                : strcmp(code, VN_ERRC_LIMIT) == 0  ? 413
-                : strcmp(code, VN_ERRC_SHUTDOWN) == 0 || strcmp(code, VN_ERRC_BUSY) == 0 ||
-                          strcmp(code, VN_ERRC_UNAVAILABLE) == 0
-                      ? 503
-                                                      : 500;
-}
-
-const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed)
-{
-    if (cmd->admin == VN_ADMIN_ALWAYS && !d->cfg.admin_token[0])
-        return "writes need admin_token set in the config";
-    if (cmd->admin != VN_ADMIN_NONE && d->cfg.admin_token[0] && !authed)
-        return cmd->admin == VN_ADMIN_ALWAYS ? "this command needs AUTH <token> first (HTTP: Authorization: Bearer)"
-                                             : "this command needs AUTH <token> first";
-    return NULL;
-}
-
-unsigned vn_conns_from(const vn_daemon *d, const char *peer)
-{
-    unsigned n = 0;
-    for (const conn *c = d->conns; c; c = c->next)
-        n += strcmp(c->peer, peer) == 0;
-    return n;
-}
-
-int vn_token_ok(const vn_daemon *d, const char *given)
-{
-    return d->cfg.admin_token[0] && token_equal(given, d->cfg.admin_token);
-}
-
-int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait)
-{
-    if ((*wait = vn_throttle_wait(&d->auth_throttle, peer, vn_clock_now())) > 0)
-        return -2; /* not even compared */
-    if (vn_token_ok(d, given))
-        return 1;
-    if (vn_throttle_fail(&d->auth_throttle, peer, vn_clock_now()))
-        vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", peer, VN_AUTH_FAIL_MAX,
-                    VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);
-    return -1;
-}
-
-/* ---- the loop's handlers of the command table (commands.c) ---- */
+static const vn_handler run_here[VN_NCOMMANDS] = {
+#define VN_COMMAND(id, name, arg, arg_desc, path, method, where, admin, handler, help) \
+    [VN_CMD_##id] = VN_RUN_LOOP_##where(handler),
+#include "commands.def"
+#undef VN_COMMAND
+};
 
 void vn_cmd_ping(vn_ctx *x) { vn_reply_ok(x->out, x->json, "PONG"); }
 
@@ -224,28 +173,6 @@ void vn_cmd_auth(vn_ctx *x)
     vn_ctx_error(x, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
 }
 
-/* On a worker: every worker reopens before its next query; this one
- * reads the alias file now, so that a file it refuses is the reply's
- * error, not only a log line (the previous aliases stay in force). */
-void vn_cmd_reload(vn_ctx *x)
-{
-    vn_daemon *d = x->d;
-    atomic_fetch_add(&d->reload_gen, 1);
-    pthread_mutex_lock(&d->mu);
-    d->metrics.reloads++;
-    pthread_mutex_unlock(&d->mu);
-    vn_log("RELOAD from %s", x->c ? x->c->peer : "HTTP");
-    vn_error err;
-    if (d->cfg.aliases[0] && vn_searcher_load_aliases(x->s, d->cfg.aliases, &err) != VN_OK) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "index reloaded, but the aliases were not (the previous ones stay): %s", err.msg);
-        vn_log_warn("%s", msg);
-        vn_ctx_error(x, VN_ERRC_SERVER, msg);
-        return;
-    }
-    vn_reply_ok(x->out, x->json, "reload requested: workers reopen before their next query");
-}
-
 /* Answer one request line; returns 1 if a job went to a worker. */
 static int handle_line(conn *c, const char *line, size_t len)
 {
@@ -273,23 +200,13 @@ static int handle_line(conn *c, const char *line, size_t len)
         return 0;
     }
     if (cmd->where != VN_AT_LOOP) {
-        job *j = vn_xcalloc(1, sizeof *j);
-        j->c = c;
-        j->req = r; /* the job owns the request now */
-        j->json = c->json;
-        j->status = 200;
-        j->outcome = "ok";
-        j->started = vn_clock_now();
         c->busy = 1;
-        if (cmd->where == VN_AT_WRITER)
-            vn_writer_submit(d, j);
-        else
-            vn_workers_submit(d, j);
+        vn_dispatch(d, vn_job_new(&r, c, NULL, c->json, c->peer));
         return 1;
     }
     vn_buf b = VN_BUF_INIT;
-    vn_ctx x = {d, NULL, c, &r, &b, c->json, 200, "ok"};
-    cmd->run(&x);
+    vn_ctx x = {d, NULL, c, &r, &b, c->json, 200, "ok", c->peer};
+    run_here[cmd->cmd](&x);
     vn_metrics_count(d, cmd->cmd, x.outcome, 0);
     send_buf(c, &b);
     vn_buf_free(&b);
@@ -480,18 +397,6 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Same host?  Unix-socket peers are never counted against each other. */
-static int same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-    if (a->ss_family != b->ss_family)
-        return 0;
-    if (a->ss_family == AF_INET)
-        return ((const struct sockaddr_in *)a)->sin_addr.s_addr == ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-    if (a->ss_family == AF_INET6)
-        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr,
-                      sizeof(struct in6_addr)) == 0;
-    return 0;
-}
-
 static void describe_peer(const struct sockaddr *sa, char *out, size_t n)
 {
     const void *addr = sa->sa_family == AF_INET    ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
@@ -499,17 +404,6 @@ static void describe_peer(const struct sockaddr *sa, char *out, size_t n)
                                                    : NULL;
     if (!addr || !inet_ntop(sa->sa_family, addr, out, (socklen_t)n))
         snprintf(out, n, "%s", sa->sa_family == AF_UNIX ? "unix socket" : "?");
-}
-
-/* Refuse a client before it gets a connection: one line, then close. */
-static void refuse(evutil_socket_t fd, const char *msg)
-{
-    vn_buf b = VN_BUF_INIT;
-    vn_reply_error(&b, 0, VN_ERRC_LIMIT, msg);
-    ssize_t w = send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    (void)w;
-    vn_buf_free(&b);
-    evutil_closesocket(fd);
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
@@ -523,24 +417,16 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     }
     char peer[64];
     describe_peer(sa, peer, sizeof peer);
-    if (d->nconns + vn_http_clients(NULL) >= d->cfg.max_clients) {
-        refuse(fd, "too many clients");
-        vn_log_warn("refused %s: max_clients (%u) reached", peer, d->cfg.max_clients);
+    const char *full = vn_clients_admit(d, sa->sa_family == AF_UNIX ? NULL : peer);
+    if (full) {
+        vn_listen_refuse(fd, full);
+        vn_log_warn("refused %s: %s (max_clients %u, max_clients_per_address %u)", peer, full, d->cfg.max_clients,
+                    d->cfg.max_clients_per_address);
         return;
     }
     struct sockaddr_storage addr;
     memset(&addr, 0, sizeof addr);
     memcpy(&addr, sa, (size_t)salen < sizeof addr ? (size_t)salen : sizeof addr);
-    if (d->cfg.max_clients_per_address) {
-        unsigned same = vn_http_clients(peer);
-        for (conn *o = d->conns; o; o = o->next)
-            same += same_address(&o->addr, &addr);
-        if (same >= d->cfg.max_clients_per_address) {
-            refuse(fd, "too many connections from your address");
-            vn_log_warn("refused %s: max_clients_per_address (%u) reached", peer, d->cfg.max_clients_per_address);
-            return;
-        }
-    }
     conn *c = vn_xcalloc(1, sizeof *c);
     c->d = d;
     c->id = next_conn_id++;
@@ -558,6 +444,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         if (c->line_ev)
             event_free(c->line_ev);
         free(c);
+        vn_clients_leave(d, sa->sa_family == AF_UNIX ? NULL : peer);
         return;
     }
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
@@ -572,56 +459,6 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     pthread_mutex_lock(&d->mu);
     d->nconns++;
     pthread_mutex_unlock(&d->mu);
-}
-
-static void on_accept_retry(evutil_socket_t fd, short what, void *arg)
-{
-    vn_daemon *d = arg;
-    (void)fd;
-    (void)what;
-    if (d->listener && !d->draining)
-        evconnlistener_enable(d->listener);
-    if (d->http_listener && !d->draining)
-        evconnlistener_enable(d->http_listener);
-}
-
-void vn_accept_error(struct evconnlistener *l, void *arg)
-{
-    vn_daemon *d = arg;
-    int e = EVUTIL_SOCKET_ERROR();
-    if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM) {
-        vn_log_err("accept failed: %s", evutil_socket_error_to_string(e));
-        return;
-    }
-    /* The listener stays readable while clients wait, so carrying on would
-     * spin.  Refuse the waiting clients with the spare descriptor, then
-     * stop accepting for a moment. */
-    if (d->spare_fd >= 0) {
-        close(d->spare_fd);
-        for (int i = 0; i < 64; i++) {
-            int fd = accept(evconnlistener_get_fd(l), NULL, NULL);
-            if (fd < 0)
-                break;
-            if (l == d->http_listener) {
-                static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                                           "Retry-After: 5\r\nConnection: close\r\n\r\n";
-                ssize_t w = send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-                (void)w;
-                evutil_closesocket(fd);
-            } else {
-                refuse(fd, "server out of file descriptors; try again later");
-            }
-            d->refused_nofd++;
-        }
-        d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    }
-    if (!d->accept_paused)
-        vn_log_err("accept failed: %s; refusing new clients until connections close (%u open)",
-               evutil_socket_error_to_string(e), d->nconns);
-    d->accept_paused = 1;
-    evconnlistener_disable(l);
-    struct timeval tv = {0, ACCEPT_RETRY_MS * 1000};
-    evtimer_add(d->accept_retry, &tv);
 }
 
 /* Last stage of a drain: stop waiting for clients that do not read. */
@@ -645,7 +482,7 @@ static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
     unsigned refused = 0;
     for (job *j = vn_workers_take_queued(d), *next; j; j = next) {
         next = j->next;
-        vn_ctx x = {d, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok"};
+        vn_ctx x = {d, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok", j->peer};
         vn_ctx_error(&x, VN_ERRC_SHUTDOWN, "the server is stopping; request not run");
         j->status = x.status;
         j->outcome = x.outcome;
@@ -786,7 +623,7 @@ int vn_server_run(vn_daemon *d)
     }
     vn_listen_fit_fd_limit(d);
     d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    d->accept_retry = evtimer_new(d->base, on_accept_retry, d);
+    d->accept_retry = evtimer_new(d->base, vn_accept_retry, d);
     d->done_ev = event_new(d->base, d->done_fd, EV_READ | EV_PERSIST, on_done, d);
     event_add(d->done_ev, NULL);
     evconnlistener_set_error_cb(d->listener, vn_accept_error);

@@ -41,25 +41,13 @@ static void record_latency(vn_daemon *d, double ms)
     pthread_mutex_unlock(&d->mu);
 }
 
-/* Only a bad request or a limit is the client's; anything else the index
- * or the engine reports (a vanished or damaged index too) is the server's. */
-static void reply_status(vn_ctx *x, vn_status rc, const char *msg)
-{
-    vn_ctx_error(x,
-                 rc == VN_ERR_INVALID       ? VN_ERRC_BADREQ
-                 : rc == VN_ERR_LIMIT       ? VN_ERRC_LIMIT
-                 : rc == VN_ERR_UNAVAILABLE ? VN_ERRC_UNAVAILABLE
-                                            : VN_ERRC_SERVER,
-                 msg);
-}
-
 void vn_cmd_stats(vn_ctx *x)
 {
     vn_daemon *d = x->d;
     uint64_t docs = 0, rev = 0;
     vn_error err;
     if (vn_searcher_info(x->s, &docs, &rev, &err) != VN_OK) {
-        reply_status(x, err.code, err.msg);
+        vn_ctx_fail(x, err.code, err.msg);
         return;
     }
     double lat[VN_LATENCY_SAMPLES];
@@ -123,7 +111,7 @@ void vn_cmd_search(vn_ctx *x)
     }
     vn_status rc = vn_search(x->s, x->r->arg, &o, &h, &err);
     if (rc != VN_OK) {
-        reply_status(x, rc, err.msg);
+        vn_ctx_fail(x, rc, err.msg);
         return;
     }
     double ms = (vn_clock_now() - t0) * 1000;
@@ -146,7 +134,7 @@ void vn_cmd_get(vn_ctx *x)
         vn_ctx_error(x, VN_ERRC_BADREQ, "no document with that id");
         x->status = 404;
     } else
-        reply_status(x, rc, err.msg);
+        vn_ctx_fail(x, rc, err.msg);
     vn_buf_free(&doc);
 }
 
@@ -156,7 +144,7 @@ void vn_cmd_restore(vn_ctx *x)
     vn_error err;
     vn_status rc = vn_restore(x->s, x->r->arg, &r, &err);
     if (rc != VN_OK) {
-        reply_status(x, rc, err.msg);
+        vn_ctx_fail(x, rc, err.msg);
         return;
     }
     vn_reply_list_partial(x->out, x->json, "restored", &r, 1, vn_searcher_shards_down(x->s) > 0);
@@ -171,7 +159,7 @@ void vn_cmd_suggest(vn_ctx *x)
     double t0 = vn_clock_now();
     vn_status rc = vn_suggest(x->s, x->r->arg, 10, &items, &n, &err);
     if (rc != VN_OK) {
-        reply_status(x, rc, err.msg);
+        vn_ctx_fail(x, rc, err.msg);
         return;
     }
     vn_reply_list_partial(x->out, x->json, "suggestions", items, n, vn_searcher_shards_down(x->s) > 0);
@@ -179,10 +167,41 @@ void vn_cmd_suggest(vn_ctx *x)
     record_latency(x->d, (vn_clock_now() - t0) * 1000);
 }
 
+/* On a worker: every worker reopens before its next query; this one
+ * reads the alias file now, so that a file it refuses is the reply's
+ * error, not only a log line (the previous aliases stay in force). */
+void vn_cmd_reload(vn_ctx *x)
+{
+    vn_daemon *d = x->d;
+    atomic_fetch_add(&d->reload_gen, 1);
+    pthread_mutex_lock(&d->mu);
+    d->metrics.reloads++;
+    pthread_mutex_unlock(&d->mu);
+    vn_log("RELOAD from %s", x->peer ? x->peer : "HTTP");
+    vn_error err;
+    if (d->cfg.aliases[0] && vn_searcher_load_aliases(x->s, d->cfg.aliases, &err) != VN_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "index reloaded, but the aliases were not (the previous ones stay): %s", err.msg);
+        vn_log_warn("%s", msg);
+        vn_ctx_error(x, VN_ERRC_SERVER, msg);
+        return;
+    }
+    vn_reply_ok(x->out, x->json, "reload requested: workers reopen before their next query");
+}
+
+/* ---- the workers' handlers of the command table (commands.def) ---- */
+
+static const vn_handler run_here[VN_NCOMMANDS] = {
+#define VN_COMMAND(id, name, arg, arg_desc, path, method, where, admin, handler, help) \
+    [VN_CMD_##id] = VN_RUN_WORKER_##where(handler),
+#include "commands.def"
+#undef VN_COMMAND
+};
+
 static void run_job(vn_daemon *d, vn_searcher *s, job *j)
 {
-    vn_ctx x = {d, s, j->c, &j->req, &j->reply, j->json, 200, "ok"};
-    j->req.command->run(&x);
+    vn_ctx x = {d, s, j->c, &j->req, &j->reply, j->json, 200, "ok", j->peer};
+    run_here[j->req.cmd](&x);
     j->status = x.status;
     j->outcome = x.outcome;
 }
@@ -240,7 +259,7 @@ static void *worker_main(void *p)
         }
         run_job(d, a->s, j);
         j->next = NULL;
-        vn_workers_done(d, j);
+        vn_jobs_done(d, j);
     }
     vn_searcher_close(a->s);
     free(a);
@@ -301,38 +320,12 @@ int vn_workers_start(vn_daemon *d, char *errbuf, size_t errlen)
     return 0;
 }
 
-void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake)
-{
-    job *last = list;
-    while (last->next)
-        last = last->next;
-    pthread_mutex_lock(&d->mu);
-    if (*tail)
-        (*tail)->next = list;
-    else
-        *head = list;
-    *tail = last;
-    if (wake)
-        pthread_cond_signal(wake);
-    pthread_mutex_unlock(&d->mu);
-}
-
 void vn_workers_submit(vn_daemon *d, job *j)
 {
     j->next = NULL;
     vn_jobs_append(d, &d->queue_head, &d->queue_tail, j, &d->cv);
 }
 
-void vn_workers_done(vn_daemon *d, job *list)
-{
-    vn_jobs_append(d, &d->done_head, &d->done_tail, list, NULL);
-    /* an eventfd, as memcached hands work between threads: no libevent
-     * call from a worker (event_active across threads was what
-     * ThreadSanitizer flagged); the loop reads it and takes the list */
-    uint64_t one = 1;
-    ssize_t w = write(d->done_fd, &one, sizeof one);
-    (void)w; /* EAGAIN: the counter is full, the loop is woken already */
-}
 
 /* Empty one of the daemon's job lists under the lock; returns its head. */
 static job *take_all(vn_daemon *d, job **head, job **tail)

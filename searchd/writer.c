@@ -101,7 +101,7 @@ static vn_status open_writer(vn_daemon *d, vn_indexer **ix, vn_error *err)
 
 static void reply(job *j, const char *code, const char *msg)
 {
-    vn_ctx x = {NULL, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok"};
+    vn_ctx x = {NULL, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok", j->peer};
     vn_ctx_error(&x, code, msg);
     j->status = x.status;
     j->outcome = x.outcome;
@@ -195,7 +195,7 @@ static void *writer_main(void *p)
         if (!list)
             break;
         write_all(d, list);
-        vn_workers_done(d, list);
+        vn_jobs_done(d, list);
     }
     return NULL;
 }

@@ -9,13 +9,14 @@ Three checks, each printing every offence it finds, exit 1 on any:
      layers LAYER_x allows (and of include/ or the system);
   2. calls: each object of common/ (nm of BUILD/obj/common/...) calls
      only functions defined in its own layer or in those it may use;
-  3. circles: no two files of common/ reach each other through the
-     functions they call (the graph of files, not only of layers).
+  3. circles: no two files reach each other through the functions they
+     call (the graph of files, not only of layers), in common/ and in
+     each program (searchd/, indexer/, client/).
 The compiler enforces the first too (each folder is compiled with its
 layers' include paths); this script also catches a header included by a
 relative path and a call through a declaration written by hand.
-Not here: searchd/, indexer/ and client/ sit above every layer; the
-client's own check (no Xapian) is tests/e2e/examples.sh's.
+The programs sit above every layer; the client library (client/) may
+include only include/ and the header-only base.
 Prints "ok" and one line of counts when all hold."""
 import os
 import re
@@ -42,21 +43,32 @@ def layers():
     return order, allowed
 
 
+# The programs sit above every layer of common/: they may use all of them,
+# and the circle check covers their own files too.
+PROGRAMS = ("searchd", "indexer", "client")
+
+
 def sources(order):
-    """[(layer, path)] of every source and header of common/."""
+    """[(layer, path)] of every source and header of common/ and of the
+    programs (their folder is their layer)."""
     out = []
     for layer in order:
         d = os.path.join(ROOT, "common", layer)
         for name in sorted(os.listdir(d)):
             if name.endswith((".c", ".cc", ".h")):
                 out.append((layer, os.path.join(d, name)))
+    for prog in PROGRAMS:
+        d = os.path.join(ROOT, prog)
+        for name in sorted(os.listdir(d)):
+            if name.endswith((".c", ".h", ".def")):
+                out.append((prog, os.path.join(d, name)))
     return out
 
 
 def check_includes(order, allowed, files):
     where = {}  # header name -> layer
     for layer, path in files:
-        if path.endswith(".h"):
+        if path.endswith((".h", ".def")):
             where[os.path.basename(path)] = layer
     public = set(os.listdir(os.path.join(ROOT, "include")))
     bad = []
@@ -156,6 +168,10 @@ def main():
         sys.exit(__doc__)
     build = sys.argv[1]
     order, allowed = layers()
+    for prog in PROGRAMS:
+        allowed[prog] = set(order) | {prog}
+    # the client library speaks the protocol only: the header-only base
+    allowed["client"] = {"base", "client"}
     files = sources(order)
     bad = check_includes(order, allowed, files)
     call_bad, graph = check_calls(build, order, allowed, files)

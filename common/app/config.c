@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config.c -- the settings file parser and the table of settings. */
 #include "vn_config.h"
+#include "vn_num.h"
 #include "vnsearch.h"
 
 #include <errno.h>
@@ -70,15 +71,10 @@ vn_status vn_config_set(vn_config *c, const char *key, const char *value, vn_err
                                     key, value);
             *(unsigned *)p = (unsigned)v;
         } else if (s->kind == K_UINT) {
-            unsigned long v = strtoul(value, &end, 10);
-            if (!*value || *end || errno || v > 1000000000UL || value[0] == '-')
+            if (!vn_parse_unsigned(value, 1000000000, (unsigned *)p))
                 return vn_error_set(err, VN_ERR_INVALID, "%s must be a whole number, not \"%s\"", key, value);
-            *(unsigned *)p = (unsigned)v;
-        } else {
-            double v = strtod(value, &end);
-            if (!*value || *end || errno || v < 0)
-                return vn_error_set(err, VN_ERR_INVALID, "%s must be a number >= 0, not \"%s\"", key, value);
-            *(double *)p = v;
+        } else if (!vn_parse_nonneg(value, (double *)p)) {
+            return vn_error_set(err, VN_ERR_INVALID, "%s must be a number >= 0, not \"%s\"", key, value);
         }
         return VN_OK;
     }

@@ -26,27 +26,6 @@ void vn_article_clear(vn_article *a)
     memset(a, 0, sizeof *a);
 }
 
-int vn_date_valid(const char *s)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7) {
-            if (s[i] != '-')
-                return 0;
-        } else if (s[i] < '0' || s[i] > '9') {
-            return 0;
-        }
-    }
-    if (s[10] != '\0')
-        return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 0;
-    return 1;
-}
-
 int vn_date_from_iso(const char *s, char out[11])
 {
     if (strlen(s) < 10)

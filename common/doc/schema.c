@@ -209,10 +209,7 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     d->date_value[0] = '\0';
     if (a->date && vn_date_valid(a->date)) {
         char v[9];
-        memcpy(v, a->date, 4);
-        memcpy(v + 4, a->date + 5, 2);
-        memcpy(v + 6, a->date + 8, 2);
-        v[8] = '\0';
+        vn_date_key(a->date, v);
         memcpy(d->date_value, v, 9);
         add_term(d, VN_PREFIX_DAY, v, 8, VN_TERM_BOOLEAN, 0);
         add_term(d, VN_PREFIX_MONTH, v, 6, VN_TERM_BOOLEAN, 0);

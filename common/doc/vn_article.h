@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "vn_calendar.h"
 #include "vn_error.h"
 #include "vnsearch.h"
 
@@ -31,9 +32,6 @@ vn_status vn_article_from_json(const char *line, size_t len, vn_article *out, vn
  * replaced by U+FFFD.  Fails only for an empty article or a bad id. */
 vn_status vn_article_from_plain(const char *text, size_t len, const char *id, vn_article *out,
                                 vn_error *err);
-
-/* Nonzero if s is a valid calendar date written YYYY-MM-DD. */
-int vn_date_valid(const char *s);
 
 /* The calendar date of an ISO 8601 date or date-time as written
  * ("2025-02-03", "2025-02-03T10:00:00+07:00", "2025-02-03 10:00Z"): the

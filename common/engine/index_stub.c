@@ -11,6 +11,7 @@
  * Not here: the prog remote method (an ssh tunnel is the operator's), and
  * any I/O other than reading the file. */
 #include "vn_index_dir.h"
+#include "vn_num.h"
 #include "vn_buf.h"
 
 #include <errno.h>
@@ -45,16 +46,11 @@ static int word(const char **p, const char *end, const char **w, size_t *wl)
 /* A port: 1 to 65535, digits only. */
 static int port_of(const char *s, size_t n, unsigned *port)
 {
-    unsigned v = 0;
-    if (n == 0 || n > 5)
+    unsigned long long v;
+    if (!vn_parse_uint(s, n, 65535, &v) || v == 0)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (unsigned)(s[i] - '0');
-    }
-    *port = v;
-    return v >= 1 && v <= 65535;
+    *port = (unsigned)v;
+    return 1;
 }
 
 vn_status vn_stub_parse(const char *text, size_t len, const char *base, vn_stub *out, vn_error *err)

@@ -15,6 +15,7 @@
  * through the shim (vn_xapian.h). */
 #include "vn_query.h"
 #include "vn_buf.h"
+#include "vn_calendar.h"
 #include "vn_schema.h"
 #include "vn_text.h"
 
@@ -461,10 +462,7 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
         for (int e = 0; e < 2; e++) {
             if (!vn_date_valid(ends[e]))
                 return vn_error_set(err, VN_ERR_INVALID, "date must be YYYY-MM-DD, not \"%.20s\"", ends[e]);
-            memcpy(v[e], ends[e], 4);
-            memcpy(v[e] + 4, ends[e] + 5, 2);
-            memcpy(v[e] + 6, ends[e] + 8, 2);
-            v[e][8] = '\0';
+            vn_date_key(ends[e], v[e]);
         }
         vn_qnode *r = vn_qnode_new(a, VN_Q_VALUE_RANGE, 0);
         r->slot = VN_SLOT_DATE;

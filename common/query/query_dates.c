@@ -15,44 +15,17 @@
  * here: applying the range (search.c), the rest of the query syntax
  * (query_parse.c). */
 #include "vn_query.h"
-#include "vn_article.h"
+#include "vn_calendar.h"
 #include "vn_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct day { int y, m, d; } day;
+typedef vn_day day;
 
-static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in(int y, int m)
-{
-    static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : n[m - 1];
-}
-
-static int valid(day x) { return x.y >= 1900 && x.y <= 2100 && x.m >= 1 && x.m <= 12 && x.d >= 1 && x.d <= days_in(x.y, x.m); }
-
-/* Days since 1970-01-01 and back (civil calendar). */
-static long to_days(day x)
-{
-    long y = x.y - (x.m <= 2), era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400, doy = (153 * (x.m + (x.m > 2 ? -3 : 9)) + 2) / 5 + x.d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static day from_days(long z)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
-    day r = {(int)(yoe + era * 400 + (m <= 2)), (int)m, (int)d};
-    return r;
-}
-
-static void put(char out[11], day x) { snprintf(out, 11, "%04d-%02d-%02d", x.y, x.m, x.d); }
+/* Dates typed in a query are taken from 1900 to 2100 only. */
+static int valid(day x) { return x.y >= 1900 && x.y <= 2100 && vn_day_valid(x); }
 
 /* Parse "a", "a/b" or "a/b/c" of digits into n[]; returns how many parts. */
 static int numbers(const char *s, size_t len, int n[3])
@@ -124,7 +97,7 @@ static int match_at(const vn_tokens *t, size_t i, day today, day *a, day *b, siz
         }
         if (a->m < 1 || a->m > 12)
             return 0;
-        *b = (day){a->y, a->m, days_in(a->y, a->m)};
+        *b = (day){a->y, a->m, vn_days_in_month(a->y, a->m)};
         return valid(*a);
     }
     if (is(t, i, "nam") && !(i > 0 && (is(t, i - 1, "viet") || is(t, i - 1, "mien")))) {
@@ -150,18 +123,18 @@ static int match_at(const vn_tokens *t, size_t i, day today, day *a, day *b, siz
         return 1;
     }
     if (is(t, i, "hom") && (is(t, i + 1, "nay") || is(t, i + 1, "qua"))) {
-        *a = *b = is(t, i + 1, "nay") ? today : from_days(to_days(today) - 1);
+        *a = *b = is(t, i + 1, "nay") ? today : vn_day_from_number(vn_day_number(today) - 1);
         *used = 2;
         return 1;
     }
     if (is(t, i, "tuan") && (is(t, i + 1, "nay") || is(t, i + 1, "truoc"))) { /* weeks start on Monday */
         /* 1970-01-01 was a Thursday; C's % keeps the sign of a day before it */
-        long z = to_days(today), monday = z - (((z + 3) % 7) + 7) % 7;
+        long z = vn_day_number(today), monday = z - (((z + 3) % 7) + 7) % 7;
         if (is(t, i + 1, "truoc")) {
-            *a = from_days(monday - 7);
-            *b = from_days(monday - 1);
+            *a = vn_day_from_number(monday - 7);
+            *b = vn_day_from_number(monday - 1);
         } else {
-            *a = from_days(monday);
+            *a = vn_day_from_number(monday);
             *b = today;
         }
         *used = 2;
@@ -172,8 +145,8 @@ static int match_at(const vn_tokens *t, size_t i, day today, day *a, day *b, siz
 
 int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *out)
 {
-    day now = {atoi(today), atoi(today + 5), atoi(today + 8)};
-    if (!vn_date_valid(today))
+    day now;
+    if (!vn_day_parse(today, &now))
         return 0;
     vn_tokens t;
     vn_tokens_init(&t);
@@ -184,8 +157,8 @@ int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *
         day a, b;
         size_t used = 0;
         if (match_at(&t, i, now, &a, &b, &used) && valid(a) && valid(b) && used) {
-            put(out->from, a);
-            put(out->to, b);
+            vn_day_format(a, out->from);
+            vn_day_format(b, out->to);
             out->start = t.tok[i].src_start;
             out->end = t.tok[i + used - 1].src_end;
             found = 1;

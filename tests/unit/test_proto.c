@@ -218,7 +218,7 @@ static void test_replies(void **state)
     /* HELP lists the table */
     vn_buf_reset(&b);
     vn_reply_help(&b, 0);
-    for (size_t i = 0; i < vn_ncommands; i++)
+    for (size_t i = 0; i < VN_NCOMMANDS; i++)
         assert_non_null(strstr(b.data, vn_commands[i].help));
     vn_buf_free(&b);
 }
