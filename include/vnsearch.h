@@ -218,8 +218,8 @@ VN_EXPORT vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, v
  * full rebuild.  *changed (may be NULL) says whether anything moved. */
 VN_EXPORT vn_status vn_searcher_reopen(vn_searcher *s, int *changed, vn_error *err);
 
-/* Run `query` (words; "phrases"; -excluded; a OR b; title:word,
- * title:"phrase"; dateline:word; prefix*).  Every word is required; if no
+/* Run `query` (the query syntax of docs/protocol.md: words, "phrases",
+ * -excluded, a OR b, fields, prefix*).  Every word is required; if no
  * document has them all, any word.  On success *out is the caller's: free
  * it with vn_hits_free().  An empty or unparsable query is
  * VN_ERR_INVALID; one over VN_QUERY_MAX_WORDS words (32) or with a word

@@ -31,10 +31,7 @@ const char *vn_clients_admit(vn_daemon *d, const char *addr)
     if (!addr)
         return NULL; /* a Unix socket's clients have no address to share */
     if (!a) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? t->cap * 2 : 16;
-            t->e = vn_xrealloc(t->e, t->cap * sizeof *t->e);
-        }
+        VN_GROW(t->e, t->n, t->cap, 16);
         a = &t->e[t->n++];
         snprintf(a->addr, sizeof a->addr, "%s", addr);
         a->n = 0;

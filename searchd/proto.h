@@ -81,6 +81,14 @@ typedef struct vn_request {
 
 #define VN_OPTION_MAX 128  /* bytes in an option's value */
 
+/* SEARCH's and COUNT's options (proto_parse.c): name, and its values as
+ * HELP shows them ("N", "on|off"). */
+typedef struct vn_option {
+    const char *key, *values;
+} vn_option;
+#define VN_NOPTIONS 11
+extern const vn_option vn_search_options[VN_NOPTIONS];
+
 typedef struct vn_proto_limits {
     unsigned max_results;  /* largest limit= */
 } vn_proto_limits;

@@ -63,11 +63,33 @@ static vn_status set_string(char **slot, const char **opt, const char *key, cons
     return VN_OK;
 }
 
+/* SEARCH's and COUNT's options, each named once: parsed below, listed by
+ * HELP (vn_reply_help) and by the unknown-option error. */
+enum { O_LIMIT, O_OFFSET, O_SORT, O_FROM, O_TO, O_SOURCE, O_SNIPPET, O_FACETS, O_DATES, O_NOW, O_RESTORE };
+const vn_option vn_search_options[VN_NOPTIONS] = {
+    [O_LIMIT] = {"limit", "N"},
+    [O_OFFSET] = {"offset", "N"},
+    [O_SORT] = {"sort", "relevance|date|-date"},
+    [O_FROM] = {"from", "YYYY-MM-DD"},
+    [O_TO] = {"to", "YYYY-MM-DD"},
+    [O_SOURCE] = {"source", "NAME"},
+    [O_SNIPPET] = {"snippet", "html|text|none"},
+    [O_FACETS] = {"facets", "source,year,month,day"},
+    [O_DATES] = {"dates", "on|off"},
+    [O_NOW] = {"now", "YYYY-MM-DD"},
+    [O_RESTORE] = {"restore", "on|off"},
+};
+
 vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const char *v, size_t vl,
                             const vn_proto_limits *lim, vn_error *err)
 {
-    if (is(key, kl, "limit") || is(key, kl, "offset")) {
-        int limit = is(key, kl, "limit");
+    int k = 0;
+    while (k < VN_NOPTIONS && !is(key, kl, vn_search_options[k].key))
+        k++;
+    switch (k) {
+    case O_LIMIT:
+    case O_OFFSET: {
+        int limit = k == O_LIMIT;
         unsigned long long big;
         if (!vn_parse_uint(v, vl, 999999999, &big))
             return vn_error_set(err, VN_ERR_INVALID, "%s= takes a whole number", limit ? "limit" : "offset");
@@ -81,7 +103,7 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
         *(limit ? &r->opts.limit : &r->opts.offset) = n;
         return VN_OK;
     }
-    if (is(key, kl, "sort")) {
+    case O_SORT:
         if (is(v, vl, "relevance"))
             r->opts.sort = VN_SORT_RELEVANCE;
         else if (is(v, vl, "date"))
@@ -91,8 +113,7 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
         else
             return vn_error_set(err, VN_ERR_INVALID, "sort= takes relevance, date or -date");
         return VN_OK;
-    }
-    if (is(key, kl, "snippet")) {
+    case O_SNIPPET:
         if (is(v, vl, "html"))
             r->opts.snippet_format = VN_SNIPPET_HTML;
         else if (is(v, vl, "text"))
@@ -102,47 +123,38 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
         else
             return vn_error_set(err, VN_ERR_INVALID, "snippet= takes html, text or none");
         return VN_OK;
-    }
-    if (is(key, kl, "facets")) {
-        static const char *names[] = {"source", "year", "month", "day"};
-        r->opts.facets = 0;
-        for (size_t i = 0; i < vl;) {
-            size_t e = i;
-            while (e < vl && v[e] != ',')
-                e++;
-            size_t k = 0;
-            while (k < 4 && !is(v + i, e - i, names[k]))
-                k++;
-            if (k == 4)
-                return vn_error_set(err, VN_ERR_INVALID, "facets= takes source, year, month and day, comma-separated");
-            r->opts.facets |= 1u << k;
-            i = e + 1;
-        }
+    case O_FACETS:
+        r->opts.facets = vn_facets_parse(v, vl);
         if (!r->opts.facets)
             return vn_error_set(err, VN_ERR_INVALID, "facets= takes source, year, month and day, comma-separated");
         return VN_OK;
-    }
-    if (is(key, kl, "dates") || is(key, kl, "restore")) {
+    case O_DATES:
+    case O_RESTORE:
         if (!is(v, vl, "on") && !is(v, vl, "off"))
-            return vn_error_set(err, VN_ERR_INVALID, "%.*s= takes on or off", (int)kl, key);
-        int on = is(v, vl, "on");
-        if (is(key, kl, "dates"))
-            r->opts.no_date_words = !on;
+            return vn_error_set(err, VN_ERR_INVALID, "%s= takes on or off", vn_search_options[k].key);
+        if (k == O_DATES)
+            r->opts.no_date_words = !is(v, vl, "on");
         else
-            r->opts.did_you_mean = on;
+            r->opts.did_you_mean = is(v, vl, "on");
         return VN_OK;
-    }
-    if (is(key, kl, "now"))
+    case O_NOW:
         return set_string(&r->today, &r->opts.today, "now", v, vl, 1, err);
-    if (is(key, kl, "from"))
+    case O_FROM:
         return set_string(&r->from, &r->opts.date_from, "from", v, vl, 1, err);
-    if (is(key, kl, "to"))
+    case O_TO:
         return set_string(&r->to, &r->opts.date_to, "to", v, vl, 1, err);
-    if (is(key, kl, "source"))
+    case O_SOURCE:
         return set_string(&r->source, &r->opts.source, "source", v, vl, 0, err);
-    return vn_error_set(err, VN_ERR_NOTFOUND, "unknown option \"%.*s=\" (options: limit offset sort from to source "
-                        "snippet facets dates now restore; put -- before a query that begins with name=)",
-                        (int)vn_utf8_cut(key, kl, 32), key);
+    default: {
+        vn_buf names = VN_BUF_INIT;
+        for (int o = 0; o < VN_NOPTIONS; o++)
+            vn_buf_printf(&names, "%s%s", o ? " " : "", vn_search_options[o].key);
+        vn_error_set(err, VN_ERR_NOTFOUND, "unknown option \"%.*s=\" (options: %s; put -- before a query that "
+                     "begins with name=)", (int)vn_utf8_cut(key, kl, 32), key, names.data);
+        vn_buf_free(&names);
+        return VN_ERR_NOTFOUND;
+    }
+    }
 }
 
 /* Read one option at s[*i] of a request line: 1 if it was one, 2 for the

@@ -313,11 +313,23 @@ void vn_reply_stats_shards(vn_buf *out, int json, const vn_stat *s, size_t n, co
 
 void vn_reply_help(vn_buf *out, int json)
 {
-    const char *lines[32];
+    char *lines[VN_NCOMMANDS + 1];
     size_t n = 0;
-    for (size_t i = 0; i < VN_NCOMMANDS && n + 1 < sizeof lines / sizeof lines[0]; i++)
-        lines[n++] = vn_commands[i].help;
-    lines[n++] = "query syntax: words, \"phrases\", -excluded, a OR b, title:word, title:\"phrase\", "
-                 "dateline:word, prefix*";
-    vn_reply_list(out, json, "commands", (char **)lines, n);
+    for (size_t i = 0; i < VN_NCOMMANDS; i++) {
+        const char *h = vn_commands[i].help, *at = strstr(h, "{options}");
+        vn_buf b = VN_BUF_INIT;
+        if (at) {
+            vn_buf_append(&b, h, (size_t)(at - h));
+            for (int o = 0; o < VN_NOPTIONS; o++)
+                vn_buf_printf(&b, "%s[%s=%s]", o ? " " : "", vn_search_options[o].key, vn_search_options[o].values);
+            vn_buf_puts(&b, at + strlen("{options}"));
+        } else {
+            vn_buf_puts(&b, h);
+        }
+        lines[n++] = vn_buf_take(&b);
+    }
+    lines[n++] = vn_xstrdup(vn_query_syntax);
+    vn_reply_list(out, json, "commands", lines, n);
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
 }

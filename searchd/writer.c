@@ -59,10 +59,7 @@ static vn_status parse_articles(const char *text, batch *b, vn_error *err)
                 batch_free(b);
                 return vn_error_set(err, VN_ERR_INVALID, "line %u: %s; nothing was written", line, perr.msg);
             }
-            if (b->n == b->cap) {
-                b->cap = b->cap ? b->cap * 2 : 8;
-                b->a = vn_xrealloc(b->a, b->cap * sizeof *b->a);
-            }
+            VN_GROW(b->a, b->n, b->cap, 8);
             b->a[b->n++] = a;
         }
         p = e ? e + 1 : p + n;

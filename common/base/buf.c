@@ -3,6 +3,7 @@
 #include "vn_buf.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,19 @@ char *vn_buf_take(vn_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
     return d;
+}
+
+void *vn_xgrow(void *p, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    size_t c = *cap ? *cap : first ? first : 1;
+    while (c <= n && c <= SIZE_MAX / 2)
+        c *= 2;
+    if (c <= n || c > SIZE_MAX / elem) {
+        fprintf(stderr, "vnsearch: out of memory: an array of %zu elements\n", n);
+        abort();
+    }
+    *cap = c;
+    return vn_xrealloc(p, c * elem);
 }
 
 size_t vn_utf8_cut(const char *s, size_t len, size_t max)

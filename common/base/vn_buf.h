@@ -67,6 +67,16 @@ char *vn_xstrdup(const char *s);
  * one that was already cut, as by snprintf). */
 size_t vn_utf8_cut(const char *s, size_t len, size_t max);
 
+/* Room for element `n` (so n + 1 elements) in the array *p of elements
+ * of `elem` bytes, of capacity *cap: the capacity doubles from `first`
+ * as needed (amortised O(1) appends); aborts on overflow or out of memory
+ * as vn_xrealloc does.  The one array growth of libvnsearch:
+ *     VN_GROW(a->items, a->n, a->cap, 16);
+ *     a->items[a->n++] = it; */
+void *vn_xgrow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
+#define VN_GROW(p, n, cap, first) \
+    ((n) < (cap) ? (void)0 : (void)((p) = vn_xgrow((p), &(cap), (n), sizeof *(p), (first))))
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
  * UTF-8, so a line with broken bytes is reported rather than repaired. */
 #include "vn_article.h"
 #include "vn_buf.h"
+#include "vn_docstore.h"
 #include "vn_text.h"
 
 #include <jansson.h>
@@ -16,13 +17,10 @@
 
 void vn_article_clear(vn_article *a)
 {
-    free(a->id);
-    free(a->title);
-    free(a->date);
-    free(a->source);
-    free(a->url);
-    free(a->dateline);
-    free(a->body);
+    char **slot[VN_DOC_NFIELDS];
+    vn_article_slots(a, slot);
+    for (int i = 0; i < VN_DOC_NFIELDS; i++)
+        free(*slot[i]);
     memset(a, 0, sizeof *a);
 }
 

@@ -51,10 +51,7 @@ int vn_idterm(char out[VN_IDTERM_SIZE], const char *id)
 
 static void add_term(vn_docspec *d, const char *prefix, const char *w, size_t wl, int kind, unsigned wdf)
 {
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 1024;
-        d->t = vn_xrealloc(d->t, d->cap * sizeof *d->t);
-    }
+    VN_GROW(d->t, d->n, d->cap, 1024);
     size_t pl = strlen(prefix);
     vn_docterm *t = &d->t[d->n++];
     t->off = (uint32_t)d->terms.len;
@@ -240,7 +237,9 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     }
 
     /* the stored document: text in NFC (NFD input is normalised here) */
-    const char *in[VN_DOC_NFIELDS] = {a->id, title, a->date, a->source, a->url, a->dateline, a->body};
+    const char *in[VN_DOC_NFIELDS];
+    vn_article_fields(a, in);
+    in[VN_DOC_TITLE] = title;
     char *nfc[VN_DOC_NFIELDS] = {0};
     const char *f[VN_DOC_NFIELDS];
     for (int i = 0; i < VN_DOC_NFIELDS; i++) /* valid UTF-8: vn_schema_check said so */
@@ -274,7 +273,8 @@ vn_status vn_schema_check(const vn_article *a, vn_error *err)
             return vn_error_set(err, VN_ERR_INVALID, "document id holds a control character (byte 0x%02x)", *p);
     if (!a->body)
         return vn_error_set(err, VN_ERR_INVALID, "article \"%s\" has no body", a->id);
-    const char *f[VN_DOC_NFIELDS] = {a->id, a->title, a->date, a->source, a->url, a->dateline, a->body};
+    const char *f[VN_DOC_NFIELDS];
+    vn_article_fields(a, f);
     size_t n = 0;
     for (int i = 0; i < VN_DOC_NFIELDS; i++) {
         size_t len = f[i] ? strlen(f[i]) : 0;
@@ -294,7 +294,8 @@ void vn_article_hash(const vn_article *a, int spelling, int live, char out[17])
     /* the fields as given, and what else shapes the document: the schema,
      * the spelling terms, the owner (an export's hash is what it was
      * before live writes had one); + 1: "" is not NULL */
-    const char *f[] = {a->id, a->title, a->date, a->source, a->url, a->dateline, a->body};
+    const char *f[VN_DOC_NFIELDS];
+    vn_article_fields(a, f);
     char head[64];
     int n = snprintf(head, sizeof head, "vnsearch %s %d%s", VN_SCHEMA_VERSION, spelling != 0, live ? " live" : "");
     uint64_t h = fnv_field(VN_HASH64_INIT, head, (size_t)n);

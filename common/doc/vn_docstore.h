@@ -28,6 +28,16 @@ typedef enum vn_docfield {
 /* The field names, as GET shows them: "id", "title", ... */
 extern const char *const vn_doc_keys[VN_DOC_NFIELDS];
 
+/* An article's fields in the order of vn_docfield: the one place that
+ * lists a vn_article's members by position.  vn_article_slots gives
+ * where each is kept (to fill or free them), vn_article_fields their
+ * values (NULL: missing). */
+void vn_article_slots(vn_article *a, char **slot[VN_DOC_NFIELDS]);
+void vn_article_fields(const vn_article *a, const char *f[VN_DOC_NFIELDS]);
+/* *out = a copy of a with every field copied (the caller's: free with
+ * vn_article_clear). */
+void vn_article_copy(const vn_article *a, vn_article *out);
+
 /* A decoded document: pointers into the stored bytes (valid as long as
  * they are), NULL for a missing field.  Fields are not NUL-terminated. */
 typedef struct vn_docview {

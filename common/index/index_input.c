@@ -39,11 +39,7 @@ static ssize_t read_line(FILE *f, char **line, size_t *cap, size_t max, int *too
     while ((ch = getc_unlocked(f)) != EOF) {
         total++;
         if (!*too_long) {
-            if (n + 2 > *cap) {
-                size_t c = *cap ? *cap * 2 : 4096;
-                *line = vn_xrealloc(*line, c);
-                *cap = c;
-            }
+            VN_GROW(*line, n + 1, *cap, 4096);
             (*line)[n++] = (char)ch;
             if (n > max)
                 *too_long = 1;

@@ -218,10 +218,8 @@ vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
     if (vn_schema_check(a, err) != VN_OK)
         return VN_ERR_INVALID;
     if (ix->par) {
-        vn_article copy = {vn_xstrdup(a->id), a->title ? vn_xstrdup(a->title) : NULL,
-                           a->date ? vn_xstrdup(a->date) : NULL, a->source ? vn_xstrdup(a->source) : NULL,
-                           a->url ? vn_xstrdup(a->url) : NULL, a->dateline ? vn_xstrdup(a->dateline) : NULL,
-                           vn_xstrdup(a->body)};
+        vn_article copy;
+        vn_article_copy(a, &copy);
         return vn_indexer_take(ix, &copy, err);
     }
     /* An unchanged article is known by the hash of its fields, before any
@@ -360,10 +358,7 @@ static int collect_unseen(const char *term, size_t len, uint64_t docs, void *p)
         free(id);
         return 0;
     }
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->gone = vn_xrealloc(c->gone, c->cap * sizeof *c->gone);
-    }
+    VN_GROW(c->gone, c->n, c->cap, 64);
     c->gone[c->n++] = id;
     return 0;
 }
@@ -449,7 +444,8 @@ static int carry_one(const char *id, const char *data, size_t len, void *p)
         return 0;
     }
     vn_article a = {0};
-    char **f[VN_DOC_NFIELDS] = {&a.id, &a.title, &a.date, &a.source, &a.url, &a.dateline, &a.body};
+    char **f[VN_DOC_NFIELDS];
+    vn_article_slots(&a, f);
     for (int i = 0; i < VN_DOC_NFIELDS; i++)
         *f[i] = vn_doc_field(&v, (vn_docfield)i);
     ix->doc.live = 1;

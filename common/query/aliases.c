@@ -118,10 +118,7 @@ vn_status vn_aliases_parse(const char *text, size_t len, const char *name, vn_al
                     vn_qparse_free(&q); /* the same form twice in a group: once is enough */
                     forms++;
                 } else {
-                    if (al->n == cap) {
-                        cap = cap ? cap * 2 : 256;
-                        al->forms = vn_xrealloc(al->forms, cap * sizeof *al->forms);
-                    }
+                    VN_GROW(al->forms, al->n, cap, 256);
                     al->forms[al->n].q = q;
                     al->forms[al->n++].group = lineno;
                     forms++;

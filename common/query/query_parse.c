@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The syntax in one line: shown by the daemon's HELP; docs/protocol.md
+ * is the full reference. */
+const char vn_query_syntax[] = "query syntax: words, \"phrases\", -word, -\"phrase\", a OR b, title:word, "
+                               "title:\"phrase\", title:pre*, dateline:word, prefix*";
+
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static const struct {
@@ -142,10 +147,7 @@ vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
         pending_or = 0;
         if (vn_qitem_positive(&it))
             npos++;
-        if (p->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            p->items = vn_xrealloc(p->items, cap * sizeof *p->items);
-        }
+        VN_GROW(p->items, p->n, cap, 8);
         p->items[p->n++] = it;
     }
     if (rc == VN_OK && npos == 0)

@@ -95,10 +95,12 @@ typedef struct vn_qparse {
     size_t n;
 } vn_qparse;
 
-/* Parse `text` (UTF-8, len bytes).  Syntax: words; "quoted phrases";
- * -word or -"phrase" to exclude; a OR b; title:word, title:"phrase",
- * title:pre*; dateline:word; word* for a prefix.  A word with more than
- * one token (TP.HCM, covid-19) is a phrase.  On success fills *p (free
+/* The query syntax in one line (vn_query_syntax, for HELP); parsed by
+ * query_parse.c only, described in full in docs/protocol.md. */
+extern const char vn_query_syntax[];
+
+/* Parse `text` (UTF-8, len bytes) in the syntax of vn_query_syntax.  A
+ * word with more than one token (TP.HCM, covid-19) is a phrase.  On success fills *p (free
  * it with vn_qparse_free).  Errors: VN_ERR_INVALID for an empty query, an
  * unbalanced quote, a field with nothing after it, only exclusions;
  * VN_ERR_LIMIT for more than VN_QUERY_MAX_WORDS words or a word longer

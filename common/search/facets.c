@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int by_count(const void *a, const void *b)
 {
@@ -28,10 +29,7 @@ static void add(vn_facet *f, size_t *cap, const char *key, size_t n, uint64_t co
             f->values[i].count += count;
             return;
         }
-    if (f->n == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        f->values = vn_xrealloc(f->values, *cap * sizeof *f->values);
-    }
+    VN_GROW(f->values, f->n, *cap, 16);
     f->values[f->n].value = vn_xstrndup(key, n);
     f->values[f->n++].count = count;
 }
@@ -45,9 +43,28 @@ static void top(vn_facet *f, unsigned limit)
         free(f->values[--f->n].value);
 }
 
+const char *const vn_facet_names[VN_NFACETS] = {"source", "year", "month", "day"};
+
+unsigned vn_facets_parse(const char *s, size_t n)
+{
+    unsigned which = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && s[e] != ',')
+            e++;
+        int k = 0;
+        while (k < VN_NFACETS && !(strlen(vn_facet_names[k]) == e - i && strncasecmp(s + i, vn_facet_names[k], e - i) == 0))
+            k++;
+        if (k == VN_NFACETS)
+            return 0;
+        which |= 1u << k;
+        i = e + 1;
+    }
+    return which;
+}
+
 void vn_facets_build(const vn_xresults *r, unsigned which, unsigned limit, vn_hits *h)
 {
-    static const char *names[VN_NFACETS] = {"source", "year", "month", "day"};
     h->nfacets = 0;
     if (!limit)
         limit = 10;
@@ -56,7 +73,7 @@ void vn_facets_build(const vn_xresults *r, unsigned which, unsigned limit, vn_hi
             continue;
         vn_facet *f = &h->facet[h->nfacets++];
         memset(f, 0, sizeof *f);
-        f->name = names[k];
+        f->name = vn_facet_names[k];
         size_t cap = 0;
         if (k == 0) {
             for (size_t i = 0; i < r->nspy[0]; i++)

@@ -47,10 +47,7 @@ static int by_count(const void *a, const void *b)
 /* Add `text` (taken) with `count` to the candidates. */
 static void cand_push(cand **c, size_t *nc, size_t *cap, char *text, unsigned count)
 {
-    if (*nc == *cap) {
-        *cap = *cap ? *cap * 2 : 32;
-        *c = vn_xrealloc(*c, *cap * sizeof **c);
-    }
+    VN_GROW(*c, *nc, *cap, 32);
     (*c)[(*nc)++] = (cand){text, count};
 }
 

@@ -82,6 +82,11 @@ vn_status vn_term_phrases(vn_searcher *s, const char *prefix, size_t skip, size_
 void vn_word_counts_sort(vn_word_count *w, size_t n);
 void vn_word_counts_free(vn_word_count *w, size_t n);
 
+/* facets.c: the facets' names, by bit (VN_FACET_SOURCE is bit 0:
+ * "source"), as the protocol takes and shows them; the bits of a
+ * comma-separated list of them (any case), 0 when one is no facet. */
+extern const char *const vn_facet_names[VN_NFACETS];
+unsigned vn_facets_parse(const char *s, size_t n);
 /* facets.c: fill h->facet with the facets `which` (VN_FACET_* bits) of
  * result r, `limit` values each (0: 10); vn_facets_free releases them. */
 void vn_facets_build(const struct vn_xresults *r, unsigned which, unsigned limit, vn_hits *h);

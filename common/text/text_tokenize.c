@@ -225,10 +225,7 @@ static size_t emit_form(vn_buf *arena, const word *w, int keep_marks, int keep_t
 
 static void emit_word(vn_tokens *ts, word *w, uint32_t pos, size_t s, size_t e, int numeric)
 {
-    if (ts->n == ts->cap) {
-        ts->cap = ts->cap ? ts->cap * 2 : 256;
-        ts->tok = vn_xrealloc(ts->tok, ts->cap * sizeof *ts->tok);
-    }
+    VN_GROW(ts->tok, ts->n, ts->cap, 256);
     vn_token *t = &ts->tok[ts->n];
     t->pos = pos;
     t->src_start = (uint32_t)s;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,11 +216,26 @@ static void test_replies(void **state)
     vn_reply_count(&b, 1, 15, &fh);
     assert_string_equal(b.data, "{\"ok\":true,\"count\":15,\"facets\":{\"source\":[{\"value\":\"Tuổi Trẻ\",\"count\":12},"
                                 "{\"value\":\"VNA\",\"count\":3}]}}\r\n");
-    /* HELP lists the table */
+    /* HELP lists the table: each command's line (SEARCH's with every
+     * option of the options table written out), and the query syntax */
     vn_buf_reset(&b);
     vn_reply_help(&b, 0);
-    for (size_t i = 0; i < VN_NCOMMANDS; i++)
-        assert_non_null(strstr(b.data, vn_commands[i].help));
+    for (size_t i = 0; i < VN_NCOMMANDS; i++) {
+        const char *h = vn_commands[i].help, *at = strstr(h, "{options}");
+        if (at) { /* the words before and after the options */
+            assert_non_null(strstr(b.data, "SEARCH [limit=N] [offset=N] [sort=relevance|date|-date]"));
+            assert_non_null(strstr(b.data, "[restore=on|off] [--] <query>\r\n"));
+        } else {
+            assert_non_null(strstr(b.data, h));
+        }
+    }
+    for (int o = 0; o < VN_NOPTIONS; o++) {
+        char want[64];
+        snprintf(want, sizeof want, "[%s=", vn_search_options[o].key);
+        assert_non_null(strstr(b.data, want));
+    }
+    assert_non_null(strstr(b.data, "dateline:word"));
+    assert_null(strstr(b.data, "{options}"));
     vn_buf_free(&b);
 }
 
