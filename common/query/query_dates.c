@@ -2,9 +2,10 @@
 /* query_dates.c -- dates typed in Vietnamese, found in a query and turned
  * into a date range (see vn_query.h).
  *
- * The query is tokenised (folded: "Tháng" and "thang" alike; the tokeniser
- * keeps "9/2025" and "2/9/2025" as one token) and the first of these
- * forms is taken:
+ * Read from the parsed query's words (folded: "Tháng" and "thang" alike;
+ * the tokeniser keeps "9/2025" and "2/9/2025" as one token), never from
+ * its text: the first of these forms made of plain words (not excluded,
+ * quoted, in a field, a prefix or OR'd) is taken:
  *   ngày 2/9/2025, 2/9/2025, ngày 2 tháng 9 năm 2025   one day
  *   ngày 2/9, 2/9                                       that day this year
  *   tháng 9/2025, tháng 9 năm 2025                      one month
@@ -12,8 +13,7 @@
  *   hôm nay, hôm qua, tuần này, tuần trước, tháng này,
  *   tháng trước, năm nay, năm ngoái, năm trước, đầu năm nay
  * Relative dates count from `today`.  Pure: no clock is read here.  Not
- * here: applying the range (search.c), the rest of the query syntax
- * (query_parse.c). */
+ * here: applying the range (search.c), the query syntax (query_parse.c). */
 #include "vn_query.h"
 #include "vn_calendar.h"
 #include "vn_text.h"
@@ -143,27 +143,38 @@ static int match_at(const vn_tokens *t, size_t i, day today, day *a, day *b, siz
     return 0;
 }
 
-int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *out)
+/* Can the words of token i be taken over by a date filter: a plain word
+ * of its own (anywhere, not excluded, quoted, a prefix or OR'd)? */
+static int free_word(const vn_qparse *p, size_t i)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (p->items[k].from <= i && i < p->items[k].to)
+            return p->items[k].to - p->items[k].from == 1 && p->items[k].flags == 0 && p->items[k].field == VN_QF_ANY;
+    return 0;
+}
+
+int vn_query_dates(const vn_qparse *p, const char *today, vn_date_words *out)
 {
     day now;
     if (!vn_day_parse(today, &now))
         return 0;
-    vn_tokens t;
-    vn_tokens_init(&t);
-    t.folded_only = 1;
-    vn_tokenize(&t, q, len, 0);
-    int found = 0;
-    for (size_t i = 0; i < t.n && !found; i++) {
+    const vn_tokens *t = &p->toks;
+    for (size_t i = 0; i < t->n; i++) {
         day a, b;
-        size_t used = 0;
-        if (match_at(&t, i, now, &a, &b, &used) && valid(a) && valid(b) && used) {
-            vn_day_format(a, out->from);
-            vn_day_format(b, out->to);
-            out->start = t.tok[i].src_start;
-            out->end = t.tok[i + used - 1].src_end;
-            found = 1;
-        }
+        size_t used = 0, k = 0;
+        if (!match_at(t, i, now, &a, &b, &used) || !valid(a) || !valid(b) || !used)
+            continue;
+        while (k < used && free_word(p, i + k))
+            k++;
+        if (k < used)
+            continue; /* bão -"năm 2024": the words stay words */
+        vn_day_format(a, out->from);
+        vn_day_format(b, out->to);
+        out->start = t->tok[i].src_start;
+        out->end = t->tok[i + used - 1].src_end;
+        out->tok_from = i;
+        out->tok_to = i + used;
+        return 1;
     }
-    vn_tokens_free(&t);
-    return found;
+    return 0;
 }

@@ -36,6 +36,33 @@ void vn_qparse_free(vn_qparse *p)
     p->n = 0;
 }
 
+void vn_qparse_without(const vn_qparse *p, size_t from, size_t to, vn_qparse *out)
+{
+    size_t gone = to - from;
+    vn_tokens_init(&out->toks);
+    out->toks.folded_only = p->toks.folded_only;
+    vn_buf_append(&out->toks.arena, p->toks.arena.data, p->toks.arena.len); /* the forms' offsets hold */
+    for (size_t i = 0; i < p->toks.n; i++) {
+        if (i >= from && i < to)
+            continue;
+        VN_GROW(out->toks.tok, out->toks.n, out->toks.cap, 16);
+        vn_token t = p->toks.tok[i];
+        if (i >= to)
+            t.pos -= (uint32_t)gone;
+        out->toks.tok[out->toks.n++] = t;
+    }
+    out->items = vn_xcalloc(p->n ? p->n : 1, sizeof *out->items);
+    out->n = 0;
+    for (size_t k = 0; k < p->n; k++) {
+        vn_qitem it = p->items[k];
+        if (it.from >= from && it.to <= to)
+            continue;
+        if (it.from >= to)
+            it.from -= gone, it.to -= gone;
+        out->items[out->n++] = it;
+    }
+}
+
 /* Nonzero when the words [from, to) of the query s are letters joined by
  * single dots and nothing else (TP.HCM, U.S.A). */
 static int dot_joined(const vn_tokens *ts, const char *s, size_t from, size_t to)

@@ -107,6 +107,10 @@ extern const char vn_query_syntax[];
  * than VN_TOKEN_MAX_BYTES.  *p needs no freeing after an error. */
 vn_status vn_query_parse(const char *text, size_t len, vn_qparse *p, vn_error *err);
 void vn_qparse_free(vn_qparse *p);
+/* *out = a copy of p without its words [from, to), which are whole items
+ * (a date taken as a filter); the words after close the gap.  The
+ * caller's: vn_qparse_free. */
+void vn_qparse_without(const vn_qparse *p, size_t from, size_t to, vn_qparse *out);
 
 /* ---- newsroom aliases (aliases.c) ---- */
 typedef struct vn_alias_form {
@@ -134,15 +138,16 @@ long vn_aliases_at(const vn_aliases *a, const vn_qparse *p, size_t i, size_t *sp
 
 /* ---- dates typed in Vietnamese (query_dates.c) ---- */
 typedef struct vn_date_words {
-    char from[11], to[11]; /* YYYY-MM-DD, inclusive */
-    size_t start, end;     /* the bytes of the query that said it */
+    char from[11], to[11];   /* YYYY-MM-DD, inclusive */
+    size_t start, end;       /* the bytes of the query text that said it */
+    size_t tok_from, tok_to; /* its words: p->toks.tok[tok_from..tok_to) */
 } vn_date_words;
 
-/* Find the first date expression of q[0..len) ("tháng 9/2025", "năm 2024",
- * "ngày 2/9/2025", "2/9", "hôm qua", "tuần trước", "đầu năm nay", ...);
- * relative ones count from `today` (YYYY-MM-DD).  Returns 1 and fills
- * *out, or 0 when there is none. */
-int vn_query_dates(const char *q, size_t len, const char *today, vn_date_words *out);
+/* Find the first date expression among the plain words of parsed query p
+ * ("tháng 9/2025", "năm 2024", "ngày 2/9/2025", "2/9", "hôm qua", "tuần
+ * trước", "đầu năm nay", ...); relative ones count from `today`
+ * (YYYY-MM-DD).  Returns 1 and fills *out, or 0 when there is none. */
+int vn_query_dates(const vn_qparse *p, const char *today, vn_date_words *out);
 
 /* Nonzero when item `it` takes part in ranking as typed words (not
  * excluded). */

@@ -20,34 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-/* Whether the query's bytes [start, end) are words a date filter may take
- * over: none of them excluded (bão -năm 2024) nor quoted (bão "năm
- * 2024"), as the parsed items say. */
-static int date_words_free(const char *query, size_t start, size_t end)
-{
-    vn_qparse p;
-    if (vn_query_parse(query, strlen(query), &p, NULL) != VN_OK)
-        return 1; /* what the parser refuses is refused later anyway */
-    int free_words = 1;
-    for (size_t i = 0; i < p.n && free_words; i++) {
-        const vn_qitem *it = &p.items[i];
-        if (it->to <= it->from)
-            continue;
-        size_t s = p.toks.tok[it->from].src_start, e = p.toks.tok[it->to - 1].src_end;
-        if (e <= start || s >= end)
-            continue;
-        int quoted = s > 0 && query[s - 1] == '"';
-        if ((it->flags & VN_QI_NEGATED) || quoted)
-            free_words = 0;
-    }
-    vn_qparse_free(&p);
-    return free_words;
-}
-
-/* A date typed in the query: the query without its words, and the options
- * with the range (intersected with from=/to=).  Returns the query to run
- * (malloc'd) or NULL when there is no date, or nothing but it. */
-static char *take_date_words(const char *query, const vn_search_opts *o, vn_date_words *dw, vn_search_opts *dated)
+/* A date typed in the query (parsed p): the query without its words in
+ * *without, and the options with the range (intersected with from=/to=)
+ * in *dated.  Returns 0 when there is none. */
+static int take_date_words(const vn_qparse *p, const vn_search_opts *o, vn_date_words *dw, vn_qparse *without,
+                           vn_search_opts *dated)
 {
     char today[11];
     if (o->today) {
@@ -58,17 +35,22 @@ static char *take_date_words(const char *query, const vn_search_opts *o, vn_date
         localtime_r(&t, &tm);
         strftime(today, sizeof today, "%Y-%m-%d", &tm);
     }
-    size_t len = strlen(query);
-    if (o->no_date_words || !vn_query_dates(query, len, today, dw) || !date_words_free(query, dw->start, dw->end))
-        return NULL;
-    char *rest = vn_xstrdup(query);
-    memset(rest + dw->start, ' ', dw->end - dw->start);
+    if (o->no_date_words || !vn_query_dates(p, today, dw))
+        return 0;
+    vn_qparse_without(p, dw->tok_from, dw->tok_to, without);
+    int positive = without->n == 0; /* only the date: every article of it */
+    for (size_t i = 0; i < without->n; i++)
+        positive |= vn_qitem_positive(&without->items[i]);
+    if (!positive) { /* bão excluded and a date: the words stay words, as the parser wants */
+        vn_qparse_free(without);
+        return 0;
+    }
     *dated = *o;
     if (!o->date_from || strcmp(dw->from, o->date_from) > 0)
         dated->date_from = dw->from;
     if (!o->date_to || strcmp(dw->to, o->date_to) < 0)
         dated->date_to = dw->to;
-    return rest;
+    return 1;
 }
 
 /* Does the parsed query hold a Vietnamese-looking word typed without marks? */
@@ -170,36 +152,25 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     vn_date_words dw;
     vn_search_opts dated;
     unsigned how = VN_SP_RERANK | (o->no_snippets ? 0 : VN_SP_WORDS);
-    char *rest = take_date_words(query, o, &dw, &dated);
-    vn_qparse p;
+    vn_qparse p, without;
+    vn_status rc = vn_query_parse(query, strlen(query), &p, err);
+    if (rc != VN_OK)
+        return rc;
     vn_xresults *r = NULL;
-    vn_status rc = VN_ERR_INVALID;
-    if (rest) { /* the date as a filter; if that finds nothing, the date as words */
-        vn_error perr;
-        vn_status prc = vn_query_parse(rest, strlen(rest), &p, &perr);
-        if (prc != VN_OK && strspn(rest, " \t") == strlen(rest)) { /* only the date: every article of it */
-            memset(&p, 0, sizeof p);
-            vn_tokens_init(&p.toks);
-            prc = VN_OK;
-        }
-        if (prc == VN_OK) {
-            rc = vn_search_parsed(s, &p, &dated, how, &r, err);
-            if (rc != VN_OK || r->total_max == 0) {
-                vn_xresults_free(r);
-                r = NULL;
-                vn_qparse_free(&p);
-                rc = VN_ERR_INVALID;
-            }
-        }
-        if (rc != VN_OK) {
-            free(rest);
-            rest = NULL;
+    int date = take_date_words(&p, o, &dw, &without, &dated);
+    if (date) { /* the date as a filter (only the date: every article of it); if that finds nothing, words */
+        rc = vn_search_parsed(s, &without, &dated, how, &r, err);
+        if (rc == VN_OK && r->total_max > 0) {
+            vn_qparse_free(&p);
+            p = without;
+        } else {
+            vn_xresults_free(r);
+            r = NULL;
+            vn_qparse_free(&without);
+            date = 0;
         }
     }
-    if (!rest) {
-        rc = vn_query_parse(query, strlen(query), &p, err);
-        if (rc != VN_OK)
-            return rc;
+    if (!date) {
         /* after a date filter that found nothing: what is left of the
          * time limit, not the whole of it again */
         vn_search_opts left = *o;
@@ -209,19 +180,17 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     }
     if (rc != VN_OK) {
         vn_qparse_free(&p);
-        free(rest);
         return rc;
     }
-    if (rest)
+    if (date)
         o = &dated;
     vn_rerank_q rq;
     vn_rerank_q_build(&p, NULL, &rq); /* for the snippets: what was typed, aliases aside */
     vn_hits *h = vn_xcalloc(1, sizeof *h);
-    if (rest) {
+    if (date) {
         h->date_words = vn_xstrndup(query + dw.start, dw.end - dw.start);
         snprintf(h->date_from, sizeof h->date_from, "%s", o->date_from);
         snprintf(h->date_to, sizeof h->date_to, "%s", o->date_to);
-        free(rest);
     }
     vn_facets_build(r, o->facets, o->facet_limit, h);
     h->total = r->total;

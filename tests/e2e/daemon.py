@@ -21,6 +21,22 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from vnd import D, DAEMONS, ME, Client, free_port, index_data, ok, run, start, stop, workdir  # noqa: E402
 
 
+def counts_at_once(addr, req, conns=8, each=10):
+    """The replies to `req` sent `each` times, pipelined, on `conns`
+    connections at once: 80 requests that both workers of start() share
+    (each takes the next from one queue), so a worker that kept stale state
+    shows as a second reply."""
+    cs = [Client(addr) for _ in range(conns)]
+    for c in cs:
+        c.send((req + "\n") * each)
+    seen = set()
+    for c in cs:
+        for _ in range(each):
+            seen.add(c.line())
+        c.close()
+    return seen
+
+
 def main():
     tmp = workdir("daemon")
     idx = os.path.join(tmp, "index")
@@ -102,12 +118,13 @@ def main():
     ok(len(dates) > 3 and dates == sorted(dates, reverse=True), "sort=-date orders by date, newest first", dates)
     ok(all("2025-09-01" <= d <= "2026-03-31" for d in dates), "from=/to= filter the dates", dates)
     asc = [h["date"] for h in c.json("SEARCH limit=50 sort=date from=2025-01-01 việt nam")["hits"]]
-    ok(asc == sorted(asc), "sort=date ascending", asc)
+    ok(len(asc) > 3 and asc == sorted(asc), "sort=date ascending", asc)
     src = c.json('SEARCH limit=50 source="Tuổi Trẻ" việt nam')["hits"]
     ok(src and all(h["source"] == "Tuổi Trẻ" for h in src), "source= filters", [h["source"] for h in src])
-    src2 = c.json("SEARCH limit=50 source=tuoi_tre việt nam")
+    src2 = c.json("SEARCH limit=50 source=tuoi_tre việt nam")["hits"]
     src3 = c.json('SEARCH limit=50 source="tuoi tre" việt nam')["hits"]
-    ok([h["id"] for h in src3] == [h["id"] for h in src], "source= is folded too", src2)
+    ok(src and [h["id"] for h in src3] == [h["id"] for h in src] == [h["id"] for h in src2],
+       "source= is folded too: \"tuoi tre\" and tuoi_tre find what \"Tuổi Trẻ\" finds", (src2, src3))
     p1 = c.json("SEARCH limit=3 hà nội")["hits"]
     p2 = c.json("SEARCH limit=3 offset=3 hà nội")["hits"]
     ok(len(p1) == 3 and len(p2) == 3 and not {h["id"] for h in p1} & {h["id"] for h in p2}, "offset pages")
@@ -226,14 +243,15 @@ def main():
         f.write("TPHCM | Thành phố Hồ Chí Minh\nxqzthudo | Hà Nội\n")
     a.cmd("RELOAD")
     time.sleep(0.2)
-    r = [a.cmd("COUNT xqzthudo")[0] for _ in range(3)]  # every worker
-    ok(all(x == "OK %d" % n_hn for x in r), "RELOAD picks up an edited alias file (no reindex)", (r, n_hn))
+    r = counts_at_once(addr, "COUNT xqzthudo")
+    ok(n_hn > 0 and r == {"OK %d" % n_hn}, "RELOAD picks up an edited alias file (no reindex), in both workers",
+       (r, n_hn))
     with open(al, "w") as f:
         f.write("xqzthudo | Hà Nội\nbroken line without a bar\n")
     p.send_signal(signal.SIGHUP)
     time.sleep(0.2)
-    r = [a.cmd("COUNT xqzthudo")[0] for _ in range(3)]
-    ok(all(x == "OK %d" % n_hn for x in r), "a broken alias file is refused: the old aliases stay", r)
+    r = counts_at_once(addr, "COUNT xqzthudo")
+    ok(r == {"OK %d" % n_hn}, "a broken alias file is refused: the old aliases stay", r)
     ok(stop(p) == 0, "stops cleanly")
     log = open(p.log).read()
     ok(log.count("aliases not reloaded") == 1 and "aliases.txt:2:" in log, "and it is logged once, with its line",

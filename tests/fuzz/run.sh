@@ -7,6 +7,7 @@
 #   tests/fuzz/run.sh BUILD_DIR SECONDS     (make fuzz; make test runs 5 s each)
 cd "$(dirname "$0")/../.." || exit 1
 B=${1:-build/fuzz}
+case $B in /*) ;; *) B=$PWD/$B ;; esac # the fuzzers run in the seeds' directory
 S=${2:-60}
 W=$(mktemp -d /tmp/vn-fuzz-XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -34,7 +35,7 @@ for f in proto query article; do
         fail=1
         continue
     fi
-    (cd "$W" && "$OLDPWD/$bin" -max_total_time="$S" -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
+    (cd "$W" && "$bin" -max_total_time="$S" -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 "$W/$f" > "$W/$f.log" 2>&1)
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$W/$f.log")

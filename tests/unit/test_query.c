@@ -254,6 +254,42 @@ static void test_word_limit(void **state)
     vn_buf_free(&q);
 }
 
+/* The date found in query q, parsed, as vn_search finds it; and the
+ * query without its words (vn_qparse_without) is the parse of the query
+ * with them blanked out. */
+static int dates_of(const char *q, const char *today, vn_date_words *d)
+{
+    vn_qparse p;
+    assert_int_equal(vn_query_parse(q, strlen(q), &p, NULL), VN_OK);
+    int found = vn_query_dates(&p, today, d);
+    if (found) {
+        vn_qparse w, want;
+        vn_qparse_without(&p, d->tok_from, d->tok_to, &w);
+        char *rest = strdup(q);
+        memset(rest + d->start, ' ', d->end - d->start);
+        if (vn_query_parse(rest, strlen(rest), &want, NULL) == VN_OK) {
+            assert_int_equal(w.n, want.n);
+            assert_int_equal(w.toks.n, want.toks.n);
+            for (size_t i = 0; i < w.n; i++) {
+                assert_int_equal(w.items[i].from, want.items[i].from);
+                assert_int_equal(w.items[i].to, want.items[i].to);
+                assert_int_equal(w.items[i].flags, want.items[i].flags);
+            }
+            for (size_t i = 0; i < w.toks.n; i++) {
+                assert_string_equal(VN_TOK_EXACT(&w.toks, &w.toks.tok[i]), VN_TOK_EXACT(&want.toks, &want.toks.tok[i]));
+                assert_int_equal(w.toks.tok[i].src_start, want.toks.tok[i].src_start);
+            }
+            vn_qparse_free(&want);
+        } else {
+            assert_int_equal(w.n, 0); /* only the date */
+        }
+        free(rest);
+        vn_qparse_free(&w);
+    }
+    vn_qparse_free(&p);
+    return found;
+}
+
 /* Dates typed in Vietnamese: the range, and the bytes that said it.
  * "Today" is Monday 2026-04-13. */
 static void test_dates(void **state)
@@ -286,10 +322,16 @@ static void test_dates(void **state)
         {"31/2/2025", NULL, NULL, NULL},
         {"covid-19", NULL, NULL, NULL},
         {"tháng Tám", NULL, NULL, NULL},
+        /* only plain words: not excluded, quoted, in a field, OR'd */
+        {"bão -\"năm 2024\"", NULL, NULL, NULL},
+        {"bão \"năm 2024\"", NULL, NULL, NULL},
+        {"title:năm 2024", NULL, NULL, NULL},
+        {"bão OR năm 2024", NULL, NULL, NULL},
+        {"bão -\"năm 2024\" tháng 9/2025", "2025-09-01", "2025-09-30", "tháng 9/2025"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         vn_date_words d;
-        int found = vn_query_dates(cases[i].q, strlen(cases[i].q), "2026-04-13", &d);
+        int found = dates_of(cases[i].q, "2026-04-13", &d);
         if (found != (cases[i].from != NULL))
             print_error("\"%s\": found %d\n", cases[i].q, found);
         assert_int_equal(found, cases[i].from != NULL);
@@ -303,13 +345,13 @@ static void test_dates(void **state)
         assert_memory_equal(cases[i].q + d.start, cases[i].words, d.end - d.start);
     }
     vn_date_words d;
-    assert_int_equal(vn_query_dates("hôm nay", 9, "not a date", &d), 0);
+    assert_int_equal(dates_of("hôm nay", "not a date", &d), 0);
     /* a week before 1970 (was: a range that started after it ended):
      * Wednesday 1969-12-31's week began on Monday 1969-12-29 */
-    assert_int_equal(vn_query_dates("tuần này", strlen("tuần này"), "1969-12-31", &d), 1);
+    assert_int_equal(dates_of("tuần này", "1969-12-31", &d), 1);
     assert_string_equal(d.from, "1969-12-29");
     assert_string_equal(d.to, "1969-12-31");
-    assert_int_equal(vn_query_dates("tuần trước", strlen("tuần trước"), "1969-12-31", &d), 1);
+    assert_int_equal(dates_of("tuần trước", "1969-12-31", &d), 1);
     assert_string_equal(d.from, "1969-12-22");
     assert_string_equal(d.to, "1969-12-28");
 }
