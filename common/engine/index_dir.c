@@ -70,6 +70,11 @@ void vn_index_dir_gen_path(const char *dir, int gen, char *out, size_t len)
     snprintf(out, len, "%s/gen-%06d", dir, gen);
 }
 
+void vn_index_dir_tmp_path(const char *dir, int gen, int k, char *out, size_t len)
+{
+    snprintf(out, len, "%s/tmp-gen-%06d-shard%d", dir, gen, k);
+}
+
 void vn_index_dir_remove_gen(const char *dir, int gen)
 {
     char path[4096];

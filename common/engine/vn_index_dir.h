@@ -49,6 +49,9 @@ int vn_index_dir_current(const char *dir);
 
 /* Path of generation `gen` into out[0..len). */
 void vn_index_dir_gen_path(const char *dir, int gen, char *out, size_t len);
+/* Path of part k of generation `gen` while a two-thread rebuild writes it
+ * (DIR/tmp-gen-...; merged, then removed; a killed run's are leftovers). */
+void vn_index_dir_tmp_path(const char *dir, int gen, int k, char *out, size_t len);
 
 /* Remove generation `gen`'s directory if it exists (a leftover of a
  * killed rebuild). */

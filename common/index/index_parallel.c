@@ -106,11 +106,6 @@ static void *worker(void *p)
     return NULL;
 }
 
-static void shard_path(const vn_indexer *ix, int i, char *out, size_t len)
-{
-    snprintf(out, len, "%s/tmp-gen-%06d-shard%d", ix->dir, ix->gen, i);
-}
-
 vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
 {
     vn_parallel *par = vn_xcalloc(1, sizeof *par);
@@ -129,7 +124,7 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
         if (par->direct)
             vn_index_dir_shard_path(gen, (int)i, s->path, sizeof s->path);
         else
-            shard_path(ix, (int)i, s->path, sizeof s->path);
+            vn_index_dir_tmp_path(ix->dir, ix->gen, (int)i, s->path, sizeof s->path);
         vn_docspec_init(&s->doc);
         s->doc.spelling = ix->spelling;
         s->doc.live = ix->opts.live;

@@ -10,6 +10,7 @@
  * table out); reading the file is vn_searcher_load_aliases' (search.c).
  * Not here: what a match does to the query (query_build.c) and to stage
  * two (wordrec.c). */
+#include "vn_aliases.h"
 #include "vn_query.h"
 #include "vn_buf.h"
 #include "vn_text.h"

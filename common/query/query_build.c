@@ -13,6 +13,7 @@
  * measurements.  Pure: no I/O, no Xapian objects (the shim turns the tree
  * into a Xapian::Query); only the English stemmer is Xapian's, reached
  * through the shim (vn_xapian.h). */
+#include "vn_aliases.h"
 #include "vn_query.h"
 #include "vn_buf.h"
 #include "vn_calendar.h"

@@ -112,30 +112,6 @@ void vn_qparse_free(vn_qparse *p);
  * caller's: vn_qparse_free. */
 void vn_qparse_without(const vn_qparse *p, size_t from, size_t to, vn_qparse *out);
 
-/* ---- newsroom aliases (aliases.c) ---- */
-typedef struct vn_alias_form {
-    vn_qparse q;     /* the form, parsed as a query */
-    unsigned group;  /* forms of one group share it (the line number) */
-} vn_alias_form;
-
-typedef struct vn_aliases {
-    vn_alias_form *forms; /* owned */
-    size_t n;
-} vn_aliases;
-
-/* Parse an alias file's text (`name` for messages: "name:line: ...").
- * On success *out is the caller's (vn_aliases_free); a bad line is
- * VN_ERR_INVALID with its line, and *out stays NULL. */
-vn_status vn_aliases_parse(const char *text, size_t len, const char *name, vn_aliases **out, vn_error *err);
-void vn_aliases_free(vn_aliases *a);
-/* The form whose words are ts->tok[from, from+n) (folded), or -1. */
-long vn_aliases_lookup(const vn_aliases *a, const vn_tokens *ts, size_t from, size_t n);
-/* The longest form that p's items [i, i + *span) spell: positive words
- * anywhere (no field), typed side by side or as one phrase, not joined to
- * the item before by OR, no prefix, in a group with another form.
- * Returns its index, or -1 (a NULL `a` has none). */
-long vn_aliases_at(const vn_aliases *a, const vn_qparse *p, size_t i, size_t *span);
-
 /* ---- dates typed in Vietnamese (query_dates.c) ---- */
 typedef struct vn_date_words {
     char from[11], to[11];   /* YYYY-MM-DD, inclusive */

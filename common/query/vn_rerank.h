@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vn_aliases.h"
 #include "vn_query.h"
 #include "vn_wordrec.h"
 

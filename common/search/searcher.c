@@ -8,12 +8,13 @@
  * ordinary commit is picked up by Xapian's own reopen().  Not here: what
  * a request makes of the hits (search.c: snippets, did-you-mean, dates
  * in the query), nor reading the index's terms (spelling.c). */
-#include "vn_search.h"
+#include "vn_searcher.h"
 #include "vn_clock.h"
 #include "vn_buf.h"
 #include "vn_docstore.h"
 #include "vn_snippet.h"
 #include "vn_index_dir.h"
+#include "vn_aliases.h"
 #include "vn_query.h"
 #include "vn_schema.h"
 #include "vn_rerank.h"

@@ -11,7 +11,7 @@
 #include "vn_query.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
-#include "vn_search.h"
+#include "vn_spelling.h"
 #include "vn_text.h"
 #include "vn_rerank.h"
 

@@ -15,7 +15,7 @@
 #include "vn_buf.h"
 #include "vn_query.h"
 #include "vn_schema.h"
-#include "vn_search.h"
+#include "vn_spelling.h"
 #include "vn_text.h"
 
 #include <stdlib.h>

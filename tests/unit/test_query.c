@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vn_aliases.h"
 #include "vn_query.h"
 #include "vn_xapian.h" /* the English stemmer */
 
