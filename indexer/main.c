@@ -134,14 +134,24 @@ static void on_progress(void *ctx, const vn_index_stats *st)
     u->progress_shown = 1;
 }
 
-static int run_query(const char *dir, const char *aliases, const char *q, unsigned limit)
+/* The index at dir for --query and --restore, or NULL after a message. */
+static vn_searcher *open_searcher(const char *dir)
 {
     vn_searcher *s;
     vn_error err;
     if (vn_searcher_open(dir, &s, &err) != VN_OK) {
         fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
-        return EXIT_INDEX;
+        return NULL;
     }
+    return s;
+}
+
+static int run_query(const char *dir, const char *aliases, const char *q, unsigned limit)
+{
+    vn_searcher *s = open_searcher(dir);
+    vn_error err;
+    if (!s)
+        return EXIT_INDEX;
     if (aliases[0] && vn_searcher_load_aliases(s, aliases, &err) != VN_OK && err.code != VN_ERR_IO) {
         fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
         vn_searcher_close(s);
@@ -165,12 +175,10 @@ static int run_query(const char *dir, const char *aliases, const char *q, unsign
 /* --restore: each line of standard input with its marks put back. */
 static int run_restore(const char *dir)
 {
-    vn_searcher *s;
+    vn_searcher *s = open_searcher(dir);
     vn_error err;
-    if (vn_searcher_open(dir, &s, &err) != VN_OK) {
-        fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
+    if (!s)
         return EXIT_INDEX;
-    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;

@@ -124,6 +124,7 @@ typedef struct vn_ctx {
     int status;           /* HTTP status of the reply (200 unless an error set it) */
     const char *outcome;  /* "ok" or the error code, for the metrics */
     const char *peer;     /* the client's address, for log lines */
+    const char *type;     /* over HTTP, the reply's Content-Type when not JSON (METRICS), or NULL */
 } vn_ctx;
 
 /* A request handed to a worker, and its reply coming back: from a
@@ -139,6 +140,7 @@ struct job {
     double started;
     vn_buf reply;
     char peer[64];  /* the client's address, for log lines */
+    const char *type; /* vn_ctx.type of its handler (static) */
 };
 
 /* request.c: what both front-ends and every thread share of a request. */
@@ -149,6 +151,9 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
 void vn_ctx_fail(vn_ctx *x, vn_status rc, const char *msg);
 /* The HTTP status of an error code: 400, 401, 413, 503, else 500. */
 int vn_http_status(const char *code);
+/* A bad request for something that is not there (GET of an unknown id):
+ * BADREQ on the wire, 404 over HTTP. */
+void vn_ctx_not_found(vn_ctx *x, const char *msg);
 /* Why `cmd` may not run for a client (authed: gave the token), or NULL. */
 const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
 /* A token given by `peer` (AUTH, or HTTP's bearer): 1 right, -1 wrong
@@ -159,6 +164,8 @@ int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait
 /* A job for request *r (the job takes it over; *r is not to be cleared):
  * from line-protocol connection c or HTTP request http. */
 job *vn_job_new(vn_request *r, conn *c, struct evhttp_request *http, int json, const char *peer);
+/* The context a handler answers job j in (on searcher s; NULL off a worker). */
+vn_ctx vn_job_ctx(vn_daemon *d, vn_searcher *s, job *j);
 /* Append a list of jobs to one of the daemon's queues under its mutex,
  * waking one thread waiting on `wake` (may be NULL). */
 void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake);
@@ -176,13 +183,9 @@ void vn_clients_leave(vn_daemon *d, const char *addr);
 void vn_clients_free(vn_daemon *d);
 
 /* What runs a command.  No table holds every handler: the loop (server.c)
- * and the workers (workers.c) each build theirs from commands.def,
- *   static const vn_handler run[VN_NCOMMANDS] = {
- *   #define VN_COMMAND(id, n, a, ad, p, m, where, adm, handler, h) [VN_CMD_##id] = VN_RUN_WORKER_##where(handler),
- *   #include "commands.def"
- *   };
- * VN_RUN_<THREAD>_<WHERE>(h) is vn_cmd_<h> when the command runs there,
- * NULL when it does not. */
+ * and the workers (workers.c) each build theirs from commands.def through
+ * handlers.inc; VN_RUN_<THREAD>_<WHERE>(h) is vn_cmd_<h> when a command
+ * of WHERE runs on THREAD, NULL when it does not. */
 typedef void (*vn_handler)(vn_ctx *x);
 #define VN_RUN_LOOP_LOOP(h) vn_cmd_##h
 #define VN_RUN_LOOP_WORKER(h) NULL
@@ -201,6 +204,7 @@ void vn_cmd_auth(vn_ctx *x);
 void vn_cmd_reload(vn_ctx *x);
 void vn_cmd_metrics(vn_ctx *x);
 void vn_cmd_search(vn_ctx *x);
+void vn_cmd_count(vn_ctx *x);
 void vn_cmd_get(vn_ctx *x);
 void vn_cmd_suggest(vn_ctx *x);
 void vn_cmd_restore(vn_ctx *x);
@@ -217,6 +221,9 @@ void vn_metrics_count(vn_daemon *d, vn_cmd cmd, const char *outcome, double seco
 int vn_workers_start(vn_daemon *d, char *err, size_t errlen);
 void vn_workers_submit(vn_daemon *d, job *j);
 void vn_workers_stop(vn_daemon *d);
+/* RELOAD, SIGHUP: every worker reopens the index (new connections to
+ * remote shards) and reads the alias file again before its next job. */
+void vn_workers_reload(vn_daemon *d);
 /* Pop every finished job (loop thread); returns a list linked by next. */
 job *vn_workers_take_done(vn_daemon *d);
 /* Take back every job no worker has started (loop thread). */

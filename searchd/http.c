@@ -270,7 +270,7 @@ static void http_send(vn_daemon *d, struct evhttp_request *req, int status, cons
 static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status)
 {
     vn_buf out = VN_BUF_INIT;
-    vn_ctx x = {d, NULL, NULL, NULL, &out, 1, 200, "ok", NULL};
+    vn_ctx x = {.d = d, .out = &out, .json = 1, .status = 200, .outcome = "ok"};
     vn_ctx_error(&x, code, msg);
     http_send(d, req, status ? status : x.status, "application/json; charset=utf-8", out.data, out.len);
     vn_buf_free(&out);
@@ -280,8 +280,7 @@ void vn_http_reply(vn_daemon *d, job *j)
 {
     if (j->outcome && strcmp(j->outcome, VN_ERRC_BUSY) == 0)
         evhttp_add_header(evhttp_request_get_output_headers(j->http), "Retry-After", "5");
-    int raw = j->req.cmd == VN_CMD_METRICS && j->status == 200;
-    http_send(d, j->http, j->status, raw ? "text/plain; version=0.0.4; charset=utf-8" : "application/json; charset=utf-8",
+    http_send(d, j->http, j->status, j->type ? j->type : "application/json; charset=utf-8",
          j->reply.data ? j->reply.data : "", j->reply.len);
 }
 
@@ -322,10 +321,7 @@ static char *body_of(struct evhttp_request *req)
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t n = evbuffer_get_length(in);
-    char *b = vn_xrealloc(NULL, n + 1);
-    evbuffer_copyout(in, b, n);
-    b[n] = '\0';
-    return b;
+    return vn_xstrndup(n ? (const char *)evbuffer_pullup(in, -1) : "", n);
 }
 
 /* The client's address, as the logs and the throttle name it. */
@@ -412,7 +408,7 @@ static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char
     if (rc == VN_OK) {
         /* a query's line break would be a second request on the line protocol; here too it is
          * refused (a POSTed body is JSON Lines: its breaks separate articles) */
-        if (arg && r->cmd != VN_CMD_ADD && strpbrk(arg, "\r\n"))
+        if (arg && r->command->arg != VN_ARG_JSON && strpbrk(arg, "\r\n"))
             rc = vn_error_set(err, VN_ERR_INVALID, "a query may not contain a line break");
         else
             rc = vn_request_arg(r, arg ? arg : "", arg ? strlen(arg) : 0, err);

@@ -93,6 +93,7 @@ void vn_cmd_metrics(vn_ctx *x)
                   up, (unsigned long long)docs, (unsigned long long)rev, conns, (unsigned long long)m.reloads);
     if (!x->c) { /* HTTP: the exposition format as it is */
         vn_buf_append(x->out, t.data, t.len);
+        x->type = "text/plain; version=0.0.4; charset=utf-8";
     } else { /* the line protocol: one metric line per reply line */
         char *lines[512];
         size_t n = 0;

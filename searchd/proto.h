@@ -25,7 +25,9 @@ typedef enum vn_cmd {
 
 typedef enum vn_argkind {
     VN_ARG_NONE,  /* nothing after the name */
-    VN_ARG_TEXT,  /* the rest of the line (an id, a prefix, a token) */
+    VN_ARG_TEXT,  /* the rest of the line (a prefix, words, a token) */
+    VN_ARG_ID,    /* a document id: at most VN_ID_MAX_BYTES */
+    VN_ARG_JSON,  /* articles as JSON (over HTTP a body of JSON Lines, line breaks and all) */
     VN_ARG_QUERY  /* options, then a query (SEARCH, COUNT) */
 } vn_argkind;
 

@@ -212,7 +212,7 @@ vn_status vn_request_arg(vn_request *r, const char *s, size_t n, vn_error *err)
         return vn_error_set(err, VN_ERR_INVALID, "%s: the argument is not valid UTF-8 text", c->name);
     if (c->cmd == VN_CMD_FORMAT && !is(s, n, "json") && !is(s, n, "text"))
         return vn_error_set(err, VN_ERR_INVALID, "FORMAT takes json or text");
-    if ((c->cmd == VN_CMD_GET || c->cmd == VN_CMD_DELETE) && n > VN_ID_MAX_BYTES)
+    if (c->arg == VN_ARG_ID && n > VN_ID_MAX_BYTES)
         return vn_error_set(err, VN_ERR_INVALID, "document ids are at most %d bytes", VN_ID_MAX_BYTES);
     free(r->arg);
     r->arg = vn_xstrndup(s, n);

@@ -41,6 +41,12 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg)
     x->status = vn_http_status(code);
 }
 
+void vn_ctx_not_found(vn_ctx *x, const char *msg)
+{
+    vn_ctx_error(x, VN_ERRC_BADREQ, msg);
+    x->status = 404;
+}
+
 /* Only a bad request or a limit is the client's; anything else the index
  * or the engine reports (a vanished or damaged index too) is the server's. */
 void vn_ctx_fail(vn_ctx *x, vn_status rc, const char *msg)
@@ -97,6 +103,12 @@ job *vn_job_new(vn_request *r, conn *c, struct evhttp_request *http, int json, c
     j->started = vn_clock_now();
     snprintf(j->peer, sizeof j->peer, "%s", peer);
     return j;
+}
+
+vn_ctx vn_job_ctx(vn_daemon *d, vn_searcher *s, job *j)
+{
+    return (vn_ctx){.d = d, .s = s, .c = j->c, .r = &j->req, .out = &j->reply, .json = j->json, .status = 200,
+                    .outcome = "ok", .peer = j->peer};
 }
 
 void vn_jobs_append(vn_daemon *d, job **head, job **tail, job *list, pthread_cond_t *wake)

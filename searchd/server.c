@@ -119,12 +119,8 @@ static void send_error(conn *c, const char *code, const char *msg)
 
 /* ---- the loop's handlers of the command table (commands.def) ---- */
 
-static const vn_handler run_here[VN_NCOMMANDS] = {
-#define VN_COMMAND(id, name, arg, arg_desc, path, method, where, admin, handler, help) \
-    [VN_CMD_##id] = VN_RUN_LOOP_##where(handler),
-#include "commands.def"
-#undef VN_COMMAND
-};
+#define VN_THREAD LOOP
+#include "handlers.inc"
 
 void vn_cmd_ping(vn_ctx *x) { vn_reply_ok(x->out, x->json, "PONG"); }
 
@@ -205,7 +201,7 @@ static int handle_line(conn *c, const char *line, size_t len)
         return 1;
     }
     vn_buf b = VN_BUF_INIT;
-    vn_ctx x = {d, NULL, c, &r, &b, c->json, 200, "ok", c->peer};
+    vn_ctx x = {.d = d, .c = c, .r = &r, .out = &b, .json = c->json, .status = 200, .outcome = "ok", .peer = c->peer};
     run_here[cmd->cmd](&x);
     vn_metrics_count(d, cmd->cmd, x.outcome, 0);
     send_buf(c, &b);
@@ -482,7 +478,7 @@ static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
     unsigned refused = 0;
     for (job *j = vn_workers_take_queued(d), *next; j; j = next) {
         next = j->next;
-        vn_ctx x = {d, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok", j->peer};
+        vn_ctx x = vn_job_ctx(d, NULL, j);
         vn_ctx_error(&x, VN_ERRC_SHUTDOWN, "the server is stopping; request not run");
         j->status = x.status;
         j->outcome = x.outcome;
@@ -503,10 +499,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     vn_daemon *d = arg;
     (void)what;
     if (sig == SIGHUP) {
-        atomic_fetch_add(&d->reload_gen, 1);
-        pthread_mutex_lock(&d->mu);
-        d->metrics.reloads++;
-        pthread_mutex_unlock(&d->mu);
+        vn_workers_reload(d);
         vn_log("SIGHUP: workers reopen the index before their next query");
         return;
     }
@@ -553,6 +546,21 @@ static void server_cleanup(vn_daemon *d)
     if (d->listener)
         evconnlistener_free(d->listener);
     d->listener = NULL;
+}
+
+/* What the loop holds from its start to its end, on either way out: the
+ * signal events, the event base, the done eventfd, the socket path, the
+ * client table. */
+static void loop_free(vn_daemon *d)
+{
+    event_free(d->sig_term);
+    event_free(d->sig_int);
+    event_free(d->sig_hup);
+    event_base_free(d->base);
+    close(d->done_fd);
+    if (d->socket_bound)
+        unlink(d->socket_path);
+    vn_clients_free(d);
 }
 
 int vn_server_run(vn_daemon *d)
@@ -612,13 +620,7 @@ int vn_server_run(vn_daemon *d)
         vn_http_stop(d);
         if (d->listener)
             evconnlistener_free(d->listener);
-        if (d->socket_bound)
-            unlink(d->socket_path);
-        event_free(d->sig_term);
-        event_free(d->sig_int);
-        event_free(d->sig_hup);
-        event_base_free(d->base);
-        close(d->done_fd);
+        loop_free(d);
         return rc;
     }
     vn_listen_fit_fd_limit(d);
@@ -636,15 +638,9 @@ int vn_server_run(vn_daemon *d)
     vn_http_stop(d);
     event_free(d->accept_retry);
     event_free(d->done_ev);
-    close(d->done_fd);
-    event_free(d->sig_term);
-    event_free(d->sig_int);
-    event_free(d->sig_hup);
-    event_base_free(d->base);
     if (d->spare_fd >= 0)
         close(d->spare_fd);
-    if (d->socket_bound)
-        unlink(d->socket_path);
+    loop_free(d);
     vn_log("stopped");
     return 0;
 }

@@ -93,7 +93,8 @@ void vn_cmd_health(vn_ctx *x)
     vn_reply_stats(x->out, x->json, st, 2);
 }
 
-void vn_cmd_search(vn_ctx *x)
+/* SEARCH, and COUNT (`count`: the total only, exact). */
+static void search(vn_ctx *x, int count)
 {
     vn_daemon *d = x->d;
     vn_search_opts o = x->r->opts;
@@ -102,7 +103,6 @@ void vn_cmd_search(vn_ctx *x)
     double t0 = vn_clock_now();
     o.time_limit = d->cfg.query_time_limit;
     o.max_wildcard = d->cfg.max_wildcard;
-    int count = x->r->cmd == VN_CMD_COUNT;
     if (count) {
         o.limit = 1;
         o.exact_total = 1;
@@ -123,6 +123,10 @@ void vn_cmd_search(vn_ctx *x)
     record_latency(d, ms);
 }
 
+void vn_cmd_search(vn_ctx *x) { search(x, 0); }
+
+void vn_cmd_count(vn_ctx *x) { search(x, 1); }
+
 void vn_cmd_get(vn_ctx *x)
 {
     vn_buf doc = VN_BUF_INIT;
@@ -130,10 +134,9 @@ void vn_cmd_get(vn_ctx *x)
     vn_status rc = vn_searcher_get(x->s, x->r->arg, &doc, &err);
     if (rc == VN_OK)
         vn_reply_doc(x->out, x->json, doc.data, doc.len);
-    else if (rc == VN_ERR_NOTFOUND) {
-        vn_ctx_error(x, VN_ERRC_BADREQ, "no document with that id");
-        x->status = 404;
-    } else
+    else if (rc == VN_ERR_NOTFOUND)
+        vn_ctx_not_found(x, "no document with that id");
+    else
         vn_ctx_fail(x, rc, err.msg);
     vn_buf_free(&doc);
 }
@@ -167,16 +170,21 @@ void vn_cmd_suggest(vn_ctx *x)
     record_latency(x->d, (vn_clock_now() - t0) * 1000);
 }
 
+void vn_workers_reload(vn_daemon *d)
+{
+    atomic_fetch_add(&d->reload_gen, 1);
+    pthread_mutex_lock(&d->mu);
+    d->metrics.reloads++;
+    pthread_mutex_unlock(&d->mu);
+}
+
 /* On a worker: every worker reopens before its next query; this one
  * reads the alias file now, so that a file it refuses is the reply's
  * error, not only a log line (the previous aliases stay in force). */
 void vn_cmd_reload(vn_ctx *x)
 {
     vn_daemon *d = x->d;
-    atomic_fetch_add(&d->reload_gen, 1);
-    pthread_mutex_lock(&d->mu);
-    d->metrics.reloads++;
-    pthread_mutex_unlock(&d->mu);
+    vn_workers_reload(d);
     vn_log("RELOAD from %s", x->peer ? x->peer : "HTTP");
     vn_error err;
     if (d->cfg.aliases[0] && vn_searcher_load_aliases(x->s, d->cfg.aliases, &err) != VN_OK) {
@@ -191,17 +199,14 @@ void vn_cmd_reload(vn_ctx *x)
 
 /* ---- the workers' handlers of the command table (commands.def) ---- */
 
-static const vn_handler run_here[VN_NCOMMANDS] = {
-#define VN_COMMAND(id, name, arg, arg_desc, path, method, where, admin, handler, help) \
-    [VN_CMD_##id] = VN_RUN_WORKER_##where(handler),
-#include "commands.def"
-#undef VN_COMMAND
-};
+#define VN_THREAD WORKER
+#include "handlers.inc"
 
 static void run_job(vn_daemon *d, vn_searcher *s, job *j)
 {
-    vn_ctx x = {d, s, j->c, &j->req, &j->reply, j->json, 200, "ok", j->peer};
+    vn_ctx x = vn_job_ctx(d, s, j);
     run_here[j->req.cmd](&x);
+    j->type = x.type;
     j->status = x.status;
     j->outcome = x.outcome;
 }

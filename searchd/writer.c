@@ -98,7 +98,7 @@ static vn_status open_writer(vn_daemon *d, vn_indexer **ix, vn_error *err)
 
 static void reply(job *j, const char *code, const char *msg)
 {
-    vn_ctx x = {NULL, NULL, j->c, &j->req, &j->reply, j->json, 200, "ok", j->peer};
+    vn_ctx x = vn_job_ctx(NULL, NULL, j);
     vn_ctx_error(&x, code, msg);
     j->status = x.status;
     j->outcome = x.outcome;

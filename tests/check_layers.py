@@ -60,7 +60,7 @@ def sources(order):
     for prog in PROGRAMS:
         d = os.path.join(ROOT, prog)
         for name in sorted(os.listdir(d)):
-            if name.endswith((".c", ".h", ".def")):
+            if name.endswith((".c", ".h", ".def", ".inc")):
                 out.append((prog, os.path.join(d, name)))
     return out
 
@@ -68,7 +68,7 @@ def sources(order):
 def check_includes(order, allowed, files):
     where = {}  # header name -> layer
     for layer, path in files:
-        if path.endswith((".h", ".def")):
+        if path.endswith((".h", ".def", ".inc")):
             where[os.path.basename(path)] = layer
     public = set(os.listdir(os.path.join(ROOT, "include")))
     bad = []

@@ -84,6 +84,16 @@ static void convert_article(vn_indexer *ix, vn_article *a)
         ix->stats.converted++;
 }
 
+/* An article read from a legacy encoding (conv) is counted; one read as
+ * Unicode may still hold text converted once already: mended here. */
+static void count_or_convert(vn_indexer *ix, vn_article *a, int conv)
+{
+    if (conv)
+        ix->stats.converted++;
+    else
+        convert_article(ix, a);
+}
+
 /* A line of raw legacy bytes (not UTF-8) as UTF-8, before JSON parsing;
  * malloc'd or NULL. */
 static char *convert_line(vn_indexer *ix, const char *line, size_t n, size_t *out_n)
@@ -141,10 +151,7 @@ static vn_status add_jsonl(vn_indexer *ix, FILE *f, const char *name, vn_error *
             vn_indexer_reject(ix, name, lineno, perr.msg);
             continue;
         }
-        if (conv)
-            ix->stats.converted++;
-        else
-            convert_article(ix, &a);
+        count_or_convert(ix, &a, conv != NULL);
         if (warn.code != VN_OK)
             vn_indexer_warn(ix, name, lineno, warn.msg);
         ix->at_file = name;
@@ -193,10 +200,7 @@ static vn_status add_plain(vn_indexer *ix, const char *path, const char *id, vn_
     else if (vn_article_from_plain(conv ? conv : b.data ? b.data : "", conv ? cn : b.len, id, &a, &perr) != VN_OK)
         vn_indexer_reject(ix, path, 0, perr.msg);
     else {
-        if (conv)
-            ix->stats.converted++;
-        else
-            convert_article(ix, &a);
+        count_or_convert(ix, &a, conv != NULL);
         ix->at_file = path;
         ix->at_line = 0;
         rc = vn_indexer_take(ix, &a, &perr);

@@ -18,13 +18,21 @@ void vn_indexer_set_warn_callback(vn_indexer *ix, vn_reject_fn warn)
     ix->warn = warn;
 }
 
-void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
+/* Count a record in *counter and tell `cb` (may be NULL), under ix->mu:
+ * the parallel shards' workers report too. */
+static void report(vn_indexer *ix, uint64_t *counter, vn_reject_fn cb, const char *file, uint64_t line,
+                   const char *msg)
 {
     pthread_mutex_lock(&ix->mu);
-    ix->stats.rejected++;
-    if (ix->reject)
-        ix->reject(ix->cb_ctx, file, line, msg);
+    (*counter)++;
+    if (cb)
+        cb(ix->cb_ctx, file, line, msg);
     pthread_mutex_unlock(&ix->mu);
+}
+
+void vn_indexer_reject(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
+{
+    report(ix, &ix->stats.rejected, ix->reject, file, line, msg);
 }
 
 void vn_indexer_unreadable(vn_indexer *ix, const char *file, const char *msg)
@@ -37,9 +45,5 @@ void vn_indexer_unreadable(vn_indexer *ix, const char *file, const char *msg)
 
 void vn_indexer_warn(vn_indexer *ix, const char *file, uint64_t line, const char *msg)
 {
-    pthread_mutex_lock(&ix->mu);
-    ix->stats.warnings++;
-    if (ix->warn)
-        ix->warn(ix->cb_ctx, file, line, msg);
-    pthread_mutex_unlock(&ix->mu);
+    report(ix, &ix->stats.warnings, ix->warn, file, line, msg);
 }

@@ -172,15 +172,19 @@ static void remember_id(vn_indexer *ix, const char *id)
     vn_indexer_warn(ix, ix->at_file, ix->at_line, msg);
 }
 
-/* One more document written: a commit every opts.batch of them. */
-static vn_status count_write(vn_indexer *ix, vn_error *err)
+/* Commit what is pending. */
+static vn_status commit_pending(vn_indexer *ix, vn_error *err)
 {
-    if (++ix->pending < ix->opts.batch)
-        return VN_OK;
     vn_status rc = vn_xdb_commit(ix->db, err);
     if (rc == VN_OK)
         ix->pending = 0;
     return rc;
+}
+
+/* One more document written: a commit every opts.batch of them. */
+static vn_status count_write(vn_indexer *ix, vn_error *err)
+{
+    return ++ix->pending < ix->opts.batch ? VN_OK : commit_pending(ix, err);
 }
 
 /* The input term (VN_PREFIX_INPUT) of ix->input_hash into term[64]. */
@@ -310,10 +314,7 @@ vn_status vn_indexer_commit(vn_indexer *ix, vn_error *err)
     VN_CHECK_ARGS(err, ix);
     if (ix->par || (ix->fresh && !ix->switched))
         return vn_error_set(err, VN_ERR_INVALID, "a rebuild becomes visible at finish, not before");
-    vn_status rc = vn_xdb_commit(ix->db, err);
-    if (rc == VN_OK)
-        ix->pending = 0;
-    return rc;
+    return commit_pending(ix, err);
 }
 
 /* ---- what an export run may remove ----

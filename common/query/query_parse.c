@@ -184,6 +184,28 @@ vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
     return rc;
 }
 
+vn_status vn_qparse_phrase(const char *words, size_t len, vn_qparse *p, vn_error *err)
+{
+    memset(p, 0, sizeof *p);
+    vn_tokens_init(&p->toks);
+    vn_tokenize(&p->toks, words, len, 0);
+    vn_status rc = VN_OK;
+    if (p->toks.dropped)
+        rc = vn_error_set(err, VN_ERR_LIMIT, "a word is longer than %d bytes", VN_TOKEN_MAX_BYTES);
+    else if (p->toks.n > VN_QUERY_MAX_WORDS)
+        rc = vn_error_set(err, VN_ERR_LIMIT, "more than %d words", VN_QUERY_MAX_WORDS);
+    else if (p->toks.n == 0)
+        rc = vn_error_set(err, VN_ERR_INVALID, "no words");
+    if (rc != VN_OK) {
+        vn_qparse_free(p);
+        return rc;
+    }
+    p->items = vn_xcalloc(1, sizeof *p->items);
+    p->items[0] = (vn_qitem){0, p->toks.n, VN_QI_PHRASE, VN_QF_ANY}; /* as "quoted" */
+    p->n = 1;
+    return VN_OK;
+}
+
 int vn_qparse_marked(const vn_qparse *p, int anywhere_only)
 {
     for (size_t k = 0; k < p->n; k++) {

@@ -107,6 +107,11 @@ extern const char vn_query_syntax[];
  * than VN_TOKEN_MAX_BYTES.  *p needs no freeing after an error. */
 vn_status vn_query_parse(const char *text, size_t len, vn_qparse *p, vn_error *err);
 void vn_qparse_free(vn_qparse *p);
+/* The words of words[0..len) as one phrase item (as if quoted), as
+ * the library asks for a phrase it found in the index or a text (not
+ * what a user typed: no query syntax is read, a quote or "title:" is a
+ * character like another).  Errors as vn_query_parse's. */
+vn_status vn_qparse_phrase(const char *words, size_t len, vn_qparse *p, vn_error *err);
 /* *out = a copy of p without its words [from, to), which are whole items
  * (a date taken as a filter); the words after close the gap.  The
  * caller's: vn_qparse_free. */

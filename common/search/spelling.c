@@ -280,13 +280,10 @@ vn_status vn_phrase_spelling(vn_searcher *s, const char *phrase, unsigned *docs,
 {
     *docs = 0;
     *shown = NULL;
-    vn_buf q = VN_BUF_INIT;
-    vn_buf_printf(&q, "\"%s\"", phrase);
     vn_qparse p;
-    vn_status rc = vn_query_parse(q.data, q.len, &p, err);
-    vn_buf_free(&q);
+    vn_status rc = vn_qparse_phrase(phrase, strlen(phrase), &p, err);
     if (rc != VN_OK)
-        return VN_OK; /* not a phrase the query language can say: no candidate */
+        return VN_OK; /* no words, or too many: no candidate */
     vn_search_opts o = {.limit = SPELLING_DOCS, .no_snippets = 1};
     vn_xresults *r;
     if ((rc = vn_search_parsed(s, &p, &o, VN_SP_WORDS | VN_SP_NO_DATA, &r, err)) != VN_OK) {
