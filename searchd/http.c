@@ -59,9 +59,12 @@ typedef struct http_conn {
 } http_conn;
 static http_conn *http_conns;
 
+static void watch_release(struct bufferevent *bev);
+
 static void on_http_close(struct evhttp_connection *evcon, void *arg)
 {
     vn_daemon *d = arg;
+    watch_release(evhttp_connection_get_bufferevent(evcon));
     for (http_conn **p = &http_conns; *p; p = &(*p)->next)
         if ((*p)->evcon == evcon) {
             http_conn *gone = *p;
@@ -102,9 +105,17 @@ static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const 
  * connection's bufferevent (evhttp_set_bevcb): we keep a reference to it
  * (bufferevent_incref) and a timer.  Past the deadline, with no request
  * being answered, its socket is shut down: evhttp reads the end and
- * frees the connection itself, as when a client leaves.  A bufferevent
- * evhttp has freed has no callbacks left; the next tick then drops our
- * reference. */
+ * frees the connection itself, as when a client leaves.
+ *
+ * Our reference must never outlive the socket's number: evhttp frees a
+ * bufferevent without deleting its events, and while ours held it, a new
+ * connection given the same descriptor number had its read event shadowed
+ * by the old one in libevent's table and hung until line_timeout (1 in
+ * 1,000 requests that arrive in two packets, under load).  So the
+ * bufferevent closes its socket itself (BEV_OPT_CLOSE_ON_FREE: the number
+ * is not reused while we hold it), and we let go as soon as evhttp frees
+ * the connection: in its close callback for a connection that made a
+ * request (on_http_close), within WATCH_TICK for one that never did. */
 typedef struct http_watch {
     struct http_watch *next;
     struct bufferevent *bev;
@@ -114,6 +125,7 @@ typedef struct http_watch {
     int cut;       /* its socket was shut down */
 } http_watch;
 static http_watch *http_watches;
+#define WATCH_TICK 0.1 /* seconds: how soon a freed connection's reference (and socket) goes */
 
 static void watch_arm(http_watch *w, double secs)
 {
@@ -141,16 +153,13 @@ static void on_watch(evutil_socket_t fd, short what, void *arg)
     vn_daemon *d = http_daemon;
     bufferevent_data_cb readcb = NULL;
     bufferevent_getcb(w->bev, &readcb, NULL, NULL, NULL);
-    if (!readcb || w->cut) { /* evhttp freed it (or will, having read the end) */
-        if (!readcb)
-            watch_free(w);
-        else
-            watch_arm(w, 1.0);
+    if (!readcb) { /* evhttp freed it: the socket closes with our reference */
+        watch_free(w);
         return;
     }
     double left = d->cfg.line_timeout - (vn_clock_now() - w->since);
-    if (w->busy || left > 0) {
-        watch_arm(w, w->busy || left > d->cfg.line_timeout ? d->cfg.line_timeout : left);
+    if (w->cut || w->busy || left > 0) { /* (cut: evhttp reads the end and frees it) */
+        watch_arm(w, w->cut || w->busy || left > WATCH_TICK ? WATCH_TICK : left);
         return;
     }
     evutil_socket_t s = bufferevent_getfd(w->bev);
@@ -159,18 +168,23 @@ static void on_watch(evutil_socket_t fd, short what, void *arg)
         shutdown(s, SHUT_RDWR);
     }
     w->cut = 1;
-    watch_arm(w, 1.0);
+    watch_arm(w, WATCH_TICK);
+}
+
+/* evhttp is freeing the connection of bev: let go of it now. */
+static void watch_release(struct bufferevent *bev)
+{
+    for (http_watch *w = http_watches; bev && w; w = w->next)
+        if (w->bev == bev) {
+            watch_free(w);
+            return;
+        }
 }
 
 static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
 {
-    vn_daemon *d = arg;
-    /* not BEV_OPT_CLOSE_ON_FREE: evhttp then closes the socket itself as it
-     * frees the connection, while our reference keeps the bufferevent
-     * (its callbacks cleared) until the next tick; with it, the socket
-     * would stay open until then (the descriptors of closed connections
-     * held for up to line_timeout) */
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+    (void)arg;
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
     http_watch *w = bev ? vn_xcalloc(1, sizeof *w) : NULL;
     if (!w || !(w->timer = evtimer_new(base, on_watch, w))) {
         free(w);
@@ -181,7 +195,7 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
     w->since = vn_clock_now();
     w->next = http_watches;
     http_watches = w;
-    watch_arm(w, d->cfg.line_timeout);
+    watch_arm(w, WATCH_TICK);
     return bev;
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* buf.c -- the growable byte buffer (see vn_buf.h). */
+/* buf.c -- allocation that aborts on failure, the growable byte buffer,
+ * array growth and cutting UTF-8 at a character boundary (see vn_buf.h).
+ * Not here: reading UTF-8 as characters (text/text_utf8.c). */
 #include "vn_buf.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vn_buf.h -- a growable byte buffer, the one string builder of libvnsearch.
+/* vn_buf.h -- a growable byte buffer, the one string builder of libvnsearch,
+ * and the one array growth (VN_GROW).
  *
  * Growth is geometric, so appending n bytes costs O(n) amortised.  The
  * buffer is always NUL-terminated once anything was appended.  Allocation

@@ -216,6 +216,30 @@ def main():
     ok(codes == [b"HTTP/1.1 200"] * 3, "a keep-alive client whose requests come in time keeps its connection",
        codes)
     ok(http(base, "GET", "/health")[0] == 200, "and the server answers on")
+    # Requests that arrive in two packets, each on a new connection: every
+    # one answered (was: the watch's reference to a closed connection's
+    # bufferevent shadowed the read event of the next connection given the
+    # same descriptor, about 6 in 1,000 hung until line_timeout)
+    hung = 0
+    for i in range(1000):
+        s = socket.create_connection(("127.0.0.1", port), timeout=3)
+        req = b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        s.sendall(req[:-3])
+        s.sendall(req[-3:])
+        got = b""
+        try:
+            while True:
+                d = s.recv(4096)
+                if not d:
+                    break
+                got += d
+        except socket.timeout:
+            pass
+        s.close()
+        hung += not got.startswith(b"HTTP/1.1 404")
+        if hung > 2:
+            break
+    ok(hung == 0, "1,000 requests sent in two packets on new connections are all answered", hung)
     stop(p)
 
     # out of descriptors, the HTTP listener pauses instead of spinning
