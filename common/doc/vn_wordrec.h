@@ -77,11 +77,28 @@ typedef struct vn_wordrec {
 /* Open data[0..len) as a record; 0 when it is not one (other version,
  * cut short). */
 int vn_wordrec_open(vn_wordrec *r, const char *data, size_t len);
-/* Distinct entry i (< r->ndict). */
-uint32_t vn_wordrec_dict(const vn_wordrec *r, size_t i);
+/* Distinct entry i (< r->ndict).  (Inline, as the next: stage two calls
+ * them for every word of 50 records a query.) */
+static inline uint32_t vn_wordrec_dict(const vn_wordrec *r, size_t i)
+{
+    return vn_get_u32le(r->p + r->dict_at + 4 * i);
+}
+
 /* Read the varint at *at of p[0..len) into *v and move *at past it; 0
- * when it runs past the end or is too long. */
-int vn_wordrec_varint(const unsigned char *p, size_t len, size_t *at, size_t *v);
+ * when it runs past the end or is too long to be one of ours. */
+static inline int vn_wordrec_varint(const unsigned char *p, size_t len, size_t *at, size_t *v)
+{
+    size_t r = 0;
+    for (unsigned shift = 0; shift < 35 && *at < len; shift += 7) {
+        unsigned char b = p[(*at)++];
+        r |= (size_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 /* Where snippet tokenising may start for body word `word`: the byte
  * offset in the body of the checkpoint at or before it, and that

@@ -38,22 +38,6 @@ static void put_varint(vn_buf *out, size_t v)
     vn_buf_putc(out, (char)v);
 }
 
-/* Read a varint at *at of p[0..len); 0 when it runs past the end or is
- * too long to be one of ours. */
-int vn_wordrec_varint(const unsigned char *p, size_t len, size_t *at, size_t *v)
-{
-    size_t r = 0;
-    for (unsigned shift = 0; shift < 35 && *at < len; shift += 7) {
-        unsigned char b = p[(*at)++];
-        r |= (size_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = r;
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* Open addressing from entry to its index in the record's dictionary:
  * a document has a few hundred distinct words. */
 typedef struct dict {
@@ -138,11 +122,6 @@ int vn_wordrec_open(vn_wordrec *r, const char *data, size_t len)
     r->items_at = at;
     r->checks_at = at + bytes;
     return 1;
-}
-
-uint32_t vn_wordrec_dict(const vn_wordrec *r, size_t i)
-{
-    return vn_get_u32le(r->p + r->dict_at + 4 * i);
 }
 
 int vn_wordrec_body_checkpoint(const char *data, size_t len, size_t word, size_t *offset, size_t *at_word)
