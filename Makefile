@@ -3,6 +3,7 @@
 #   make               library, vnsearch-indexer, vnsearchd (when present)
 #   make test          unit + end-to-end tests, then the same under ASan+UBSan
 #   make check         the tests once, in this build (SANITIZE=1 for ASan+UBSan)
+#   make check-layers  common/'s layers hold: includes, calls, no circle (in make test too)
 #   make demo          build, index the demo corpus, query it (README step 1)
 #   make fuzz          libFuzzer on the parsers, FUZZ_SECONDS each (clang; build/fuzz)
 #   make stress        bounded stress suite against a real vnsearchd (tests/stress)
