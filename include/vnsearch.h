@@ -239,6 +239,16 @@ VN_EXPORT void vn_hits_free(vn_hits *h);
  * caller's, free() it.  VN_ERR_NOTFOUND when there is none. */
 VN_EXPORT vn_status vn_searcher_get_json(vn_searcher *s, const char *id, char **json, vn_error *err);
 
+/* The articles most like the one with id `id` ("related stories"), most
+ * alike first: any of the terms that tell it apart (Xapian's relevance
+ * feedback, VN_RELATED_TERMS of them), itself left out; opts as
+ * vn_search's (limit, offset, filters, facets; sort; no snippets, no
+ * did-you-mean, no dates read).  *out as vn_search's.  VN_ERR_NOTFOUND:
+ * no such document; VN_ERR_INVALID: not an id. */
+#define VN_RELATED_TERMS 40
+VN_EXPORT vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts, vn_hits **out,
+                               vn_error *err);
+
 /* Completions of `prefix`, folded-aware ("ha n" gives "hà nội"), most
  * frequent first; *items is the caller's: free with vn_suggestions_free(). */
 VN_EXPORT vn_status vn_suggest(vn_searcher *s, const char *prefix, size_t max, char ***items, size_t *n, vn_error *err);

@@ -205,6 +205,7 @@ void vn_cmd_reload(vn_ctx *x);
 void vn_cmd_metrics(vn_ctx *x);
 void vn_cmd_search(vn_ctx *x);
 void vn_cmd_count(vn_ctx *x);
+void vn_cmd_related(vn_ctx *x);
 void vn_cmd_get(vn_ctx *x);
 void vn_cmd_suggest(vn_ctx *x);
 void vn_cmd_restore(vn_ctx *x);

@@ -307,27 +307,58 @@ static const char *method_name(enum evhttp_cmd_type m)
 
 /* The command a method and path name; *id gets what follows "/documents/";
  * *wrong_method is set when the path exists with other methods. */
+/* Whether `path` is the path `pat` of the table: equal, or with "{id}"
+ * standing for a non-empty id (*id_at, *id_len: where it is in path). */
+static int path_matches(const char *pat, const char *path, size_t *id_at, size_t *id_len)
+{
+    const char *brace = strstr(pat, "{id}");
+    if (!brace)
+        return strcmp(pat, path) == 0;
+    size_t pre = (size_t)(brace - pat), post = strlen(brace + 4), n = strlen(path);
+    if (n <= pre + post || strncmp(path, pat, pre) != 0 || strcmp(path + n - post, brace + 4) != 0)
+        return 0;
+    *id_at = pre;
+    *id_len = n - pre - post;
+    return 1;
+}
+
+/* The command of a method and path, and the id in the path (decoded,
+ * malloc'd) when it has one; the pattern with the longest fixed part wins
+ * ("/documents/a/related" is RELATED of "a", not GET of "a/related"). */
 static const vn_command *route(const char *method, const char *path, char **id, int *wrong_method)
 {
     *id = NULL;
     *wrong_method = 0;
+    const vn_command *best = NULL;
+    size_t best_fixed = 0, at = 0, len = 0;
+    int method_seen = 0;
     for (size_t i = 0; i < VN_NCOMMANDS; i++) {
         const char *p = vn_commands[i].http;
-        if (!p)
+        size_t ia = 0, il = 0;
+        if (!p || !path_matches(p, path, &ia, &il))
             continue;
-        size_t n = strlen(p);
-        int with_id = p[n - 1] == '/' && strncmp(path, p, n) == 0 && path[n];
-        if (!with_id && strcmp(path, p) != 0)
-            continue;
+        size_t fixed = strlen(p);
         if (strcmp(method, vn_commands[i].method) != 0) {
-            *wrong_method = 1;
+            method_seen = 1;
             continue;
         }
-        if (with_id)
-            *id = evhttp_uridecode(path + n, 0, NULL);
-        return &vn_commands[i];
+        if (!best || fixed > best_fixed) {
+            best = &vn_commands[i];
+            best_fixed = fixed;
+            at = ia;
+            len = il;
+        }
     }
-    return NULL;
+    if (!best) {
+        *wrong_method = method_seen;
+        return NULL;
+    }
+    if (strstr(best->http, "{id}")) {
+        char *raw = vn_xstrndup(path + at, len);
+        *id = evhttp_uridecode(raw, 0, NULL);
+        free(raw);
+    }
+    return best;
 }
 
 /* The request body (POST), NUL-terminated; malloc'd. */

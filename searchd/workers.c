@@ -125,6 +125,28 @@ static void search(vn_ctx *x, int count)
 
 void vn_cmd_search(vn_ctx *x) { search(x, 0); }
 
+void vn_cmd_related(vn_ctx *x)
+{
+    vn_search_opts o = x->r->opts;
+    o.time_limit = x->d->cfg.query_time_limit;
+    vn_error err;
+    vn_hits *h;
+    double t0 = vn_clock_now();
+    vn_status rc = vn_related(x->s, x->r->arg, &o, &h, &err);
+    if (rc == VN_ERR_NOTFOUND) {
+        vn_ctx_not_found(x, err.msg);
+        return;
+    }
+    if (rc != VN_OK) {
+        vn_ctx_fail(x, rc, err.msg);
+        return;
+    }
+    double ms = (vn_clock_now() - t0) * 1000;
+    vn_reply_hits(x->out, x->json, h, ms);
+    vn_hits_free(h);
+    record_latency(x->d, ms);
+}
+
 void vn_cmd_count(vn_ctx *x) { search(x, 1); }
 
 void vn_cmd_get(vn_ctx *x)

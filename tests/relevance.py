@@ -323,6 +323,57 @@ def page_check(binary, idx, path, count):
     return len(bad)
 
 
+def related_check(binary, articles, tmp, count):
+    """Related stories: `count` articles of 3 paragraphs or more, taken
+    deterministically, are each split in two at a paragraph (the first
+    half keeps the title); the archive is indexed with the halves in place
+    of those articles, and RELATED asked for each first half.  Reports how
+    often the second half comes first and in the top 5, and the time per
+    call (through vnsearchd, one client)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+    os.environ["VN_BUILD"] = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(binary))),
+                                             os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import time
+    import vnd
+    rng = random.Random(21)
+    pool = [a for a in articles if len(a.get("body", "").split("\n\n")) >= 3 and len(a["body"]) >= 800]
+    chosen = {a["id"] for a in rng.sample(pool, min(count, len(pool)))}
+    path = os.path.join(tmp, "halves.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for a in articles:
+            if a["id"] not in chosen:
+                f.write(json.dumps(a, ensure_ascii=False) + "\n")
+                continue
+            paras = a["body"].split("\n\n")
+            mid = len(paras) // 2
+            first = dict(a, id=a["id"] + "-a", body="\n\n".join(paras[:mid]))
+            second = dict(a, id=a["id"] + "-b", title=None, body="\n\n".join(paras[mid:]))
+            f.write(json.dumps(first, ensure_ascii=False) + "\n")
+            f.write(json.dumps(second, ensure_ascii=False) + "\n")
+    idx = os.path.join(tmp, "halves")
+    subprocess.run([binary, "--index", idx, "--quiet", path], check=True)
+    p, addr = vnd.start(idx)
+    c = vnd.Client(addr, timeout=60)
+    c.json("FORMAT json")
+    first = top5 = 0
+    ms = []
+    for aid in sorted(chosen):
+        t0 = time.monotonic()
+        r = c.json("RELATED limit=5 -- %s-a" % aid)
+        ms.append((time.monotonic() - t0) * 1000)
+        ids = [h["id"] for h in r.get("hits", [])]
+        first += bool(ids) and ids[0] == aid + "-b"
+        top5 += aid + "-b" in ids
+    c.close()
+    vnd.stop(p)
+    vnd.cleanup()
+    n = len(chosen) or 1
+    ms.sort()
+    print(f"related stories: {len(chosen)} articles split in two at a paragraph, RELATED of the first half: "
+          f"the second half first {first / n:.3f}, in the top 5 {top5 / n:.3f}; "
+          f"{ms[len(ms) // 2]:.1f} ms a call at the median, {ms[int(len(ms) * 0.99)]:.1f} at p99 (vnsearchd, one client)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/bin/vnsearch-indexer")
@@ -331,6 +382,8 @@ def main():
     ap.add_argument("--ngrams", type=int, default=400)
     ap.add_argument("--restore", type=int, default=400)
     ap.add_argument("--pages", type=int, default=1000)
+    ap.add_argument("--related", type=int, default=300)
+    ap.add_argument("--only-related", action="store_true", help="the related-stories check alone")
     ap.add_argument("--quick", action="store_true", help="vi-news-small.jsonl (1,000 articles), no page check")
     args = ap.parse_args()
     path = os.path.join(args.corpus, "vi-news-small.jsonl" if args.quick else "vi-news.jsonl")
@@ -338,6 +391,10 @@ def main():
         print(f"SKIP: {path} not found; relevance check skipped (set CORPUS=...)")
         return 0
     articles = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    if args.only_related:
+        with tempfile.TemporaryDirectory() as tmp:
+            related_check(args.bin, articles, tmp, args.related)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         idx = os.path.join(tmp, "index")
         subprocess.run([args.bin, "--index", idx, "--quiet", path], check=True)
@@ -376,6 +433,8 @@ def main():
         print(f"{'form':<18} {'queries':>7} {'P@10':>7}")
         for name, sc in res.items():
             print(f"{name:<18} {len(sc):>7} {sum(sc) / max(1, len(sc)):>7.3f}")
+        print()
+        related_check(args.bin, articles, tmp, args.related)
         if args.quick:
             return 0
         print()

@@ -195,6 +195,18 @@ typedef struct vn_xresults {
     int other_spellings; /* set by vn_search_parsed: words typed with marks matched every spelling */
 } vn_xresults;
 
+/* Relevance feedback: the `max` terms that tell the document with id term
+ * `idterm` from the rest of the index best (Xapian's expand set of an
+ * RSet of that one document), folded words and pairs only, best first.
+ * *out is the caller's: vn_xterms_free.  VN_ERR_NOTFOUND: no such
+ * document. */
+typedef struct vn_xterm {
+    char *term;     /* malloc'd, with its prefix */
+    double weight;  /* the expand set's weight */
+} vn_xterm;
+vn_status vn_xdb_expand(vn_xdb *db, const char *idterm, unsigned max, vn_xterm **out, size_t *n, vn_error *err);
+void vn_xterms_free(vn_xterm *t, size_t n);
+
 /* Run `q`; *out is malloc'd, free it with vn_xresults_free(). */
 vn_status vn_xdb_search(vn_xdb *db, const vn_qnode *q, const vn_xsearch_opts *opts,
                         vn_xresults **out, vn_error *err);

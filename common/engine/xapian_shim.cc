@@ -550,6 +550,55 @@ extern "C" vn_status vn_xdb_id_by_term(vn_xdb *h, const char *term, char *id, si
     });
 }
 
+// The terms relevance feedback may offer: folded words (XF) and pairs of
+// folded words (XP), Vietnamese and English alike; not the publisher
+// (XPUB...: an upper-case letter after the prefix) nor any filter term.
+class feedback_terms : public Xapian::ExpandDecider {
+  public:
+    bool operator()(const std::string &t) const override
+    {
+        return t.size() > 2 && t[0] == 'X' && (t[1] == 'F' || t[1] == 'P') &&
+               !(t[2] >= 'A' && t[2] <= 'Z');
+    }
+};
+
+extern "C" vn_status vn_xdb_expand(vn_xdb *h, const char *idterm, unsigned max, vn_xterm **out, size_t *n,
+                                   vn_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    return read_op(h, err, "related terms", [&]() {
+        Xapian::docid id = find_doc(*h->db, idterm);
+        if (!id && any_down(h))
+            return vn_error_set(err, VN_ERR_UNAVAILABLE,
+                                "no document with that id on the shards that answer; a shard is down");
+        if (!id)
+            return vn_error_set(err, VN_ERR_NOTFOUND, "no such document");
+        Xapian::Enquire enquire(*h->db);
+        Xapian::RSet rset;
+        rset.add_document(id);
+        feedback_terms keep;
+        Xapian::ESet eset = enquire.get_eset(max, rset, &keep);
+        vn_xterm *t = (vn_xterm *)vn_xcalloc(eset.size() ? eset.size() : 1, sizeof *t);
+        size_t k = 0;
+        for (Xapian::ESetIterator e = eset.begin(); e != eset.end(); ++e, ++k) {
+            std::string s = *e;
+            t[k].term = vn_xstrndup(s.data(), s.size());
+            t[k].weight = e.get_weight();
+        }
+        *out = t;
+        *n = k;
+        return VN_OK;
+    });
+}
+
+extern "C" void vn_xterms_free(vn_xterm *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(t[i].term);
+    free(t);
+}
+
 extern "C" vn_status vn_xdb_get_data(vn_xdb *h, const char *idterm, vn_buf *out, vn_error *err)
 {
     return read_op(h, err, "read document", [&]() {

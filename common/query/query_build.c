@@ -397,6 +397,40 @@ static int adjacent_kind(const vn_qitem *it)
     return !(it->flags & (VN_QI_NEGATED | VN_QI_JOINED)) && it->field == VN_QF_ANY;
 }
 
+/* t->root = root under the options' filters: the date range on the date
+ * value, the source (or its publisher) as a boolean term. */
+static vn_status filtered(vn_qarena *a, vn_qnode *root, const vn_query_opts *o, vn_qtree *t, vn_error *err)
+{
+    vn_qnode *filt[3];
+    size_t nf = 0;
+    filt[nf++] = root;
+    if (o && (o->date_from || o->date_to)) {
+        const char *ends[2] = {o->date_from ? o->date_from : "0000-01-01", o->date_to ? o->date_to : "9999-12-31"};
+        char v[2][9];
+        for (int e = 0; e < 2; e++) {
+            if (!vn_date_valid(ends[e]))
+                return vn_error_set(err, VN_ERR_INVALID, "date must be YYYY-MM-DD, not \"%.20s\"", ends[e]);
+            vn_date_key(ends[e], v[e]);
+        }
+        vn_qnode *r = vn_qnode_new(a, VN_Q_VALUE_RANGE, 0);
+        r->slot = VN_SLOT_DATE;
+        r->term = vn_qarena_strdup(a, v[0], 8);
+        r->term2 = vn_qarena_strdup(a, v[1], 8);
+        filt[nf++] = r;
+    }
+    if (o && o->source && *o->source) {
+        /* the source itself, or every source of that publisher */
+        char *fs = vn_text_form(o->source, strlen(o->source), VN_FORM_FOLDED);
+        vn_qnode *q[2] = {vn_qnode_term(a, VN_PREFIX_SOURCE, fs, strlen(fs)),
+                          vn_qnode_term(a, VN_PREFIX_PUBLISHER, fs, strlen(fs))};
+        q[0]->op = q[1]->op = VN_Q_BOOL_TERM;
+        filt[nf++] = combine(a, VN_Q_OR, q, 2);
+        free(fs);
+    }
+    t->root = combine(a, VN_Q_FILTER, filt, nf);
+    return VN_OK;
+}
+
 vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *o, vn_qtree *t, vn_error *err)
 {
     t->root = t->all = NULL;
@@ -453,35 +487,7 @@ vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *
     if (neg.n)
         root = combine2(a, VN_Q_AND_NOT, root, combine(a, VN_Q_OR, neg.k, neg.n));
 
-    /* filters: date range on the date value, source as a boolean term */
-    vn_qnode *filt[3];
-    size_t nf = 0;
-    filt[nf++] = root;
-    if (o && (o->date_from || o->date_to)) {
-        const char *ends[2] = {o->date_from ? o->date_from : "0000-01-01", o->date_to ? o->date_to : "9999-12-31"};
-        char v[2][9];
-        for (int e = 0; e < 2; e++) {
-            if (!vn_date_valid(ends[e]))
-                return vn_error_set(err, VN_ERR_INVALID, "date must be YYYY-MM-DD, not \"%.20s\"", ends[e]);
-            vn_date_key(ends[e], v[e]);
-        }
-        vn_qnode *r = vn_qnode_new(a, VN_Q_VALUE_RANGE, 0);
-        r->slot = VN_SLOT_DATE;
-        r->term = vn_qarena_strdup(a, v[0], 8);
-        r->term2 = vn_qarena_strdup(a, v[1], 8);
-        filt[nf++] = r;
-    }
-    if (o && o->source && *o->source) {
-        /* the source itself, or every source of that publisher */
-        char *fs = vn_text_form(o->source, strlen(o->source), VN_FORM_FOLDED);
-        vn_qnode *q[2] = {vn_qnode_term(a, VN_PREFIX_SOURCE, fs, strlen(fs)),
-                          vn_qnode_term(a, VN_PREFIX_PUBLISHER, fs, strlen(fs))};
-        q[0]->op = q[1]->op = VN_Q_BOOL_TERM;
-        filt[nf++] = combine(a, VN_Q_OR, q, 2);
-        free(fs);
-    }
-    t->root = combine(a, VN_Q_FILTER, filt, nf);
-    return VN_OK;
+    return filtered(a, root, o, t, err);
 }
 
 static void describe(vn_buf *b, const vn_qnode *q)
@@ -513,4 +519,18 @@ char *vn_query_describe(const vn_qnode *q)
     vn_buf b = VN_BUF_INIT;
     describe(&b, q);
     return vn_buf_take(&b);
+}
+
+vn_status vn_query_related(vn_qarena *a, const char *const *terms, const double *weights, size_t n,
+                           const char *idterm, const vn_query_opts *o, vn_qtree *t, vn_error *err)
+{
+    t->all = NULL;
+    if (n == 0)
+        return vn_error_set(err, VN_ERR_NOTFOUND, "the document has no words to relate it by");
+    vn_qnode **k = qalloc(a, n * sizeof *k);
+    for (size_t i = 0; i < n; i++) /* each term as much as it tells the document apart */
+        k[i] = scaled(a, vn_qnode_term(a, "", terms[i], strlen(terms[i])), weights[i] / weights[0]);
+    vn_qnode *self = vn_qnode_term(a, "", idterm, strlen(idterm));
+    self->op = VN_Q_BOOL_TERM;
+    return filtered(a, combine2(a, VN_Q_AND_NOT, combine(a, VN_Q_OR, k, n), self), o, t, err);
 }

@@ -173,6 +173,12 @@ typedef struct vn_qtree {
  * (VN_ERR_INVALID: only exclusions, a bad date). */
 vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *opts, vn_qtree *t,
                          vn_error *err);
+/* The tree of a "related stories" search: any of terms[0..n) (index terms
+ * with their prefixes, best first, each weighted by weights[i] over the
+ * first's), never the document of `idterm` itself, under the filters of
+ * `opts` as vn_query_build puts them. */
+vn_status vn_query_related(vn_qarena *a, const char *const *terms, const double *weights, size_t n,
+                           const char *idterm, const vn_query_opts *opts, vn_qtree *t, vn_error *err);
 
 /* Render a tree for tests and debugging, Xapian-like.  malloc'd; caller frees. */
 char *vn_query_describe(const vn_qnode *q);

@@ -142,6 +142,37 @@ static char *did_you_mean(vn_searcher *s, const char *query, const vn_qparse *p,
     return vn_buf_take(&out);
 }
 
+vn_hits *vn_hits_new(const vn_xresults *r, const vn_search_opts *o)
+{
+    vn_hits *h = vn_xcalloc(1, sizeof *h);
+    vn_facets_build(r, o->facets, o->facet_limit, h);
+    h->total = r->total;
+    h->total_min = r->total_min;
+    h->total_max = r->total_max;
+    h->shards_down = r->shards_down;
+    h->cut = r->cut;
+    h->other_spellings = r->other_spellings;
+    h->n = r->n;
+    h->hit = vn_xcalloc(r->n ? r->n : 1, sizeof *h->hit);
+    for (size_t i = 0; i < r->n; i++) {
+        vn_hit *x = &h->hit[i];
+        x->score = r->hits[i].score;
+        vn_docview v;
+        if (vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v)) {
+            x->id = vn_doc_field(&v, VN_DOC_ID);
+            x->title = vn_doc_field(&v, VN_DOC_TITLE);
+            x->date = vn_doc_field(&v, VN_DOC_DATE);
+            x->source = vn_doc_field(&v, VN_DOC_SOURCE);
+            x->url = vn_doc_field(&v, VN_DOC_URL);
+        }
+        if (!x->id)
+            x->id = vn_xstrdup("");
+        if (!x->title)
+            x->title = vn_xstrdup("");
+    }
+    return h;
+}
+
 vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opts, vn_hits **out, vn_error *err)
 {
     VN_CHECK_ARGS(err, s && query && out);
@@ -186,49 +217,25 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
         o = &dated;
     vn_rerank_q rq;
     vn_rerank_q_build(&p, NULL, &rq); /* for the snippets: what was typed, aliases aside */
-    vn_hits *h = vn_xcalloc(1, sizeof *h);
+    vn_hits *h = vn_hits_new(r, o);
     if (date) {
         h->date_words = vn_xstrndup(query + dw.start, dw.end - dw.start);
         snprintf(h->date_from, sizeof h->date_from, "%s", o->date_from);
         snprintf(h->date_to, sizeof h->date_to, "%s", o->date_to);
     }
-    vn_facets_build(r, o->facets, o->facet_limit, h);
-    h->total = r->total;
-    h->total_min = r->total_min;
-    h->total_max = r->total_max;
-    h->shards_down = r->shards_down;
-    h->cut = r->cut;
-    h->other_spellings = r->other_spellings;
-    h->n = 0;
-    h->hit = vn_xrealloc(NULL, (r->n ? r->n : 1) * sizeof *h->hit);
-    for (size_t i = 0; i < r->n; i++) {
-        vn_hit *x = &h->hit[h->n++];
-        memset(x, 0, sizeof *x);
-        x->score = r->hits[i].score;
+    for (size_t i = 0; i < r->n && !o->no_snippets; i++) {
         vn_docview v;
-        if (vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v)) {
-            x->id = vn_doc_field(&v, VN_DOC_ID);
-            x->title = vn_doc_field(&v, VN_DOC_TITLE);
-            x->date = vn_doc_field(&v, VN_DOC_DATE);
-            x->source = vn_doc_field(&v, VN_DOC_SOURCE);
-            x->url = vn_doc_field(&v, VN_DOC_URL);
-            /* the time limit covers snippets too: past it, hits come without */
-            if (!o->no_snippets && (!deadline || vn_clock_now() < deadline)) {
-                vn_docfield f = v.f[VN_DOC_BODY] && v.len[VN_DOC_BODY] ? VN_DOC_BODY : VN_DOC_TITLE;
-                int html = o->snippet_format != VN_SNIPPET_TEXT;
-                vn_snippet_opts so = {o->snippet_words, html,
-                                      o->mark_open ? o->mark_open : html ? "<b>" : "",
-                                      o->mark_close ? o->mark_close : html ? "</b>" : "", h->other_spellings};
-                /* the body's words are in the record: no tokenising it whole */
-                x->snippet = f == VN_DOC_BODY
-                                 ? vn_snippet_rec(v.f[f], v.len[f], r->hits[i].words, r->hits[i].words_len, &p, &rq, &so)
-                                 : vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, &so);
-            }
-        }
-        if (!x->id)
-            x->id = vn_xstrdup("");
-        if (!x->title)
-            x->title = vn_xstrdup("");
+        /* the time limit covers snippets too: past it, hits come without */
+        if ((deadline && vn_clock_now() >= deadline) || !vn_doc_decode(r->hits[i].data, r->hits[i].data_len, &v))
+            continue;
+        vn_docfield f = v.f[VN_DOC_BODY] && v.len[VN_DOC_BODY] ? VN_DOC_BODY : VN_DOC_TITLE;
+        int html = o->snippet_format != VN_SNIPPET_TEXT;
+        vn_snippet_opts so = {o->snippet_words, html, o->mark_open ? o->mark_open : html ? "<b>" : "",
+                              o->mark_close ? o->mark_close : html ? "</b>" : "", h->other_spellings};
+        /* the body's words are in the record: no tokenising it whole */
+        h->hit[i].snippet = f == VN_DOC_BODY
+                                ? vn_snippet_rec(v.f[f], v.len[f], r->hits[i].words, r->hits[i].words_len, &p, &rq, &so)
+                                : vn_snippet(v.f[f] ? v.f[f] : "", v.len[f], &p, &so);
     }
     /* offered when a word lacks its marks, or when few documents match
      * (a wrong tone: "Đà Nắng"); from the hits' records when they hold

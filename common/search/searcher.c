@@ -222,18 +222,38 @@ static double time_left(const vn_search_opts *o, double t0)
     return left > 0 ? left : -1;
 }
 
-vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
-                           vn_xresults **out, vn_error *err)
+/* The shim's options for a search with options o (`how` as below). */
+static vn_xsearch_opts xopts(const vn_search_opts *o, unsigned how)
 {
-    *out = NULL;
-    double t0 = vn_clock_now();
     unsigned limit = o->limit ? o->limit : 10;
     vn_xsearch_opts xo = {o->offset, limit, o->sort, o->time_limit, o->exact_total,
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
                           NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0};
+    return xo;
+}
+
+vn_query_opts vn_searcher_query_opts(const vn_searcher *s, const vn_search_opts *o)
+{
     vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases, 0};
+    return qo;
+}
+
+vn_status vn_searcher_run(vn_searcher *s, const vn_qnode *root, const vn_search_opts *o, vn_xresults **out,
+                          vn_error *err)
+{
+    vn_xsearch_opts xo = xopts(o, 0);
+    return vn_xdb_search(s->db, root, &xo, out, err);
+}
+
+vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
+                           vn_xresults **out, vn_error *err)
+{
+    *out = NULL;
+    double t0 = vn_clock_now();
+    vn_xsearch_opts xo = xopts(o, how);
+    vn_query_opts qo = vn_searcher_query_opts(s, o);
     vn_rerank_q rq;
     /* one word typed without marks: every candidate holds it as typed,
      * stage two could not tell them apart */

@@ -35,6 +35,10 @@ unsigned vn_facets_parse(const char *s, size_t n);
 void vn_facets_build(const struct vn_xresults *r, unsigned which, unsigned limit, vn_hits *h);
 void vn_facets_free(vn_hits *h);
 
+/* search.c: the hits of result r, fields decoded, no snippets, with
+ * facets o->facets; the caller's (vn_hits_free). */
+vn_hits *vn_hits_new(const struct vn_xresults *r, const vn_search_opts *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,14 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
  * index's terms (spelling.c, restore.c, search.c). */
 struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
 
+/* The query builder's options for a search with options o on s (its
+ * stemmer, aliases, filters). */
+vn_query_opts vn_searcher_query_opts(const vn_searcher *s, const vn_search_opts *o);
+/* Run a tree built elsewhere (vn_query_related) with o's page, sort,
+ * facets and time limit, in stage one's order; *out as vn_search_parsed's. */
+vn_status vn_searcher_run(vn_searcher *s, const vn_qnode *root, const vn_search_opts *o, struct vn_xresults **out,
+                          vn_error *err);
+
 #ifdef __cplusplus
 }
 #endif

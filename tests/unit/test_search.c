@@ -674,6 +674,41 @@ static void test_restore_spelling(void **state)
 
 /* Stub files: Xapian 1.4's lines and the issue's "remote tcp", resolved
  * paths, comments, and clear errors. */
+/* Related stories: the articles that share the telling words come
+ * first, never the article itself; filters hold; an unknown id is
+ * VN_ERR_NOTFOUND. */
+static void test_related(void **state)
+{
+    (void)state;
+    vn_searcher *s;
+    vn_error err;
+    vn_hits *h;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_search_opts o = {.limit = 5};
+    assert_int_equal(vn_related(s, "hoa-old", &o, &h, &err), VN_OK);
+    assert_true(h->n >= 1);
+    assert_string_equal(h->hit[0].id, "hoa-acute"); /* the same story, the other tone style */
+    for (size_t i = 0; i < h->n; i++)
+        assert_string_not_equal(h->hit[i].id, "hoa-old");
+    vn_hits_free(h);
+    assert_int_equal(vn_related(s, "d-duong", &o, &h, &err), VN_OK);
+    assert_true(h->n >= 2);
+    int sisters = 0; /* the two other "nhà ông dương" articles lead */
+    for (size_t i = 0; i < 2; i++)
+        sisters += !strcmp(h->hit[i].id, "d-duong-sac") || !strcmp(h->hit[i].id, "d-duong-huyen");
+    assert_int_equal(sisters, 2);
+    vn_hits_free(h);
+    vn_search_opts tt = {.limit = 5, .source = "Tuổi Trẻ"};
+    assert_int_equal(vn_related(s, "d-duong", &tt, &h, &err), VN_OK);
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hit[0].id, "d-duong-huyen");
+    vn_hits_free(h);
+    assert_int_equal(vn_related(s, "no-such-article", &o, &h, &err), VN_ERR_NOTFOUND);
+    assert_null(h);
+    assert_int_equal(vn_related(s, "", &o, &h, &err), VN_ERR_INVALID);
+    vn_searcher_close(s);
+}
+
 static void test_stub_parse(void **state)
 {
     (void)state;
@@ -866,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_restore),
         cmocka_unit_test(test_restore_spelling),
+        cmocka_unit_test(test_related),
         cmocka_unit_test(test_stub_parse),
         cmocka_unit_test(test_shards_kept),
         cmocka_unit_test(test_bad_queries),

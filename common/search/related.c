@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* related.c -- vn_related(): the articles most like one of the index,
+ * for the "related stories" box under an article.  Xapian's relevance
+ * feedback names the terms that tell the article apart (the expand set
+ * of an RSet of it: folded words and pairs, vn_xdb_expand); any of them
+ * is searched for, each weighted by how much it tells, the article
+ * itself left out, under the usual filters.  Not here: the terms'
+ * choice (the shim, with Xapian), the tree (query_build.c), copies of a
+ * wire story (to come with their detection). */
+#include "vn_search.h"
+#include "vn_schema.h"
+#include "vn_xapian.h"
+
+#include <stdlib.h>
+
+vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts, vn_hits **out, vn_error *err)
+{
+    VN_CHECK_ARGS(err, s && id && out);
+    *out = NULL;
+    vn_search_opts dflt = {0};
+    const vn_search_opts *o = opts ? opts : &dflt;
+    char idterm[VN_IDTERM_SIZE];
+    if (!vn_idterm(idterm, id))
+        return vn_error_set(err, VN_ERR_INVALID, "document ids are 1 to %d bytes", VN_ID_MAX_BYTES);
+    vn_xterm *t;
+    size_t n;
+    vn_status rc = vn_xdb_expand(vn_searcher_xdb(s), idterm, VN_RELATED_TERMS, &t, &n, err);
+    if (rc != VN_OK)
+        return rc;
+    const char **terms = vn_xcalloc(n ? n : 1, sizeof *terms);
+    double *w = vn_xcalloc(n ? n : 1, sizeof *w);
+    for (size_t i = 0; i < n; i++) {
+        terms[i] = t[i].term;
+        w[i] = t[i].weight;
+    }
+    vn_qarena a;
+    vn_qarena_init(&a);
+    vn_qtree tree;
+    vn_query_opts qo = vn_searcher_query_opts(s, o);
+    vn_xresults *r = NULL;
+    rc = vn_query_related(&a, terms, w, n, idterm, &qo, &tree, err);
+    if (rc == VN_OK)
+        rc = vn_searcher_run(s, tree.root, o, &r, err);
+    if (rc == VN_OK) {
+        *out = vn_hits_new(r, o);
+        vn_xresults_free(r);
+    }
+    vn_qarena_free(&a);
+    free(terms);
+    free(w);
+    vn_xterms_free(t, n);
+    return rc;
+}
