@@ -18,6 +18,7 @@
 
 static const char usage[] =
     "Usage: vnsearch [options] QUERY...\n"
+    "       vnsearch [options] --related ID\n"
     "Search a running vnsearchd. Words may be typed with or without diacritics.\n"
     "\n"
     "  --host HOST      daemon host (default 127.0.0.1)\n"
@@ -29,6 +30,7 @@ static const char usage[] =
     "  --to DATE        only articles dated YYYY-MM-DD or earlier\n"
     "  --source NAME    only articles from this source\n"
     "  --sort ORDER     relevance (default), date or -date\n"
+    "  --related ID     the articles most like article ID, instead of a query\n"
     "  --json           print the daemon's JSON reply\n"
     "  --timeout SECS   give up after this long (default 10)\n"
     "  -h, --help       this text\n"
@@ -82,9 +84,9 @@ int main(int argc, char **argv)
         {"to", required_argument, NULL, 't'},     {"source", required_argument, NULL, 'S'},
         {"sort", required_argument, NULL, 'r'},   {"json", no_argument, NULL, 'j'},
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+        {"version", no_argument, NULL, 'V'},      {"related", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0}};
-    const char *host = "127.0.0.1", *sock = NULL;
+    const char *host = "127.0.0.1", *sock = NULL, *related = NULL;
     int port = 7700, json = 0;
     double timeout = 10;
     vnc_search_opts o = {0};
@@ -128,19 +130,28 @@ int main(int argc, char **argv)
             break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("vnsearch %s\n", VNC_VERSION); return 0;
+        case 'R': related = optarg; break;
         default: /* getopt said what was wrong */
             fputs("try 'vnsearch --help'\n", stderr);
             return 2;
         }
     }
-    if (optind >= argc) {
-        fputs("vnsearch: no query given; try 'vnsearch --help'\n", stderr);
+    if (related && json) {
+        fputs("vnsearch: --json prints a SEARCH reply; --related prints its hits as text\n", stderr);
+        return 2;
+    }
+    if ((optind >= argc) == !related) {
+        fputs(related ? "vnsearch: --related takes an id, not a query too; try 'vnsearch --help'\n"
+                      : "vnsearch: no query given; try 'vnsearch --help'\n",
+              stderr);
         return 2;
     }
     size_t qlen = 0;
     for (int i = optind; i < argc; i++)
         qlen += strlen(argv[i]) + 1;
-    char *query = calloc(1, qlen + 1);
+    char *query = calloc(1, qlen + (related ? strlen(related) : 0) + 1);
+    if (related)
+        strcpy(query, related);
     for (int i = optind; i < argc; i++) {
         if (i > optind)
             strcat(query, " ");
@@ -161,7 +172,7 @@ int main(int argc, char **argv)
         }
     } else {
         vnc_result *r;
-        if (vnc_search(ctx, query, &o, &r) == VNC_OK) {
+        if ((related ? vnc_related : vnc_search)(ctx, query, &o, &r) == VNC_OK) {
             int tty = isatty(1) && !getenv("NO_COLOR"); /* no-color.org */
             for (size_t i = 0; i < r->n; i++) {
                 const vnc_hit *h = &r->hits[i];
@@ -182,7 +193,7 @@ int main(int argc, char **argv)
                 printf("\n\n");
             }
             if (r->n == 0)
-                fprintf(stderr, "vnsearch: no hits for \"%s\"\n", query);
+                fprintf(stderr, "vnsearch: no %s \"%s\"\n", related ? "articles related to" : "hits for", query);
             code = r->n ? 0 : 1;
             vnc_result_free(r);
         }

@@ -385,13 +385,15 @@ static int query_request(vnc_context *c, const char *cmd, const char *query, con
     return rc;
 }
 
-int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out)
+/* SEARCH or RELATED (`cmd`) of `arg`: the hits. */
+static int hits_request(vnc_context *c, const char *cmd, const char *arg, const vnc_search_opts *opts,
+                        vnc_result **out)
 {
     if (!c || !out)
         return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     *out = NULL;
     json_t *j;
-    int rc = query_request(c, "SEARCH", query, opts, &j, NULL);
+    int rc = query_request(c, cmd, arg, opts, &j, NULL);
     if (rc != VNC_OK)
         return rc;
     json_t *hits = json_object_get(j, "hits");
@@ -423,6 +425,16 @@ int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, v
     json_decref(j);
     *out = r;
     return VNC_OK;
+}
+
+int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out)
+{
+    return hits_request(c, "SEARCH", query, opts, out);
+}
+
+int vnc_related(vnc_context *c, const char *id, const vnc_search_opts *opts, vnc_result **out)
+{
+    return hits_request(c, "RELATED", id, opts, out);
 }
 
 int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json)

@@ -92,6 +92,10 @@ typedef struct vnc_result {
 /* SEARCH.  On VNC_OK *out is malloc'd; free it with vnc_result_free(). */
 VNC_EXPORT int vnc_search(vnc_context *c, const char *query, const vnc_search_opts *opts, vnc_result **out);
 VNC_EXPORT void vnc_result_free(vnc_result *r);
+/* RELATED: the articles most like the one with id `id` ("related
+ * stories"), as vnc_search returns hits (opts: limit, offset, filters,
+ * sort; no snippets).  An unknown id gives VNC_ERR_REQUEST, as vnc_get. */
+VNC_EXPORT int vnc_related(vnc_context *c, const char *id, const vnc_search_opts *opts, vnc_result **out);
 /* SEARCH, the daemon's JSON reply as it came (one line, no line ending);
  * *json is malloc'd, free() it. */
 VNC_EXPORT int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json);

@@ -40,6 +40,16 @@ $BIN/vnsearch --port 1 x >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "no daemon gives exit code 2"
 like "$(cat "$TMP/err")" "Connection refused" "and says why"
 $V >/dev/null 2>&1; is "$?" 2 "no query gives exit code 2"
+# related stories: the seed articles about Lương Cường are each other's
+first=$($V --limit 1 lương cường | sed -n 2p | sed 's/^  \([^ ]*\) .*/\1/')
+out=$($V --limit 3 --related "$first"); rc=$?
+is "$rc" 0 "--related finds articles like one"
+unlike "$out" "^  $first " "never the article itself"
+like "$out" "^  00[0-9]_.*\.txt · " "and a seed article about the same man among them"
+$V --related no-such-article >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "--related of an unknown id gives exit code 2"
+like "$(cat "$TMP/err")" "BADREQ no such document" "and the daemon's message"
+$V --related "$first" lương >/dev/null 2>&1; is "$?" 2 "--related and a query together give exit code 2"
 # the user's text never lands where options go (was: 3 hits for --limit 1)
 n=$($V --limit 1 'limit=3 ha noi' | grep -c '^  ')
 is "$n" 2 "query text that begins with limit= is no option"

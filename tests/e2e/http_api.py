@@ -72,6 +72,14 @@ def main():
          "SEARCH limit=5 sort=-date from=2025-01-01 snippet=text hà nội", "/search with options")
     same("/count?q=c%C3%B4ng+an", "COUNT công an", "/count")
     same("/documents/vnds-test-000001", "GET vnds-test-000001", "/documents/{id}")
+    same("/documents/vnds-test-000001/related?limit=3&source=VnExpress", "RELATED limit=3 source=VnExpress -- vnds-test-000001",
+         "/documents/{id}/related: RELATED's reply, options and all")
+    st, _, body = get(base, "/documents/vnds-test-000001/related?limit=5")
+    rel = json.loads(body)["hits"] if st == 200 else []
+    ok(len(rel) == 5 and "vnds-test-000001" not in [h["id"] for h in rel],
+       "related stories: five, never the article itself", (st, body[:300]))
+    st, _, body = get(base, "/documents/no-such-doc/related")
+    ok(st == 404 and json.loads(body)["error"]["code"] == "BADREQ", "related of an unknown document is 404", (st, body))
     same("/suggest?q=ha+n", "SUGGEST ha n", "/suggest")
     same("/search?q=limit%3D3+ha+noi", "SEARCH -- limit=3 ha noi", "q= is never read as options")
     st, hd, body = get(base, "/search?q=x&lmit=1")
