@@ -117,6 +117,10 @@ function render(r) {
     const p = el("p", "snippet");
     p.innerHTML = h.snippet || ""; // HTML from the daemon: the article's text escaped, matches in <b>
     li.appendChild(p);
+    const more = el("button", "related-toggle", "Tin liên quan");
+    more.type = "button";
+    more.addEventListener("click", () => toggleRelated(li, h.id));
+    li.appendChild(more);
     hits.appendChild(li);
   }
   const f = r.facets || {};
@@ -134,6 +138,45 @@ function render(r) {
   prev.addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); run(true); });
   next.addEventListener("click", () => { state.offset += PAGE; run(true); });
   if (r.total > PAGE) { pager.appendChild(prev); pager.appendChild(next); }
+}
+
+// The related stories of hit `id`, in a list under it (a second click
+// closes it): GET /documents/{id}/related, the filters in force kept.
+async function toggleRelated(li, id) {
+  const open = li.querySelector(".related");
+  if (open) { open.remove(); return; }
+  const box = el("div", "related");
+  box.appendChild(el("p", "meta", "Đang tìm tin liên quan…"));
+  li.appendChild(box);
+  const p = new URLSearchParams({ limit: 5 });
+  if (state.from) p.set("from", state.from);
+  if (state.to) p.set("to", state.to);
+  if (state.source) p.set("source", state.source);
+  try {
+    const res = await fetch("/documents/" + encodeURIComponent(id) + "/related?" + p.toString());
+    const r = await res.json();
+    box.replaceChildren();
+    if (!r.ok || !r.hits.length) {
+      box.appendChild(el("p", "meta", r.ok ? "Không có tin liên quan." : "Lỗi: " + r.error.message));
+      return;
+    }
+    box.appendChild(el("h4", "", "Tin liên quan"));
+    const ul = el("ul");
+    for (const x of r.hits) {
+      const item = el("li");
+      const a = el("a", "", x.title || x.id);
+      const link = safeUrl(x.url);
+      a.href = link || ("/documents/" + encodeURIComponent(x.id));
+      if (link) a.rel = "noopener";
+      item.appendChild(a);
+      const meta = [x.date, x.source].filter(Boolean).join(" · ");
+      if (meta) item.appendChild(el("span", "meta", " " + meta));
+      ul.appendChild(item);
+    }
+    box.appendChild(ul);
+  } catch (e) {
+    box.replaceChildren(el("p", "meta", "Không kết nối được máy chủ tìm kiếm."));
+  }
 }
 
 let seq = 0;

@@ -121,6 +121,16 @@ def main():
         dym = b.js("return document.querySelector('#didyoumean a') ? document.querySelector('#didyoumean a').textContent : ''")
         ok(dym == "hà nội", "the did-you-mean line offers the marks put back", dym)
         b.shot(os.path.join(shots, "search.png"))
+        # related stories under a hit: five links, none of them the hit itself; a second click closes them
+        own = b.js("const h = document.querySelector('.hit'); h.querySelector('.related-toggle').click();"
+                   " return h.querySelector('h3 a').getAttribute('href')")
+        rel = b.wait("const l = [...document.querySelectorAll('.hit .related li a')].map(a => a.getAttribute('href'));"
+                     " return l.length ? l : null")
+        ok(rel and len(rel) == 5 and own not in rel, "\"Tin liên quan\" lists five related stories under a hit", (own, rel))
+        b.shot(os.path.join(shots, "related.png"))
+        b.js("document.querySelector('.hit .related-toggle').click()")
+        ok(b.wait("return document.querySelector('.hit .related') === null ? 'closed' : null") == "closed",
+           "and a second click closes them")
         # a source facet narrows the hits to that source
         facet = b.js("const a = document.querySelector('#facets .facet a'); a.click();"
                      " return a.querySelector('.v').textContent")
