@@ -77,6 +77,24 @@ function chip(text, clear) {
   return b;
 }
 
+// A hit's title as a link: to its url when that is a web address, else
+// to the stored document.
+function hitLink(h) {
+  const a = el("a", "", h.title || h.id);
+  const link = safeUrl(h.url);
+  a.href = link || ("/documents/" + encodeURIComponent(h.id));
+  if (link) a.rel = "noopener";
+  return a;
+}
+
+// The filters in force, added to request parameters p.
+function withFilters(p) {
+  if (state.from) p.set("from", state.from);
+  if (state.to) p.set("to", state.to);
+  if (state.source) p.set("source", state.source);
+  return p;
+}
+
 function render(r) {
   const hits = $("hits"), facets = $("facets"), pager = $("pager"), filters = $("filters");
   hits.replaceChildren();
@@ -107,11 +125,7 @@ function render(r) {
   for (const h of r.hits) {
     const li = el("li", "hit");
     const h3 = el("h3");
-    const a = el("a", "", h.title || h.id);
-    const link = safeUrl(h.url);
-    a.href = link || ("/documents/" + encodeURIComponent(h.id));
-    if (link) a.rel = "noopener";
-    h3.appendChild(a);
+    h3.appendChild(hitLink(h));
     li.appendChild(h3);
     li.appendChild(el("div", "meta", [h.date, h.source].filter(Boolean).join(" · ")));
     const p = el("p", "snippet");
@@ -148,10 +162,7 @@ async function toggleRelated(li, id) {
   const box = el("div", "related");
   box.appendChild(el("p", "meta", "Đang tìm tin liên quan…"));
   li.appendChild(box);
-  const p = new URLSearchParams({ limit: 5 });
-  if (state.from) p.set("from", state.from);
-  if (state.to) p.set("to", state.to);
-  if (state.source) p.set("source", state.source);
+  const p = withFilters(new URLSearchParams({ limit: 5 }));
   try {
     const res = await fetch("/documents/" + encodeURIComponent(id) + "/related?" + p.toString());
     const r = await res.json();
@@ -164,11 +175,7 @@ async function toggleRelated(li, id) {
     const ul = el("ul");
     for (const x of r.hits) {
       const item = el("li");
-      const a = el("a", "", x.title || x.id);
-      const link = safeUrl(x.url);
-      a.href = link || ("/documents/" + encodeURIComponent(x.id));
-      if (link) a.rel = "noopener";
-      item.appendChild(a);
+      item.appendChild(hitLink(x));
       const meta = [x.date, x.source].filter(Boolean).join(" · ");
       if (meta) item.appendChild(el("span", "meta", " " + meta));
       ul.appendChild(item);
@@ -189,10 +196,7 @@ async function run(push) {
     $("pager").replaceChildren();
     return;
   }
-  const p = new URLSearchParams({ q: state.q, limit: PAGE, offset: state.offset, facets: "source,month" });
-  if (state.from) p.set("from", state.from);
-  if (state.to) p.set("to", state.to);
-  if (state.source) p.set("source", state.source);
+  const p = withFilters(new URLSearchParams({ q: state.q, limit: PAGE, offset: state.offset, facets: "source,month" }));
   const mine = ++seq;
   $("status").textContent = "Đang tìm…";
   try {
