@@ -59,43 +59,6 @@ typedef struct http_conn {
 } http_conn;
 static http_conn *http_conns;
 
-static void watch_release(struct bufferevent *bev);
-
-static void on_http_close(struct evhttp_connection *evcon, void *arg)
-{
-    vn_daemon *d = arg;
-    watch_release(evhttp_connection_get_bufferevent(evcon));
-    for (http_conn **p = &http_conns; *p; p = &(*p)->next)
-        if ((*p)->evcon == evcon) {
-            http_conn *gone = *p;
-            *p = gone->next;
-            vn_clients_leave(d, gone->peer);
-            free(gone);
-            return;
-        }
-}
-
-/* NULL when the connection of req holds (or may take) a slot, else why not. */
-static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const char *peer)
-{
-    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-    if (!evcon)
-        return NULL;
-    for (http_conn *h = http_conns; h; h = h->next)
-        if (h->evcon == evcon)
-            return NULL; /* counted at its first request */
-    const char *full = vn_clients_admit(d, peer);
-    if (full)
-        return full;
-    http_conn *h = vn_xcalloc(1, sizeof *h);
-    h->evcon = evcon;
-    snprintf(h->peer, sizeof h->peer, "%s", peer);
-    h->next = http_conns;
-    http_conns = h;
-    evhttp_connection_set_closecb(evcon, on_http_close, d);
-    return NULL;
-}
-
 /* A deadline on every HTTP connection, from its start and from each
  * reply: the next request must have arrived whole within line_timeout,
  * as a line of the line protocol must (evhttp's own timeout is for
@@ -123,6 +86,7 @@ typedef struct http_watch {
     double since;  /* start, or the last reply */
     int busy;      /* a request is being answered */
     int cut;       /* its socket was shut down */
+    int on_close;  /* evhttp's close callback lets go of it (it made a request): no polling */
 } http_watch;
 static http_watch *http_watches;
 #define WATCH_TICK 0.1 /* seconds: how soon a freed connection's reference (and socket) goes */
@@ -159,7 +123,10 @@ static void on_watch(evutil_socket_t fd, short what, void *arg)
     }
     double left = d->cfg.line_timeout - (vn_clock_now() - w->since);
     if (w->cut || w->busy || left > 0) { /* (cut: evhttp reads the end and frees it) */
-        watch_arm(w, w->cut || w->busy || left > WATCH_TICK ? WATCH_TICK : left);
+        double next = w->cut || w->busy ? d->cfg.line_timeout : left;
+        if (!w->on_close && next > WATCH_TICK)
+            next = WATCH_TICK; /* no close callback will say when evhttp frees it */
+        watch_arm(w, next);
         return;
     }
     evutil_socket_t s = bufferevent_getfd(w->bev);
@@ -207,6 +174,44 @@ static http_watch *watch_of(struct evhttp_request *req)
     for (http_watch *w = http_watches; bev && w; w = w->next)
         if (w->bev == bev)
             return w;
+    return NULL;
+}
+
+static void on_http_close(struct evhttp_connection *evcon, void *arg)
+{
+    vn_daemon *d = arg;
+    watch_release(evhttp_connection_get_bufferevent(evcon));
+    for (http_conn **p = &http_conns; *p; p = &(*p)->next)
+        if ((*p)->evcon == evcon) {
+            http_conn *gone = *p;
+            *p = gone->next;
+            vn_clients_leave(d, gone->peer);
+            free(gone);
+            return;
+        }
+}
+
+/* NULL when the connection of req holds (or may take) a slot, else why not. */
+static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const char *peer)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    if (!evcon)
+        return NULL;
+    for (http_conn *h = http_conns; h; h = h->next)
+        if (h->evcon == evcon)
+            return NULL; /* counted at its first request */
+    const char *full = vn_clients_admit(d, peer);
+    if (full)
+        return full;
+    http_conn *h = vn_xcalloc(1, sizeof *h);
+    h->evcon = evcon;
+    snprintf(h->peer, sizeof h->peer, "%s", peer);
+    h->next = http_conns;
+    http_conns = h;
+    evhttp_connection_set_closecb(evcon, on_http_close, d);
+    http_watch *w = watch_of(req);
+    if (w)
+        w->on_close = 1;
     return NULL;
 }
 
@@ -305,8 +310,6 @@ static const char *method_name(enum evhttp_cmd_type m)
                                                        : "OTHER";
 }
 
-/* The command a method and path name; *id gets what follows "/documents/";
- * *wrong_method is set when the path exists with other methods. */
 /* Whether `path` is the path `pat` of the table: equal, or with "{id}"
  * standing for a non-empty id (*id_at, *id_len: where it is in path). */
 static int path_matches(const char *pat, const char *path, size_t *id_at, size_t *id_len)
@@ -324,7 +327,8 @@ static int path_matches(const char *pat, const char *path, size_t *id_at, size_t
 
 /* The command of a method and path, and the id in the path (decoded,
  * malloc'd) when it has one; the pattern with the longest fixed part wins
- * ("/documents/a/related" is RELATED of "a", not GET of "a/related"). */
+ * ("/documents/a/related" is RELATED of "a", not GET of "a/related").
+ * NULL, with *wrong_method set when the path exists with other methods. */
 static const vn_command *route(const char *method, const char *path, char **id, int *wrong_method)
 {
     *id = NULL;
@@ -353,7 +357,7 @@ static const vn_command *route(const char *method, const char *path, char **id, 
         *wrong_method = method_seen;
         return NULL;
     }
-    if (strstr(best->http, "{id}")) {
+    if (len) { /* an {id} pattern: the id is never empty */
         char *raw = vn_xstrndup(path + at, len);
         *id = evhttp_uridecode(raw, 0, NULL);
         free(raw);

@@ -51,8 +51,8 @@ struct conn {
     struct bufferevent *bev;    /* NULL once the socket is closed */
     struct event *line_ev;      /* line_timeout for a line begun and not finished */
     unsigned long id;
-    struct sockaddr_storage addr; /* the peer (AF_UNIX for a Unix socket) */
     char peer[64];              /* the peer address, for log lines */
+    const char *counted_as;     /* peer, or NULL for a Unix socket's: its key in the client table */
     unsigned auth_failures;
     int json;                   /* FORMAT json */
     int authed;                 /* AUTH given (or no token configured) */
@@ -87,7 +87,7 @@ static void conn_free(conn *c)
     pthread_mutex_lock(&d->mu);
     d->nconns--;
     pthread_mutex_unlock(&d->mu);
-    vn_clients_leave(d, c->addr.ss_family == AF_UNIX ? NULL : c->peer);
+    vn_clients_leave(d, c->counted_as);
     free(c);
     maybe_drained(d);
 }
@@ -392,7 +392,6 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
     maybe_drained(d);
 }
 
-/* Same host?  Unix-socket peers are never counted against each other. */
 static void describe_peer(const struct sockaddr *sa, char *out, size_t n)
 {
     const void *addr = sa->sa_family == AF_INET    ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
@@ -413,21 +412,21 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     }
     char peer[64];
     describe_peer(sa, peer, sizeof peer);
-    const char *full = vn_clients_admit(d, sa->sa_family == AF_UNIX ? NULL : peer);
+    (void)salen;
+    /* Unix-socket peers are never counted against each other */
+    const char *who = sa->sa_family == AF_UNIX ? NULL : peer;
+    const char *full = vn_clients_admit(d, who);
     if (full) {
         vn_listen_refuse(fd, full);
         vn_log_warn("refused %s: %s (max_clients %u, max_clients_per_address %u)", peer, full, d->cfg.max_clients,
                     d->cfg.max_clients_per_address);
         return;
     }
-    struct sockaddr_storage addr;
-    memset(&addr, 0, sizeof addr);
-    memcpy(&addr, sa, (size_t)salen < sizeof addr ? (size_t)salen : sizeof addr);
     conn *c = vn_xcalloc(1, sizeof *c);
     c->d = d;
     c->id = next_conn_id++;
-    c->addr = addr;
     memcpy(c->peer, peer, sizeof peer);
+    c->counted_as = who ? c->peer : NULL;
     c->authed = d->cfg.admin_token[0] == '\0';
     c->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->line_ev = evtimer_new(d->base, on_line_timeout, c);
@@ -440,7 +439,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
         if (c->line_ev)
             event_free(c->line_ev);
         free(c);
-        vn_clients_leave(d, sa->sa_family == AF_UNIX ? NULL : peer);
+        vn_clients_leave(d, who);
         return;
     }
     bufferevent_setcb(c->bev, on_read, on_write, on_event, c);

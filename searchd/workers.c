@@ -93,8 +93,11 @@ void vn_cmd_health(vn_ctx *x)
     vn_reply_stats(x->out, x->json, st, 2);
 }
 
-/* SEARCH, and COUNT (`count`: the total only, exact). */
-static void search(vn_ctx *x, int count)
+enum { AS_SEARCH, AS_COUNT, AS_RELATED };
+
+/* SEARCH; COUNT (the total only, exact); RELATED (the hits of the
+ * articles most like the one named, an unknown one not found). */
+static void search(vn_ctx *x, int as)
 {
     vn_daemon *d = x->d;
     vn_search_opts o = x->r->opts;
@@ -103,37 +106,15 @@ static void search(vn_ctx *x, int count)
     double t0 = vn_clock_now();
     o.time_limit = d->cfg.query_time_limit;
     o.max_wildcard = d->cfg.max_wildcard;
-    if (count) {
+    if (as == AS_COUNT) {
         o.limit = 1;
         o.exact_total = 1;
         o.no_snippets = 1;
         o.did_you_mean = 0;
     }
-    vn_status rc = vn_search(x->s, x->r->arg, &o, &h, &err);
-    if (rc != VN_OK) {
-        vn_ctx_fail(x, rc, err.msg);
-        return;
-    }
-    double ms = (vn_clock_now() - t0) * 1000;
-    if (count)
-        vn_reply_count(x->out, x->json, h->total, h);
-    else
-        vn_reply_hits(x->out, x->json, h, ms);
-    vn_hits_free(h);
-    record_latency(d, ms);
-}
-
-void vn_cmd_search(vn_ctx *x) { search(x, 0); }
-
-void vn_cmd_related(vn_ctx *x)
-{
-    vn_search_opts o = x->r->opts;
-    o.time_limit = x->d->cfg.query_time_limit;
-    vn_error err;
-    vn_hits *h;
-    double t0 = vn_clock_now();
-    vn_status rc = vn_related(x->s, x->r->arg, &o, &h, &err);
-    if (rc == VN_ERR_NOTFOUND) {
+    vn_status rc = as == AS_RELATED ? vn_related(x->s, x->r->arg, &o, &h, &err)
+                                    : vn_search(x->s, x->r->arg, &o, &h, &err);
+    if (rc == VN_ERR_NOTFOUND && as == AS_RELATED) {
         vn_ctx_not_found(x, err.msg);
         return;
     }
@@ -142,12 +123,19 @@ void vn_cmd_related(vn_ctx *x)
         return;
     }
     double ms = (vn_clock_now() - t0) * 1000;
-    vn_reply_hits(x->out, x->json, h, ms);
+    if (as == AS_COUNT)
+        vn_reply_count(x->out, x->json, h->total, h);
+    else
+        vn_reply_hits(x->out, x->json, h, ms);
     vn_hits_free(h);
-    record_latency(x->d, ms);
+    record_latency(d, ms);
 }
 
-void vn_cmd_count(vn_ctx *x) { search(x, 1); }
+void vn_cmd_search(vn_ctx *x) { search(x, AS_SEARCH); }
+
+void vn_cmd_count(vn_ctx *x) { search(x, AS_COUNT); }
+
+void vn_cmd_related(vn_ctx *x) { search(x, AS_RELATED); }
 
 void vn_cmd_get(vn_ctx *x)
 {

@@ -12,7 +12,7 @@
  * positions are read.  docs/ranking.md gives the formula and the
  * measurements.  Pure: no I/O, no Xapian objects (the shim turns the tree
  * into a Xapian::Query); only the English stemmer is Xapian's, reached
- * through the shim (vn_xapian.h). */
+ * through the text layer (vn_text.h, text_stem.cc). */
 #include "vn_aliases.h"
 #include "vn_query.h"
 #include "vn_buf.h"
@@ -525,8 +525,6 @@ vn_status vn_query_related(vn_qarena *a, const char *const *terms, const double 
                            const char *idterm, const vn_query_opts *o, vn_qtree *t, vn_error *err)
 {
     t->all = NULL;
-    if (n == 0)
-        return vn_error_set(err, VN_ERR_NOTFOUND, "the document has no words to relate it by");
     vn_qnode **k = qalloc(a, n * sizeof *k);
     for (size_t i = 0; i < n; i++) /* each term as much as it tells the document apart */
         k[i] = scaled(a, vn_qnode_term(a, "", terms[i], strlen(terms[i])), weights[i] / weights[0]);

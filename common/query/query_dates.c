@@ -18,8 +18,6 @@
 #include "vn_calendar.h"
 #include "vn_text.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef vn_day day;

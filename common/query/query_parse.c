@@ -83,6 +83,17 @@ static int is_abbreviation(const vn_tokens *ts, const vn_token *t)
     return strpbrk(VN_TOK_FOLDED(ts, t), "aeiouy") == NULL;
 }
 
+/* The bounds of a query's words: none longer than VN_TOKEN_MAX_BYTES
+ * (the tokeniser drops it), at most VN_QUERY_MAX_WORDS. */
+static vn_status within_limits(const vn_tokens *t, vn_error *err)
+{
+    if (t->dropped)
+        return vn_error_set(err, VN_ERR_LIMIT, "a query word is longer than %d bytes", VN_TOKEN_MAX_BYTES);
+    if (t->n > VN_QUERY_MAX_WORDS)
+        return vn_error_set(err, VN_ERR_LIMIT, "query has more than %d words", VN_QUERY_MAX_WORDS);
+    return VN_OK;
+}
+
 vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -146,14 +157,8 @@ vn_status vn_query_parse(const char *s, size_t len, vn_qparse *p, vn_error *err)
         it.from = p->toks.n;
         vn_tokenize(&p->toks, s + ws, we - ws, 0);
         it.to = p->toks.n;
-        if (p->toks.dropped) {
-            rc = vn_error_set(err, VN_ERR_LIMIT, "a query word is longer than %d bytes", VN_TOKEN_MAX_BYTES);
+        if ((rc = within_limits(&p->toks, err)) != VN_OK)
             break;
-        }
-        if (p->toks.n > VN_QUERY_MAX_WORDS) {
-            rc = vn_error_set(err, VN_ERR_LIMIT, "query has more than %d words", VN_QUERY_MAX_WORDS);
-            break;
-        }
         if (it.to == it.from) {
             pending_or = 0;
             continue; /* punctuation only */
@@ -189,12 +194,8 @@ vn_status vn_qparse_phrase(const char *words, size_t len, vn_qparse *p, vn_error
     memset(p, 0, sizeof *p);
     vn_tokens_init(&p->toks);
     vn_tokenize(&p->toks, words, len, 0);
-    vn_status rc = VN_OK;
-    if (p->toks.dropped)
-        rc = vn_error_set(err, VN_ERR_LIMIT, "a word is longer than %d bytes", VN_TOKEN_MAX_BYTES);
-    else if (p->toks.n > VN_QUERY_MAX_WORDS)
-        rc = vn_error_set(err, VN_ERR_LIMIT, "more than %d words", VN_QUERY_MAX_WORDS);
-    else if (p->toks.n == 0)
+    vn_status rc = within_limits(&p->toks, err);
+    if (rc == VN_OK && p->toks.n == 0)
         rc = vn_error_set(err, VN_ERR_INVALID, "no words");
     if (rc != VN_OK) {
         vn_qparse_free(p);

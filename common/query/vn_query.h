@@ -173,7 +173,7 @@ typedef struct vn_qtree {
  * (VN_ERR_INVALID: only exclusions, a bad date). */
 vn_status vn_query_build(vn_qarena *a, const vn_qparse *p, const vn_query_opts *opts, vn_qtree *t,
                          vn_error *err);
-/* The tree of a "related stories" search: any of terms[0..n) (index terms
+/* The tree of a "related stories" search: any of terms[0..n), n > 0 (index terms
  * with their prefixes, best first, each weighted by weights[i] over the
  * first's), never the document of `idterm` itself, under the filters of
  * `opts` as vn_query_build puts them. */

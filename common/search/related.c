@@ -27,6 +27,12 @@ vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts,
     vn_status rc = vn_xdb_expand(vn_searcher_xdb(s), idterm, VN_RELATED_TERMS, &t, &n, err);
     if (rc != VN_OK)
         return rc;
+    if (n == 0) { /* an article without a word that tells it apart: none is like it */
+        vn_xresults none = {0};
+        *out = vn_hits_new(&none, o);
+        vn_xterms_free(t, n);
+        return VN_OK;
+    }
     const char **terms = vn_xcalloc(n ? n : 1, sizeof *terms);
     double *w = vn_xcalloc(n ? n : 1, sizeof *w);
     for (size_t i = 0; i < n; i++) {

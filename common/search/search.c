@@ -7,14 +7,12 @@
 #include "vn_buf.h"
 #include "vn_docstore.h"
 #include "vn_snippet.h"
-#include "vn_index_dir.h"
 #include "vn_query.h"
 #include "vn_schema.h"
 #include "vn_rerank.h"
 #include "vn_xapian.h"
 #include "vn_text.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

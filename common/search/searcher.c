@@ -12,7 +12,6 @@
 #include "vn_clock.h"
 #include "vn_buf.h"
 #include "vn_docstore.h"
-#include "vn_snippet.h"
 #include "vn_index_dir.h"
 #include "vn_aliases.h"
 #include "vn_query.h"
@@ -25,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct vn_searcher {
     char *dir;
