@@ -30,6 +30,9 @@ static const char usage[] =
     "  --to DATE        only articles dated YYYY-MM-DD or earlier\n"
     "  --source NAME    only articles from this source\n"
     "  --sort ORDER     relevance (default), date or -date\n"
+    "  --fresh DAYS     newer articles first among equally relevant ones\n"
+    "                   (a half-life in days, 1-3650)\n"
+    "  --now DATE       today, YYYY-MM-DD, for --fresh and dates in the query\n"
     "  --related ID     the articles most like article ID, instead of a query\n"
     "  --json           print the daemon's JSON reply\n"
     "  --timeout SECS   give up after this long (default 10)\n"
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
         {"sort", required_argument, NULL, 'r'},   {"json", no_argument, NULL, 'j'},
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},      {"related", required_argument, NULL, 'R'},
+        {"fresh", required_argument, NULL, 'F'},  {"now", required_argument, NULL, 'N'},
         {NULL, 0, NULL, 0}};
     const char *host = "127.0.0.1", *sock = NULL, *related = NULL;
     int port = 7700, json = 0;
@@ -121,6 +125,13 @@ int main(int argc, char **argv)
         case 't': o.to = optarg; break;
         case 'S': o.source = optarg; break;
         case 'r': o.sort = optarg; break;
+        case 'F':
+            if (!vn_parse_unsigned(optarg, 3650, &o.fresh) || o.fresh == 0) {
+                fprintf(stderr, "vnsearch: --fresh takes a half-life of 1 to 3650 days\n");
+                return 2;
+            }
+            break;
+        case 'N': o.now = optarg; break;
         case 'j': json = 1; break;
         case 'T':
             if (!vn_parse_nonneg(optarg, &timeout) || timeout == 0) {

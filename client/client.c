@@ -333,12 +333,13 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
 {
     if (!query)
         return fail(c, VNC_ERR_REQUEST, "no query");
-    const char *keys[] = {"sort", "from", "to", "source", "snippet"};
-    const char *vals[] = {o ? o->sort : NULL, o ? o->from : NULL, o ? o->to : NULL, o ? o->source : NULL,
-                          o ? o->snippet : NULL};
-    /* cmd, two numeric options, " -- ", the query, the NUL */
-    size_t cap = strlen(cmd) + 2 * sizeof " offset=4294967295" + 4 + strlen(query) + 1;
-    for (int i = 0; i < 5; i++) {
+    const char *keys[] = {"sort", "from", "to", "source", "snippet", "now"};
+    const char *vals[] = {o ? o->sort : NULL,   o ? o->from : NULL,    o ? o->to : NULL,
+                          o ? o->source : NULL, o ? o->snippet : NULL, o ? o->now : NULL};
+    enum { NKEYS = sizeof keys / sizeof keys[0] };
+    /* cmd, three numeric options, " -- ", the query, the NUL */
+    size_t cap = strlen(cmd) + 3 * sizeof " offset=4294967295" + 4 + strlen(query) + 1;
+    for (int i = 0; i < NKEYS; i++) {
         if (!vals[i])
             continue;
         if (strlen(vals[i]) > VNC_OPT_MAX || strchr(vals[i], '"'))
@@ -354,7 +355,9 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
         bad |= append(b, cap, &n, " limit=%u", o->limit);
     if (o && o->offset)
         bad |= append(b, cap, &n, " offset=%u", o->offset);
-    for (int i = 0; i < 5; i++)
+    if (o && o->fresh)
+        bad |= append(b, cap, &n, " fresh=%u", o->fresh);
+    for (int i = 0; i < NKEYS; i++)
         if (vals[i])
             bad |= append(b, cap, &n, " %s=\"%s\"", keys[i], vals[i]);
     /* "--": the query is never read as options, whatever it begins with */

@@ -168,7 +168,11 @@ typedef struct vn_search_opts {
     unsigned facet_limit;            /* values per facet; 0 for 10 */
     int no_date_words;               /* take "tháng 9/2025", "hôm qua"... as words, not a date filter */
     int did_you_mean;                /* fill vn_hits.did_you_mean (vn_restore of the query) */
-    const char *today;               /* YYYY-MM-DD relative dates count from; NULL: the local date */
+    const char *today;               /* YYYY-MM-DD relative dates and `fresh` count from; NULL:
+                                        the local date */
+    unsigned fresh;                  /* newer articles first among equally relevant ones: a
+                                        half-life in days, 1 to 3650 (docs/ranking.md); 0: off.
+                                        Relevance order only (not sort=date) */
 } vn_search_opts;
 
 /* Snippets: HTML is the article's text HTML-escaped (& < > " ') with the

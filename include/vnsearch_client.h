@@ -73,6 +73,9 @@ typedef struct vnc_search_opts {
     const char *from, *to;   /* YYYY-MM-DD or NULL */
     const char *source;      /* or NULL */
     const char *snippet;     /* "html" (NULL: escaped text, matches in <b>..</b>), "text" or "none" */
+    unsigned fresh;          /* newer articles first among equally relevant ones: a half-life
+                                in days (1-3650, docs/ranking.md); 0: off */
+    const char *now;         /* YYYY-MM-DD: "today" for fresh and dates typed; NULL: the daemon's */
 } vnc_search_opts;
 
 typedef struct vnc_hit {

@@ -5,7 +5,7 @@
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
  *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
  *          [snippet=html|text|none] [facets=source,year,month,day]
- *          [dates=on|off] [now=YYYY-MM-DD] [restore=on|off] [--] <query>
+ *          [dates=on|off] [now=YYYY-MM-DD] [restore=on|off] [fresh=DAYS] [--] <query>
  *   COUNT [same options] [--] <query>   and the other commands of the table
  *   (commands.c), each with no argument or the rest of the line.
  * Commands are case-insensitive; options come before the query.  A word of
@@ -65,7 +65,7 @@ static vn_status set_string(char **slot, const char **opt, const char *key, cons
 
 /* SEARCH's and COUNT's options, each named once: parsed below, listed by
  * HELP (vn_reply_help) and by the unknown-option error. */
-enum { O_LIMIT, O_OFFSET, O_SORT, O_FROM, O_TO, O_SOURCE, O_SNIPPET, O_FACETS, O_DATES, O_NOW, O_RESTORE };
+enum { O_LIMIT, O_OFFSET, O_SORT, O_FROM, O_TO, O_SOURCE, O_SNIPPET, O_FACETS, O_DATES, O_NOW, O_RESTORE, O_FRESH };
 const vn_option vn_search_options[VN_NOPTIONS] = {
     [O_LIMIT] = {"limit", "N"},
     [O_OFFSET] = {"offset", "N"},
@@ -78,6 +78,7 @@ const vn_option vn_search_options[VN_NOPTIONS] = {
     [O_DATES] = {"dates", "on|off"},
     [O_NOW] = {"now", "YYYY-MM-DD"},
     [O_RESTORE] = {"restore", "on|off"},
+    [O_FRESH] = {"fresh", "DAYS"},
 };
 
 vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const char *v, size_t vl,
@@ -137,6 +138,14 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
         else
             r->opts.did_you_mean = is(v, vl, "on");
         return VN_OK;
+    case O_FRESH: {
+        unsigned long long days;
+        if (!vn_parse_uint(v, vl, VN_FRESH_MAX, &days))
+            return vn_error_set(err, VN_ERR_INVALID, "fresh= takes a half-life of 0 (off) to %d days",
+                                VN_FRESH_MAX);
+        r->opts.fresh = (unsigned)days;
+        return VN_OK;
+    }
     case O_NOW:
         return set_string(&r->today, &r->opts.today, "now", v, vl, 1, err);
     case O_FROM:

@@ -323,6 +323,55 @@ def page_check(binary, idx, path, count):
     return len(bad)
 
 
+def vnd_module(binary):
+    """tests/lib/vnd.py (a vnsearchd to talk to), for the build of `binary`."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+    os.environ["VN_BUILD"] = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(binary))),
+                                             os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import vnd
+    return vnd
+
+
+def fresh_check(binary, path, tmp, count, now="2026-08-23", days=7):
+    """Fresh news first: the dated headlines (`path`) indexed, n-grams of
+    1-3 words asked through vnsearchd with and without fresh=`days`
+    (now=`now`, the corpus's last day): the median age in days of the top
+    10 (of every query's hits together) and P@10 of what was typed, as
+    precision() scores it.  Returns P@10 with fresh, as written."""
+    import datetime
+    import statistics
+    vnd = vnd_module(binary)
+    articles = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    dated = {a["id"]: a.get("date") for a in articles}
+    idx = os.path.join(tmp, "headlines")
+    subprocess.run([binary, "--index", idx, "--quiet", path], check=True)
+    p, addr = vnd.start(idx)
+    c = vnd.Client(addr, timeout=60)
+    c.json("FORMAT json")
+    today = datetime.date.fromisoformat(now)
+    out = {}
+    for opt in ("", f"fresh={days} "):
+        ages = []
+
+        def search(q):
+            r = c.json(f"SEARCH limit=10 snippet=none restore=off now={now} {opt}-- {q}")
+            ids = [h["id"] for h in r.get("hits", [])]
+            ages.extend((today - datetime.date.fromisoformat(dated[d])).days for d in ids if dated.get(d))
+            return ids
+        res = precision(articles, search, count)
+        out[opt] = (statistics.median(ages) if ages else float("nan"), res)
+    c.close()
+    vnd.stop(p)
+    vnd.cleanup()
+    print(f"fresh news first: {path}, n-grams of 1-3 words, now={now}")
+    print(f"{'ranking':<10} {'median age of the top 10 (days)':>32} {'P@10 as written':>16} {'without marks':>14}")
+    for opt, (age, res) in out.items():
+        pa, pw = (sum(res[f]) / max(1, len(res[f])) for f in ("as written", "without marks"))
+        print(f"{opt.strip() or 'plain':<10} {age:>32.0f} {pa:>16.3f} {pw:>14.3f}   ({len(res['as written'])} queries)")
+    res = out[f"fresh={days} "][1]["as written"]
+    return sum(res) / max(1, len(res))
+
+
 def related_check(binary, articles, tmp, count):
     """Related stories: `count` articles of 3 paragraphs or more, taken
     deterministically, are each split in two at a paragraph (the first
@@ -330,11 +379,8 @@ def related_check(binary, articles, tmp, count):
     of those articles, and RELATED asked for each first half.  Reports how
     often the second half comes first and in the top 5, and the time per
     call (through vnsearchd, one client)."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-    os.environ["VN_BUILD"] = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(binary))),
-                                             os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     import time
-    import vnd
+    vnd = vnd_module(binary)
     rng = random.Random(21)
     pool = [a for a in articles if len(a.get("body", "").split("\n\n")) >= 3 and len(a["body"]) >= 800]
     chosen = {a["id"] for a in rng.sample(pool, min(count, len(pool)))}
@@ -384,11 +430,18 @@ def main():
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--related", type=int, default=300)
     ap.add_argument("--only-related", action="store_true", help="the related-stories check alone")
+    ap.add_argument("--fresh", type=int, default=300, help="n-grams the fresh-news check asks")
+    ap.add_argument("--only-fresh", action="store_true", help="the fresh-news check alone")
     ap.add_argument("--quick", action="store_true", help="vi-news-small.jsonl (1,000 articles), no page check")
     args = ap.parse_args()
     path = os.path.join(args.corpus, "vi-news-small.jsonl" if args.quick else "vi-news.jsonl")
     if not os.path.exists(path):
         print(f"SKIP: {path} not found; relevance check skipped (set CORPUS=...)")
+        return 0
+    headlines = os.path.join(args.corpus, "vi-headlines-dated.jsonl")
+    if args.only_fresh:
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh_check(args.bin, headlines, tmp, args.fresh)
         return 0
     articles = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
     if args.only_related:
@@ -435,6 +488,11 @@ def main():
             print(f"{name:<18} {len(sc):>7} {sum(sc) / max(1, len(sc)):>7.3f}")
         print()
         related_check(args.bin, articles, tmp, args.related)
+        print()
+        if os.path.exists(headlines) and not args.quick:
+            fresh_check(args.bin, headlines, tmp, args.fresh)
+        else:
+            print(f"SKIP: fresh-news check ({headlines} not found, or --quick)")
         if args.quick:
             return 0
         print()

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // app.js -- the search page's behaviour: asks the daemon's /search (JSON,
-// the line protocol's reply) with the query, the date range, a source and
-// the page; shows hits, facets (source, month) to click, and a pager.
+// the line protocol's reply) with the query, the date range, a source,
+// newer-first (fresh=) and the page; shows hits, facets (source, month) to click, and a pager.
 // Only the snippet is HTML (escaped by the daemon, matches in <b>); every
 // other field is put in as text.  The state lives in the address, so a
 // search can be bookmarked and the back button works.
 "use strict";
 const PAGE = 10;
 const $ = (id) => document.getElementById(id);
-let state = { q: "", from: "", to: "", source: "", offset: 0 };
+const FRESH_DAYS = 7; // "Tin mới trước": fresh=7, a week's half-life (docs/ranking.md)
+let state = { q: "", from: "", to: "", source: "", fresh: "", offset: 0 };
 
 // An article's url as a link only when it is http(s): a stored
 // "javascript:..." url ran its script on a click (stored XSS).
@@ -25,15 +26,17 @@ function safeUrl(u) {
 function readAddress() {
   const p = new URLSearchParams(location.search);
   state = { q: p.get("q") || "", from: p.get("from") || "", to: p.get("to") || "",
-            source: p.get("source") || "", offset: parseInt(p.get("offset") || "0", 10) || 0 };
+            source: p.get("source") || "", fresh: p.get("fresh") || "",
+            offset: parseInt(p.get("offset") || "0", 10) || 0 };
   $("q").value = state.q;
   $("from").value = state.from;
   $("to").value = state.to;
+  $("fresh").checked = !!state.fresh;
 }
 
 function writeAddress(push) {
   const p = new URLSearchParams();
-  for (const k of ["q", "from", "to", "source"]) if (state[k]) p.set(k, state[k]);
+  for (const k of ["q", "from", "to", "source", "fresh"]) if (state[k]) p.set(k, state[k]);
   if (state.offset) p.set("offset", state.offset);
   const url = p.toString() ? "?" + p.toString() : location.pathname;
   (push ? history.pushState : history.replaceState).call(history, null, "", url);
@@ -92,6 +95,7 @@ function withFilters(p) {
   if (state.from) p.set("from", state.from);
   if (state.to) p.set("to", state.to);
   if (state.source) p.set("source", state.source);
+  if (state.fresh) p.set("fresh", state.fresh);
   return p;
 }
 
@@ -217,6 +221,11 @@ $("form").addEventListener("submit", (ev) => {
 });
 for (const id of ["from", "to"])
   $(id).addEventListener("change", () => { state[id] = $(id).value; state.offset = 0; if (state.q) run(true); });
+$("fresh").addEventListener("change", () => {
+  state.fresh = $("fresh").checked ? String(FRESH_DAYS) : "";
+  state.offset = 0;
+  if (state.q) run(true);
+});
 window.addEventListener("popstate", () => { readAddress(); run(false); });
 readAddress();
 if (state.q) run(false);

@@ -161,7 +161,19 @@ typedef struct vn_xsearch_opts {
     int words;           /* fetch the hits' forward records too (vn_xhit.words: snippets) */
     int no_data;         /* leave the hits' stored documents unread (vn_xhit.data ""): the
                             caller reads the few it needs with vn_xdb_get_data_docid */
+    /* Recency (docs/ranking.md), a relevance ranking only: a half-life in
+     * days (0: off) and today, as vn_day_number() counts it. */
+    unsigned fresh;
+    long today;
 } vn_xsearch_opts;
+
+/* Recency's share of its bonus for an article dated `days` from today
+ * (before or after) at a half-life of `fresh` days: 2^(-|days|/fresh), in
+ * (0, 1]; an undated article has none. */
+double vn_fresh_share(long days, unsigned fresh);
+/* The longest half-life fresh= takes (ten years). */
+#define VN_FRESH_MAX 3650
+
 
 enum { VN_XSPY_SOURCE = 1, VN_XSPY_DATE = 2 };
 

@@ -9,6 +9,7 @@
 #include "vn_rerank.h"
 #include "vn_index_dir.h"
 #include "vn_clock.h"
+#include "vn_calendar.h"
 
 #include <atomic>
 #include <xapian.h>
@@ -18,6 +19,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -769,6 +772,37 @@ static Xapian::Query to_xapian(Xapian::Database &db, const vn_qnode *q)
     return Xapian::Query();
 }
 
+extern "C" double vn_fresh_share(long days, unsigned fresh)
+{
+    return std::exp2(-(double)labs(days) / fresh);
+}
+
+// Recency (o->fresh, docs/ranking.md): every dated match gains
+// F * 2^(-d/h), d the days between its date and today, F half the best
+// score of the query itself (a search for its top match first: Xapian's
+// bound from the terms' statistics is the sum of every term's best,
+// several times what an OR of many words, RELATED's, ever scores); an
+// undated one nothing, as one dated years away.  A map from the date
+// value to its weight, Xapian's own posting source, so that the query
+// still serialises to a stock xapian-tcpsrv.  Past ten half-lives (a
+// share under 1/1024), or ten years, nothing.
+static Xapian::Query with_fresh(Xapian::Database &db, const Xapian::Query &xq, const vn_xsearch_opts *o)
+{
+    Xapian::Enquire e(db);
+    e.set_query(xq);
+    double top = e.get_mset(0, 1).get_max_attained(), bonus = top > 0 ? top / 2 : 1;
+    auto *map = new Xapian::ValueMapPostingSource(VN_SLOT_DATE);
+    long span = std::min<long>(10L * o->fresh, VN_FRESH_MAX);
+    for (long d = -span; d <= span; d++) {
+        vn_day day = vn_day_from_number(o->today + d);
+        char key[16];
+        snprintf(key, sizeof key, "%04d%02d%02d", day.y, day.m, day.d);
+        map->add_mapping(key, bonus * vn_fresh_share(d, o->fresh));
+    }
+    map->set_default_weight(0);
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, xq, Xapian::Query(map->release()));
+}
+
 // The ranks in `m` of the page's matches, in order: stage one's from
 // o->offset, or (stage2: m holds the top from rank 0) the first
 // rerank_depth re-ordered by their records' keys, stage one's order
@@ -866,6 +900,8 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
         for (int attempt = 0;; attempt++) {
             try {
                 Xapian::Query xq = to_xapian(*h->db, q);
+                if (o->fresh && o->sort == VN_SORT_RELEVANCE)
+                    xq = with_fresh(*h->db, xq, o);
                 Xapian::MSet m;
                 Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
                                                        Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};

@@ -19,6 +19,8 @@ vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts,
     *out = NULL;
     vn_search_opts dflt = {0};
     const vn_search_opts *o = opts ? opts : &dflt;
+    if (vn_searcher_check_opts(o, err) != VN_OK)
+        return VN_ERR_INVALID;
     char idterm[VN_IDTERM_SIZE];
     if (!vn_idterm(idterm, id))
         return vn_error_set(err, VN_ERR_INVALID, "document ids are 1 to %d bytes", VN_ID_MAX_BYTES);

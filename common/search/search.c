@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* A date typed in the query (parsed p): the query without its words in
  * *without, and the options with the range (intersected with from=/to=)
@@ -25,14 +24,7 @@ static int take_date_words(const vn_qparse *p, const vn_search_opts *o, vn_date_
                            vn_search_opts *dated)
 {
     char today[11];
-    if (o->today) {
-        snprintf(today, sizeof today, "%s", o->today);
-    } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        localtime_r(&t, &tm);
-        strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    }
+    vn_searcher_today(o, today);
     if (o->no_date_words || !vn_query_dates(p, today, dw))
         return 0;
     vn_qparse_without(p, dw->tok_from, dw->tok_to, without);
@@ -177,6 +169,8 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     *out = NULL;
     vn_search_opts dflt = {0};
     const vn_search_opts *o = opts ? opts : &dflt;
+    if (vn_searcher_check_opts(o, err) != VN_OK)
+        return VN_ERR_INVALID;
     double deadline = o->time_limit > 0 ? vn_clock_now() + o->time_limit : 0;
     vn_date_words dw;
     vn_search_opts dated;

@@ -10,6 +10,7 @@
  * in the query), nor reading the index's terms (spelling.c). */
 #include "vn_searcher.h"
 #include "vn_clock.h"
+#include "vn_calendar.h"
 #include "vn_buf.h"
 #include "vn_docstore.h"
 #include "vn_index_dir.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct vn_searcher {
     char *dir;
@@ -220,6 +222,27 @@ static double time_left(const vn_search_opts *o, double t0)
     return left > 0 ? left : -1;
 }
 
+vn_status vn_searcher_check_opts(const vn_search_opts *o, vn_error *err)
+{
+    if (o->today && !vn_date_valid(o->today))
+        return vn_error_set(err, VN_ERR_INVALID, "today is not a date YYYY-MM-DD");
+    if (o->fresh > VN_FRESH_MAX)
+        return vn_error_set(err, VN_ERR_INVALID, "fresh is a half-life of 0 to %d days", VN_FRESH_MAX);
+    return VN_OK;
+}
+
+void vn_searcher_today(const vn_search_opts *o, char out[11])
+{
+    if (o->today) {
+        snprintf(out, 11, "%s", o->today);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* The shim's options for a search with options o (`how` as below). */
 static vn_xsearch_opts xopts(const vn_search_opts *o, unsigned how)
 {
@@ -228,7 +251,14 @@ static vn_xsearch_opts xopts(const vn_search_opts *o, unsigned how)
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
-                          NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0};
+                          NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0, o->fresh, 0};
+    vn_day today;
+    char iso[11];
+    vn_searcher_today(o, iso);
+    if (o->fresh && vn_day_parse(iso, &today))
+        xo.today = vn_day_number(today);
+    else
+        xo.fresh = 0;
     return xo;
 }
 

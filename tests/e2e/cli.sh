@@ -40,6 +40,11 @@ $BIN/vnsearch --port 1 x >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "no daemon gives exit code 2"
 like "$(cat "$TMP/err")" "Connection refused" "and says why"
 $V >/dev/null 2>&1; is "$?" 2 "no query gives exit code 2"
+# fresh news first: the storm headline of the day asked for, whichever day
+like "$($V --limit 1 --fresh 7 --now 2025-08-31 bão)" "^  rss-0c4185386743c1b0 " "--fresh 7 --now: that day's storm first"
+like "$($V --limit 1 --fresh 7 --now 2026-02-26 bão)" "^  rss-b5000550f2d238a1 " "and another day's, another"
+$V --fresh 0 bão >/dev/null 2>"$TMP/err"; is "$?" 2 "--fresh 0 gives exit code 2"
+like "$(cat "$TMP/err")" "half-life" "and says what it takes"
 # related stories: the seed articles about Lương Cường are each other's
 first=$($V --limit 1 lương cường | sed -n 2p | sed 's/^  \([^ ]*\) .*/\1/')
 out=$($V --limit 3 --related "$first"); rc=$?

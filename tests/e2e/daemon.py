@@ -125,6 +125,19 @@ def main():
     src3 = c.json('SEARCH limit=50 source="tuoi tre" việt nam')["hits"]
     ok(src and [h["id"] for h in src3] == [h["id"] for h in src] == [h["id"] for h in src2],
        "source= is folded too: \"tuoi tre\" and tuoi_tre find what \"Tuổi Trẻ\" finds", (src2, src3))
+    # fresh=: the same matches, those near now= first
+    import datetime
+    now = datetime.date(2026, 2, 1)
+
+    def days(hits):
+        return sorted(abs((datetime.date.fromisoformat(h["date"]) - now).days) for h in hits if h["date"])
+    plain = c.json("SEARCH limit=10 now=2026-02-01 việt nam")
+    fresh = c.json("SEARCH limit=10 now=2026-02-01 fresh=30 việt nam")
+    ok(fresh["total"] == plain["total"] and len(days(fresh["hits"])) >= 5 and days(fresh["hits"])[4] <= 30 and
+       days(fresh["hits"])[:5] < days(plain["hits"])[:5],
+       "fresh=30: the same matches, half the page within a half-life of now=", (days(plain["hits"]), days(fresh["hits"])))
+    bad = c.json("SEARCH fresh=3651 việt nam")
+    ok(not bad["ok"] and "fresh=" in bad["error"]["message"], "fresh= past ten years is refused", bad)
     p1 = c.json("SEARCH limit=3 hà nội")["hits"]
     p2 = c.json("SEARCH limit=3 offset=3 hà nội")["hits"]
     ok(len(p1) == 3 and len(p2) == 3 and not {h["id"] for h in p1} & {h["id"] for h in p2}, "offset pages")

@@ -70,6 +70,8 @@ def main():
     same("/search?q=luong+cuong&limit=3", "SEARCH limit=3 luong cuong", "/search: the line protocol's JSON reply")
     same("/search?q=h%C3%A0+n%E1%BB%99i&limit=5&sort=-date&from=2025-01-01&snippet=text",
          "SEARCH limit=5 sort=-date from=2025-01-01 snippet=text hà nội", "/search with options")
+    same("/search?q=vi%E1%BB%87t+nam&fresh=30&now=2026-02-01", "SEARCH fresh=30 now=2026-02-01 việt nam",
+         "/search with fresh= and now=")
     same("/count?q=c%C3%B4ng+an", "COUNT công an", "/count")
     same("/documents/vnds-test-000001", "GET vnds-test-000001", "/documents/{id}")
     same("/documents/vnds-test-000001/related?limit=3&source=VnExpress", "RELATED limit=3 source=VnExpress -- vnds-test-000001",

@@ -10,6 +10,7 @@ paging, and the phone width; screenshots go to BUILD/page-test/.  Runs
 once, in the plain build's turn.
 """
 import base64
+import datetime
 import json
 import os
 import shutil
@@ -91,6 +92,9 @@ def main():
     with open(xss, "w") as f:  # a stored url that is a script
         f.write(json.dumps({"id": "xss-url", "title": "Bài có đường dẫn lạ", "url": "javascript:document.title='pwned'",
                             "body": "zyxwtest đường dẫn độc hại"}) + "\n")
+        # dated today, "bão" once in a long text: last by relevance, first when fresh
+        f.write(json.dumps({"id": "storm-today", "title": "Tin trong ngày", "date": datetime.date.today().isoformat(),
+                            "body": "Thời tiết hôm nay có mưa rào rải rác. " * 40 + "Gió mạnh do bão."}) + "\n")
     index_data(idx, "demo-corpus.jsonl", "headlines-300.jsonl", xss)
     p, _, site = start_http(idx)
     shots = os.path.join(BUILD, "page-test")
@@ -154,6 +158,17 @@ def main():
         status = b.wait("const s = document.getElementById('status').textContent; return s.includes('11–') ? s : null")
         ok(status, "the next page shows hits 11 to 20", status)
         ok("offset=10" in b.s("GET", "/url"), "the page is in the address (bookmarkable)")
+        # "Tin mới trước": fresh=7 asked, and today's article comes first
+        b.go(site + "/?q=b%C3%A3o")
+        plain = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")
+        b.js("document.getElementById('fresh').click()")
+        fresh = b.wait("const a = document.querySelector('.hit h3 a');"
+                       " return a && a.getAttribute('href') === '/documents/storm-today' ? a.getAttribute('href') : null")
+        ok(plain != "/documents/storm-today" and fresh and "fresh=7" in b.s("GET", "/url"),
+           "\"Tin mới trước\" puts today's storm first, and goes into the address", (plain, fresh))
+        b.go(site + "/?q=b%C3%A3o&fresh=7")
+        ok(b.wait("return document.getElementById('fresh').checked ? 'on' : null") == "on",
+           "a bookmarked fresh=7 ticks the box")
         # an article's javascript: url is no link (was: the title's href, run on a click)
         b.go(site + "/?q=zyxwtest")
         href = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")

@@ -113,6 +113,15 @@ static void test_calls(void **state)
     assert_non_null(r->hits[0].url);
     assert_non_null(strstr(r->hits[0].url, "https://"));
     vnc_result_free(r);
+    /* fresh= and now=: the headline of the day asked first, whichever */
+    vnc_search_opts aug = {.fresh = 7, .now = "2025-08-31"}, feb = {.fresh = 7, .now = "2026-02-26"};
+    assert_int_equal(vnc_search(c, "bão", &aug, &r), VNC_OK);
+    assert_true(r->n >= 2);
+    assert_string_equal(r->hits[0].id, "rss-0c4185386743c1b0");
+    vnc_result_free(r);
+    assert_int_equal(vnc_search(c, "bão", &feb, &r), VNC_OK);
+    assert_string_equal(r->hits[0].id, "rss-b5000550f2d238a1");
+    vnc_result_free(r);
     uint64_t n = 0;
     assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_OK);
     assert_true(n > 10);

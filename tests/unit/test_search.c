@@ -61,6 +61,12 @@ static const struct doc {
     {"danang-apart", "Tin L", NULL, NULL, "Đà tăng chậm dưới trời nắng." PAD},
     {"hoa-old", "Tin C", NULL, NULL, "Khánh Hòa đón khách du lịch." PAD},
     {"hoa-acute", "Tin D", NULL, NULL, "Khánh Hoá đón khách du lịch." PAD},
+    /* one story, three dates (fresh=): old, new, none; and a new one with
+     * the words apart */
+    {"loc-2019", "Tin N", "2019-07-01", NULL, "Lốc xoáy quật đổ cây cối." PAD},
+    {"loc-new", "Tin N", "2024-10-20", NULL, "Lốc xoáy quật đổ cây cối." PAD},
+    {"loc-undated", "Tin N", NULL, NULL, "Lốc xoáy quật đổ cây cối." PAD},
+    {"loc-apart", "Tin O", "2024-10-21", NULL, "Tiếng lốc cốc, nước xoáy quanh cây cối." PAD},
 };
 
 /* Index the fixture `docs` into `path` with options o. */
@@ -709,6 +715,52 @@ static void test_related(void **state)
     vn_searcher_close(s);
 }
 
+/* fresh=: between equally relevant articles the one dated nearer today
+ * first; an undated one keeps its score (neither helped nor hurt), as an
+ * old one does; the words side by side still before the words apart;
+ * today from now=; sort=date untouched. */
+static void test_fresh(void **state)
+{
+    (void)state;
+    expect("lốc xoáy", NULL, "loc-2019 loc-new loc-undated loc-apart"); /* equal: by docid */
+    vn_search_opts f = {.limit = 10, .today = "2024-10-22", .fresh = 7};
+    expect("lốc xoáy", &f, "loc-new loc-2019 loc-undated loc-apart");
+    expect("loc xoay", &f, "loc-new loc-2019 loc-undated loc-apart");
+    vn_search_opts then = {.limit = 10, .today = "2019-07-03", .fresh = 7}; /* the distance, either way */
+    expect("lốc xoáy", &then, "loc-2019 loc-new loc-undated loc-apart");
+    {
+        vn_searcher *s;
+        vn_error err;
+        vn_hits *a, *b;
+        assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+        assert_int_equal(vn_search(s, "lốc xoáy", NULL, &a, &err), VN_OK);
+        assert_int_equal(vn_search(s, "lốc xoáy", &f, &b, &err), VN_OK);
+        assert_string_equal(a->hit[2].id, "loc-undated");
+        assert_string_equal(b->hit[2].id, "loc-undated");
+        assert_true(a->hit[2].score == b->hit[2].score);  /* undated: unchanged */
+        assert_true(b->hit[0].score > a->hit[1].score * 1.4); /* two days old: 0.8 of half the best more */
+        vn_hits_free(a);
+        vn_hits_free(b);
+        vn_searcher_close(s);
+    }
+    vn_search_opts bydate = {.limit = 10, .today = "2024-10-22", .fresh = 7, .sort = VN_SORT_DATE_ASC};
+    expect("lốc xoáy", &bydate, "loc-undated loc-2019 loc-new loc-apart");
+    assert_true(vn_fresh_share(0, 7) == 1.0);
+    assert_true(vn_fresh_share(7, 7) == 0.5 && vn_fresh_share(-7, 7) == 0.5);
+    assert_true(vn_fresh_share(70, 7) < 0.001);
+    vn_searcher *s;
+    vn_error err;
+    vn_hits *h = (vn_hits *)1;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_search_opts bad = {.fresh = VN_FRESH_MAX + 1};
+    assert_int_equal(vn_search(s, "lốc xoáy", &bad, &h, &err), VN_ERR_INVALID);
+    assert_null(h);
+    vn_search_opts badday = {.fresh = 7, .today = "2024-02-30"};
+    assert_int_equal(vn_search(s, "lốc xoáy", &badday, &h, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_related(s, "loc-new", &badday, &h, &err), VN_ERR_INVALID);
+    vn_searcher_close(s);
+}
+
 static void test_stub_parse(void **state)
 {
     (void)state;
@@ -902,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_restore),
         cmocka_unit_test(test_restore_spelling),
         cmocka_unit_test(test_related),
+        cmocka_unit_test(test_fresh),
         cmocka_unit_test(test_stub_parse),
         cmocka_unit_test(test_shards_kept),
         cmocka_unit_test(test_bad_queries),
