@@ -19,6 +19,7 @@
 static const char usage[] =
     "Usage: vnsearch [options] QUERY...\n"
     "       vnsearch [options] --related ID\n"
+    "       vnsearch [options] --suggest PREFIX...\n"
     "Search a running vnsearchd. Words may be typed with or without diacritics.\n"
     "\n"
     "  --host HOST      daemon host (default 127.0.0.1)\n"
@@ -34,6 +35,7 @@ static const char usage[] =
     "                   (a half-life in days, 1-3650)\n"
     "  --now DATE       today, YYYY-MM-DD, for --fresh and dates in the query\n"
     "  --related ID     the articles most like article ID, instead of a query\n"
+    "  --suggest        complete the words given (SUGGEST), one per line\n"
     "  --json           print the daemon's JSON reply\n"
     "  --timeout SECS   give up after this long (default 10)\n"
     "  -h, --help       this text\n"
@@ -89,9 +91,10 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},      {"related", required_argument, NULL, 'R'},
         {"fresh", required_argument, NULL, 'F'},  {"now", required_argument, NULL, 'N'},
+        {"suggest", no_argument, NULL, 'G'},
         {NULL, 0, NULL, 0}};
     const char *host = "127.0.0.1", *sock = NULL, *related = NULL;
-    int port = 7700, json = 0;
+    int port = 7700, json = 0, suggest = 0;
     double timeout = 10;
     vnc_search_opts o = {0};
     int c;
@@ -142,13 +145,18 @@ int main(int argc, char **argv)
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("vnsearch %s\n", VNC_VERSION); return 0;
         case 'R': related = optarg; break;
+        case 'G': suggest = 1; break;
         default: /* getopt said what was wrong */
             fputs("try 'vnsearch --help'\n", stderr);
             return 2;
         }
     }
-    if (related && json) {
-        fputs("vnsearch: --json prints a SEARCH reply; --related prints its hits as text\n", stderr);
+    if ((related || suggest) && json) {
+        fputs("vnsearch: --json prints a SEARCH reply; --related and --suggest print text\n", stderr);
+        return 2;
+    }
+    if (related && suggest) {
+        fputs("vnsearch: --related or --suggest, not both\n", stderr);
         return 2;
     }
     if ((optind >= argc) == !related) {
@@ -174,7 +182,20 @@ int main(int argc, char **argv)
         return 2;
     }
     int code = 2;
-    if (json) {
+    if (suggest) {
+        char **items;
+        size_t n;
+        if (vnc_suggest(ctx, query, &items, &n) == VNC_OK) {
+            for (size_t i = 0; i < n; i++) {
+                print_plain(items[i]);
+                putchar('\n');
+            }
+            if (n == 0)
+                fprintf(stderr, "vnsearch: no completions of \"%s\"\n", query);
+            code = n ? 0 : 1;
+            vnc_strings_free(items, n);
+        }
+    } else if (json) {
         char *raw;
         if (vnc_search_json(ctx, query, &o, &raw) == VNC_OK) {
             puts(raw);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // app.js -- the search page's behaviour: asks the daemon's /search (JSON,
 // the line protocol's reply) with the query, the date range, a source,
-// newer-first (fresh=) and the page; shows hits, facets (source, month) to click, and a pager.
+// newer-first (fresh=) and the page; offers completions (/suggest) as
+// the query is typed; shows hits, facets (source, month) to click, and a pager.
 // Only the snippet is HTML (escaped by the daemon, matches in <b>); every
 // other field is put in as text.  The state lives in the address, so a
 // search can be bookmarked and the back button works.
@@ -212,6 +213,27 @@ async function run(push) {
   }
   if (mine === seq) window.scrollTo(0, 0);
 }
+
+// Completions of what is being typed, under the box: GET /suggest (the
+// archive's words beginning as typed, marks kept), a moment after the
+// last key; an answer to older text is dropped.
+let suggestTimer = 0, suggestSeq = 0;
+$("q").addEventListener("input", () => {
+  clearTimeout(suggestTimer);
+  const text = $("q").value;
+  if (!text.trim()) { $("completions").replaceChildren(); return; }
+  suggestTimer = setTimeout(async () => {
+    const mine = ++suggestSeq;
+    try {
+      const res = await fetch("/suggest?" + new URLSearchParams({ q: text }).toString());
+      const r = await res.json();
+      if (mine !== suggestSeq || !r.ok) return;
+      $("completions").replaceChildren(...r.suggestions.map((w) => { const o = el("option"); o.value = w; return o; }));
+    } catch (e) {
+      // no completions: the search itself still works
+    }
+  }, 150);
+});
 
 $("form").addEventListener("submit", (ev) => {
   ev.preventDefault();

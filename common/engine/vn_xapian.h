@@ -112,6 +112,10 @@ vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
                            int (*cb)(const char *term, size_t len, uint64_t docs, void *ctx), void *ctx,
                            vn_error *err);
 
+/* How often each of terms[0..n) occurs in the whole index (Xapian's
+ * collection frequency: every occurrence, not documents) into occ[]. */
+vn_status vn_xdb_occurrences(vn_xdb *db, const char *const *terms, size_t n, uint64_t *occ, vn_error *err);
+
 /* Call cb with the id (value VN_SLOT_ID) and, with `with_data`, the
  * stored data (else "", 0) of each document holding `term`, until cb
  * returns nonzero.  Both are valid during the call only. */

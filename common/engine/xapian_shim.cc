@@ -647,6 +647,16 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
     return rc;
 }
 
+extern "C" vn_status vn_xdb_occurrences(vn_xdb *h, const char *const *terms, size_t n, uint64_t *occ,
+                                       vn_error *err)
+{
+    return read_op(h, err, "count occurrences", [&]() {
+        for (size_t i = 0; i < n; i++)
+            occ[i] = h->db->get_collection_freq(terms[i]);
+        return VN_OK;
+    });
+}
+
 extern "C" vn_status vn_xdb_each_doc_with_term(vn_xdb *h, const char *term, int with_data,
                                                int (*cb)(const char *, const char *, size_t, void *), void *ctx,
                                                vn_error *err)

@@ -103,6 +103,17 @@ int vn_token_toneless_differs(const vn_tokens *ts, const vn_token *t);
  * spelling would be too long to be a word). */
 size_t vn_tone_variants(const char *w, size_t n, vn_buf *out);
 
+/* The lower-case letters with marks written on the ASCII letter `base`
+ * ('d': đ; 'a': à á ả ã ạ ă ắ ... and the Latin alphabet's others), each
+ * as UTF-8 and a NUL into out[], at most max.  Returns how many. */
+size_t vn_letter_marked_forms(char base, char out[][5], size_t max);
+
+/* Nonzero when the word (exact form: lower case, NFC) begins with what was
+ * typed (the same form), letter by letter: a letter typed without marks
+ * stands for any of its marked forms (d: đ, u: ư ứ ...), one typed with
+ * marks for itself ("đư" begins "được", not "dụng"). */
+int vn_word_begins_as_typed(const char *typed, size_t tn, const char *word, size_t wn);
+
 typedef enum vn_form { VN_FORM_EXACT, VN_FORM_TONELESS, VN_FORM_FOLDED } vn_form;
 
 /* The words of `text` in one form, joined by single spaces.  Returns a

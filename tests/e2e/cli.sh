@@ -40,6 +40,13 @@ $BIN/vnsearch --port 1 x >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "no daemon gives exit code 2"
 like "$(cat "$TMP/err")" "Connection refused" "and says why"
 $V >/dev/null 2>&1; is "$?" 2 "no query gives exit code 2"
+# completions: the marks typed kept, most occurrences first
+out=$($V --suggest đư); rc=$?
+is "$rc" 0 "--suggest completes a word"
+is "$(printf '%s\n' "$out" | sed -n 1p)" "được" "--suggest đư: được first"
+unlike "$out" "^d[^đ]" "and nothing the marks typed rule out"
+$V --suggest xqzxqzq >/dev/null 2>&1; is "$?" 1 "--suggest with no completion gives exit code 1"
+$V --suggest --json đư >/dev/null 2>&1; is "$?" 2 "--suggest and --json together give exit code 2"
 # fresh news first: the storm headline of the day asked for, whichever day
 like "$($V --limit 1 --fresh 7 --now 2025-08-31 bão)" "^  rss-0c4185386743c1b0 " "--fresh 7 --now: that day's storm first"
 like "$($V --limit 1 --fresh 7 --now 2026-02-26 bão)" "^  rss-b5000550f2d238a1 " "and another day's, another"

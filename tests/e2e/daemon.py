@@ -10,15 +10,18 @@ SIGHUP and live reindexing under load, SIGTERM drain, a Unix socket.
 """
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import unicodedata
+from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import D, DAEMONS, ME, Client, free_port, index_data, ok, run, start, stop, workdir  # noqa: E402
+from vnd import D, DAEMONS, DATA, ME, Client, free_port, index_data, ok, run, start, stop, workdir  # noqa: E402
 
 
 def counts_at_once(addr, req, conns=8, each=10):
@@ -35,6 +38,33 @@ def counts_at_once(addr, req, conns=8, each=10):
             seen.add(c.line())
         c.close()
     return seen
+
+
+def fold_letter(ch):
+    """The letter ch is written on, without marks."""
+    return "d" if ch == "đ" else unicodedata.normalize("NFD", ch)[0]
+
+
+def begins_as_typed(typed, word):
+    """word begins with typed, a letter typed without marks standing for any of its marked forms."""
+    return len(word) >= len(typed) and all(t == w or (t.isascii() and fold_letter(w) == t) for t, w in zip(typed, word))
+
+
+def word_counts():
+    """Occurrences and documents of each lower-case word of the test
+    articles (bodies, and titles twice as the index weighs them; the
+    seeds' whole text)."""
+    texts = [open(os.path.join(DATA, "seeds", f), encoding="utf-8").read() for f in os.listdir(os.path.join(DATA, "seeds"))]
+    for name in ("demo-corpus.jsonl", "headlines-300.jsonl"):
+        for line in open(os.path.join(DATA, name), encoding="utf-8"):
+            d = json.loads(line)
+            texts.append(2 * ((d.get("title") or "") + " ") + d["body"])
+    occ, docs = Counter(), Counter()
+    for t in texts:
+        ws = re.findall(r"\w+", unicodedata.normalize("NFC", t.lower()))
+        occ.update(ws)
+        docs.update(set(ws))
+    return occ, docs
 
 
 def main():
@@ -83,6 +113,20 @@ def main():
     ok(r[0].startswith("ERR BADREQ"), "GET of an unknown id is an error", r)
     r = c.cmd("SUGGEST ha n", multiline=True)
     ok(r[0].startswith("OK") and "hà nội" in r[1:-1], "SUGGEST ha n gives hà nội", r)
+    # completions: words of the text beginning as typed (marks typed kept),
+    # most occurrences first, none held by one article only; counted here
+    # from the test data, independently of the index
+    occ, docs = word_counts()
+    for prefix in ("kh", "ng", "đư", "ngư", "nh"):  # no English word begins so (the seeds)
+        r = c.cmd("SUGGEST " + prefix, multiline=True)
+        got = r[1:-1]
+        want = sorted((w for w in occ if begins_as_typed(prefix, w) and docs[w] >= 2), key=lambda w: (-occ[w], w))
+        ok(r[0].startswith("OK") and got[:3] == want[:3] and all(docs[w] >= 2 for w in got) and
+           all(begins_as_typed(prefix, w) for w in got) and [occ[w] for w in got] == sorted((occ[w] for w in got), reverse=True),
+           "SUGGEST %s: the words beginning as typed, most occurrences first" % prefix,
+           (got, [(w, occ[w]) for w in want[:5]]))
+    r = c.cmd("SUGGEST được", multiline=True)
+    ok(r[1] == "được", "SUGGEST được keeps the marks typed (was: dược)", r)
 
     # JSON format
     j = c.json("FORMAT json")

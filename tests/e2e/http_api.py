@@ -83,6 +83,7 @@ def main():
     st, _, body = get(base, "/documents/no-such-doc/related")
     ok(st == 404 and json.loads(body)["error"]["code"] == "BADREQ", "related of an unknown document is 404", (st, body))
     same("/suggest?q=ha+n", "SUGGEST ha n", "/suggest")
+    same("/suggest?q=%C4%91%C6%B0", "SUGGEST đư", "/suggest, a prefix with marks")
     same("/search?q=limit%3D3+ha+noi", "SEARCH -- limit=3 ha noi", "q= is never read as options")
     st, hd, body = get(base, "/search?q=x&lmit=1")
     ok(st == 400 and json.loads(body)["error"]["code"] == "BADREQ" and "lmit=" in body,

@@ -112,6 +112,13 @@ def main():
                 time.sleep(0.1)
         b = Browser(dport)
         b.go(site + "/")
+        # completions as the query is typed: the marks typed kept, the commonest first
+        b.s("POST", "/element/%s/value" % b.find("#q"), {"text": "đư"})
+        opts = b.wait("const o = [...document.querySelectorAll('#completions option')].map(x => x.value);"
+                      " return o.length ? o : null")
+        ok(opts and opts[0] == "được" and all(w.startswith("đư") for w in opts),
+           "typing \"đư\" offers được first, and only words beginning so", opts)
+        b.s("POST", "/element/%s/clear" % b.find("#q"), {})
         b.s("POST", "/element/%s/value" % b.find("#q"), {"text": "ha noi\ue007"})  # typed without marks, Enter
         n = b.wait("return document.querySelectorAll('.hit').length")
         ok(n == 10, "a query typed without marks shows a page of hits (%s)" % n)

@@ -135,6 +135,12 @@ static void test_calls(void **state)
     assert_true(k >= 1);
     assert_string_equal(items[0], "hà nội");
     vnc_strings_free(items, k);
+    assert_int_equal(vnc_suggest(c, "đư", &items, &k), VNC_OK); /* the marks typed kept */
+    assert_true(k >= 2);
+    assert_string_equal(items[0], "được");
+    for (size_t i = 0; i < k; i++)
+        assert_true(strncmp(items[i], "đư", strlen("đư")) == 0);
+    vnc_strings_free(items, k);
     uint64_t docs, queries;
     assert_int_equal(vnc_stats(c, &docs, &queries), VNC_OK);
     assert_int_equal(docs, 605);

@@ -302,6 +302,41 @@ static void test_syllable_plausible(void **state)
             fail_msg("\"%s\" should not be a syllable", no[i]);
 }
 
+/* Letters typed in part: a plain letter stands for its marked forms, a
+ * marked one for itself (completions: "đư" begins được, not dụng). */
+static void test_typed_letters(void **state)
+{
+    (void)state;
+    assert_true(vn_word_begins_as_typed("đư", strlen("đư"), "được", strlen("được")));
+    assert_true(vn_word_begins_as_typed("du", 2, "được", strlen("được")));
+    assert_true(vn_word_begins_as_typed("duo", 3, "dưới", strlen("dưới")));
+    assert_false(vn_word_begins_as_typed("đư", strlen("đư"), "dụng", strlen("dụng")));
+    assert_false(vn_word_begins_as_typed("được", strlen("được"), "dược", strlen("dược")));
+    assert_false(vn_word_begins_as_typed("kha", 3, "kh", 2)); /* shorter than typed */
+    assert_true(vn_word_begins_as_typed("công a", strlen("công a"), "công an", strlen("công an")));
+    assert_false(vn_word_begins_as_typed("công a", strlen("công a"), "cong an", 7));
+    char f[48][5];
+    size_t n = vn_letter_marked_forms('d', f, 48);
+    int dd = 0;
+    for (size_t i = 0; i < n; i++)
+        dd |= !strcmp(f[i], "đ");
+    assert_true(dd);
+    n = vn_letter_marked_forms('a', f, 48);
+    const char *viet[] = {"à", "á", "ả", "ã", "ạ", "ă", "ằ", "ắ", "ẳ", "ẵ", "ặ", "â", "ầ", "ấ", "ẩ", "ẫ", "ậ"};
+    for (size_t k = 0; k < sizeof viet / sizeof viet[0]; k++) {
+        size_t i = 0;
+        while (i < n && strcmp(f[i], viet[k]))
+            i++;
+        assert_true(i < n); /* every Vietnamese a */
+    }
+    for (size_t i = 0; i < n; i++)
+        assert_true(vn_word_begins_as_typed("a", 1, f[i], strlen(f[i])));
+    n = vn_letter_marked_forms('k', f, 48); /* ķ ḱ ḳ ḵ: other alphabets' */
+    for (size_t i = 0; i < n; i++)
+        assert_true(vn_word_begins_as_typed("k", 1, f[i], strlen(f[i])) && strcmp(f[i], "k"));
+    assert_int_equal(vn_letter_marked_forms('a', f, 3), 3);  /* at most max */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_tone_variants),
         cmocka_unit_test(test_properties),
+        cmocka_unit_test(test_typed_letters),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
