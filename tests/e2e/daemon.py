@@ -125,6 +125,19 @@ def main():
            all(begins_as_typed(prefix, w) for w in got) and [occ[w] for w in got] == sorted((occ[w] for w in got), reverse=True),
            "SUGGEST %s: the words beginning as typed, most occurrences first" % prefix,
            (got, [(w, occ[w]) for w in want[:5]]))
+    # English forms in the shipped aliases: the Vietnamese name finds the
+    # English seed articles, and the other way round, the form typed first
+    vi = c.cmd("SEARCH limit=20 snippet=none Chủ tịch nước Lương Cường", multiline=True)
+    ids = [l.split("\t")[1] for l in vi[1:] if l.startswith("HIT")]
+    seeds = [i for i in ids if i.endswith(".txt")]
+    ok(len(seeds) >= 2 and not ids[0].endswith(".txt"),
+       "Chủ tịch nước Lương Cường finds the English seed articles (State President Lương Cường), a Vietnamese one first", ids)
+    en = c.cmd("SEARCH limit=20 snippet=none State President Lương Cường", multiline=True)
+    ids = [l.split("\t")[1] for l in en[1:] if l.startswith("HIT")]
+    ok(ids and ids[0].endswith(".txt") and any(not i.endswith(".txt") for i in ids),
+       "State President Lương Cường finds the Vietnamese articles too, an English one first", ids)
+    ok(c.cmd("COUNT HCM City") == c.cmd("COUNT TP.HCM") and int(c.cmd("COUNT HCM City")[0][3:]) > 10,
+       "HCM City finds every TP.HCM article", (c.cmd("COUNT HCM City"), c.cmd("COUNT TP.HCM")))
     r = c.cmd("SUGGEST được", multiline=True)
     ok(r[1] == "được", "SUGGEST được keeps the marks typed (was: dược)", r)
 
