@@ -7,7 +7,9 @@ set -eu
 BUILD=${1:-build}
 INDEX=${2:-build/demo-index}
 cd "$(dirname "$0")/.."
-"$BUILD/bin/vnsearch-indexer" --index "$INDEX" tests/data/seeds tests/data/demo-corpus.jsonl || {
+# --full: a demo index left by an older vnsearch (another schema) is
+# rebuilt, not refused
+"$BUILD/bin/vnsearch-indexer" --index "$INDEX" --full tests/data/seeds tests/data/demo-corpus.jsonl || {
     rc=$?
     [ $rc -eq 1 ] || exit $rc # 1: some input rejected, the rest is indexed
 }

@@ -37,8 +37,19 @@ import unicodedata
 TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
+# The i/y spellings of one word, as the tokenizer writes them
+# (common/text/text_syllable.c): what was typed is either.
+IY = {"hi": "hy", "kì": "kỳ", "kí": "ký", "kỉ": "kỷ", "kĩ": "kỹ", "kị": "kỵ", "lí": "lý", "lị": "lỵ", "lỳ": "lì",
+      "mĩ": "mỹ", "mỳ": "mì", "sỹ": "sĩ", "tỉ": "tỷ", "tỵ": "tị", "tì": "tỳ", "tý": "tí"}
+
+
+def iy(s):
+    """s (lower case) with the i/y spellings of one word made one."""
+    return re.sub(r"\w+", lambda m: IY.get(m.group(0), m.group(0)), unicodedata.normalize("NFC", s))
+
+
 def fold(s):
-    d = unicodedata.normalize("NFD", s.lower())
+    d = unicodedata.normalize("NFD", iy(s.lower()))
     d = "".join(c for c in d if not unicodedata.combining(c))
     return d.replace("đ", "d")
 
@@ -207,12 +218,13 @@ def tone_windows(articles, count):
 
 def tone_key(word):
     """One spelling for both tone styles (hoà and hòa give the same key)."""
-    w = unicodedata.normalize("NFC", word.lower())
+    w = iy(unicodedata.normalize("NFC", word.lower()))
     return min(w, swap_tone_style(w))
 
 
 def has_marks(word):
-    return fold(word) != word.lower()
+    w = word.lower()
+    return "đ" in w or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w))
 
 
 def ngrams(articles, count):

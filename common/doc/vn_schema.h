@@ -64,11 +64,12 @@ extern "C" {
  * VN_SCHEMA_KEY.  Version 2: pair terms instead of positions, the binary
  * stored document (vn_docstore.h).  Version 3: the source in a value slot
  * (facets) and publisher terms.  Version 4: the forward record of the
- * words (VN_SLOT_WORDS) that stage two of the ranking reads.  An index
+ * words (VN_SLOT_WORDS) that stage two of the ranking reads.  Version 5: the
+ * i/y spellings of one word in one form (lí is lý, vn_iy_canonical).  An index
  * of another version is refused with a message to rebuild it
  * (vnsearch-indexer --full). */
 #define VN_SCHEMA_KEY "vnsearch:schema"
-#define VN_SCHEMA_VERSION "4"
+#define VN_SCHEMA_VERSION "5"
 
 /* Bytes of a unique-id term buffer: prefix, id, NUL. */
 #define VN_IDTERM_SIZE (VN_ID_MAX_BYTES + 2)

@@ -51,6 +51,13 @@ extern "C" {
 /* The entry of a word (see above) from its folded and exact forms. */
 uint32_t vn_wordrec_entry(const char *folded, size_t fl, const char *exact, size_t el, int marked);
 
+/* The entry of token t of ts: vn_wordrec_entry of its forms, with
+ * VN_WORDREC_IY flipped when it was written with the other i/y spelling
+ * (VN_TOK_IY: lí for lý), so that the two spellings of one word differ in
+ * that bit only. */
+uint32_t vn_wordrec_token_entry(const vn_tokens *ts, const vn_token *t);
+#define VN_WORDREC_IY 1u
+
 /* Append the record of `ts`'s tokens to `out`.  ends[0..nfields) are the
  * token indices where each field ends (title, dateline, body: the last is
  * ts->n); the body is the last field, its tokens' offsets are into the

@@ -29,6 +29,13 @@ uint32_t vn_wordrec_entry(const char *folded, size_t fl, const char *exact, size
     return f << VN_WORDREC_FOLDED_SHIFT | (marked ? VN_WORDREC_MARKED : 0) | e;
 }
 
+uint32_t vn_wordrec_token_entry(const vn_tokens *ts, const vn_token *t)
+{
+    uint32_t e = vn_wordrec_entry(VN_TOK_FOLDED(ts, t), t->folded_len, VN_TOK_EXACT(ts, t), t->exact_len,
+                                  (t->flags & VN_TOK_MARKED) != 0);
+    return t->flags & VN_TOK_IY ? e ^ VN_WORDREC_IY : e;
+}
+
 static void put_varint(vn_buf *out, size_t v)
 {
     while (v >= 0x80) {
@@ -71,8 +78,7 @@ void vn_wordrec_encode(const vn_tokens *ts, const size_t *ends, size_t nfields, 
     for (size_t f = 0; f < nfields; f++) {
         for (; at < ends[f]; at++) {
             const vn_token *t = &ts->tok[at];
-            uint32_t e = vn_wordrec_entry(VN_TOK_FOLDED(ts, t), t->folded_len, VN_TOK_EXACT(ts, t), t->exact_len,
-                                          (t->flags & VN_TOK_MARKED) != 0);
+            uint32_t e = vn_wordrec_token_entry(ts, t);
             put_varint(&stream, (size_t)dict_index(&d, e, &entries) + 1);
             items++;
         }

@@ -73,8 +73,7 @@ size_t vn_rerank_q_build(const vn_qparse *p, const vn_aliases *al, vn_rerank_q *
         for (size_t i = it->from; i < it->to && q->n < VN_QUERY_MAX_WORDS; i++) {
             const vn_token *t = &ts->tok[i];
             int marked = (t->flags & VN_TOK_MARKED) != 0;
-            q->entry[q->n] = vn_wordrec_entry(VN_TOK_FOLDED(ts, t), t->folded_len, VN_TOK_EXACT(ts, t),
-                                              t->exact_len, marked);
+            q->entry[q->n] = vn_wordrec_token_entry(ts, t);
             q->marked[q->n] = (uint8_t)marked;
             q->item_len[q->n] = (uint8_t)(it->to - it->from);
             q->item_last[q->n] = (uint8_t)(i + 1 == it->to);
@@ -112,9 +111,10 @@ size_t vn_rerank_q_build(const vn_qparse *p, const vn_aliases *al, vn_rerank_q *
     return q->n;
 }
 
-/* How document entry e matches query word i: 3 as typed, 2 the word
- * without marks in a document written so (as the search matches it), 1
- * another spelling ("bao" in a Vietnamese article too), 0 not at all. */
+/* How document entry e matches query word i: 3 as typed, 2 the other
+ * i/y spelling of the word (lý for lí) or the word without marks in a
+ * document written so (as the search matches it), 1 another spelling
+ * ("bao" in a Vietnamese article too), 0 not at all. */
 static unsigned level(const vn_rerank_q *q, size_t i, uint32_t e, int unmarked_doc)
 {
     uint32_t w = q->entry[i];
@@ -122,6 +122,8 @@ static unsigned level(const vn_rerank_q *q, size_t i, uint32_t e, int unmarked_d
         return 0;
     if (!q->marked[i] || e == w)
         return 3;
+    if ((e ^ w) == VN_WORDREC_IY)
+        return 2;
     return !(e & VN_WORDREC_MARKED) && unmarked_doc ? 2 : 1;
 }
 

@@ -105,3 +105,47 @@ int vn_syllable_plausible(const char *w, size_t n)
     }
     return 0;
 }
+
+/* The i/y spellings style guides disagree on, where they are one word:
+ * an onset, then i or y alone with this tone (0: none), written with
+ * `from` in the archive's minority and `to` in its majority (vi-news.jsonl,
+ * docs/text-pipeline.md has the counts).  Left alone: y or i with no
+ * onset (y tế, ý kiến), and pairs that are two words (li/ly: a millimetre,
+ * a glass; mi/my; ti/ty: ti vi, công ty; sỉ, mỉ, mí: always i). */
+static const struct iy {
+    char onset;
+    int32_t tone;
+    char from, to;
+} iy_pairs[] = {
+    {'h', 0, 'i', 'y'},      /* hi vọng / hy vọng, hi sinh / hy sinh */
+    {'k', 0x300, 'i', 'y'},  /* kì / kỳ */
+    {'k', 0x301, 'i', 'y'},  /* kí / ký */
+    {'k', 0x309, 'i', 'y'},  /* kỉ / kỷ */
+    {'k', 0x303, 'i', 'y'},  /* kĩ / kỹ */
+    {'k', 0x323, 'i', 'y'},  /* kị / kỵ */
+    {'l', 0x301, 'i', 'y'},  /* lí / lý */
+    {'l', 0x323, 'i', 'y'},  /* lị / lỵ */
+    {'l', 0x300, 'y', 'i'},  /* lỳ / lì */
+    {'m', 0x303, 'i', 'y'},  /* mĩ / mỹ */
+    {'m', 0x300, 'y', 'i'},  /* mỳ / mì */
+    {'s', 0x303, 'y', 'i'},  /* sỹ / sĩ */
+    {'t', 0x309, 'i', 'y'},  /* tỉ / tỷ */
+    {'t', 0x323, 'y', 'i'},  /* tỵ / tị */
+    {'t', 0x300, 'i', 'y'},  /* tì / tỳ */
+    {'t', 0x301, 'y', 'i'},  /* tý / tí */
+};
+
+int vn_iy_canonical(vn_letter *L, size_t n)
+{
+    if (n != 2 || L[0].nmarks != 0 || L[1].nmarks > 1 || (L[1].base != 'i' && L[1].base != 'y'))
+        return 0;
+    int32_t tone = L[1].nmarks ? L[1].marks[0] : 0;
+    for (size_t k = 0; k < sizeof iy_pairs / sizeof iy_pairs[0]; k++) {
+        const struct iy *p = &iy_pairs[k];
+        if (p->onset == L[0].base && p->tone == tone && p->from == L[1].base) {
+            L[1].base = p->to;
+            return 1;
+        }
+    }
+    return 0;
+}

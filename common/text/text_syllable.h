@@ -26,4 +26,10 @@ int vn_is_tone_mark(int32_t cp);
  * word is not shaped like one Vietnamese syllable (then nothing moves). */
 int vn_tone_target(const vn_letter *L, size_t n);
 
+/* The i/y spellings that are one word (kĩ/kỹ, lí/lý, sỹ/sĩ: the list in
+ * text_syllable.c and docs/text-pipeline.md): the word L[0..n), case-folded
+ * and decomposed, is rewritten in the archive's usual spelling; returns 1
+ * when it was written the other way. */
+int vn_iy_canonical(vn_letter *L, size_t n);
+
 #endif

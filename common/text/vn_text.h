@@ -38,7 +38,9 @@ enum {
     VN_TOK_MARKED = 1,  /* exact differs from folded (marks or đ) */
     VN_TOK_TONED = 2,   /* exact differs from toneless (a tone mark) */
     VN_TOK_NUMERIC = 4, /* starts with a digit */
-    VN_TOK_ASCII_ALPHA = 8 /* only a-z: candidate for English stemming */
+    VN_TOK_ASCII_ALPHA = 8, /* only a-z: candidate for English stemming */
+    VN_TOK_IY = 16          /* written with the other i/y spelling (lí, kĩ, sỹ): its forms are those
+                               of the usual one (lý, kỹ, sĩ), which this flag tells apart */
 };
 
 typedef struct vn_token {

@@ -50,6 +50,19 @@ def begins_as_typed(typed, word):
     return len(word) >= len(typed) and all(t == w or (t.isascii() and fold_letter(w) == t) for t, w in zip(typed, word))
 
 
+def phrase_holders(phrases):
+    """The test articles holding each phrase (lower case, NFC), by id."""
+    found = {p: set() for p in phrases}
+    for name in ("demo-corpus.jsonl", "headlines-300.jsonl"):
+        for line in open(os.path.join(DATA, name), encoding="utf-8"):
+            d = json.loads(line)
+            text = " " + " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", ((d.get("title") or "") + " " + d["body"]).lower()))) + " "
+            for p in phrases:
+                if " " + p + " " in text:
+                    found[p].add(d["id"])
+    return found
+
+
 def word_counts():
     """Occurrences and documents of each lower-case word of the test
     articles (bodies, and titles twice as the index weighs them; the
@@ -138,6 +151,17 @@ def main():
        "State President Lương Cường finds the Vietnamese articles too, an English one first", ids)
     ok(c.cmd("COUNT HCM City") == c.cmd("COUNT TP.HCM") and int(c.cmd("COUNT HCM City")[0][3:]) > 10,
        "HCM City finds every TP.HCM article", (c.cmd("COUNT HCM City"), c.cmd("COUNT TP.HCM")))
+    # i/y spellings of one word: both found, the one typed first
+    holders = phrase_holders(("tỉ đồng", "tỷ đồng", "kỉ niệm", "kỷ niệm", "bác sĩ", "bác sỹ"))
+    for a, b in (("tỉ đồng", "tỷ đồng"), ("kỉ niệm", "kỷ niệm"), ("bác sỹ", "bác sĩ")):
+        both = holders[a] | holders[b]
+        ok(c.cmd('COUNT "%s"' % a) == c.cmd('COUNT "%s"' % b) == ["OK %d" % len(both)],
+           "%s and %s find each other: %d articles" % (a, b, len(both)), (c.cmd('COUNT "%s"' % a), len(both)))
+        for typed in (a, b):
+            got = [l.split("\t")[1] for l in c.cmd("SEARCH limit=%d snippet=none %s" % (len(holders[typed]), typed),
+                                                   multiline=True) if l.startswith("HIT")]
+            ok(set(got) == holders[typed], "SEARCH %s: the %d articles that write it so first" % (typed, len(holders[typed])),
+               (got, holders[typed]))
     r = c.cmd("SUGGEST được", multiline=True)
     ok(r[1] == "được", "SUGGEST được keeps the marks typed (was: dược)", r)
 

@@ -49,6 +49,16 @@ static const struct form_case forms[] = {
     /* misplaced tones in qu-/gi- words */
     {"qúy", "quý", "quy", "quy"},
     {"gìa", "già", "gia", "gia"},
+    /* the i/y spellings of one word: the archive's usual one in every form */
+    {"quản lí", "quản lý", "quan ly", "quan ly"},
+    {"QUẢN LÍ", "quản lý", "quan ly", "quan ly"},
+    {"kĩ thuật kì họp kỉ niệm kí", "kỹ thuật kỳ họp kỷ niệm ký", "ky thuât ky hop ky niêm ky",
+     "ky thuat ky hop ky niem ky"},
+    {"bác sỹ, mỳ, tỵ nạn, tý", "bác sĩ mì tị nạn tí", "bac si mi ti nan ti", "bac si mi ti nan ti"},
+    {"tỉ đồng, hi vọng, Hi", "tỷ đồng hy vọng hy", "ty đông hy vong hy", "ty dong hy vong hy"},
+    /* ... not where they are two words, nor y or i alone */
+    {"y tế, ý kiến, li, ly, công ty, ti vi, tỉ mỉ, mí mắt", "y tế ý kiến li ly công ty ti vi tỷ mỉ mí mắt",
+     "y tê y kiên li ly công ty ti vi ty mi mi măt", "y te y kien li ly cong ty ti vi ty mi mi mat"},
     /* NFD input (macOS, some CMS exports) */
     {"Lu\xcc\x9bo\xcc\x9bng Cu\xcc\x9bo\xcc\x9b\xcc\x80ng", "lương cường", "lương cương", "luong cuong"},
     {"ho\xcc\x80" "a", "hoà", "hoa", "hoa"},
@@ -302,6 +312,23 @@ static void test_syllable_plausible(void **state)
             fail_msg("\"%s\" should not be a syllable", no[i]);
 }
 
+/* The i/y flag says which spelling was written, the forms do not. */
+static void test_iy_flag(void **state)
+{
+    (void)state;
+    const char *s = "lí lý sỹ sĩ ly";
+    vn_tokens ts;
+    vn_tokens_init(&ts);
+    vn_tokenize(&ts, s, strlen(s), 0);
+    assert_int_equal(ts.n, 5);
+    const int want[] = {1, 0, 1, 0, 0};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal((ts.tok[i].flags & VN_TOK_IY) != 0, want[i]);
+    assert_string_equal(VN_TOK_EXACT(&ts, &ts.tok[0]), VN_TOK_EXACT(&ts, &ts.tok[1]));
+    assert_string_equal(VN_TOK_EXACT(&ts, &ts.tok[2]), "sĩ");
+    vn_tokens_free(&ts);
+}
+
 /* Letters typed in part: a plain letter stands for its marked forms, a
  * marked one for itself (completions: "đư" begins được, not dụng). */
 static void test_typed_letters(void **state)
@@ -351,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_tone_variants),
         cmocka_unit_test(test_properties),
         cmocka_unit_test(test_typed_letters),
+        cmocka_unit_test(test_iy_flag),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
