@@ -34,6 +34,7 @@ static const char usage[] =
     "  --fresh DAYS     newer articles first among equally relevant ones\n"
     "                   (a half-life in days, 1-3650)\n"
     "  --now DATE       today, YYYY-MM-DD, for --fresh and dates in the query\n"
+    "  --collapse       one hit per story: copies of a wire story folded, listed\n"
     "  --related ID     the articles most like article ID, instead of a query\n"
     "  --suggest        complete the words given (SUGGEST), one per line\n"
     "  --json           print the daemon's JSON reply\n"
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},      {"related", required_argument, NULL, 'R'},
         {"fresh", required_argument, NULL, 'F'},  {"now", required_argument, NULL, 'N'},
-        {"suggest", no_argument, NULL, 'G'},
+        {"suggest", no_argument, NULL, 'G'},      {"collapse", no_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
     const char *host = "127.0.0.1", *sock = NULL, *related = NULL;
     int port = 7700, json = 0, suggest = 0;
@@ -146,6 +147,7 @@ int main(int argc, char **argv)
         case 'V': printf("vnsearch %s\n", VNC_VERSION); return 0;
         case 'R': related = optarg; break;
         case 'G': suggest = 1; break;
+        case 'C': o.collapse = 1; break;
         default: /* getopt said what was wrong */
             fputs("try 'vnsearch --help'\n", stderr);
             return 2;
@@ -222,6 +224,13 @@ int main(int argc, char **argv)
                 }
                 printf(" · %.2f\n  ", h->score);
                 print_snippet(h->snippet ? h->snippet : "", tty);
+                if (h->ncopies) {
+                    printf("\n  + %zu %s:", h->ncopies, h->ncopies == 1 ? "copy" : "copies");
+                    for (size_t k = 0; k < h->ncopies; k++) {
+                        putchar(' ');
+                        print_plain(h->copies[k]);
+                    }
+                }
                 printf("\n\n");
             }
             if (r->n == 0)

@@ -337,8 +337,8 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
     const char *vals[] = {o ? o->sort : NULL,   o ? o->from : NULL,    o ? o->to : NULL,
                           o ? o->source : NULL, o ? o->snippet : NULL, o ? o->now : NULL};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
-    /* cmd, three numeric options, " -- ", the query, the NUL */
-    size_t cap = strlen(cmd) + 3 * sizeof " offset=4294967295" + 4 + strlen(query) + 1;
+    /* cmd, three numeric options, collapse, " -- ", the query, the NUL */
+    size_t cap = strlen(cmd) + 3 * sizeof " offset=4294967295" + sizeof " collapse=on" + 4 + strlen(query) + 1;
     for (int i = 0; i < NKEYS; i++) {
         if (!vals[i])
             continue;
@@ -357,6 +357,8 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
         bad |= append(b, cap, &n, " offset=%u", o->offset);
     if (o && o->fresh)
         bad |= append(b, cap, &n, " fresh=%u", o->fresh);
+    if (o && o->collapse)
+        bad |= append(b, cap, &n, " collapse=on");
     for (int i = 0; i < NKEYS; i++)
         if (vals[i])
             bad |= append(b, cap, &n, " %s=\"%s\"", keys[i], vals[i]);
@@ -424,6 +426,12 @@ static int hits_request(vnc_context *c, const char *cmd, const char *arg, const 
         x->snippet = dup_or_null(json_object_get(h, "snippet"));
         x->url = dup_or_null(json_object_get(h, "url"));
         x->score = json_number_value(json_object_get(h, "score"));
+        json_t *copies = json_object_get(h, "copies");
+        size_t nc = json_array_size(copies);
+        if (nc && (x->copies = calloc(nc, sizeof *x->copies)) != NULL) /* out of memory: none listed */
+            for (size_t k = 0; k < nc; k++)
+                if ((x->copies[x->ncopies] = dup_or_null(json_array_get(copies, k))) != NULL)
+                    x->ncopies++;
     }
     json_decref(j);
     *out = r;
@@ -462,6 +470,9 @@ void vnc_result_free(vnc_result *r)
         free(r->hits[i].source);
         free(r->hits[i].snippet);
         free(r->hits[i].url);
+        for (size_t k = 0; k < r->hits[i].ncopies; k++)
+            free(r->hits[i].copies[k]);
+        free(r->hits[i].copies);
     }
     free(r->hits);
     free(r);

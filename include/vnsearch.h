@@ -99,6 +99,10 @@ typedef struct vn_hit {
     char *id, *title, *date, *source, *url; /* date/source/url may be NULL */
     char *snippet;  /* excerpt, one line, in opts.snippet_format; NULL with no_snippets */
     double score;
+    /* opts.collapse: the ids of this article's copies (the same story
+     * republished: docs/protocol.md), best ranked first; NULL, 0 without */
+    char **copies;
+    size_t ncopies;
 } vn_hit;
 
 /* Facets: counts of the matching documents per source, year, month or
@@ -148,6 +152,9 @@ typedef struct vn_hits {
      * spellings have them ("Đà Nắng" finds Đà Nẵng).  0: such words
      * matched as typed. */
     int other_spellings;
+    /* 1 when copies were folded (opts.collapse): each hit lists its copies,
+     * perhaps none. */
+    int collapsed;
 } vn_hits;
 
 typedef struct vn_search_opts {
@@ -173,6 +180,9 @@ typedef struct vn_search_opts {
     unsigned fresh;                  /* newer articles first among equally relevant ones: a
                                         half-life in days, 1 to 3650 (docs/ranking.md); 0: off.
                                         Relevance order only (not sort=date) */
+    int collapse;                    /* one hit per story: copies of a wire story (near-duplicate
+                                        bodies) folded into the best ranked, their ids in
+                                        vn_hit.copies; total still counts every match */
 } vn_search_opts;
 
 /* Snippets: HTML is the article's text HTML-escaped (& < > " ') with the

@@ -76,12 +76,15 @@ typedef struct vnc_search_opts {
     unsigned fresh;          /* newer articles first among equally relevant ones: a half-life
                                 in days (1-3650, docs/ranking.md); 0: off */
     const char *now;         /* YYYY-MM-DD: "today" for fresh and dates typed; NULL: the daemon's */
+    int collapse;            /* one hit per story: copies of a wire story folded, in vnc_hit.copies */
 } vnc_search_opts;
 
 typedef struct vnc_hit {
     char *id, *title, *date, *source, *snippet; /* date/source may be NULL */
     char *url;       /* may be NULL */
     double score;
+    char **copies;   /* with collapse: the ids of the article's copies (NULL when none) */
+    size_t ncopies;
 } vnc_hit;
 
 typedef struct vnc_result {

@@ -88,7 +88,7 @@ typedef struct vn_request {
 typedef struct vn_option {
     const char *key, *values;
 } vn_option;
-#define VN_NOPTIONS 12
+#define VN_NOPTIONS 13
 extern const vn_option vn_search_options[VN_NOPTIONS];
 
 typedef struct vn_proto_limits {

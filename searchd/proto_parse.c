@@ -5,7 +5,8 @@
  *   SEARCH [limit=N] [offset=N] [sort=relevance|date|-date] [from=YYYY-MM-DD]
  *          [to=YYYY-MM-DD] [source=NAME|source="NAME WITH SPACES"]
  *          [snippet=html|text|none] [facets=source,year,month,day]
- *          [dates=on|off] [now=YYYY-MM-DD] [restore=on|off] [fresh=DAYS] [--] <query>
+ *          [dates=on|off] [now=YYYY-MM-DD] [restore=on|off] [fresh=DAYS] [collapse=on|off]
+ *          [--] <query>
  *   COUNT [same options] [--] <query>   and the other commands of the table
  *   (commands.c), each with no argument or the rest of the line.
  * Commands are case-insensitive; options come before the query.  A word of
@@ -65,7 +66,7 @@ static vn_status set_string(char **slot, const char **opt, const char *key, cons
 
 /* SEARCH's and COUNT's options, each named once: parsed below, listed by
  * HELP (vn_reply_help) and by the unknown-option error. */
-enum { O_LIMIT, O_OFFSET, O_SORT, O_FROM, O_TO, O_SOURCE, O_SNIPPET, O_FACETS, O_DATES, O_NOW, O_RESTORE, O_FRESH };
+enum { O_LIMIT, O_OFFSET, O_SORT, O_FROM, O_TO, O_SOURCE, O_SNIPPET, O_FACETS, O_DATES, O_NOW, O_RESTORE, O_FRESH, O_COLLAPSE };
 const vn_option vn_search_options[VN_NOPTIONS] = {
     [O_LIMIT] = {"limit", "N"},
     [O_OFFSET] = {"offset", "N"},
@@ -79,6 +80,7 @@ const vn_option vn_search_options[VN_NOPTIONS] = {
     [O_NOW] = {"now", "YYYY-MM-DD"},
     [O_RESTORE] = {"restore", "on|off"},
     [O_FRESH] = {"fresh", "DAYS"},
+    [O_COLLAPSE] = {"collapse", "on|off"},
 };
 
 vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const char *v, size_t vl,
@@ -131,12 +133,15 @@ vn_status vn_request_option(vn_request *r, const char *key, size_t kl, const cha
         return VN_OK;
     case O_DATES:
     case O_RESTORE:
+    case O_COLLAPSE:
         if (!is(v, vl, "on") && !is(v, vl, "off"))
             return vn_error_set(err, VN_ERR_INVALID, "%s= takes on or off", vn_search_options[k].key);
         if (k == O_DATES)
             r->opts.no_date_words = !is(v, vl, "on");
-        else
+        else if (k == O_RESTORE)
             r->opts.did_you_mean = is(v, vl, "on");
+        else
+            r->opts.collapse = is(v, vl, "on");
         return VN_OK;
     case O_FRESH: {
         unsigned long long days;

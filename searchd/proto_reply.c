@@ -138,6 +138,12 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
             json_object_set_new(j, "title", jstr_or_null(x->title));
             json_object_set_new(j, "url", jstr_or_null(x->url));
             json_object_set_new(j, "snippet", jstr_or_null(snip));
+            if (h->collapsed) {
+                json_t *c = json_array();
+                for (size_t k = 0; k < x->ncopies; k++)
+                    json_array_append_new(c, jstr_or_null(x->copies[k]));
+                json_object_set_new(j, "copies", c);
+            }
             json_array_append_new(arr, j);
         } else {
             vn_buf_puts(out, "HIT\t");
@@ -152,6 +158,13 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
             put_field(out, snip);
             vn_buf_putc(out, '\t');
             put_field(out, x->url);
+            if (h->collapsed) { /* copies=N, then their ids */
+                vn_buf_printf(out, "\tcopies=%zu", x->ncopies);
+                for (size_t k = 0; k < x->ncopies; k++) {
+                    vn_buf_putc(out, '\t');
+                    put_field(out, x->copies[k]);
+                }
+            }
             vn_buf_puts(out, "\r\n");
         }
     }

@@ -308,10 +308,7 @@ def page_check(binary, idx, path, count):
     the whole archive, SEARCH limit=10 against the first 10 of limit=1000
     (ids and scores), for `count` queries of bench/queries.py.  Returns the
     number of pages that differ."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-    os.environ["VN_BUILD"] = os.path.relpath(os.path.dirname(os.path.dirname(os.path.abspath(binary))),
-                                             os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    import vnd
+    vnd = vnd_module(binary)
     qfile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "queries.py")
     queries = subprocess.run([sys.executable, qfile, path, str(count)], capture_output=True, text=True,
                              check=True).stdout.splitlines()
@@ -384,6 +381,109 @@ def fresh_check(binary, path, tmp, count, now="2026-08-23", days=7):
     return sum(res) / max(1, len(res))
 
 
+def shingles(text, n=5):
+    """The set of runs of n folded words of text (as the indexer's MinHash)."""
+    ws = [fold(w) for w in WORD.findall(text)]
+    return {" ".join(ws[i:i + n]) for i in range(len(ws) - n + 1)}
+
+
+def jaccard(a, b):
+    return len(a & b) / max(1, len(a | b))
+
+
+def copies_check(binary, articles, tmp, count):
+    """Copies of a wire story: `count` articles of 3 paragraphs or more are
+    republished the way outlets do (another title, another first
+    sentence, a middle paragraph dropped, another source) beside the
+    whole archive.  A phrase of 6 words from the kept second paragraph is
+    asked with collapse=on: the share where the original and its copy are
+    one hit (one listed under the other).
+    Also the indexing time and size with the copies' signatures.  (The
+    wrong folds: wrong_folds.)"""
+    import time
+    vnd = vnd_module(binary)
+    rng = random.Random(4)
+    pool = [a for a in articles if len(a["body"].split("\n\n")) >= 3 and len(a["body"]) >= 800]
+    chosen = rng.sample(pool, min(count, len(pool)))
+    path = os.path.join(tmp, "planted.jsonl")
+    firsts = [a["body"].split(". ")[0] for a in rng.sample(articles, len(chosen))]
+    pairs = []
+    with open(path, "w", encoding="utf-8") as f:
+        for a in articles:
+            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+        for a, other in zip(chosen, firsts):
+            paras = a["body"].split("\n\n")
+            rest = paras[0].split(". ", 1)
+            paras[0] = other + ". " + (rest[1] if len(rest) > 1 else "")
+            if len(paras) >= 4:
+                del paras[rng.randrange(2, len(paras))]  # a paragraph after the second
+            words = (a.get("title") or "").split()
+            copy = dict(a, id=a["id"] + "-copy", title="Tin nóng: " + " ".join(words[: max(3, len(words) - 2)]),
+                        source="Báo khác", body="\n\n".join(paras))
+            f.write(json.dumps(copy, ensure_ascii=False) + "\n")
+            second = WORD.findall(a["body"].split("\n\n")[1])
+            if len(second) >= 10:
+                k = rng.randrange(0, len(second) - 6)
+                pairs.append((a["id"], copy["id"], '"' + " ".join(second[k:k + 6]) + '"'))
+    idx = os.path.join(tmp, "planted")
+    t0 = time.monotonic()
+    subprocess.run([binary, "--index", idx, "--quiet", path], check=True)
+    secs = time.monotonic() - t0
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(idx) for f in fs) / 1e6
+    p, addr = vnd.start(idx)
+    c = vnd.Client(addr, timeout=60)
+    c.json("FORMAT json")
+    folded = found = 0
+    for orig, copy, q in pairs:
+        for h in c.json("SEARCH limit=10 snippet=none restore=off collapse=on -- " + q).get("hits", []):
+            if h["id"] in (orig, copy):
+                found += 1
+                folded += ({orig, copy} - {h["id"]}) <= set(h["copies"])
+                break
+    c.close()
+    vnd.stop(p)
+    print(f"copies: {len(chosen)} articles republished (other title, first sentence, source; a paragraph dropped) "
+          f"beside {len(articles)}; a phrase of each asked with collapse=on finds the original or its copy in the "
+          f"top 10 for {found} of {len(pairs)}, and they are one hit for {folded} of those "
+          f"({folded / max(1, found):.3f}); indexed in {secs:.1f} s "
+          f"({(len(articles) + len(chosen)) / secs:.0f} docs/s), {size:.0f} MB")
+    vnd.cleanup()
+    return folded / max(1, found)
+
+
+def wrong_folds(binary, idx, articles, path, count):
+    """Over the archive's own index, `count` queries of bench/queries.py
+    with collapse=on: the (hit, copy) pairs folded, and those that are
+    distinct articles (Jaccard of 5-word shingles under 0.3)."""
+    vnd = vnd_module(binary)
+    qfile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "queries.py")
+    queries = subprocess.run([sys.executable, qfile, path, str(count)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    body = {a["id"]: a["body"] for a in articles}
+    p, addr = vnd.start(idx)
+    c = vnd.Client(addr, timeout=60)
+    c.json("FORMAT json")
+    seen, wrong, hits, sims = set(), [], 0, []
+    for q in queries:
+        for h in c.json("SEARCH limit=10 snippet=none restore=off collapse=on -- " + q).get("hits", []):
+            hits += 1
+            for other in h["copies"]:
+                key = tuple(sorted((h["id"], other)))
+                if key in seen:
+                    continue
+                seen.add(key)
+                sims.append(jaccard(shingles(body[h["id"]]), shingles(body[other])))
+                if sims[-1] < 0.3:
+                    wrong.append(key)
+    c.close()
+    vnd.stop(p)
+    vnd.cleanup()
+    print(f"copies over {path} alone, {len(queries)} queries with collapse=on: {hits} hits, {len(seen)} pairs folded, "
+          f"{len(wrong)} of them distinct articles (shingles' Jaccard < 0.3){': ' + str(wrong[:3]) if wrong else ''}"
+          f"{'; Jaccard of the pairs folded: %.2f to %.2f' % (min(sims), max(sims)) if sims else ''}")
+    return len(wrong)
+
+
 def related_check(binary, articles, tmp, count):
     """Related stories: `count` articles of 3 paragraphs or more, taken
     deterministically, are each split in two at a paragraph (the first
@@ -444,6 +544,8 @@ def main():
     ap.add_argument("--only-related", action="store_true", help="the related-stories check alone")
     ap.add_argument("--fresh", type=int, default=300, help="n-grams the fresh-news check asks")
     ap.add_argument("--only-fresh", action="store_true", help="the fresh-news check alone")
+    ap.add_argument("--copies", type=int, default=300, help="articles republished by the copies check")
+    ap.add_argument("--only-copies", action="store_true", help="the copies checks alone")
     ap.add_argument("--quick", action="store_true", help="vi-news-small.jsonl (1,000 articles), no page check")
     args = ap.parse_args()
     path = os.path.join(args.corpus, "vi-news-small.jsonl" if args.quick else "vi-news.jsonl")
@@ -456,6 +558,13 @@ def main():
             fresh_check(args.bin, headlines, tmp, args.fresh)
         return 0
     articles = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    if args.only_copies:
+        with tempfile.TemporaryDirectory() as tmp:
+            copies_check(args.bin, articles, tmp, args.copies)
+            idx = os.path.join(tmp, "index")
+            subprocess.run([args.bin, "--index", idx, "--quiet", path], check=True)
+            wrong_folds(args.bin, idx, articles, path, args.pages)
+        return 0
     if args.only_related:
         with tempfile.TemporaryDirectory() as tmp:
             related_check(args.bin, articles, tmp, args.related)
@@ -500,6 +609,9 @@ def main():
             print(f"{name:<18} {len(sc):>7} {sum(sc) / max(1, len(sc)):>7.3f}")
         print()
         related_check(args.bin, articles, tmp, args.related)
+        print()
+        copies_check(args.bin, articles, tmp, args.copies)
+        wrong_folds(args.bin, idx, articles, path, args.pages)
         print()
         if os.path.exists(headlines) and not args.quick:
             fresh_check(args.bin, headlines, tmp, args.fresh)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // app.js -- the search page's behaviour: asks the daemon's /search (JSON,
 // the line protocol's reply) with the query, the date range, a source,
-// newer-first (fresh=) and the page; offers completions (/suggest) as
+// newer-first (fresh=), copies folded (collapse=) and the page; offers completions (/suggest) as
 // the query is typed; shows hits, facets (source, month) to click, and a pager.
 // Only the snippet is HTML (escaped by the daemon, matches in <b>); every
 // other field is put in as text.  The state lives in the address, so a
@@ -10,7 +10,8 @@
 const PAGE = 10;
 const $ = (id) => document.getElementById(id);
 const FRESH_DAYS = 7; // "Tin mới trước": fresh=7, a week's half-life (docs/ranking.md)
-let state = { q: "", from: "", to: "", source: "", fresh: "", offset: 0 };
+// collapse: on unless the address says collapse=off (a newsroom wants one hit per story)
+let state = { q: "", from: "", to: "", source: "", fresh: "", collapse: true, offset: 0 };
 
 // An article's url as a link only when it is http(s): a stored
 // "javascript:..." url ran its script on a click (stored XSS).
@@ -27,17 +28,19 @@ function safeUrl(u) {
 function readAddress() {
   const p = new URLSearchParams(location.search);
   state = { q: p.get("q") || "", from: p.get("from") || "", to: p.get("to") || "",
-            source: p.get("source") || "", fresh: p.get("fresh") || "",
+            source: p.get("source") || "", fresh: p.get("fresh") || "", collapse: p.get("collapse") !== "off",
             offset: parseInt(p.get("offset") || "0", 10) || 0 };
   $("q").value = state.q;
   $("from").value = state.from;
   $("to").value = state.to;
   $("fresh").checked = !!state.fresh;
+  $("collapse").checked = state.collapse;
 }
 
 function writeAddress(push) {
   const p = new URLSearchParams();
   for (const k of ["q", "from", "to", "source", "fresh"]) if (state[k]) p.set(k, state[k]);
+  if (!state.collapse) p.set("collapse", "off");
   if (state.offset) p.set("offset", state.offset);
   const url = p.toString() ? "?" + p.toString() : location.pathname;
   (push ? history.pushState : history.replaceState).call(history, null, "", url);
@@ -97,6 +100,7 @@ function withFilters(p) {
   if (state.to) p.set("to", state.to);
   if (state.source) p.set("source", state.source);
   if (state.fresh) p.set("fresh", state.fresh);
+  p.set("collapse", state.collapse ? "on" : "off");
   return p;
 }
 
@@ -136,6 +140,16 @@ function render(r) {
     const p = el("p", "snippet");
     p.innerHTML = h.snippet || ""; // HTML from the daemon: the article's text escaped, matches in <b>
     li.appendChild(p);
+    if (h.copies && h.copies.length) { // the same story in other outlets
+      const c = el("p", "meta copies", "Cùng tin (" + h.copies.length + " bản sao): ");
+      h.copies.forEach((id, k) => {
+        const a = el("a", "", id);
+        a.href = "/documents/" + encodeURIComponent(id);
+        if (k) c.appendChild(document.createTextNode(", "));
+        c.appendChild(a);
+      });
+      li.appendChild(c);
+    }
     const more = el("button", "related-toggle", "Tin liên quan");
     more.type = "button";
     more.addEventListener("click", () => toggleRelated(li, h.id));
@@ -243,6 +257,11 @@ $("form").addEventListener("submit", (ev) => {
 });
 for (const id of ["from", "to"])
   $(id).addEventListener("change", () => { state[id] = $(id).value; state.offset = 0; if (state.q) run(true); });
+$("collapse").addEventListener("change", () => {
+  state.collapse = $("collapse").checked;
+  state.offset = 0;
+  if (state.q) run(true);
+});
 $("fresh").addEventListener("change", () => {
   state.fresh = $("fresh").checked ? String(FRESH_DAYS) : "";
   state.offset = 0;

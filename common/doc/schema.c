@@ -203,6 +203,18 @@ vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, 
     vn_buf_reset(&d->words_value);
     vn_wordrec_encode(&d->toks, ends, 3, d->english, &d->words_value);
 
+    /* the body's signature and its bands: its copies find it by them */
+    uint32_t sig[VN_MINHASH_K];
+    d->has_minhash = vn_minhash(&d->toks, ndateline, d->toks.n, sig);
+    if (d->has_minhash) {
+        vn_minhash_encode(sig, d->minhash_value);
+        for (unsigned b = 0; b < VN_MINHASH_BANDS; b++) {
+            char band[VN_BAND_TERM_LEN + 1];
+            vn_minhash_band(sig, b, band);
+            add_term(d, VN_PREFIX_BAND, band, VN_BAND_TERM_LEN, VN_TERM_BOOLEAN, 0);
+        }
+    }
+
     d->date_value[0] = '\0';
     if (a->date && vn_date_valid(a->date)) {
         char v[9];

@@ -14,6 +14,7 @@
 #include "vn_article.h"
 #include "vn_buf.h"
 #include "vn_error.h"
+#include "vn_minhash.h"
 #include "vn_text.h"
 
 #ifdef __cplusplus
@@ -37,6 +38,7 @@ extern "C" {
 #define VN_PREFIX_PUBLISHER "XPUB" /* folded publisher: the source before " - " (Tuổi Trẻ - Thể thao) */
 #define VN_PREFIX_INPUT "XI"    /* hash of the raw input the document came from (vn_input_hash) */
 #define VN_PREFIX_SPELLING "XR" /* how folded words are written: "XRha noi\thà nội" (restore.c) */
+#define VN_PREFIX_BAND "XB"     /* an LSH band of the body's MinHash signature: "XBa1f2e3d4c" (vn_minhash.h) */
 /* A live write (vnsearchd's ADD, POST /documents; vn_index_opts.live): a
  * document the export does not own.  --prune never deletes it and a --full
  * rebuild carries it into the new generation, until an export brings the
@@ -65,7 +67,8 @@ extern "C" {
  * stored document (vn_docstore.h).  Version 3: the source in a value slot
  * (facets) and publisher terms.  Version 4: the forward record of the
  * words (VN_SLOT_WORDS) that stage two of the ranking reads.  Version 5: the
- * i/y spellings of one word in one form (lí is lý, vn_iy_canonical).  An index
+ * i/y spellings of one word in one form (lí is lý, vn_iy_canonical), and
+ * the body's MinHash signature and band terms (copies of a wire story).  An index
  * of another version is refused with a message to rebuild it
  * (vnsearch-indexer --full). */
 #define VN_SCHEMA_KEY "vnsearch:schema"
@@ -80,6 +83,7 @@ extern "C" {
 #define VN_SLOT_SOURCE 2 /* the source as written (NFC): the source facet */
 #define VN_SLOT_ID 3     /* the id: what an unchanged input's document is, without parsing it */
 #define VN_SLOT_WORDS 4  /* the forward record of the document's words (vn_wordrec.h): stage two */
+#define VN_SLOT_MINHASH 5 /* the body's MinHash signature (vn_minhash.h): copies of a wire story */
 
 /* Title words are worth this many body words (wdf).  Title, dateline and
  * body are tokenised as separate runs: no pair term spans two of them. */
@@ -103,6 +107,8 @@ typedef struct vn_docspec {
     char hash_value[17];
     vn_buf source_value;    /* NFC source, empty when none */
     vn_buf words_value;     /* the forward record (vn_wordrec.h) */
+    unsigned char minhash_value[VN_MINHASH_BYTES]; /* the body's signature (vn_minhash.h) */
+    int has_minhash;        /* 0: a body too short for one */
     vn_buf data;            /* the stored document, in docstore.c's binary format */
     int english;            /* written without marks: got stem terms and VN_TERM_UNMARKED */
     int spelling;           /* set by the caller: add spelling terms */

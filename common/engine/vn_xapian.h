@@ -86,9 +86,9 @@ vn_status vn_xdb_commit(vn_xdb *db, vn_error *err);
 vn_status vn_xdb_reopen(vn_xdb *db, int *changed, vn_error *err);
 
 /* Copy value `slot` of the document with unique term `idterm` into
- * out[0..outlen) (NUL-terminated).  *found is 0 when there is no such
- * document. */
-vn_status vn_xdb_get_value(vn_xdb *db, const char *idterm, unsigned slot, char *out, size_t outlen,
+ * out[0..outlen) (NUL-terminated; *len, if not NULL, its bytes: a value
+ * may hold NULs).  *found is 0 when there is no such document. */
+vn_status vn_xdb_get_value(vn_xdb *db, const char *idterm, unsigned slot, char *out, size_t outlen, size_t *len,
                            int *found, vn_error *err);
 /* The id (value VN_SLOT_ID) of a document holding `term` into
  * id[0..idlen); *found 0 when none does (or it has no id value). */
@@ -165,6 +165,7 @@ typedef struct vn_xsearch_opts {
     int words;           /* fetch the hits' forward records too (vn_xhit.words: snippets) */
     int no_data;         /* leave the hits' stored documents unread (vn_xhit.data ""): the
                             caller reads the few it needs with vn_xdb_get_data_docid */
+    int minhash;         /* fetch the hits' MinHash signatures too (vn_xhit.minhash: copies) */
     /* Recency (docs/ranking.md), a relevance ranking only: a half-life in
      * days (0: off) and today, as vn_day_number() counts it. */
     unsigned fresh;
@@ -193,6 +194,8 @@ typedef struct vn_xhit {
     size_t data_len;
     char *words;         /* its forward record (VN_SLOT_WORDS) when asked, else NULL */
     size_t words_len;
+    char *minhash;       /* its signature (VN_SLOT_MINHASH) when asked and it has one, else NULL */
+    size_t minhash_len;
 } vn_xhit;
 
 typedef struct vn_xresults {

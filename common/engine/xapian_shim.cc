@@ -417,6 +417,8 @@ extern "C" vn_status vn_xdb_replace(vn_xdb *h, const vn_docspec *d, vn_error *er
             doc.add_value(VN_SLOT_SOURCE, std::string(d->source_value.data, d->source_value.len));
         if (d->words_value.len)
             doc.add_value(VN_SLOT_WORDS, std::string(d->words_value.data, d->words_value.len));
+        if (d->has_minhash)
+            doc.add_value(VN_SLOT_MINHASH, std::string((const char *)d->minhash_value, VN_MINHASH_BYTES));
         doc.set_data(std::string(d->data.data ? d->data.data : "", d->data.len));
         writer(h, d->idterm)->replace_document(d->idterm, doc);
         return VN_OK;
@@ -489,7 +491,7 @@ extern "C" vn_status vn_xdb_reopen(vn_xdb *h, int *changed, vn_error *err)
 }
 
 extern "C" vn_status vn_xdb_get_value(vn_xdb *h, const char *idterm, unsigned slot, char *out, size_t outlen,
-                                      int *found, vn_error *err)
+                                      size_t *len, int *found, vn_error *err)
 {
     *found = 0;
     return read_op(h, err, "read value", [&]() {
@@ -502,6 +504,8 @@ extern "C" vn_status vn_xdb_get_value(vn_xdb *h, const char *idterm, unsigned sl
         size_t n = v.size() < outlen ? v.size() : outlen - 1;
         memcpy(out, v.data(), n);
         out[n] = '\0';
+        if (len)
+            *len = n;
         *found = 1;
         return VN_OK;
     });
@@ -881,6 +885,11 @@ static void fill_page(vn_xresults *r, Xapian::MSet &m, const vn_xsearch_opts *o,
             hit->words = vn_xstrndup(words.data(), words.size());
             hit->words_len = words.size();
         }
+        std::string sig = o->minhash ? doc.get_value(VN_SLOT_MINHASH) : std::string();
+        if (!sig.empty()) {
+            hit->minhash = vn_xstrndup(sig.data(), sig.size());
+            hit->minhash_len = sig.size();
+        }
     }
     for (int k = 0; k < 2; k++) {
         if (!(o->spies & (1 << k)))
@@ -990,6 +999,7 @@ extern "C" void vn_xresults_free(vn_xresults *r)
     for (size_t i = 0; i < r->n; i++) {
         free(r->hits[i].data);
         free(r->hits[i].words);
+        free(r->hits[i].minhash);
     }
     for (int k = 0; k < 2; k++) {
         for (size_t i = 0; i < r->nspy[k]; i++)

@@ -237,7 +237,7 @@ vn_status vn_indexer_add(vn_indexer *ix, const vn_article *a, vn_error *err)
         char idterm[VN_IDTERM_SIZE], hash[17], old[32];
         vn_idterm(idterm, a->id);
         vn_article_hash(a, ix->spelling, ix->opts.live, hash);
-        if ((rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, &found, err)) != VN_OK)
+        if ((rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, NULL, &found, err)) != VN_OK)
             return rc;
         if (found && strcmp(old, hash) == 0) {
             /* the same article from other bytes (an export that reformats
@@ -303,7 +303,7 @@ vn_status vn_indexer_delete(vn_indexer *ix, const char *id, vn_error *err)
         return VN_OK; /* no such document can exist */
     int found = 0;
     char old[32];
-    vn_status rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, &found, err);
+    vn_status rc = vn_xdb_get_value(ix->db, idterm, VN_SLOT_HASH, old, sizeof old, NULL, &found, err);
     if (rc == VN_OK && found && (rc = vn_xdb_delete(ix->db, idterm, err)) == VN_OK)
         ix->stats.deleted++;
     return rc;

@@ -4,10 +4,11 @@
  * feedback names the terms that tell the article apart (the expand set
  * of an RSet of it: folded words and pairs, vn_xdb_expand); any of them
  * is searched for, each weighted by how much it tells, the article
- * itself left out, under the usual filters.  Not here: the terms'
- * choice (the shim, with Xapian), the tree (query_build.c), copies of a
- * wire story (to come with their detection). */
+ * itself and its copies left out (copies.c), under the usual filters.
+ * Not here: the terms' choice (the shim, with Xapian), the tree
+ * (query_build.c). */
 #include "vn_search.h"
+#include "vn_copies.h"
 #include "vn_schema.h"
 #include "vn_xapian.h"
 
@@ -46,13 +47,30 @@ vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts,
     vn_qtree tree;
     vn_query_opts qo = vn_searcher_query_opts(s, o);
     vn_xresults *r = NULL;
-    rc = vn_query_related(&a, terms, w, n, idterm, &qo, &tree, err);
+    /* the article's own copies are left out: its signature, and room to
+     * fill the page without them */
+    char raw[VN_MINHASH_BYTES + 1];
+    size_t rawlen = 0;
+    int found = 0;
+    uint32_t self[VN_MINHASH_K];
+    rc = vn_xdb_get_value(vn_searcher_xdb(s), idterm, VN_SLOT_MINHASH, raw, sizeof raw, &rawlen, &found, err);
+    int has_self = rc == VN_OK && found && vn_minhash_decode(raw, rawlen, self);
+    unsigned limit = o->limit ? o->limit : 10;
+    vn_search_opts wide = *o;
+    wide.offset = 0;
+    wide.limit = vn_collapse_depth(o->offset, limit);
     if (rc == VN_OK)
-        rc = vn_searcher_run(s, tree.root, o, &r, err);
+        rc = vn_query_related(&a, terms, w, n, idterm, &qo, &tree, err);
+    if (rc == VN_OK)
+        rc = vn_searcher_run(s, tree.root, &wide, VN_SP_MINHASH, &r, err);
+    vn_idlist *copies = NULL;
+    if (rc == VN_OK)
+        rc = vn_copies_fold(s, r, has_self ? self : NULL, o->collapse, o->offset, limit, &copies, err);
     if (rc == VN_OK) {
         *out = vn_hits_new(r, o);
-        vn_xresults_free(r);
+        vn_hits_take_copies(*out, copies);
     }
+    vn_xresults_free(r);
     vn_qarena_free(&a);
     free(terms);
     free(w);

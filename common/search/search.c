@@ -3,6 +3,7 @@
  * run (searcher.c) -> hits with snippets, facets and did-you-mean.
  * Not here: the handle and its generations (searcher.c). */
 #include "vn_search.h"
+#include "vn_copies.h"
 #include "vn_clock.h"
 #include "vn_buf.h"
 #include "vn_docstore.h"
@@ -175,6 +176,15 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     vn_date_words dw;
     vn_search_opts dated;
     unsigned how = VN_SP_RERANK | (o->no_snippets ? 0 : VN_SP_WORDS);
+    /* collapse: the page is cut from the candidates once copies are folded */
+    unsigned limit = o->limit ? o->limit : 10, offset = o->offset;
+    vn_search_opts wide = *o;
+    if (o->collapse) {
+        wide.offset = 0;
+        wide.limit = vn_collapse_depth(o->offset, limit);
+        how |= VN_SP_MINHASH;
+        o = &wide;
+    }
     vn_qparse p, without;
     vn_status rc = vn_query_parse(query, strlen(query), &p, err);
     if (rc != VN_OK)
@@ -207,9 +217,16 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     }
     if (date)
         o = &dated;
+    vn_idlist *copies = NULL;
+    if (o->collapse && (rc = vn_copies_fold(s, r, NULL, 1, offset, limit, &copies, err)) != VN_OK) {
+        vn_xresults_free(r);
+        vn_qparse_free(&p);
+        return rc;
+    }
     vn_rerank_q rq;
     vn_rerank_q_build(&p, NULL, &rq); /* for the snippets: what was typed, aliases aside */
     vn_hits *h = vn_hits_new(r, o);
+    vn_hits_take_copies(h, copies);
     if (date) {
         h->date_words = vn_xstrndup(query + dw.start, dw.end - dw.start);
         snprintf(h->date_from, sizeof h->date_from, "%s", o->date_from);
@@ -255,6 +272,9 @@ void vn_hits_free(vn_hits *h)
         free(x->source);
         free(x->url);
         free(x->snippet);
+        for (size_t k = 0; k < x->ncopies; k++)
+            free(x->copies[k]);
+        free(x->copies);
     }
     free(h->hit);
     free(h);

@@ -251,7 +251,8 @@ static vn_xsearch_opts xopts(const vn_search_opts *o, unsigned how)
                           o->offset + limit + VN_TOTAL_EXACT_UPTO,
                           (o->facets & VN_FACET_SOURCE ? VN_XSPY_SOURCE : 0) |
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
-                          NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0, o->fresh, 0};
+                          NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0, (how & VN_SP_MINHASH) != 0,
+                          o->fresh, 0};
     vn_day today;
     char iso[11];
     vn_searcher_today(o, iso);
@@ -268,10 +269,10 @@ vn_query_opts vn_searcher_query_opts(const vn_searcher *s, const vn_search_opts 
     return qo;
 }
 
-vn_status vn_searcher_run(vn_searcher *s, const vn_qnode *root, const vn_search_opts *o, vn_xresults **out,
-                          vn_error *err)
+vn_status vn_searcher_run(vn_searcher *s, const vn_qnode *root, const vn_search_opts *o, unsigned how,
+                          vn_xresults **out, vn_error *err)
 {
-    vn_xsearch_opts xo = xopts(o, 0);
+    vn_xsearch_opts xo = xopts(o, how & ~VN_SP_RERANK);
     return vn_xdb_search(s->db, root, &xo, out, err);
 }
 

@@ -37,7 +37,12 @@ size_t vn_searcher_shards_down(vn_searcher *s);
  * the raw result (stored documents undecoded, see vn_docstore.h); free it
  * with vn_xresults_free().  For callers that need more of each hit than
  * vn_hit holds (suggestions read the bodies). */
-enum { VN_SP_RERANK = 1, VN_SP_WORDS = 2, VN_SP_NO_DATA = 4 /* hits without their stored documents */ };
+enum {
+    VN_SP_RERANK = 1,
+    VN_SP_WORDS = 2,
+    VN_SP_NO_DATA = 4, /* hits without their stored documents */
+    VN_SP_MINHASH = 8  /* hits with their MinHash signatures (copies) */
+};
 struct vn_xresults;
 vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_opts *o, unsigned how,
                            struct vn_xresults **out, vn_error *err);
@@ -57,10 +62,11 @@ void vn_searcher_today(const vn_search_opts *o, char out[11]);
 /* The query builder's options for a search with options o on s (its
  * stemmer, aliases, filters). */
 vn_query_opts vn_searcher_query_opts(const vn_searcher *s, const vn_search_opts *o);
-/* Run a tree built elsewhere (vn_query_related) with o's page, sort,
- * facets and time limit, in stage one's order; *out as vn_search_parsed's. */
-vn_status vn_searcher_run(vn_searcher *s, const vn_qnode *root, const vn_search_opts *o, struct vn_xresults **out,
-                          vn_error *err);
+/* Run a tree built elsewhere (vn_query_related, copies.c) with o's page,
+ * sort, facets and time limit, in stage one's order; `how` and *out as
+ * vn_search_parsed's (VN_SP_RERANK aside). */
+vn_status vn_searcher_run(vn_searcher *s, const vn_qnode *root, const vn_search_opts *o, unsigned how,
+                          struct vn_xresults **out, vn_error *err);
 
 #ifdef __cplusplus
 }

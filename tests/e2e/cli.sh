@@ -40,6 +40,16 @@ $BIN/vnsearch --port 1 x >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "no daemon gives exit code 2"
 like "$(cat "$TMP/err")" "Connection refused" "and says why"
 $V >/dev/null 2>&1; is "$?" 2 "no query gives exit code 2"
+# copies folded: an article with none shows no copies line; --collapse reaches the daemon
+like "$($V --limit 1 --collapse giả danh công an)" "^  vnds-test-000" "--collapse prints the hits"
+unlike "$($V --limit 3 --collapse giả danh công an)" "^  + [0-9]* cop" "and no copies line when there are none"
+# a copy of a wire story from an incremental run, folded and listed with --collapse
+python3 -c 'import json, sys; sys.path.insert(0, "tests/lib"); import vnd
+print(json.dumps(vnd.wire_copy("vnds-test-000001", "copy-000001"), ensure_ascii=False))' >"$TMP/copy.jsonl"
+$BIN/vnsearch-indexer --quiet --index "$TMP/index" "$TMP/copy.jsonl"
+for i in $(seq 60); do $V --limit 3 giả danh công an để lừa đảo | grep -q copy-000001 && break; sleep 0.1; done
+like "$($V --limit 3 --collapse giả danh công an để lừa đảo)" "^  \+ 1 copy: (copy-000001|vnds-test-000001)$" \
+    "--collapse lists the copy under its original"
 # completions: the marks typed kept, most occurrences first
 out=$($V --suggest đư); rc=$?
 is "$rc" 0 "--suggest completes a word"

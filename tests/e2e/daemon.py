@@ -21,7 +21,7 @@ import unicodedata
 from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import D, DAEMONS, DATA, ME, Client, free_port, index_data, ok, run, start, stop, workdir  # noqa: E402
+from vnd import D, DAEMONS, DATA, ME, Client, free_port, index_data, ok, run, start, stop, wire_copy, workdir  # noqa: E402
 
 
 def counts_at_once(addr, req, conns=8, each=10):
@@ -78,6 +78,50 @@ def word_counts():
         occ.update(ws)
         docs.update(set(ws))
     return occ, docs
+
+
+def copies_checks(tmp):
+    """Copies of a wire story: one comes with an incremental run and is
+    folded under its original (collapse=on), listed, left out of RELATED,
+    and counted in totals."""
+    idx = os.path.join(tmp, "copies-index")
+    index_data(idx, "seeds", "demo-corpus.jsonl")
+    p, addr = start(idx)
+    c = Client(addr)
+    q = "SEARCH limit=5 snippet=none collapse=on -- giả danh công an để lừa đảo"
+    first = c.cmd(q)
+    ok(any(l.startswith("HIT\tvnds-test-000001\t") and l.endswith("\tcopies=0") for l in first),
+       "collapse=on: copies=0 when an article has none", first)
+    path = os.path.join(tmp, "copy.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(json.dumps(wire_copy("vnds-test-000001", "copy-000001"), ensure_ascii=False) + "\n")
+    index_data(idx, path)  # an incremental run: the daemon picks it up
+    for _ in range(100):
+        r = c.cmd(q)
+        if any("copy-000001" in l for l in r):
+            break
+        time.sleep(0.1)
+    hits = [l.split("\t") for l in r if l.startswith("HIT")]
+    pair = {"vnds-test-000001", "copy-000001"}
+    ok(sum(h[1] in pair for h in hits) == 1 and any(h[1] in pair and h[8] == "copies=1" and h[9] in pair - {h[1]}
+                                                   for h in hits),
+       "a copy from an incremental run is folded under its original: one hit, copies=1 and its id", r)
+    c.json("FORMAT json")
+    j = c.json(q)
+    jh = [h for h in j["hits"] if h["id"] in pair]
+    ok(len(jh) == 1 and jh[0]["copies"] == sorted(pair - {jh[0]["id"]}) and all("copies" in h for h in j["hits"]),
+       "JSON: \"copies\" lists them, on every hit", j)
+    plain = c.json("SEARCH limit=5 snippet=none -- giả danh công an để lừa đảo")
+    ok(j["total"] == plain["total"] and {"vnds-test-000001", "copy-000001"} <= {h["id"] for h in plain["hits"]} and
+       all("copies" not in h for h in plain["hits"]),
+       "without collapse each is a hit, no \"copies\"; the total is the same", (j["total"], plain))
+    for a, b in (("vnds-test-000001", "copy-000001"), ("copy-000001", "vnds-test-000001")):
+        rel = c.json("RELATED limit=10 -- " + a)
+        ok(rel["ok"] and b not in [h["id"] for h in rel["hits"]], "RELATED %s leaves out its copy %s" % (a, b), rel)
+    bad = c.json("SEARCH collapse=maybe x")
+    ok(not bad["ok"] and "collapse=" in bad["error"]["message"], "collapse= takes on or off", bad)
+    c.close()
+    stop(p)
 
 
 def main():
@@ -223,6 +267,8 @@ def main():
     p2 = c.json("SEARCH limit=3 offset=3 hà nội")["hits"]
     ok(len(p1) == 3 and len(p2) == 3 and not {h["id"] for h in p1} & {h["id"] for h in p2}, "offset pages")
     c.send("FORMAT text\n"); c.line()
+
+    copies_checks(tmp)
 
     # pipelining: five requests in one write, answered in order
     c.send("PING\r\nCOUNT hà nội\nSEARCH limit=1 luong cuong\nBOGUS\nPING\n")

@@ -72,6 +72,10 @@ def main():
          "SEARCH limit=5 sort=-date from=2025-01-01 snippet=text hà nội", "/search with options")
     same("/search?q=vi%E1%BB%87t+nam&fresh=30&now=2026-02-01", "SEARCH fresh=30 now=2026-02-01 việt nam",
          "/search with fresh= and now=")
+    same("/search?q=vi%E1%BB%87t+nam&collapse=on", "SEARCH collapse=on việt nam", "/search with collapse=on")
+    st, _, body = get(base, "/search?q=vi%E1%BB%87t+nam&collapse=on")
+    ok(st == 200 and all(isinstance(h["copies"], list) for h in json.loads(body)["hits"]),
+       "collapse=on: every hit lists its copies", body[:300])
     same("/count?q=c%C3%B4ng+an", "COUNT công an", "/count")
     same("/documents/vnds-test-000001", "GET vnds-test-000001", "/documents/{id}")
     same("/documents/vnds-test-000001/related?limit=3&source=VnExpress", "RELATED limit=3 source=VnExpress -- vnds-test-000001",

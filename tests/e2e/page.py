@@ -17,10 +17,11 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from vnd import BUILD, free_port, index_data, ok, run, start_http, stop, workdir  # noqa: E402
+from vnd import BUILD, free_port, index_data, ok, run, start_http, stop, wire_copy, workdir  # noqa: E402
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"  # WebDriver's key for an element reference
 
@@ -92,6 +93,8 @@ def main():
     with open(xss, "w") as f:  # a stored url that is a script
         f.write(json.dumps({"id": "xss-url", "title": "Bài có đường dẫn lạ", "url": "javascript:document.title='pwned'",
                             "body": "zyxwtest đường dẫn độc hại"}) + "\n")
+        # a copy of a demo article, as another outlet runs it
+        f.write(json.dumps(wire_copy("vnds-test-000001", "copy-000001"), ensure_ascii=False) + "\n")
         # dated today, "bão" once in a long text: last by relevance, first when fresh
         f.write(json.dumps({"id": "storm-today", "title": "Tin trong ngày", "date": datetime.date.today().isoformat(),
                             "body": "Thời tiết hôm nay có mưa rào rải rác. " * 40 + "Gió mạnh do bão."}) + "\n")
@@ -165,6 +168,18 @@ def main():
         status = b.wait("const s = document.getElementById('status').textContent; return s.includes('11–') ? s : null")
         ok(status, "the next page shows hits 11 to 20", status)
         ok("offset=10" in b.s("GET", "/url"), "the page is in the address (bookmarkable)")
+        # "Gộp bản sao" (on by default): the copy under its original, not a hit of its own
+        b.go(site + "/?q=" + urllib.parse.quote("bản án giả danh công an"))
+        hrefs = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.getAttribute('href'));"
+                       " return l.length ? l : null")
+        copies = b.js("return [...document.querySelectorAll('.hit .copies a')].map(a => a.getAttribute('href'))")
+        ok(len([h for h in hrefs if h in ("/documents/vnds-test-000001", "/documents/copy-000001")]) == 1 and
+           len(copies) == 1 and copies[0] in ("/documents/vnds-test-000001", "/documents/copy-000001"),
+           "\"Gộp bản sao\": the copy is listed under its original, not a hit of its own", (hrefs, copies))
+        b.js("document.getElementById('collapse').click()")
+        both = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.getAttribute('href'));"
+                      " return l.includes('/documents/copy-000001') && l.includes('/documents/vnds-test-000001') ? l : null")
+        ok(both and "collapse=off" in b.s("GET", "/url"), "unticked, both are hits, and the address says so", both)
         # "Tin mới trước": fresh=7 asked, and today's article comes first
         b.go(site + "/?q=b%C3%A3o")
         plain = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")

@@ -123,6 +123,18 @@ def index_data(idx, *inputs, args=(), env=None):
                    env=env)
 
 
+def wire_copy(orig_id, new_id, name="demo-corpus.jsonl"):
+    """Article orig_id of tests/data/name as another outlet republishes a
+    wire story: another id, title and source, another first sentence
+    (the rest of the body as it was).  A dict, ready for json.dumps."""
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        orig = next(d for d in map(json.loads, f) if d["id"] == orig_id)
+    paras = orig["body"].split("\n\n")
+    paras[0] = "Theo thông tin từ cơ quan chức năng, vụ việc đã được làm rõ. " + paras[0].split(". ", 1)[-1]
+    return dict(orig, id=new_id, title="Bản tin: " + orig["title"].lower(), source="Báo khác",
+                body="\n\n".join(paras))
+
+
 def start(index, *args, config=None, nofile=None, port=None):
     """Start vnsearchd on `port` (default: a free one); nofile=(soft, hard)
     sets its open-file limit.  Returns (process, address) once it accepts."""

@@ -172,7 +172,7 @@ static void test_replies(void **state)
     (void)state;
     char id[] = "a1", title[] = "Chủ tịch nước\tLương Cường", date[] = "2024-10-22", src[] = "VNA";
     char snip[] = "Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp\nđoàn đại biểu.", url[] = "https://x.vn/a1";
-    vn_hit hit = {id, title, date, src, url, snip, 1.5};
+    vn_hit hit = {id, title, date, src, url, snip, 1.5, NULL, 0};
     vn_hits h = {.total = 7, .total_min = 5, .total_max = 9, .n = 1, .hit = &hit};
     vn_buf b = VN_BUF_INIT;
     vn_reply_hits(&b, 0, &h, 1.25);
@@ -185,6 +185,19 @@ static void test_replies(void **state)
                         "{\"ok\":true,\"total\":7,\"total_min\":5,\"total_max\":9,\"took_ms\":1.25,\"hits\":[{\"id\":\"a1\",\"score\":1.5,"
                         "\"date\":\"2024-10-22\",\"source\":\"VNA\",\"title\":\"Chủ tịch nước\\tLương Cường\","
                         "\"url\":\"https://x.vn/a1\",\"snippet\":\"Chủ tịch nước <b>Lương</b> <b>Cường</b> tiếp\\nđoàn đại biểu.\"}]}\r\n");
+    /* collapse=on: copies=N and their ids after the url; "copies" in JSON, even empty */
+    char c1[] = "b\t2", c2[] = "c3";
+    char *cp[] = {c1, c2};
+    vn_hit two[2] = {{id, title, date, src, url, snip, 1.5, cp, 2}, {c2, title, NULL, NULL, NULL, NULL, 1, NULL, 0}};
+    vn_hits ch = {.total = 2, .total_min = 2, .total_max = 2, .n = 2, .hit = two, .collapsed = 1};
+    vn_buf_reset(&b);
+    vn_reply_hits(&b, 0, &ch, 1);
+    assert_non_null(strstr(b.data, "\thttps://x.vn/a1\tcopies=2\tb 2\tc3\r\n"));
+    assert_non_null(strstr(b.data, "\t-\tcopies=0\r\n"));
+    vn_buf_reset(&b);
+    vn_reply_hits(&b, 1, &ch, 1);
+    assert_non_null(strstr(b.data, "\"copies\":[\"b\\t2\",\"c3\"]"));
+    assert_non_null(strstr(b.data, "\"copies\":[]"));
     vn_buf_reset(&b);
     vn_reply_error(&b, 0, VN_ERRC_BADREQ, "bad\nthing");
     assert_string_equal(b.data, "ERR BADREQ bad thing\r\n");
@@ -224,7 +237,7 @@ static void test_replies(void **state)
         const char *h = vn_commands[i].help, *at = strstr(h, "{options}");
         if (at) { /* the words before and after the options */
             assert_non_null(strstr(b.data, "SEARCH [limit=N] [offset=N] [sort=relevance|date|-date]"));
-            assert_non_null(strstr(b.data, "[restore=on|off] [--] <query>\r\n"));
+            assert_non_null(strstr(b.data, "[restore=on|off] [fresh=DAYS] [collapse=on|off] [--] <query>\r\n"));
         } else {
             assert_non_null(strstr(b.data, h));
         }

@@ -191,6 +191,69 @@ static void test_nfd_twins_shared(void **state)
     assert_int_equal(compare_twins(shared_nfd, shared_nfc), 300);
 }
 
+/* The signature of a body's words (tokenised here), or 0. */
+static int sig_of(const char *text, uint32_t sig[VN_MINHASH_K])
+{
+    vn_tokens t;
+    vn_tokens_init(&t);
+    vn_tokenize(&t, text, strlen(text), 0);
+    int ok = vn_minhash(&t, 0, t.n, sig);
+    vn_tokens_free(&t);
+    return ok;
+}
+
+/* MinHash: a copy with another first sentence and a paragraph dropped
+ * stays alike, marks and case aside; another story does not; a short
+ * body has none; band terms in the document; stored and read back. */
+static void test_minhash(void **state)
+{
+    (void)state;
+    const char *p1 = "Sáng nay một con cá voi dài khoảng mười lăm mét dạt vào bờ biển xã Bình Hải, huyện Bình Sơn.";
+    const char *p2 = "Người dân cùng bộ đội biên phòng đã dùng dây thừng và phao để đưa con vật ra vùng nước sâu, "
+                     "sau gần bốn giờ nỗ lực con cá voi đã bơi ra khơi trong sự vui mừng của bà con ngư dân.";
+    const char *p3 = "Cơ quan chức năng khuyến cáo người dân không tự ý tiếp cận khi gặp động vật biển quý hiếm "
+                     "mắc cạn mà báo ngay cho chính quyền địa phương và đồn biên phòng gần nhất để được hướng dẫn.";
+    const char *p4 = "Đây là lần thứ ba trong năm nay cá voi dạt vào bờ biển tỉnh này, các lần trước đều được cứu.";
+    char a[2048], b[2048], c[2048];
+    snprintf(a, sizeof a, "%s\n\n%s\n\n%s\n\n%s", p1, p2, p3, p4);
+    snprintf(b, sizeof b, "MỘT CON CA VOI LON VUA MAC CAN.\n\n%s\n\n%s", p2, p3); /* first sentence, p4 gone, no marks */
+    snprintf(c, sizeof c, "%s %s", "Giá vàng hôm nay tăng mạnh khi thị trường thế giới biến động, nhiều người mua vào "
+                                   "chờ giá lên thêm trong những ngày tới, các doanh nghiệp kinh doanh vàng cho biết "
+                                   "lượng khách đến giao dịch tăng gấp đôi so với tuần trước.", p4);
+    uint32_t sa[VN_MINHASH_K], sb[VN_MINHASH_K], sc[VN_MINHASH_K], back[VN_MINHASH_K];
+    assert_true(sig_of(a, sa) && sig_of(b, sb) && sig_of(c, sc));
+    assert_true(vn_minhash_similar(sa, sb) >= VN_COPY_SIMILAR);
+    assert_true(vn_minhash_similar(sa, sc) < 0.3);
+    assert_false(sig_of(p4, back)); /* 20 words: too short */
+    unsigned char raw[VN_MINHASH_BYTES];
+    vn_minhash_encode(sa, raw);
+    assert_true(vn_minhash_decode(raw, sizeof raw, back));
+    assert_memory_equal(back, sa, sizeof sa);
+    assert_false(vn_minhash_decode(raw, sizeof raw - 1, back));
+    int shared = 0;
+    for (unsigned k = 0; k < VN_MINHASH_BANDS; k++) {
+        char x[VN_BAND_TERM_LEN + 1], y[VN_BAND_TERM_LEN + 1];
+        vn_minhash_band(sa, k, x);
+        vn_minhash_band(sb, k, y);
+        assert_int_equal(strlen(x), VN_BAND_TERM_LEN);
+        shared += !strcmp(x, y);
+    }
+    assert_true(shared >= 1); /* the copy finds it by a band */
+    vn_article art = {(char *)"m1", (char *)"Cá voi", NULL, NULL, NULL, NULL, a};
+    vn_docspec d;
+    vn_docspec_init(&d);
+    vn_error err;
+    assert_int_equal(vn_schema_build(&d, &art, NULL, &err), VN_OK);
+    assert_true(d.has_minhash);
+    assert_memory_equal(d.minhash_value, raw, sizeof raw); /* the body's signature, the title aside */
+    size_t bands = 0;
+    for (size_t i = 0; i < d.n; i++)
+        bands += d.t[i].len == strlen(VN_PREFIX_BAND) + VN_BAND_TERM_LEN &&
+                 !memcmp(d.terms.data + d.t[i].off, VN_PREFIX_BAND, strlen(VN_PREFIX_BAND));
+    assert_int_equal(bands, VN_MINHASH_BANDS);
+    vn_docspec_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_hash_changes),
         cmocka_unit_test(test_nfd_twins_fixture),
         cmocka_unit_test(test_nfd_twins_shared),
+        cmocka_unit_test(test_minhash),
     };
     /* the 300 shared pairs only where ../shared/corpus (or $CORPUS) is there */
     const char *dir = getenv("CORPUS") ? getenv("CORPUS") : "../shared/corpus";

@@ -67,6 +67,22 @@ static const struct doc {
     {"loc-new", "Tin N", "2024-10-20", NULL, "Lốc xoáy quật đổ cây cối." PAD},
     {"loc-undated", "Tin N", NULL, NULL, "Lốc xoáy quật đổ cây cối." PAD},
     {"loc-apart", "Tin O", "2024-10-21", NULL, "Tiếng lốc cốc, nước xoáy quanh cây cối." PAD},
+    /* a wire story, its copy in another outlet (another title, first
+     * sentence and source), and the same whale told otherwise */
+    {"whale-vna", "Cá voi mắc cạn ở Quảng Ngãi", NULL, "TTXVN",
+     "Sáng nay một con cá voi dài khoảng mười lăm mét dạt vào bờ biển xã Bình Hải. Người dân cùng bộ đội biên "
+     "phòng đã dùng dây thừng và phao để đưa con vật ra vùng nước sâu. Sau gần bốn giờ nỗ lực, con cá voi đã bơi "
+     "ra khơi trong sự vui mừng của bà con ngư dân. Cơ quan chức năng khuyến cáo người dân không tự ý tiếp cận khi "
+     "gặp động vật biển quý hiếm mắc cạn."},
+    {"whale-copy", "Giải cứu thành công cá voi dạt vào bờ", NULL, "Báo Quảng Ngãi",
+     "Một con cá voi lớn vừa mắc cạn trên bãi biển Bình Sơn vào rạng sáng. Người dân cùng bộ đội biên "
+     "phòng đã dùng dây thừng và phao để đưa con vật ra vùng nước sâu. Sau gần bốn giờ nỗ lực, con cá voi đã bơi "
+     "ra khơi trong sự vui mừng của bà con ngư dân. Cơ quan chức năng khuyến cáo người dân không tự ý tiếp cận khi "
+     "gặp động vật biển quý hiếm mắc cạn."},
+    {"whale-other", "Cá voi trở lại biển", NULL, "VNS",
+     "Chuyện con cá voi ở Bình Hải được bà con kể lại suốt cả tuần: ai cũng nhớ cảnh trai làng lội nước kéo phao, "
+     "trẻ con đứng trên bờ reo hò, và con vật khổng lồ cuối cùng quẫy đuôi bơi đi. Các nhà khoa học cho biết dịp "
+     "này cá voi thường di cư dọc bờ biển miền Trung và có thể lạc vào vùng nước nông."},
 };
 
 /* Index the fixture `docs` into `path` with options o. */
@@ -693,7 +709,7 @@ static void test_related(void **state)
     vn_search_opts o = {.limit = 5};
     assert_int_equal(vn_related(s, "hoa-old", &o, &h, &err), VN_OK);
     assert_true(h->n >= 1);
-    assert_string_equal(h->hit[0].id, "hoa-acute"); /* the same story, the other tone style */
+    assert_string_equal(h->hit[0].id, "hoa-acute"); /* the same story, the other tone style: too short for a copy */
     for (size_t i = 0; i < h->n; i++)
         assert_string_not_equal(h->hit[i].id, "hoa-old");
     vn_hits_free(h);
@@ -708,6 +724,14 @@ static void test_related(void **state)
     assert_int_equal(vn_related(s, "d-duong", &tt, &h, &err), VN_OK);
     assert_int_equal(h->n, 1);
     assert_string_equal(h->hit[0].id, "d-duong-huyen");
+    vn_hits_free(h);
+    /* a wire story's copy is no related story of it; the story on the
+     * same whale, told otherwise, is */
+    assert_int_equal(vn_related(s, "whale-vna", &o, &h, &err), VN_OK);
+    assert_true(h->n >= 1);
+    assert_string_equal(h->hit[0].id, "whale-other");
+    for (size_t i = 0; i < h->n; i++)
+        assert_string_not_equal(h->hit[i].id, "whale-copy");
     vn_hits_free(h);
     assert_int_equal(vn_related(s, "no-such-article", &o, &h, &err), VN_ERR_NOTFOUND);
     assert_null(h);
@@ -758,6 +782,45 @@ static void test_fresh(void **state)
     vn_search_opts badday = {.fresh = 7, .today = "2024-02-30"};
     assert_int_equal(vn_search(s, "lốc xoáy", &badday, &h, &err), VN_ERR_INVALID);
     assert_int_equal(vn_related(s, "loc-new", &badday, &h, &err), VN_ERR_INVALID);
+    vn_searcher_close(s);
+}
+
+/* collapse: a wire story and its copy (another title, first sentence
+ * and source) are one hit, the copy listed; the same whale told
+ * otherwise is a hit of its own; without collapse, each its own hit; a
+ * short body has no signature. */
+static void test_collapse(void **state)
+{
+    (void)state;
+    vn_searcher *s;
+    vn_error err;
+    vn_hits *h;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    vn_search_opts on = {.limit = 10, .collapse = 1};
+    assert_int_equal(vn_search(s, "cá voi", &on, &h, &err), VN_OK);
+    assert_true(h->collapsed);
+    assert_int_equal(h->n, 2);
+    int wire = !strcmp(h->hit[0].id, "whale-vna") || !strcmp(h->hit[0].id, "whale-copy") ? 0 : 1;
+    assert_int_equal(h->hit[wire].ncopies, 1);
+    assert_true(!strcmp(h->hit[wire].copies[0], !strcmp(h->hit[wire].id, "whale-vna") ? "whale-copy" : "whale-vna"));
+    assert_string_equal(h->hit[1 - wire].id, "whale-other");
+    assert_int_equal(h->hit[1 - wire].ncopies, 0);
+    assert_int_equal(h->total, 3); /* every match counted */
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "cá voi", NULL, &h, &err), VN_OK);
+    assert_int_equal(h->n, 3);
+    assert_false(h->collapsed);
+    assert_null(h->hit[0].copies);
+    vn_hits_free(h);
+    vn_search_opts page2 = {.limit = 1, .offset = 2, .collapse = 1}; /* two stories: no third */
+    assert_int_equal(vn_search(s, "cá voi", &page2, &h, &err), VN_OK);
+    assert_int_equal(h->n, 0);
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "nhà ông", &on, &h, &err), VN_OK); /* one text folded, but short: no signature */
+    assert_int_equal(h->n, 3);
+    for (size_t i = 0; i < h->n; i++)
+        assert_int_equal(h->hit[i].ncopies, 0);
+    vn_hits_free(h);
     vn_searcher_close(s);
 }
 
@@ -955,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_restore_spelling),
         cmocka_unit_test(test_related),
         cmocka_unit_test(test_fresh),
+        cmocka_unit_test(test_collapse),
         cmocka_unit_test(test_stub_parse),
         cmocka_unit_test(test_shards_kept),
         cmocka_unit_test(test_bad_queries),
