@@ -86,11 +86,26 @@ def ids(index, query, limit=20):
     return r.returncode, ties([l.split("\t")[:2] for l in r.stdout.splitlines()])
 
 
+def date_ties(hits):
+    """sort=date hits (id, score, date) with each run of equal date and
+    score in id order, a run the page ends in reduced to its size: Xapian
+    breaks those ties by document number too."""
+    out, i = [], 0
+    while i < len(hits):
+        j = i
+        while j < len(hits) and hits[j][1:] == hits[i][1:]:
+            j += 1
+        run = sorted(hits[i:j])
+        out += [("%d hits of" % len(run),) + hits[i][1:]] if j == len(hits) and len(run) > 1 else run
+        i = j
+    return out
+
+
 def hits(c, line):
     """SEARCH reply: the OK line and (id, score) of each hit."""
     r = c.cmd(line)
-    h = [tuple(l.split("\t")[1:3]) for l in r[1:-1] if l.startswith("HIT\t")]
-    return r[0], h if "sort=date" in line else ties(h)
+    h = [tuple(l.split("\t")[1:4]) for l in r[1:-1] if l.startswith("HIT\t")]
+    return r[0], date_ties(h) if "sort=date" in line else ties([x[:2] for x in h])
 
 
 def docs_of(index, k):

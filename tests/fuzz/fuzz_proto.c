@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             /* the request's own text as every field of a hit */
             char *text = r.arg ? r.arg : (char *)"-";
-            vn_hit hit = {text, text, text, text, text, text, 1.0};
-            vn_hits h = {.total = 1, .total_min = 1, .total_max = 1, .n = 1, .hit = &hit};
+            vn_hit hit = {text, text, text, text, text, text, 1.0, &text, 1}; /* and as a copy's id */
+            vn_hits h = {.total = 1, .total_min = 1, .total_max = 1, .n = 1, .hit = &hit, .collapsed = 1};
             vn_reply_hits(&b, json, &h, 0.5);
             vn_reply_list(&b, json, "suggestions", &text, 1);
         }
