@@ -180,6 +180,10 @@ typedef struct vn_search_opts {
     unsigned fresh;                  /* newer articles first among equally relevant ones: a
                                         half-life in days, 1 to 3650 (docs/ranking.md); 0: off.
                                         Relevance order only (not sort=date) */
+    const char *const *only_ids;     /* match only these documents (their ids), NULL: all; and no
+                                        widening (other spellings, any word) to fill a page: what
+                                        an alert checks new articles with (vn_searcher_new_ids) */
+    size_t nonly_ids;
     int collapse;                    /* one hit per story: copies of a wire story (near-duplicate
                                         bodies) folded into the best ranked, their ids in
                                         vn_hit.copies; total still counts every match */
@@ -227,6 +231,15 @@ VN_EXPORT void vn_searcher_close(vn_searcher *s);
  * Call again to pick up an edited file; on an error (VN_ERR_IO,
  * VN_ERR_INVALID with "file:line: reason") the aliases in force stay. */
 VN_EXPORT vn_status vn_searcher_load_aliases(vn_searcher *s, const char *path, vn_error *err);
+
+/* The ids of the documents added to the index since the previous call on
+ * s (the first call lists none: it marks the present), for alerts: check
+ * a standing query against them with vn_search_opts.only_ids.  Call
+ * vn_searcher_reopen first to see the latest commit.  An article
+ * replaced is not new; the articles of a --full rebuild's new generation
+ * are not listed (it is marked anew), nor more than 100,000 at a time.
+ * *ids (NULL when none) is the caller's: free with vn_suggestions_free(). */
+VN_EXPORT vn_status vn_searcher_new_ids(vn_searcher *s, char ***ids, size_t *n, vn_error *err);
 
 /* Catch up with the writer: the latest commit, or a new generation after a
  * full rebuild.  *changed (may be NULL) says whether anything moved. */

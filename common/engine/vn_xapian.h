@@ -112,6 +112,19 @@ vn_status vn_xdb_each_term(vn_xdb *db, const char *prefix,
                            int (*cb)(const char *term, size_t len, uint64_t docs, void *ctx), void *ctx,
                            vn_error *err);
 
+/* The documents added since `*mark` (NULL at first: the present is
+ * marked, nothing is listed; free it with vn_xmark_free): cb gets each
+ * one's id, until it returns nonzero.  Added means a new document number
+ * in a database seen before (an article replaced keeps its number): a
+ * database seen for the first time (a --full rebuild's generation, a
+ * shard back from down) is marked, not listed; at most
+ * VN_NEW_DOCS_MAX a call, the oldest skipped. */
+typedef struct vn_xmark vn_xmark;
+#define VN_NEW_DOCS_MAX 100000
+vn_status vn_xdb_new_ids(vn_xdb *db, vn_xmark **mark, int (*cb)(const char *id, size_t len, void *ctx), void *ctx,
+                         vn_error *err);
+void vn_xmark_free(vn_xmark *m);
+
 /* How often each of terms[0..n) occurs in the whole index (Xapian's
  * collection frequency: every occurrence, not documents) into occ[]. */
 vn_status vn_xdb_occurrences(vn_xdb *db, const char *const *terms, size_t n, uint64_t *occ, vn_error *err);

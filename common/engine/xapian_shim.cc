@@ -651,6 +651,51 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
     return rc;
 }
 
+struct vn_xmark {
+    std::unordered_map<std::string, Xapian::docid> last; // a database's uuid: its last document number seen
+};
+
+extern "C" void vn_xmark_free(vn_xmark *m) { delete m; }
+
+extern "C" vn_status vn_xdb_new_ids(vn_xdb *h, vn_xmark **mark, int (*cb)(const char *, size_t, void *), void *ctx,
+                                    vn_error *err)
+{
+    return read_op(h, err, "list new documents", [&]() {
+        std::vector<Xapian::Database *> dbs; // each shard on its own: numbers interleave in the whole
+        for (auto &sh : h->shards)
+            if (sh.up)
+                dbs.push_back(&sh.db);
+        if (h->shards.empty())
+            dbs.push_back(h->db);
+        vn_xmark *m = *mark, next;
+        bool stop = false;
+        for (Xapian::Database *db : dbs) {
+            std::string uuid = db->get_uuid();
+            Xapian::docid last = db->get_lastdocid();
+            next.last[uuid] = last;
+            auto seen = m ? m->last.find(uuid) : next.last.end();
+            if (!m || seen == m->last.end() || stop)
+                continue;
+            Xapian::docid from = seen->second;
+            if (last > from + VN_NEW_DOCS_MAX)
+                from = last - VN_NEW_DOCS_MAX;
+            for (Xapian::docid d = from + 1; d <= last && !stop; d++) {
+                try {
+                    std::string id = db->get_document(d).get_value(VN_SLOT_ID);
+                    stop = !id.empty() && cb(id.data(), id.size(), ctx);
+                } catch (const Xapian::DocNotFoundError &) {
+                    // added and deleted since: nothing new
+                }
+            }
+        }
+        if (m)
+            m->last = std::move(next.last);
+        else
+            *mark = new vn_xmark(std::move(next));
+        return VN_OK;
+    });
+}
+
 extern "C" vn_status vn_xdb_occurrences(vn_xdb *h, const char *const *terms, size_t n, uint64_t *occ,
                                        vn_error *err)
 {

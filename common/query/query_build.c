@@ -401,9 +401,21 @@ static int adjacent_kind(const vn_qitem *it)
  * value, the source (or its publisher) as a boolean term. */
 static vn_status filtered(vn_qarena *a, vn_qnode *root, const vn_query_opts *o, vn_qtree *t, vn_error *err)
 {
-    vn_qnode *filt[3];
+    vn_qnode *filt[4];
     size_t nf = 0;
     filt[nf++] = root;
+    if (o && o->only_ids) { /* these documents only: their id terms */
+        vn_qnode **ids = qalloc(a, (o->nonly_ids ? o->nonly_ids : 1) * sizeof *ids);
+        size_t n = 0;
+        for (size_t i = 0; i < o->nonly_ids; i++) {
+            char idterm[VN_IDTERM_SIZE];
+            if (!vn_idterm(idterm, o->only_ids[i]))
+                continue; /* no document has such an id */
+            ids[n] = vn_qnode_term(a, "", idterm, strlen(idterm));
+            ids[n++]->op = VN_Q_BOOL_TERM;
+        }
+        filt[nf++] = n ? combine(a, VN_Q_OR, ids, n) : vn_qnode_new(a, VN_Q_OR, 0); /* an OR of none: nothing */
+    }
     if (o && (o->date_from || o->date_to)) {
         const char *ends[2] = {o->date_from ? o->date_from : "0000-01-01", o->date_to ? o->date_to : "9999-12-31"};
         char v[2][9];

@@ -158,6 +158,8 @@ typedef struct vn_query_opts {
     const struct vn_aliases *aliases; /* newsroom aliases to add, or NULL */
     int all_spellings;               /* a word typed with marks matches every spelling (else its
                                         own, and documents written without marks) */
+    const char *const *only_ids;     /* match only these documents (ids), or NULL */
+    size_t nonly_ids;
 } vn_query_opts;
 
 typedef struct vn_qtree {

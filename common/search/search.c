@@ -193,7 +193,7 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
     int date = take_date_words(&p, o, &dw, &without, &dated);
     if (date) { /* the date as a filter (only the date: every article of it); if that finds nothing, words */
         rc = vn_search_parsed(s, &without, &dated, how, &r, err);
-        if (rc == VN_OK && r->total_max > 0) {
+        if (rc == VN_OK && (r->total_max > 0 || o->only_ids)) { /* given documents: no widening */
             vn_qparse_free(&p);
             p = without;
         } else {

@@ -34,6 +34,7 @@ struct vn_searcher {
     unsigned long long stub_id; /* identity of the stub file we opened */
     vn_aliases *aliases;        /* newsroom aliases, or NULL */
     int xmode;                  /* how the index is opened (VN_XDB_PARTIAL or not) */
+    vn_xmark *mark;             /* the documents vn_searcher_new_ids has seen */
 };
 
 vn_xdb *vn_searcher_xdb(vn_searcher *s)
@@ -92,10 +93,41 @@ void vn_searcher_close(vn_searcher *s)
     if (!s)
         return;
     vn_xdb_close(s->db);
+    vn_xmark_free(s->mark);
     vn_stemmer_free(s->stem);
     vn_aliases_free(s->aliases);
     free(s->dir);
     free(s);
+}
+
+typedef struct idlist {
+    char **ids;
+    size_t n, cap;
+} idlist;
+
+static int take_id(const char *id, size_t len, void *p)
+{
+    idlist *l = p;
+    VN_GROW(l->ids, l->n, l->cap, 16);
+    l->ids[l->n++] = vn_xstrndup(id, len);
+    return 0;
+}
+
+vn_status vn_searcher_new_ids(vn_searcher *s, char ***ids, size_t *n, vn_error *err)
+{
+    VN_CHECK_ARGS(err, s && ids && n);
+    idlist l = {NULL, 0, 0};
+    vn_status rc = vn_xdb_new_ids(s->db, &s->mark, take_id, &l, err);
+    if (rc != VN_OK) {
+        for (size_t i = 0; i < l.n; i++)
+            free(l.ids[i]);
+        free(l.ids);
+        l.ids = NULL;
+        l.n = 0;
+    }
+    *ids = l.ids;
+    *n = l.n;
+    return rc;
 }
 
 /* Open the index again from its stub (new connections to remote shards);
@@ -265,7 +297,8 @@ static vn_xsearch_opts xopts(const vn_search_opts *o, unsigned how)
 
 vn_query_opts vn_searcher_query_opts(const vn_searcher *s, const vn_search_opts *o)
 {
-    vn_query_opts qo = {s->stem, o->date_from, o->date_to, o->source, o->max_wildcard, s->aliases, 0};
+    vn_query_opts qo = {s->stem,       o->date_from, o->date_to, o->source, o->max_wildcard,
+                        s->aliases,    0,            o->only_ids, o->nonly_ids};
     return qo;
 }
 
@@ -307,7 +340,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     /* (only stage two's records can say where the words stand: without
      * it, sort=date or a caller's own reading, there is nothing to compare) */
     int apart = rc == VN_OK && r->reranked && rq.longest >= 2 && r->best_typed < rq.longest;
-    if ((few || apart) && vn_qparse_marked(p, 1) && time_left(o, t0) >= 0) {
+    if ((few || apart) && !o->only_ids && vn_qparse_marked(p, 1) && time_left(o, t0) >= 0) {
         qo.all_spellings = 1;
         xo.time_limit = time_left(o, t0);
         vn_qarena wa;
@@ -330,7 +363,7 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
     /* every item required first; if no document has them all, any item,
      * in what is left of the time limit */
     xo.time_limit = time_left(o, t0);
-    if (rc == VN_OK && r->total_max == 0 && t.all && xo.time_limit >= 0) {
+    if (rc == VN_OK && r->total_max == 0 && t.all && !o->only_ids && xo.time_limit >= 0) {
         int widened = r->other_spellings;
         t.all->op = VN_Q_OR;
         vn_xresults_free(r);

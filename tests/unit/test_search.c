@@ -824,6 +824,84 @@ static void test_collapse(void **state)
     vn_searcher_close(s);
 }
 
+/* Write articles (id, body) to the test index, one incremental run. */
+static void add_articles(const char *const (*a)[2], size_t n)
+{
+    vn_indexer *ix;
+    vn_error err;
+    assert_int_equal(vn_indexer_open(dir, NULL, &ix, &err), VN_OK);
+    for (size_t i = 0; i < n; i++) {
+        vn_article x = {(char *)a[i][0], (char *)"Tin mới", NULL, NULL, NULL, NULL, (char *)a[i][1]};
+        assert_int_equal(vn_indexer_add(ix, &x, &err), VN_OK);
+    }
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    vn_indexer_close(ix);
+}
+
+/* Alerts' parts: the documents added since the last look (not those
+ * replaced), and a query checked against them only, strictly (no other
+ * spellings, no any-word fallback to fill a page). */
+static void test_new_ids(void **state)
+{
+    (void)state;
+    vn_searcher *s;
+    vn_error err;
+    char **ids;
+    size_t n;
+    assert_int_equal(vn_searcher_open(dir, &s, &err), VN_OK);
+    assert_int_equal(vn_searcher_new_ids(s, &ids, &n, &err), VN_OK); /* the first look marks the present */
+    assert_int_equal(n, 0);
+    static const char *const fresh[][2] = {
+        {"new-1", "Kỳ lân xuất hiện ở Đà Nẵng sáng nay." PAD},
+        {"new-2", "Chợ hoa xuân Đà Nẵng đông vui." PAD},
+        {"bao-storm", "Cơn bão số 3 vào đất liền chiều nay, gió giật mạnh." PAD}, /* replaced: not new */
+    };
+    add_articles(fresh, 3);
+    assert_int_equal(vn_searcher_reopen(s, NULL, &err), VN_OK);
+    assert_int_equal(vn_searcher_new_ids(s, &ids, &n, &err), VN_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(ids[0], "new-1");
+    assert_string_equal(ids[1], "new-2");
+    vn_hits *h;
+    vn_search_opts o = {.limit = 10, .only_ids = (const char *const *)ids, .nonly_ids = n, .no_snippets = 1};
+    assert_int_equal(vn_search(s, "kỳ lân", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 1);
+    assert_string_equal(h->hit[0].id, "new-1");
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "đà nẵng", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 2);
+    vn_hits_free(h);
+    /* strict: a wrong tone finds no other spelling, and words the new
+     * articles do not all hold find nothing (a page would fall back) */
+    assert_int_equal(vn_search(s, "đà nắng", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 0);
+    vn_hits_free(h);
+    assert_int_equal(vn_search(s, "kỳ lân chợ", &o, &h, &err), VN_OK);
+    assert_int_equal(h->n, 0);
+    vn_hits_free(h);
+    vn_search_opts none = {.limit = 10, .only_ids = (const char *const *)ids, .nonly_ids = 0};
+    assert_int_equal(vn_search(s, "đà nẵng", &none, &h, &err), VN_OK);
+    assert_int_equal(h->n, 0);
+    vn_hits_free(h);
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    assert_int_equal(vn_searcher_new_ids(s, &ids, &n, &err), VN_OK); /* seen: not again */
+    assert_int_equal(n, 0);
+    vn_searcher_close(s);
+    vn_indexer *ix; /* the fixture as it was, for the tests after */
+    assert_int_equal(vn_indexer_open(dir, NULL, &ix, &err), VN_OK);
+    assert_int_equal(vn_indexer_delete(ix, "new-1", &err), VN_OK);
+    assert_int_equal(vn_indexer_delete(ix, "new-2", &err), VN_OK);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        if (!strcmp(docs[i].id, "bao-storm")) {
+            vn_article a = {(char *)docs[i].id, (char *)docs[i].title, NULL, NULL, NULL, NULL, (char *)docs[i].body};
+            assert_int_equal(vn_indexer_add(ix, &a, &err), VN_OK);
+        }
+    assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
+    vn_indexer_close(ix);
+}
+
 static void test_stub_parse(void **state)
 {
     (void)state;
@@ -1023,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_shards_kept),
         cmocka_unit_test(test_bad_queries),
         cmocka_unit_test(test_old_schema),
+        cmocka_unit_test(test_new_ids),              /* writes to the index */
         cmocka_unit_test(test_lock_and_generations), /* last: rebuilds the index */
     };
     return cmocka_run_group_tests_name("search", tests, setup, teardown);
