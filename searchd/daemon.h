@@ -108,6 +108,15 @@ typedef struct vn_daemon {
     struct evhttp *http;
     struct evconnlistener *http_listener; /* ours, so that EMFILE pauses it (vn_accept_error) */
     unsigned http_pending;          /* HTTP requests at the workers */
+    /* standing searches and their alerts (watch.c), under mu */
+    struct vn_watch *watches;
+    size_t nwatches, capwatches;
+    uint64_t next_watch;            /* the last number given */
+    struct vn_alert *alert_head, *alert_tail; /* alerts for the loop to deliver */
+    pthread_t watcher;
+    pthread_cond_t watch_cv;        /* wakes the watcher: a live write committed, or stopping */
+    int watcher_running, watch_kicked;
+    vn_searcher *watch_searcher;    /* the watcher's own index handle */
     vn_throttle auth_throttle;      /* wrong tokens by address (the loop's) */
     vn_clients clients;             /* both front-ends' clients (the loop's) */
 } vn_daemon;
@@ -200,6 +209,8 @@ void vn_cmd_help(vn_ctx *x);
 void vn_cmd_quit(vn_ctx *x);
 void vn_cmd_format(vn_ctx *x);
 void vn_cmd_auth(vn_ctx *x);
+void vn_cmd_watch(vn_ctx *x);
+void vn_cmd_unwatch(vn_ctx *x);
 /* ... and the workers' (workers.c, metrics.c). */
 void vn_cmd_reload(vn_ctx *x);
 void vn_cmd_metrics(vn_ctx *x);
@@ -251,6 +262,38 @@ int vn_http_start(vn_daemon *d);          /* 0, or an exit code after a log line
 void vn_http_reply(vn_daemon *d, job *j); /* a worker's reply, on the loop */
 void vn_http_stop_accepting(vn_daemon *d); /* SIGTERM: no new HTTP connections */
 void vn_http_stop(vn_daemon *d);
+
+/* watch.c: standing searches (WATCH, GET /watch).  A watch belongs to a
+ * line-protocol connection or an HTTP stream (`owner`, its number; `http`
+ * says which), and alerts go back to it through the loop. */
+typedef struct vn_watch {
+    uint64_t id;
+    unsigned long owner;
+    int http, json;
+    char *query;
+} vn_watch;
+typedef struct vn_alert {
+    struct vn_alert *next;
+    unsigned long owner;
+    int http;
+    vn_buf line; /* one reply line (vn_reply_alert) */
+} vn_alert;
+/* Open the watcher's own index handle and start it: 0, or -1 (err says why). */
+int vn_watcher_start(vn_daemon *d, char *err, size_t errlen);
+void vn_watcher_stop(vn_daemon *d); /* after d->stopping is set */
+void vn_watcher_kick(vn_daemon *d); /* a live write committed: look now */
+/* Register `query` for owner: 0 and *id; -1 past max_watches_per_connection,
+ * -2 past max_watches (nothing registered). */
+int vn_watch_add(vn_daemon *d, unsigned long owner, int http, int json, const char *query, uint64_t *id);
+/* Remove owner's watch `id` (1), or say there is none (0). */
+int vn_watch_remove(vn_daemon *d, unsigned long owner, int http, uint64_t id);
+/* Remove every watch of owner (it is gone); returns how many. */
+size_t vn_watch_drop(vn_daemon *d, unsigned long owner, int http);
+/* The alerts waiting for the loop, oldest first (linked by next). */
+vn_alert *vn_alerts_take(vn_daemon *d);
+void vn_alert_free(vn_alert *a);
+/* http.c: deliver an alert to its stream (0: the stream is gone). */
+int vn_http_alert(vn_daemon *d, const vn_alert *a);
 
 /* log.c: log lines (vn_logp below); monotonic seconds */
 /* A log line of syslog priority `prio` (LOG_ERR, LOG_WARNING, LOG_INFO of

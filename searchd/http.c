@@ -11,6 +11,7 @@
  * the loop when the job comes back (evhttp does not read a connection
  * while its request is pending, so the request stays valid until then).
  * GET / serves the search page: web_root's files, read once at start.
+ * GET /watch?q= is a standing search's Server-Sent Events stream.
  * What the line protocol refuses is refused here too: NUL bytes, a
  * doubled Content-Length, clients over their slots (counted from a
  * connection's first request), wrong tokens past the throttle
@@ -18,6 +19,7 @@
  * out of descriptors the listener pauses (server.c).
  * Not here: parsing options (proto_parse.c), running commands (workers.c). */
 #include "daemon.h"
+#include "vn_query.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -177,9 +179,123 @@ static http_watch *watch_of(struct evhttp_request *req)
     return NULL;
 }
 
+/* Server-Sent Events streams of standing searches (GET /watch?q=): the
+ * reply is begun and never ended; each alert is one event.  A stream
+ * ends with its connection (on_http_close), its watch with it. */
+typedef struct sse {
+    struct sse *next;
+    unsigned long id;                /* the watch's owner (vn_watch_add) */
+    struct evhttp_request *req;
+    struct evhttp_connection *evcon;
+} sse;
+static sse *sse_streams;
+static unsigned long next_sse = 1;
+#define SSE_OUT_MAX (4u << 20) /* unsent event bytes before a stream is cut */
+
+/* Drop the streams of evcon (it is closing), and their watches. */
+static void sse_forget(vn_daemon *d, struct evhttp_connection *evcon)
+{
+    for (sse **p = &sse_streams; *p;) {
+        if ((*p)->evcon == evcon) {
+            sse *gone = *p;
+            *p = gone->next;
+            vn_watch_drop(d, gone->id, 1);
+            free(gone);
+        } else {
+            p = &(*p)->next;
+        }
+    }
+}
+
+/* One event: "event: NAME", the JSON line as data, a blank line. */
+static void sse_event(struct evhttp_request *req, const char *name, const char *json, size_t len)
+{
+    struct evbuffer *b = evbuffer_new();
+    if (!b)
+        return;
+    while (len && (json[len - 1] == '\n' || json[len - 1] == '\r'))
+        len--;
+    evbuffer_add_printf(b, "event: %s\ndata: ", name);
+    evbuffer_add(b, json, len);
+    evbuffer_add(b, "\n\n", 2);
+    evhttp_send_reply_chunk(req, b);
+    evbuffer_free(b);
+}
+
+static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status);
+static void add_cors(vn_daemon *d, struct evhttp_request *req);
+
+/* GET /watch?q=: register the watch, begin the stream, first event
+ * "watch" with its number. */
+static void sse_start(vn_daemon *d, struct evhttp_request *req, const vn_request *r)
+{
+    vn_qparse p;
+    vn_error err;
+    vn_status rc = vn_query_parse(r->arg, strlen(r->arg), &p, &err);
+    if (rc != VN_OK) {
+        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 0);
+        return;
+    }
+    vn_qparse_free(&p);
+    uint64_t id;
+    unsigned long owner = next_sse++;
+    int added = vn_watch_add(d, owner, 1, 1, r->arg, &id);
+    if (added != 0) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%u standing searches already (%s)",
+                 added == -1 ? d->cfg.max_watches_per_connection : d->cfg.max_watches,
+                 added == -1 ? "max_watches_per_connection" : "max_watches");
+        send_error(d, req, VN_ERRC_LIMIT, msg, 429);
+        return;
+    }
+    sse *st = vn_xcalloc(1, sizeof *st);
+    st->id = owner;
+    st->req = req;
+    st->evcon = evhttp_request_get_connection(req);
+    st->next = sse_streams;
+    sse_streams = st;
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    evhttp_add_header(h, "Content-Type", "text/event-stream; charset=utf-8");
+    evhttp_add_header(h, "Cache-Control", "no-store");
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    add_cors(d, req);
+    evhttp_send_reply_start(req, 200, "OK");
+    /* a stream may be silent for hours: no read timeout, and line_timeout
+     * to take what is sent (a reader that takes nothing is cut) */
+    struct bufferevent *bev = st->evcon ? evhttp_connection_get_bufferevent(st->evcon) : NULL;
+    struct timeval line = {(time_t)d->cfg.line_timeout, 0};
+    if (bev)
+        bufferevent_set_timeouts(bev, NULL, &line);
+    vn_buf first = VN_BUF_INIT;
+    vn_reply_watch(&first, 1, id);
+    sse_event(req, "watch", first.data, first.len);
+    vn_buf_free(&first);
+}
+
+int vn_http_alert(vn_daemon *d, const vn_alert *a)
+{
+    (void)d;
+    for (sse *st = sse_streams; st; st = st->next) {
+        if (st->id != a->owner)
+            continue;
+        struct bufferevent *bev = st->evcon ? evhttp_connection_get_bufferevent(st->evcon) : NULL;
+        if (bev && evbuffer_get_length(bufferevent_get_output(bev)) > SSE_OUT_MAX) {
+            vn_log_warn("HTTP: alerts not read (over %u bytes waiting): stream closed", SSE_OUT_MAX);
+            evutil_socket_t fd = bufferevent_getfd(bev);
+            if (fd >= 0)
+                shutdown(fd, SHUT_RDWR); /* evhttp reads the end and frees it: on_http_close */
+            return 0;
+        }
+        sse_event(st->req, "alert", a->line.data, a->line.len);
+        return 1;
+    }
+    return 0;
+}
+
 static void on_http_close(struct evhttp_connection *evcon, void *arg)
 {
     vn_daemon *d = arg;
+    sse_forget(d, evcon);
     watch_release(evhttp_connection_get_bufferevent(evcon));
     for (http_conn **p = &http_conns; *p; p = &(*p)->next)
         if ((*p)->evcon == evcon) {
@@ -549,6 +665,11 @@ static void on_request(struct evhttp_request *req, void *arg)
         vn_request_clear(&r);
         return;
     }
+    if (c->cmd == VN_CMD_WATCH) { /* a stream, answered here */
+        sse_start(d, req, &r);
+        vn_request_clear(&r);
+        return;
+    }
     d->http_pending++;
     vn_dispatch(d, vn_job_new(&r, NULL, req, 1, peer_of(req)));
 }
@@ -612,6 +733,11 @@ void vn_http_stop(vn_daemon *d)
         evhttp_free(d->http); /* each connection's close callback forgets it */
     while (http_watches) /* their bufferevents are freed by now: drop our references */
         watch_free(http_watches);
+    while (sse_streams) { /* their connections are gone with the evhttp */
+        sse *next = sse_streams->next;
+        free(sse_streams);
+        sse_streams = next;
+    }
     while (http_conns) {
         http_conn *next = http_conns->next;
         free(http_conns);

@@ -120,6 +120,12 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms);
  * text, then FACET lines and END), or a simple message. */
 void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets);
 void vn_reply_ok(vn_buf *out, int json, const char *msg);
+/* WATCH: the standing search's number ("OK 7", {"ok":true,"watch":7}). */
+void vn_reply_watch(vn_buf *out, int json, uint64_t id);
+/* A new article matching standing search `watch`: one line,
+ * ALERT<TAB>watch<TAB>id<TAB>date<TAB>source<TAB>title<TAB>url, or one
+ * JSON object {"alert":watch,"id":...,...}. */
+void vn_reply_alert(vn_buf *out, int json, uint64_t watch, const vn_hit *h);
 /* GET: the stored document JSON (`doc`, valid JSON text). */
 void vn_reply_doc(vn_buf *out, int json, const char *doc, size_t len);
 /* SUGGEST: completions. */

@@ -183,6 +183,41 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms)
     }
 }
 
+void vn_reply_watch(vn_buf *out, int json, uint64_t id)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ok", json_true());
+        json_object_set_new(o, "watch", json_integer((json_int_t)id));
+        put_json(out, o);
+    } else {
+        vn_buf_printf(out, "OK %llu\r\n", (unsigned long long)id);
+    }
+}
+
+void vn_reply_alert(vn_buf *out, int json, uint64_t watch, const vn_hit *h)
+{
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "alert", json_integer((json_int_t)watch));
+        json_object_set_new(o, "id", jstr_or_null(h->id));
+        json_object_set_new(o, "date", jstr_or_null(h->date));
+        json_object_set_new(o, "source", jstr_or_null(h->source));
+        json_object_set_new(o, "title", jstr_or_null(h->title));
+        json_object_set_new(o, "url", jstr_or_null(h->url));
+        put_json(out, o);
+        return;
+    }
+    vn_buf_printf(out, "ALERT\t%llu\t", (unsigned long long)watch);
+    const char *f[] = {h->id, h->date, h->source, h->title, h->url};
+    for (size_t i = 0; i < 5; i++) {
+        if (i)
+            vn_buf_putc(out, '\t');
+        put_field(out, f[i]);
+    }
+    vn_buf_puts(out, "\r\n");
+}
+
 void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets)
 {
     if (json) {

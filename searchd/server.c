@@ -20,6 +20,8 @@
  * does, instead of spinning on a listener that stays readable.
  * Not here: binding and privileges (listen.c), queries (workers.c). */
 #include "daemon.h"
+#include "vn_num.h"
+#include "vn_query.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,6 +63,7 @@ struct conn {
     int discarding;             /* skipping the rest of an over-long line */
     int paused;                 /* reading stopped: too much unsent output */
     int eof;                    /* the client shut its sending side: answer, then close */
+    size_t nwatches;            /* standing searches (WATCH): no idle timeout while any */
 };
 
 static unsigned long next_conn_id = 1;
@@ -76,6 +79,9 @@ static void conn_free(conn *c)
     if (c->line_ev)
         event_free(c->line_ev);
     c->line_ev = NULL;
+    if (c->nwatches) /* watches die with their connection */
+        vn_watch_drop(d, c->id, 0);
+    c->nwatches = 0;
     if (c->busy)
         return; /* freed when its job comes back */
     if (c->prev)
@@ -167,6 +173,84 @@ void vn_cmd_auth(vn_ctx *x)
         return;
     }
     vn_ctx_error(x, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
+}
+
+/* The connection's timeouts: idle_timeout both ways; while it watches,
+ * no read timeout (a desk may wait all day for its topic) and
+ * line_timeout to take what is written to it (a slow reader is cut). */
+static void set_timeouts(conn *c)
+{
+    struct timeval idle = {(time_t)c->d->cfg.idle_timeout, 0}, line = {(time_t)c->d->cfg.line_timeout, 0};
+    if (c->bev)
+        bufferevent_set_timeouts(c->bev, c->nwatches ? NULL : &idle, c->nwatches ? &line : &idle);
+}
+
+void vn_cmd_watch(vn_ctx *x)
+{
+    conn *c = x->c;
+    vn_qparse p;
+    vn_error err;
+    vn_status rc = vn_query_parse(x->r->arg, strlen(x->r->arg), &p, &err); /* pure: checked here, once */
+    if (rc != VN_OK) {
+        vn_ctx_fail(x, rc, err.msg);
+        return;
+    }
+    vn_qparse_free(&p);
+    uint64_t id;
+    int added = c ? vn_watch_add(x->d, c->id, 0, x->json, x->r->arg, &id) : -3;
+    if (added == 0) {
+        c->nwatches++;
+        set_timeouts(c);
+        vn_reply_watch(x->out, x->json, id);
+        return;
+    }
+    char msg[128];
+    snprintf(msg, sizeof msg, added == -1 ? "%u standing searches on this connection already (max_watches_per_connection)"
+              : added == -2 ? "%u standing searches already (max_watches)" : "WATCH is for the line protocol; HTTP has GET /watch",
+             added == -1 ? x->d->cfg.max_watches_per_connection : x->d->cfg.max_watches);
+    vn_ctx_error(x, added == -3 ? VN_ERRC_BADREQ : VN_ERRC_LIMIT, msg);
+}
+
+void vn_cmd_unwatch(vn_ctx *x)
+{
+    conn *c = x->c;
+    unsigned long long id = 0;
+    if (!c || !vn_parse_uint(x->r->arg, strlen(x->r->arg), UINT64_MAX, &id) ||
+        !vn_watch_remove(x->d, c->id, 0, id)) {
+        vn_ctx_error(x, VN_ERRC_BADREQ, "no such standing search on this connection");
+        return;
+    }
+    c->nwatches--;
+    set_timeouts(c);
+    vn_reply_ok(x->out, x->json, "unwatched");
+}
+
+/* Alerts from the watcher: each to its connection, unless it is gone or
+ * has let too much pile up unread (its write timeout cuts a reader that
+ * takes nothing; this, one that takes too little). */
+#define WATCH_OUT_MAX (4u << 20)
+static void deliver_alerts(vn_daemon *d)
+{
+    for (vn_alert *a = vn_alerts_take(d), *next; a; a = next) {
+        next = a->next;
+        if (a->http) {
+            vn_http_alert(d, a);
+        } else {
+            conn *c = d->conns;
+            while (c && c->id != a->owner)
+                c = c->next;
+            if (c && c->bev && !c->closing) {
+                if (evbuffer_get_length(bufferevent_get_output(c->bev)) > WATCH_OUT_MAX) {
+                    vn_log_warn("conn %lu from %s: alerts not read (over %u bytes waiting), closed", c->id, c->peer,
+                                WATCH_OUT_MAX);
+                    conn_free(c);
+                } else {
+                    send_buf(c, &a->line);
+                }
+            }
+        }
+        vn_alert_free(a);
+    }
 }
 
 /* Answer one request line; returns 1 if a job went to a worker. */
@@ -389,6 +473,7 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
         next = j->next;
         job_finish(d, j);
     }
+    deliver_alerts(d);
     maybe_drained(d);
 }
 
@@ -615,6 +700,12 @@ int vn_server_run(vn_daemon *d)
         vn_workers_stop(d);
         rc = 1;
     }
+    if (rc == 0 && vn_watcher_start(d, err, sizeof err) != 0) {
+        vn_log_err("%s", err);
+        vn_workers_stop(d);
+        vn_writer_stop(d);
+        rc = 1;
+    }
     if (rc != 0) {
         vn_http_stop(d);
         if (d->listener)
@@ -633,6 +724,7 @@ int vn_server_run(vn_daemon *d)
     event_base_dispatch(d->base);
     vn_workers_stop(d);
     vn_writer_stop(d); /* finishes the writes it has: they are committed, replies or not */
+    vn_watcher_stop(d);
     server_cleanup(d);
     vn_http_stop(d);
     event_free(d->accept_retry);

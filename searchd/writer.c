@@ -150,8 +150,10 @@ static void write_all(vn_daemon *d, job *list)
         rc = vn_indexer_finish(ix, &err); /* the commit: durable from here on */
     int wrote = ix != NULL;
     vn_indexer_close(ix);
-    if (rc == VN_OK && wrote)
+    if (rc == VN_OK && wrote) {
         atomic_fetch_add(&d->reload_gen, 1); /* the next search reopens and sees it */
+        vn_watcher_kick(d);                  /* and the standing searches look at once */
+    }
     else if (rc != VN_OK)
         vn_log_err("live write failed: %s", err.msg);
     i = 0;

@@ -22,6 +22,8 @@ void vn_config_defaults(vn_config *c)
     snprintf(c->shard_down, sizeof c->shard_down, "%s", "fail"); /* a partial answer is the operator's choice */
     c->max_clients = 1024;    /* to limit connection-related memory */
     c->max_clients_per_address = 256; /* a quarter: one host cannot lock the others out */
+    c->max_watches = 10000;   /* each is checked against every new article: 10,000 take ~1 s a batch */
+    c->max_watches_per_connection = 100; /* a desk's topics; one client cannot take them all */
     c->max_line = 65536;      /* a query is a line of words, never megabytes */
     c->max_input = 262144;    /* pipelined requests waiting: 4 lines of the longest kind */
     c->idle_timeout = 300;    /* seconds: close forgotten connections */
@@ -45,7 +47,8 @@ static const struct setting {
 #define S(k, t) {#k, t, offsetof(vn_config, k), sizeof(((vn_config *)0)->k)}
     S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR), S(http_listen, K_STR),
     S(http_cors, K_STR), S(web_root, K_STR), S(aliases, K_STR), S(shard_down, K_STR),
-    S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_line, K_UINT),
+    S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_watches, K_UINT),
+    S(max_watches_per_connection, K_UINT), S(max_line, K_UINT),
     S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
     S(query_time_limit, K_DOUBLE), S(write_lock_wait, K_DOUBLE), S(max_body, K_UINT), S(max_results, K_UINT), S(max_wildcard, K_UINT),
     S(workers, K_UINT), S(admin_token, K_STR), S(socket_mode, K_MODE), S(user, K_STR),

@@ -32,6 +32,8 @@ typedef struct vn_config {
     char shard_down[16];     /* a shard that does not answer: "fail" (ERR UNAVAILABLE) or "partial" */
     unsigned max_clients;    /* to bound per-connection memory */
     unsigned max_clients_per_address; /* one address may not take every slot; 0: no limit */
+    unsigned max_watches;    /* standing searches (WATCH) in all */
+    unsigned max_watches_per_connection; /* ... on one connection or HTTP stream */
     unsigned max_line;       /* bytes in one request line */
     unsigned max_input;      /* request bytes a connection may have waiting */
     unsigned idle_timeout;   /* seconds before an idle client is closed */
