@@ -20,6 +20,7 @@ static const char usage[] =
     "Usage: vnsearch [options] QUERY...\n"
     "       vnsearch [options] --related ID\n"
     "       vnsearch [options] --suggest PREFIX...\n"
+    "       vnsearch [options] --watch QUERY...\n"
     "Search a running vnsearchd. Words may be typed with or without diacritics.\n"
     "\n"
     "  --host HOST      daemon host (default 127.0.0.1)\n"
@@ -37,6 +38,8 @@ static const char usage[] =
     "  --collapse       one hit per story: copies of a wire story folded, listed\n"
     "  --related ID     the articles most like article ID, instead of a query\n"
     "  --suggest        complete the words given (SUGGEST), one per line\n"
+    "  --watch          a standing search: print each new article that matches,\n"
+    "                   as it comes, until interrupted\n"
     "  --json           print the daemon's JSON reply\n"
     "  --timeout SECS   give up after this long (default 10)\n"
     "  -h, --help       this text\n"
@@ -93,9 +96,10 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},      {"related", required_argument, NULL, 'R'},
         {"fresh", required_argument, NULL, 'F'},  {"now", required_argument, NULL, 'N'},
         {"suggest", no_argument, NULL, 'G'},      {"collapse", no_argument, NULL, 'C'},
+        {"watch", no_argument, NULL, 'W'},
         {NULL, 0, NULL, 0}};
     const char *host = "127.0.0.1", *sock = NULL, *related = NULL;
-    int port = 7700, json = 0, suggest = 0;
+    int port = 7700, json = 0, suggest = 0, watch = 0;
     double timeout = 10;
     vnc_search_opts o = {0};
     int c;
@@ -148,17 +152,18 @@ int main(int argc, char **argv)
         case 'R': related = optarg; break;
         case 'G': suggest = 1; break;
         case 'C': o.collapse = 1; break;
+        case 'W': watch = 1; break;
         default: /* getopt said what was wrong */
             fputs("try 'vnsearch --help'\n", stderr);
             return 2;
         }
     }
-    if ((related || suggest) && json) {
-        fputs("vnsearch: --json prints a SEARCH reply; --related and --suggest print text\n", stderr);
+    if ((related || suggest || watch) && json) {
+        fputs("vnsearch: --json prints a SEARCH reply; --related, --suggest and --watch print text\n", stderr);
         return 2;
     }
-    if (related && suggest) {
-        fputs("vnsearch: --related or --suggest, not both\n", stderr);
+    if (!!related + suggest + watch > 1) {
+        fputs("vnsearch: one of --related, --suggest and --watch\n", stderr);
         return 2;
     }
     if ((optind >= argc) == !related) {
@@ -184,7 +189,33 @@ int main(int argc, char **argv)
         return 2;
     }
     int code = 2;
-    if (suggest) {
+    if (watch) {
+        uint64_t id;
+        if (vnc_watch(ctx, query, &id) == VNC_OK) {
+            fprintf(stderr, "vnsearch: watching \"%s\" (standing search %llu); Ctrl-C stops\n", query,
+                    (unsigned long long)id);
+            for (;;) {
+                vnc_alert *a;
+                int rc = vnc_next_alert(ctx, 3600, &a);
+                if (rc == VNC_ERR_TIMEOUT)
+                    continue;
+                if (rc != VNC_OK)
+                    break; /* the daemon went away: exit code 2, and why */
+                print_plain(a->title);
+                fputs("\n  ", stdout);
+                print_plain(a->id);
+                const char *more[] = {a->date, a->source, a->url};
+                for (size_t k = 0; k < 3; k++)
+                    if (more[k]) {
+                        fputs(" · ", stdout);
+                        print_plain(more[k]);
+                    }
+                fputs("\n\n", stdout);
+                fflush(stdout);
+                vnc_alert_free(a);
+            }
+        }
+    } else if (suggest) {
         char **items;
         size_t n;
         if (vnc_suggest(ctx, query, &items, &n) == VNC_OK) {

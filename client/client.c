@@ -35,6 +35,9 @@ static void disconnect(vnc_context *c)
         close(c->fd);
     c->fd = -1;
     c->len = 0;
+    for (size_t i = 0; i < c->nalerts; i++) /* a new connection has no watches */
+        free(c->alerts[i]);
+    c->nalerts = 0;
 }
 
 /* Wait until fd is ready for `events` or the deadline passes. */
@@ -90,6 +93,31 @@ static int read_line(vnc_context *c, char **line, double deadline)
             return fail(c, VNC_ERR_IO, "read: %s", strerror(errno));
         }
         c->len += (size_t)r;
+    }
+}
+
+/* An alert line (WATCH) rather than a reply? */
+static int is_alert(const char *line) { return strncmp(line, "{\"alert\":", 9) == 0; }
+
+/* Read the reply to a request: alert lines that come first are kept for
+ * vnc_next_alert.  *line is malloc'd, the caller frees. */
+static int read_reply(vnc_context *c, char **line, double deadline)
+{
+    for (;;) {
+        int rc = read_line(c, line, deadline);
+        if (rc != VNC_OK || !is_alert(*line))
+            return rc;
+        if (c->nalerts == c->alerts_cap) {
+            size_t cap = c->alerts_cap ? 2 * c->alerts_cap : 16;
+            char **a = realloc(c->alerts, cap * sizeof *a);
+            if (!a) {
+                free(*line);
+                return fail(c, VNC_ERR_IO, "out of memory");
+            }
+            c->alerts = a;
+            c->alerts_cap = cap;
+        }
+        c->alerts[c->nalerts++] = *line;
     }
 }
 
@@ -225,6 +253,7 @@ void vnc_free(vnc_context *c)
     free(c->host);
     free(c->unix_path);
     free(c->buf);
+    free(c->alerts);
     free(c);
 }
 
@@ -268,7 +297,7 @@ static int request(vnc_context *c, const char *line, json_t **out, char **raw)
         if (rc == VNC_OK)
             rc = write_all(c, "\n", 1, deadline);
         if (rc == VNC_OK)
-            rc = read_line(c, &reply, deadline);
+            rc = read_reply(c, &reply, deadline);
         if (rc != VNC_OK)
             disconnect(c);
     }
@@ -561,5 +590,85 @@ int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries)
     *documents = (uint64_t)json_number_value(json_object_get(j, "documents"));
     *queries = (uint64_t)json_number_value(json_object_get(j, "queries"));
     json_decref(j);
+    return VNC_OK;
+}
+
+int vnc_watch(vnc_context *c, const char *query, uint64_t *id)
+{
+    if (!c || !query || !id)
+        return VNC_ERR_REQUEST;
+    json_t *j;
+    int rc = arg_request(c, "WATCH", query, &j);
+    if (rc != VNC_OK)
+        return rc;
+    json_t *w = json_object_get(j, "watch");
+    int got = json_is_integer(w);
+    *id = got ? (uint64_t)json_integer_value(w) : 0;
+    json_decref(j);
+    return got ? VNC_OK : fail(c, VNC_ERR_PROTOCOL, "WATCH answered no number");
+}
+
+int vnc_unwatch(vnc_context *c, uint64_t id)
+{
+    if (!c)
+        return VNC_ERR_REQUEST;
+    char arg[24];
+    snprintf(arg, sizeof arg, "%llu", (unsigned long long)id);
+    json_t *j;
+    int rc = arg_request(c, "UNWATCH", arg, &j);
+    json_decref(j);
+    return rc;
+}
+
+void vnc_alert_free(vnc_alert *a)
+{
+    if (!a)
+        return;
+    free(a->id);
+    free(a->title);
+    free(a->date);
+    free(a->source);
+    free(a->url);
+    free(a);
+}
+
+int vnc_next_alert(vnc_context *c, double timeout, vnc_alert **out)
+{
+    if (!c || !out)
+        return VNC_ERR_REQUEST;
+    *out = NULL;
+    char *line = NULL;
+    if (c->nalerts) { /* those that came with other replies, oldest first */
+        line = c->alerts[0];
+        memmove(c->alerts, c->alerts + 1, --c->nalerts * sizeof *c->alerts);
+    } else if (c->fd < 0) {
+        return fail(c, VNC_ERR_IO, "not connected: watches are gone with their connection");
+    } else {
+        int rc = read_line(c, &line, vn_clock_now() + (timeout > 0 ? timeout : c->timeout));
+        if (rc == VNC_ERR_IO)
+            disconnect(c);
+        if (rc != VNC_OK)
+            return rc;
+    }
+    json_t *j = is_alert(line) ? json_loads(line, 0, NULL) : NULL;
+    free(line);
+    vnc_alert *a = j ? calloc(1, sizeof *a) : NULL;
+    if (!a) {
+        json_decref(j);
+        disconnect(c); /* out of step with the daemon */
+        return fail(c, j ? VNC_ERR_IO : VNC_ERR_PROTOCOL, j ? "out of memory" : "a line that is no alert");
+    }
+    a->watch = (uint64_t)json_integer_value(json_object_get(j, "alert"));
+    a->id = dup_or_null(json_object_get(j, "id"));
+    a->title = dup_or_null(json_object_get(j, "title"));
+    a->date = dup_or_null(json_object_get(j, "date"));
+    a->source = dup_or_null(json_object_get(j, "source"));
+    a->url = dup_or_null(json_object_get(j, "url"));
+    json_decref(j);
+    if (!a->id || !a->title) {
+        vnc_alert_free(a);
+        return fail(c, VNC_ERR_PROTOCOL, "an alert without an id or a title");
+    }
+    *out = a;
     return VNC_OK;
 }

@@ -57,6 +57,8 @@ typedef struct vnc_context {
     double timeout;
     char *buf;
     size_t len, cap;
+    char **alerts;        /* alert lines read while waiting for a reply: vnc_next_alert's */
+    size_t nalerts, alerts_cap;
 } vnc_context;
 
 /* Connect over TCP (host, port) or a Unix socket.  `timeout` (seconds) bounds
@@ -116,6 +118,25 @@ VNC_EXPORT int vnc_suggest(vnc_context *c, const char *prefix, char ***items, si
 VNC_EXPORT void vnc_strings_free(char **items, size_t n);
 /* STATS: documents and queries served. */
 VNC_EXPORT int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries);
+
+/* Standing searches (WATCH): the daemon tells this connection of each new
+ * article matching `query` as it becomes searchable.  *id numbers the
+ * watch (for vnc_unwatch).  Watches belong to the connection: a
+ * reconnect (after an I/O error) has none.  Past the daemon's limits:
+ * VNC_ERR_REQUEST with code "LIMIT". */
+VNC_EXPORT int vnc_watch(vnc_context *c, const char *query, uint64_t *id);
+VNC_EXPORT int vnc_unwatch(vnc_context *c, uint64_t id);
+typedef struct vnc_alert {
+    uint64_t watch;  /* which standing search */
+    char *id, *title;
+    char *date, *source, *url; /* may be NULL */
+} vnc_alert;
+/* The next alert (those that came while other requests were answered
+ * first), waiting up to `timeout` seconds (0: the context's timeout):
+ * VNC_OK and *out (free with vnc_alert_free), VNC_ERR_TIMEOUT when none
+ * came, VNC_ERR_IO when the connection is gone. */
+VNC_EXPORT int vnc_next_alert(vnc_context *c, double timeout, vnc_alert **out);
+VNC_EXPORT void vnc_alert_free(vnc_alert *a);
 
 #ifdef __cplusplus
 }

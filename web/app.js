@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // app.js -- the search page's behaviour: asks the daemon's /search (JSON,
 // the line protocol's reply) with the query, the date range, a source,
-// newer-first (fresh=), copies folded (collapse=) and the page; offers completions (/suggest) as
-// the query is typed; shows hits, facets (source, month) to click, and a pager.
+// newer-first (fresh=), copies folded (collapse=) and the page; offers
+// completions (/suggest) as the query is typed, and alerts of new articles
+// (/watch); shows hits, facets (source, month) to click, and a pager.
 // Only the snippet is HTML (escaped by the daemon, matches in <b>); every
 // other field is put in as text.  The state lives in the address, so a
 // search can be bookmarked and the back button works.
@@ -227,6 +228,39 @@ async function run(push) {
   }
   if (mine === seq) window.scrollTo(0, 0);
 }
+
+// "Theo dõi": a standing search on what is typed (GET /watch, Server-Sent
+// Events); each new article that matches goes on top of the list above
+// the hits.  A second click, or watching another query, ends it.
+let watching = null;
+$("watch").addEventListener("click", () => {
+  const box = $("alerts");
+  if (watching) {
+    watching.close();
+    watching = null;
+    $("watch").textContent = "Theo dõi";
+    box.hidden = true;
+    return;
+  }
+  const q = $("q").value.trim();
+  if (!q) return;
+  watching = new EventSource("/watch?" + new URLSearchParams({ q }).toString());
+  $("watch").textContent = "Thôi theo dõi";
+  box.querySelector("h2").textContent = "Đang theo dõi «" + q + "»: bài mới sẽ hiện ở đây";
+  box.querySelector("ul").replaceChildren();
+  box.hidden = false;
+  watching.addEventListener("alert", (ev) => {
+    const a = JSON.parse(ev.data);
+    const li = el("li", "alert");
+    li.appendChild(hitLink(a));
+    const meta = [a.date, a.source].filter(Boolean).join(" · ");
+    if (meta) li.appendChild(el("span", "meta", " " + meta));
+    box.querySelector("ul").prepend(li);
+  });
+  watching.addEventListener("error", () => {
+    if (watching && watching.readyState === EventSource.CLOSED) box.querySelector("h2").textContent = "Mất kết nối theo dõi.";
+  });
+});
 
 // Completions of what is being typed, under the box: GET /suggest (the
 // archive's words beginning as typed, marks kept), a moment after the

@@ -50,6 +50,17 @@ $BIN/vnsearch-indexer --quiet --index "$TMP/index" "$TMP/copy.jsonl"
 for i in $(seq 60); do $V --limit 3 giả danh công an để lừa đảo | grep -q copy-000001 && break; sleep 0.1; done
 like "$($V --limit 3 --collapse giả danh công an để lừa đảo)" "^  \+ 1 copy: (copy-000001|vnds-test-000001)$" \
     "--collapse lists the copy under its original"
+# a standing search: each new article that matches, as it comes
+$V --watch con kỳ lân >"$TMP/watch.out" 2>"$TMP/watch.err" &
+WPID=$!
+for i in $(seq 50); do grep -q "watching" "$TMP/watch.err" && break; sleep 0.1; done
+printf '%s\n' '{"id":"unicorn-1","title":"Con kỳ lân đá","date":"2026-12-01","body":"Tượng con kỳ lân đá được tìm thấy."}' \
+    '{"id":"croc-1","title":"Cá sấu","body":"Một con cá sấu xổng chuồng."}' >"$TMP/new.jsonl"
+$BIN/vnsearch-indexer --quiet --index "$TMP/index" "$TMP/new.jsonl"
+for i in $(seq 50); do grep -q "unicorn-1" "$TMP/watch.out" && break; sleep 0.1; done
+kill $WPID 2>/dev/null; wait $WPID 2>/dev/null
+like "$(cat "$TMP/watch.out")" "^  unicorn-1 · 2026-12-01$" "--watch prints the new article that matches"
+unlike "$(cat "$TMP/watch.out")" "croc-1" "and not the one that does not"
 # completions: the marks typed kept, most occurrences first
 out=$($V --suggest đư); rc=$?
 is "$rc" 0 "--suggest completes a word"

@@ -180,6 +180,21 @@ def main():
         both = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.getAttribute('href'));"
                       " return l.includes('/documents/copy-000001') && l.includes('/documents/vnds-test-000001') ? l : null")
         ok(both and "collapse=off" in b.s("GET", "/url"), "unticked, both are hits, and the address says so", both)
+        # "Theo dõi": a standing search; a new article from an indexer run appears on top
+        b.go(site + "/?q=" + urllib.parse.quote("kỳ lân"))
+        b.wait("return document.getElementById('status').textContent.includes('bài') ? 1 : null")
+        b.js("document.getElementById('watch').click()")
+        b.wait("return document.getElementById('alerts').hidden ? null : 1")
+        time.sleep(0.5)
+        new = os.path.join(tmp, "unicorn.jsonl")
+        with open(new, "w") as f:
+            f.write(json.dumps({"id": "unicorn-1", "title": "Con kỳ lân đá", "body": "Tượng kỳ lân đá được tìm thấy."},
+                               ensure_ascii=False) + "\n")
+        index_data(idx, new)
+        got = b.wait("const a = document.querySelector('#alerts li a'); return a ? a.getAttribute('href') : null", 15)
+        ok(got == "/documents/unicorn-1", "\"Theo dõi\": a new article that matches appears above the hits", got)
+        b.js("document.getElementById('watch').click()")
+        ok(b.wait("return document.getElementById('alerts').hidden ? 1 : null") == 1, "and a second click stops it")
         # "Tin mới trước": fresh=7 asked, and today's article comes first
         b.go(site + "/?q=b%C3%A3o")
         plain = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")

@@ -280,6 +280,45 @@ static void test_unix_socket(void **state)
     waitpid(pid, NULL, 0);
 }
 
+/* WATCH: a number, an alert for a new article from an indexer run (one
+ * that came while another request was answered is kept for
+ * vnc_next_alert), none after vnc_unwatch; nothing within a timeout is
+ * VNC_ERR_TIMEOUT. */
+static void test_watch(void **state)
+{
+    (void)state;
+    vnc_context *c = vnc_connect("127.0.0.1", port, 5);
+    uint64_t id = 0, other = 0;
+    assert_int_equal(vnc_watch(c, "kỳ lân đá", &id), VNC_OK);
+    assert_int_equal(vnc_watch(c, "cá sấu", &other), VNC_OK);
+    assert_true(id > 0 && other > id);
+    vnc_alert *a = NULL;
+    assert_int_equal(vnc_next_alert(c, 0.3, &a), VNC_ERR_TIMEOUT);
+    assert_null(a);
+    char cmd[2048], path[600];
+    snprintf(path, sizeof path, "%s/unicorn.jsonl", tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"id\":\"unicorn-1\",\"title\":\"Kỳ lân đá\",\"body\":\"Tượng kỳ lân đá được tìm thấy ở Huế.\"}\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s/bin/vnsearch-indexer --quiet --index %s %s", build, index_dir, path);
+    assert_int_equal(system(cmd), 0);
+    usleep(1500000); /* the daemon's watcher looks every 0.5 s */
+    uint64_t n;
+    assert_int_equal(vnc_count(c, "huế", NULL, &n), VNC_OK); /* the alert came first: kept */
+    assert_int_equal(vnc_next_alert(c, 5, &a), VNC_OK);
+    assert_int_equal(a->watch, id);
+    assert_string_equal(a->id, "unicorn-1");
+    assert_string_equal(a->title, "Kỳ lân đá");
+    assert_null(a->url);
+    vnc_alert_free(a);
+    assert_int_equal(vnc_unwatch(c, id), VNC_OK);
+    assert_int_equal(vnc_unwatch(c, id), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_next_alert(c, 0.3, &a), VNC_ERR_TIMEOUT);
+    assert_int_equal(vnc_watch(c, "", &id), VNC_ERR_REQUEST);
+    vnc_free(c);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -292,6 +331,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_calls),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_option_limits),
+        cmocka_unit_test(test_watch),
         cmocka_unit_test(test_retryable),
         cmocka_unit_test(test_restart),
         cmocka_unit_test(test_timeout_and_refused),
