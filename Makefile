@@ -243,6 +243,10 @@ $(BUILD)/bench/searchd-loops: $(BUILD)/obj/bench/searchd_loops.o $(SEARCHD_LIB_O
 bench: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench $(BUILD)/bench/searchd-loops
 	@bench/run.sh $(BUILD) $(CORPUS)
 
+# standing searches: 1,000 watches, 1,000 articles pushed (bench/watch.py)
+bench-watch: all
+	@python3 bench/watch.py --build $(BUILD) --corpus $(CORPUS)
+
 # vnsearch beside raw Xapian, SQLite FTS5 and PostgreSQL 15 (bench/peers.py)
 # at 10x the corpus (vi-news.jsonl ten times with new ids, in /tmp): each
 # system built once, queries RUNS times.
@@ -370,5 +374,5 @@ fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-.PHONY: all tests-build check test check-layers check-asan demo relevance relevance-quick bench bench-scale install uninstall clean fuzz fuzz-bins stress tsan man deb
+.PHONY: all tests-build check test check-layers check-asan demo relevance relevance-quick bench bench-scale bench-watch install uninstall clean fuzz fuzz-bins stress tsan man deb
 .SECONDARY:

@@ -120,8 +120,12 @@ static void check(vn_daemon *d, vn_searcher *s, char **ids, size_t nids)
                             .nonly_ids = nids};
         vn_hits *h;
         vn_error err;
-        if (vn_search(s, w[i].query, &o, &h, &err) != VN_OK)
-            continue; /* checked at WATCH: an index error, tried at the next batch no more */
+        vn_status rc = vn_search(s, w[i].query, &o, &h, &err);
+        free(w[i].query);
+        if (rc != VN_OK) { /* parsed at WATCH: an index error; these articles are not tried again */
+            vn_log_warn("standing search %llu not checked: %s", (unsigned long long)w[i].id, err.msg);
+            continue;
+        }
         for (size_t k = 0; k < h->n; k++) {
             vn_alert *a = vn_xcalloc(1, sizeof *a);
             a->owner = w[i].owner;
@@ -131,7 +135,6 @@ static void check(vn_daemon *d, vn_searcher *s, char **ids, size_t nids)
             tail = &a->next;
         }
         vn_hits_free(h);
-        free(w[i].query);
     }
     free(w);
     if (!head)
