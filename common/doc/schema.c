@@ -119,6 +119,14 @@ static void add_pair(vn_docspec *d, const char *prefix, const vn_token *p, const
 /* The terms of the words of one run of text (title, dateline or body),
  * tokenised into ts->tok[from..to).  kind says which. */
 enum run { RUN_BODY, RUN_TITLE, RUN_DATELINE };
+/* The i/y spelling token t was written in (VN_PREFIX_IY). */
+static void add_iy(vn_docspec *d, const vn_tokens *ts, const vn_token *t)
+{
+    vn_buf_reset(&d->scratch);
+    vn_iy_term(ts, t, &d->scratch);
+    add_term(d, "", d->scratch.data, d->scratch.len, VN_TERM_BOOLEAN, 0);
+}
+
 static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, enum run kind, vn_stemmer *stem)
 {
     int spell = d->spelling && !d->english && kind != RUN_DATELINE;
@@ -134,6 +142,8 @@ static void add_words(vn_docspec *d, const char *text, size_t from, size_t to, e
          * of the postings (bench/README.md) */
         if (t->flags & VN_TOK_MARKED)
             add_term(d, VN_PREFIX_EXACT, VN_TOK_EXACT(ts, t), t->exact_len, VN_TERM_PLAIN, wdf);
+        if (t->flags & VN_TOK_IY_WORD) /* which i/y spelling: the one typed ranks a tier above */
+            add_iy(d, ts, t);
         if (stem && (t->flags & VN_TOK_ASCII_ALPHA)) {
             vn_buf_reset(&d->scratch);
             if (vn_stemmer_stem(stem, f, t->folded_len, &d->scratch) && d->scratch.len)
@@ -175,6 +185,12 @@ static char *nfc_if_needed(const char *s)
         if (*p == 0xCC || *p == 0xCD)
             return (char *)utf8proc_NFC((const utf8proc_uint8_t *)s);
     return NULL;
+}
+
+void vn_iy_term(const vn_tokens *ts, const vn_token *t, vn_buf *out)
+{
+    vn_buf_printf(out, "%s%.*s%c", VN_PREFIX_IY, (int)t->exact_len, VN_TOK_EXACT(ts, t),
+                  t->flags & VN_TOK_IY ? '1' : '0');
 }
 
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err)

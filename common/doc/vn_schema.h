@@ -39,6 +39,8 @@ extern "C" {
 #define VN_PREFIX_INPUT "XI"    /* hash of the raw input the document came from (vn_input_hash) */
 #define VN_PREFIX_SPELLING "XR" /* how folded words are written: "XRha noi\thà nội" (restore.c) */
 #define VN_PREFIX_BAND "XB"     /* an LSH band of the body's MinHash signature: "XBa1f2e3d4c" (vn_minhash.h) */
+#define VN_PREFIX_IY "XY"       /* a word of two i/y spellings as written: its usual form, then 1 for the
+                                   other spelling or 0 ("XYlý1": lí was written) */
 /* A live write (vnsearchd's ADD, POST /documents; vn_index_opts.live): a
  * document the export does not own.  --prune never deletes it and a --full
  * rebuild carries it into the new generation, until an export brings the
@@ -136,6 +138,11 @@ vn_status vn_schema_check(const vn_article *a, vn_error *err);
  * (vn_docstore.h).  Returns VN_OK, or VN_ERR_INVALID for an id no term
  * can hold. */
 vn_status vn_schema_build(vn_docspec *d, const vn_article *a, vn_stemmer *stem, vn_error *err);
+
+/* Append the VN_PREFIX_IY term of token t (a word of two i/y
+ * spellings: VN_TOK_IY_WORD) as written to out: the query's bonus for the
+ * spelling typed and the document's term are made here alike. */
+void vn_iy_term(const vn_tokens *ts, const vn_token *t, vn_buf *out);
 
 /* Append the text of the pair term of folded words a and b ("ha noi":
  * the two joined by one space) to out; the term is VN_PREFIX_PAIR or

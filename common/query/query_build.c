@@ -207,6 +207,14 @@ static void word_tiers(build *b, size_t i)
                   scaled(b->a, vn_qnode_term(b->a, VN_PREFIX_EXACT, VN_TOK_EXACT(b->ts, t), t->exact_len),
                          VN_RANK_EXACT_BM25),
                   VN_RANK_EXACT));
+    if (t->flags & VN_TOK_IY_WORD) { /* lí and lý match alike: the spelling typed a tier above */
+        vn_buf iy = VN_BUF_INIT;
+        vn_iy_term(b->ts, t, &iy);
+        vn_qnode *q = vn_qnode_term(b->a, "", iy.data, iy.len);
+        q->op = VN_Q_BOOL_TERM;
+        push(b->a, &b->bonus, constant(b->a, VN_Q_CONST, q, VN_RANK_IY));
+        vn_buf_free(&iy);
+    }
     if (!vn_token_toneless_differs(b->ts, t) || own_spelling(b, t))
         return; /* the toneless form is the folded one, or no other tone matches: no tier of its own */
     const char *tl = VN_TOK_TONELESS(b->ts, t);

@@ -146,6 +146,7 @@ int vn_qparse_marked(const vn_qparse *p, int anywhere_only);
 #define VN_RANK_EXACT 4.0     /* constant bonus: the word as typed, marks and all */
 #define VN_RANK_EXACT_BM25 0.25 /* ... plus this times the exact term's BM25 */
 #define VN_RANK_TONELESS 2.0  /* constant bonus: same letters, any tone (exact has it too) */
+#define VN_RANK_IY 2.0        /* constant bonus: a word of two i/y spellings written as typed */
 #define VN_RANK_STEM 0.5      /* English stem matches, below any surface form */
 #define VN_RANK_PAIR 2.0      /* each adjacent pair of query words (BM25 of the pair term) */
 #define VN_RANK_ALIAS_TYPED 2.0 /* constant: the name as typed, a tier above its aliases (aliases.c) */

@@ -142,10 +142,14 @@ int vn_iy_canonical(vn_letter *L, size_t n)
     int32_t tone = L[1].nmarks ? L[1].marks[0] : 0;
     for (size_t k = 0; k < sizeof iy_pairs / sizeof iy_pairs[0]; k++) {
         const struct iy *p = &iy_pairs[k];
-        if (p->onset == L[0].base && p->tone == tone && p->from == L[1].base) {
+        if (p->onset != L[0].base || p->tone != tone)
+            continue;
+        if (p->from == L[1].base) {
             L[1].base = p->to;
-            return 1;
+            return 2;
         }
+        if (p->to == L[1].base)
+            return 1;
     }
     return 0;
 }

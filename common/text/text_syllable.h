@@ -28,8 +28,9 @@ int vn_tone_target(const vn_letter *L, size_t n);
 
 /* The i/y spellings that are one word (kĩ/kỹ, lí/lý, sỹ/sĩ: the list in
  * text_syllable.c and docs/text-pipeline.md): the word L[0..n), case-folded
- * and decomposed, is rewritten in the archive's usual spelling; returns 1
- * when it was written the other way. */
+ * and decomposed, is rewritten in the archive's usual spelling; returns 2
+ * when it was written the other way, 1 when it is one of those words
+ * written the usual way, 0 when it is none of them. */
 int vn_iy_canonical(vn_letter *L, size_t n);
 
 #endif

@@ -231,8 +231,9 @@ static void emit_word(vn_tokens *ts, word *w, uint32_t pos, size_t s, size_t e, 
     t->src_start = (uint32_t)s;
     t->src_end = (uint32_t)e;
     t->flags = numeric ? VN_TOK_NUMERIC : 0;
-    if (vn_iy_canonical(w->L, w->n)) /* lí -> lý, in every form */
-        t->flags |= VN_TOK_IY;
+    int iy = vn_iy_canonical(w->L, w->n); /* lí -> lý, in every form */
+    if (iy)
+        t->flags |= VN_TOK_IY_WORD | (iy == 2 ? VN_TOK_IY : 0);
     size_t mark = ts->arena.len;
     if (w->ascii) {
         /* plain ASCII: all three forms are the same bytes */

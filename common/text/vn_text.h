@@ -39,8 +39,9 @@ enum {
     VN_TOK_TONED = 2,   /* exact differs from toneless (a tone mark) */
     VN_TOK_NUMERIC = 4, /* starts with a digit */
     VN_TOK_ASCII_ALPHA = 8, /* only a-z: candidate for English stemming */
-    VN_TOK_IY = 16          /* written with the other i/y spelling (lí, kĩ, sỹ): its forms are those
+    VN_TOK_IY = 16,         /* written with the other i/y spelling (lí, kĩ, sỹ): its forms are those
                                of the usual one (lý, kỹ, sĩ), which this flag tells apart */
+    VN_TOK_IY_WORD = 32     /* one of the words of two i/y spellings, in either (VN_TOK_IY says which) */
 };
 
 typedef struct vn_token {

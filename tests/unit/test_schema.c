@@ -191,6 +191,25 @@ static void test_nfd_twins_shared(void **state)
     assert_int_equal(compare_twins(shared_nfd, shared_nfc), 300);
 }
 
+/* A word of two i/y spellings is indexed in its usual form, with a term
+ * saying which spelling was written: the one typed ranks a tier above. */
+static void test_iy_terms(void **state)
+{
+    (void)state;
+    vn_article a = {(char *)"iy1", (char *)"Quản lí", NULL, NULL, NULL, NULL, (char *)"Lý do kĩ thuật, lo âu."};
+    vn_docspec d;
+    vn_docspec_init(&d);
+    vn_error err;
+    assert_int_equal(vn_schema_build(&d, &a, NULL, &err), VN_OK);
+    const char *want[] = {"lý", "XFly", "XYlý1", "XYlý0", "kỹ", "XYkỹ1", "XPquan ly"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        assert_true(has_term(&d, want[k]));
+    assert_false(has_term(&d, "lí"));
+    assert_false(has_term(&d, "XYkỹ0")); /* kỹ was not written */
+    assert_false(has_term(&d, "XYlo0")); /* lo is no word of two spellings */
+    vn_docspec_free(&d);
+}
+
 /* The signature of a body's words (tokenised here), or 0. */
 static int sig_of(const char *text, uint32_t sig[VN_MINHASH_K])
 {
@@ -262,6 +281,7 @@ int main(void)
         cmocka_unit_test(test_nfd_twins_fixture),
         cmocka_unit_test(test_nfd_twins_shared),
         cmocka_unit_test(test_minhash),
+        cmocka_unit_test(test_iy_terms),
     };
     /* the 300 shared pairs only where ../shared/corpus (or $CORPUS) is there */
     const char *dir = getenv("CORPUS") ? getenv("CORPUS") : "../shared/corpus";
