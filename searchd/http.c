@@ -200,6 +200,10 @@ static void sse_forget(vn_daemon *d, struct evhttp_connection *evcon)
             sse *gone = *p;
             *p = gone->next;
             vn_watch_drop(d, gone->id, 1);
+            /* the client left mid-stream: evhttp let go of the request
+             * (its reply is ours to end) and ending it frees it */
+            if (!evhttp_request_get_connection(gone->req))
+                evhttp_send_reply_end(gone->req);
             free(gone);
         } else {
             p = &(*p)->next;
