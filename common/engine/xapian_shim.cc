@@ -639,12 +639,31 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
     if (rc != VN_OK)
         return rc;
     rc = guard(err, "list terms", [&]() {
-        for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix); ++t) {
-            std::string s = *t;
-            if (cb(s.data(), s.size(), t.get_termfreq(), ctx))
-                break;
+        // a writer committed twice under us (live writes commit often):
+        // catch up and go on after the last term seen, none twice
+        std::string last;
+        bool seen = false;
+        for (int attempt = 0;; attempt++) {
+            try {
+                Xapian::TermIterator t = h->db->allterms_begin(prefix), end = h->db->allterms_end(prefix);
+                if (seen) {
+                    t.skip_to(last);
+                    if (t != end && *t == last)
+                        ++t;
+                }
+                for (; t != end; ++t) {
+                    last = *t;
+                    seen = true;
+                    if (cb(last.data(), last.size(), t.get_termfreq(), ctx))
+                        break;
+                }
+                return VN_OK;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= 2)
+                    throw;
+                h->db->reopen();
+            }
         }
-        return VN_OK;
     });
     if (rc == VN_ERR_UNAVAILABLE && !h->shards.empty())
         h->broken = true; /* the next read reconnects */
@@ -700,9 +719,17 @@ extern "C" vn_status vn_xdb_occurrences(vn_xdb *h, const char *const *terms, siz
                                        vn_error *err)
 {
     return read_op(h, err, "count occurrences", [&]() {
-        for (size_t i = 0; i < n; i++)
-            occ[i] = h->db->get_collection_freq(terms[i]);
-        return VN_OK;
+        for (int attempt = 0;; attempt++) {
+            try { // a writer committed twice under us: catch up, count again
+                for (size_t i = 0; i < n; i++)
+                    occ[i] = h->db->get_collection_freq(terms[i]);
+                return VN_OK;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt >= 2)
+                    throw;
+                h->db->reopen();
+            }
+        }
     });
 }
 
