@@ -305,6 +305,24 @@ static vn_status shards_ready(vn_xdb *h, vn_error *err, const char *what)
     return VN_OK;
 }
 
+// Run body, which reads h's database; when a writer committed twice under
+// it (live writes commit often: the revision read is gone), catch up and
+// run it again, at most twice more.  body must be safe to run again: it
+// starts afresh, or goes on from state it keeps (vn_xdb_each_term).
+template <typename F>
+static vn_status caught_up(vn_xdb *h, F body)
+{
+    for (int attempt = 0;; attempt++) {
+        try {
+            return body();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt >= 2)
+                throw;
+            h->db->reopen();
+        }
+    }
+}
+
 template <typename F>
 static vn_status read_op(vn_xdb *h, vn_error *err, const char *what, F body)
 {
@@ -643,27 +661,21 @@ extern "C" vn_status vn_xdb_each_term(vn_xdb *h, const char *prefix,
         // catch up and go on after the last term seen, none twice
         std::string last;
         bool seen = false;
-        for (int attempt = 0;; attempt++) {
-            try {
-                Xapian::TermIterator t = h->db->allterms_begin(prefix), end = h->db->allterms_end(prefix);
-                if (seen) {
-                    t.skip_to(last);
-                    if (t != end && *t == last)
-                        ++t;
-                }
-                for (; t != end; ++t) {
-                    last = *t;
-                    seen = true;
-                    if (cb(last.data(), last.size(), t.get_termfreq(), ctx))
-                        break;
-                }
-                return VN_OK;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                if (attempt >= 2)
-                    throw;
-                h->db->reopen();
+        return caught_up(h, [&]() {
+            Xapian::TermIterator t = h->db->allterms_begin(prefix), end = h->db->allterms_end(prefix);
+            if (seen) {
+                t.skip_to(last);
+                if (t != end && *t == last)
+                    ++t;
             }
-        }
+            for (; t != end; ++t) {
+                last = *t;
+                seen = true;
+                if (cb(last.data(), last.size(), t.get_termfreq(), ctx))
+                    break;
+            }
+            return VN_OK;
+        });
     });
     if (rc == VN_ERR_UNAVAILABLE && !h->shards.empty())
         h->broken = true; /* the next read reconnects */
@@ -719,17 +731,11 @@ extern "C" vn_status vn_xdb_occurrences(vn_xdb *h, const char *const *terms, siz
                                        vn_error *err)
 {
     return read_op(h, err, "count occurrences", [&]() {
-        for (int attempt = 0;; attempt++) {
-            try { // a writer committed twice under us: catch up, count again
-                for (size_t i = 0; i < n; i++)
-                    occ[i] = h->db->get_collection_freq(terms[i]);
-                return VN_OK;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                if (attempt >= 2)
-                    throw;
-                h->db->reopen();
-            }
-        }
+        return caught_up(h, [&]() {
+            for (size_t i = 0; i < n; i++)
+                occ[i] = h->db->get_collection_freq(terms[i]);
+            return VN_OK;
+        });
     });
 }
 
@@ -984,83 +990,76 @@ extern "C" vn_status vn_xdb_search(vn_xdb *h, const vn_qnode *q, const vn_xsearc
 {
     *out = NULL;
     return read_op(h, err, "search", [&]() {
-        // a writer committed twice under us (live writes commit often): the
-        // revision read is gone; catch up and read it all again, the
+        // a writer committed twice under us: read it all again, the
         // documents included (was: ERR SERVER when it happened while they
         // were fetched)
-        for (int attempt = 0;; attempt++) {
-            try {
-                Xapian::Query xq = to_xapian(*h->db, q);
-                if (o->fresh && o->sort == VN_SORT_RELEVANCE)
-                    xq = with_fresh(*h->db, xq, o);
-                Xapian::MSet m;
-                Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
-                                                       Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
-                // spies count what the matcher looks at: facets need every match
-                bool exact = o->exact_total || o->spies, timed_out = false;
-                Xapian::Enquire enq(*h->db);
-                enq.set_query(xq);
-                for (int k = 0; k < 2; k++)
-                    if (o->spies & (1 << k))
-                        enq.add_matchspy(&spies[k]);
-                if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
-                    enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
-                // Xapian 1.4's time limit turns check_at_least off when it
-                // passes: an exact count (COUNT, facets) then stops where it
-                // is, and the reply says it was cut (its bounds differ)
-                if (o->time_limit > 0)
-                    enq.set_time_limit(o->time_limit);
-                Xapian::doccount check = exact ? h->db->get_doccount() : o->check_at_least;
-                // Xapian 1.4.22's matcher, asked for fewer matches than it
-                // checks, can leave out of the page a document that ranks
-                // in it ("vksnd quan" over vi-news.jsonl: vnds-train-002382,
-                // 3rd at limit=12, missing at limit=10, check_at_least 210).
-                // Asked for VN_PAGE_RANKED (or all it checks, if fewer), it
-                // keeps them ranked; the page is the first `limit` of those.
-                Xapian::doccount want = o->limit, first = o->offset;
-                if (!exact && want < VN_PAGE_RANKED && check > o->offset + want)
-                    want = check - o->offset < VN_PAGE_RANKED ? check - o->offset : VN_PAGE_RANKED;
-                bool stage2 = o->rerank && o->rerank_depth && o->sort == VN_SORT_RELEVANCE;
-                if (stage2) { // stage two sees the top rerank_depth from the first
-                    want = std::max<Xapian::doccount>(o->offset + want, o->rerank_depth);
-                    first = 0;
-                }
-                double t0 = vn_clock_now();
-                m = enq.get_mset(first, want, check);
-                // Xapian does not say whether its time limit stopped the
-                // match, and its bounds can then claim an exact count of
-                // what it saw: a match that took the whole limit may have
-                // been cut, one that took less was not
-                timed_out = o->time_limit > 0 && vn_clock_now() - t0 >= o->time_limit;
-                unsigned best_run = 0, best_typed = 0; // records are read now: a remote shard can fail here, before r exists
-                std::vector<std::string> recs;         // stage two's, by rank: the page's snippets read them again
-                std::vector<Xapian::doccount> order = page_order(m, o, stage2, &best_run, &best_typed, recs);
-                vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
-                if (!r)
-                    throw std::bad_alloc();
-                r->total = m.get_matches_estimated();
-                r->total_min = m.get_matches_lower_bound();
-                r->total_max = m.get_matches_upper_bound();
-                r->cut = exact && (timed_out || r->total_min != r->total_max);
-                for (auto &sh : h->shards)
-                    r->shards_down += !sh.up;
-                r->reranked = stage2;
-                r->best_run = best_run;
-                r->best_typed = best_typed;
-                try { // documents are fetched now: a remote shard can fail here too
-                    fill_page(r, m, o, order, recs, spies);
-                } catch (...) {
-                    vn_xresults_free(r);
-                    throw;
-                }
-                *out = r;
-                return VN_OK;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                if (attempt >= 2)
-                    throw;
-                h->db->reopen();
+        return caught_up(h, [&]() {
+            Xapian::Query xq = to_xapian(*h->db, q);
+            if (o->fresh && o->sort == VN_SORT_RELEVANCE)
+                xq = with_fresh(*h->db, xq, o);
+            Xapian::MSet m;
+            Xapian::ValueCountMatchSpy spies[2] = {Xapian::ValueCountMatchSpy(VN_SLOT_SOURCE),
+                                                   Xapian::ValueCountMatchSpy(VN_SLOT_DATE)};
+            // spies count what the matcher looks at: facets need every match
+            bool exact = o->exact_total || o->spies, timed_out = false;
+            Xapian::Enquire enq(*h->db);
+            enq.set_query(xq);
+            for (int k = 0; k < 2; k++)
+                if (o->spies & (1 << k))
+                    enq.add_matchspy(&spies[k]);
+            if (o->sort == VN_SORT_DATE_ASC || o->sort == VN_SORT_DATE_DESC)
+                enq.set_sort_by_value_then_relevance(VN_SLOT_DATE, o->sort == VN_SORT_DATE_DESC);
+            // Xapian 1.4's time limit turns check_at_least off when it
+            // passes: an exact count (COUNT, facets) then stops where it
+            // is, and the reply says it was cut (its bounds differ)
+            if (o->time_limit > 0)
+                enq.set_time_limit(o->time_limit);
+            Xapian::doccount check = exact ? h->db->get_doccount() : o->check_at_least;
+            // Xapian 1.4.22's matcher, asked for fewer matches than it
+            // checks, can leave out of the page a document that ranks
+            // in it ("vksnd quan" over vi-news.jsonl: vnds-train-002382,
+            // 3rd at limit=12, missing at limit=10, check_at_least 210).
+            // Asked for VN_PAGE_RANKED (or all it checks, if fewer), it
+            // keeps them ranked; the page is the first `limit` of those.
+            Xapian::doccount want = o->limit, first = o->offset;
+            if (!exact && want < VN_PAGE_RANKED && check > o->offset + want)
+                want = check - o->offset < VN_PAGE_RANKED ? check - o->offset : VN_PAGE_RANKED;
+            bool stage2 = o->rerank && o->rerank_depth && o->sort == VN_SORT_RELEVANCE;
+            if (stage2) { // stage two sees the top rerank_depth from the first
+                want = std::max<Xapian::doccount>(o->offset + want, o->rerank_depth);
+                first = 0;
             }
-        }
+            double t0 = vn_clock_now();
+            m = enq.get_mset(first, want, check);
+            // Xapian does not say whether its time limit stopped the
+            // match, and its bounds can then claim an exact count of
+            // what it saw: a match that took the whole limit may have
+            // been cut, one that took less was not
+            timed_out = o->time_limit > 0 && vn_clock_now() - t0 >= o->time_limit;
+            unsigned best_run = 0, best_typed = 0; // records are read now: a remote shard can fail here, before r exists
+            std::vector<std::string> recs;         // stage two's, by rank: the page's snippets read them again
+            std::vector<Xapian::doccount> order = page_order(m, o, stage2, &best_run, &best_typed, recs);
+            vn_xresults *r = (vn_xresults *)calloc(1, sizeof *r);
+            if (!r)
+                throw std::bad_alloc();
+            r->total = m.get_matches_estimated();
+            r->total_min = m.get_matches_lower_bound();
+            r->total_max = m.get_matches_upper_bound();
+            r->cut = exact && (timed_out || r->total_min != r->total_max);
+            for (auto &sh : h->shards)
+                r->shards_down += !sh.up;
+            r->reranked = stage2;
+            r->best_run = best_run;
+            r->best_typed = best_typed;
+            try { // documents are fetched now: a remote shard can fail here too
+                fill_page(r, m, o, order, recs, spies);
+            } catch (...) {
+                vn_xresults_free(r);
+                throw;
+            }
+            *out = r;
+            return VN_OK;
+        });
     });
 }
 
