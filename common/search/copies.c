@@ -27,10 +27,13 @@ void vn_idlists_free(vn_idlist *l, size_t n)
     free(l);
 }
 
-unsigned vn_collapse_depth(unsigned offset, unsigned limit)
+vn_search_opts vn_copies_candidates(const vn_search_opts *o)
 {
-    unsigned long long d = ((unsigned long long)offset + limit) * VN_COLLAPSE_WIDEN;
-    return d > VN_COLLAPSE_MAX ? VN_COLLAPSE_MAX : (unsigned)d;
+    unsigned long long d = ((unsigned long long)o->offset + vn_copies_page_limit(o)) * VN_COLLAPSE_WIDEN;
+    vn_search_opts wide = *o;
+    wide.offset = 0;
+    wide.limit = d > VN_COLLAPSE_MAX ? VN_COLLAPSE_MAX : (unsigned)d;
+    return wide;
 }
 
 void vn_hits_take_copies(vn_hits *h, vn_idlist *copies)
@@ -149,17 +152,8 @@ vn_status vn_copies_fold(vn_searcher *s, vn_xresults *r, const uint32_t *self, i
     vn_xhit *out = vn_xcalloc(n ? n : 1, sizeof *out);
     for (size_t i = 0; i < n; i++) {
         if (into[i] == i && rank[i] >= offset && rank[i] < (size_t)offset + limit) {
-            if (collapse && has[i] && rc == VN_OK) { /* and those the index holds */
+            if (collapse && has[i] && rc == VN_OK) /* and those the index holds (itself left out) */
                 rc = index_copies(s, sig[i], r->hits[i].docid, &l[kept], err);
-                char *own = hit_id(&r->hits[i]);
-                for (size_t c = 0; c < l[kept].n; c++)
-                    if (!strcmp(l[kept].ids[c], own)) { /* never itself */
-                        free(l[kept].ids[c]);
-                        memmove(&l[kept].ids[c], &l[kept].ids[c + 1], (--l[kept].n - c) * sizeof *l[kept].ids);
-                        break;
-                    }
-                free(own);
-            }
             out[kept++] = r->hits[i];
         } else {
             hit_free(&r->hits[i]);

@@ -18,9 +18,8 @@ vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts,
 {
     VN_CHECK_ARGS(err, s && id && out);
     *out = NULL;
-    vn_search_opts dflt = {0};
-    const vn_search_opts *o = opts ? opts : &dflt;
-    if (vn_searcher_check_opts(o, err) != VN_OK)
+    const vn_search_opts *o = vn_searcher_opts(opts, err);
+    if (!o)
         return VN_ERR_INVALID;
     char idterm[VN_IDTERM_SIZE];
     if (!vn_idterm(idterm, id))
@@ -55,17 +54,15 @@ vn_status vn_related(vn_searcher *s, const char *id, const vn_search_opts *opts,
     uint32_t self[VN_MINHASH_K];
     rc = vn_xdb_get_value(vn_searcher_xdb(s), idterm, VN_SLOT_MINHASH, raw, sizeof raw, &rawlen, &found, err);
     int has_self = rc == VN_OK && found && vn_minhash_decode(raw, rawlen, self);
-    unsigned limit = o->limit ? o->limit : 10;
-    vn_search_opts wide = *o;
-    wide.offset = 0;
-    wide.limit = vn_collapse_depth(o->offset, limit);
+    vn_search_opts wide = vn_copies_candidates(o);
     if (rc == VN_OK)
         rc = vn_query_related(&a, terms, w, n, idterm, &qo, &tree, err);
     if (rc == VN_OK)
         rc = vn_searcher_run(s, tree.root, &wide, VN_SP_MINHASH, &r, err);
     vn_idlist *copies = NULL;
     if (rc == VN_OK)
-        rc = vn_copies_fold(s, r, has_self ? self : NULL, o->collapse, o->offset, limit, &copies, err);
+        rc = vn_copies_fold(s, r, has_self ? self : NULL, o->collapse, o->offset, vn_copies_page_limit(o), &copies,
+                            err);
     if (rc == VN_OK) {
         *out = vn_hits_new(r, o);
         vn_hits_take_copies(*out, copies);

@@ -168,20 +168,17 @@ vn_status vn_search(vn_searcher *s, const char *query, const vn_search_opts *opt
 {
     VN_CHECK_ARGS(err, s && query && out);
     *out = NULL;
-    vn_search_opts dflt = {0};
-    const vn_search_opts *o = opts ? opts : &dflt;
-    if (vn_searcher_check_opts(o, err) != VN_OK)
+    const vn_search_opts *o = vn_searcher_opts(opts, err);
+    if (!o)
         return VN_ERR_INVALID;
     double deadline = o->time_limit > 0 ? vn_clock_now() + o->time_limit : 0;
     vn_date_words dw;
     vn_search_opts dated;
     unsigned how = VN_SP_RERANK | (o->no_snippets ? 0 : VN_SP_WORDS);
     /* collapse: the page is cut from the candidates once copies are folded */
-    unsigned limit = o->limit ? o->limit : 10, offset = o->offset;
-    vn_search_opts wide = *o;
+    unsigned limit = vn_copies_page_limit(o), offset = o->offset;
+    vn_search_opts wide = vn_copies_candidates(o);
     if (o->collapse) {
-        wide.offset = 0;
-        wide.limit = vn_collapse_depth(o->offset, limit);
         how |= VN_SP_MINHASH;
         o = &wide;
     }

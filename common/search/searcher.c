@@ -254,13 +254,20 @@ static double time_left(const vn_search_opts *o, double t0)
     return left > 0 ? left : -1;
 }
 
-vn_status vn_searcher_check_opts(const vn_search_opts *o, vn_error *err)
+const vn_search_opts *vn_searcher_opts(const vn_search_opts *opts, vn_error *err)
 {
-    if (o->today && !vn_date_valid(o->today))
-        return vn_error_set(err, VN_ERR_INVALID, "today is not a date YYYY-MM-DD");
-    if (o->fresh > VN_FRESH_MAX)
-        return vn_error_set(err, VN_ERR_INVALID, "fresh is a half-life of 0 to %d days", VN_FRESH_MAX);
-    return VN_OK;
+    static const vn_search_opts defaults;
+    if (!opts)
+        return &defaults;
+    if (opts->today && !vn_date_valid(opts->today)) {
+        vn_error_set(err, VN_ERR_INVALID, "today is not a date YYYY-MM-DD");
+        return NULL;
+    }
+    if (opts->fresh > VN_FRESH_MAX) {
+        vn_error_set(err, VN_ERR_INVALID, "fresh is a half-life of 0 to %d days", VN_FRESH_MAX);
+        return NULL;
+    }
+    return opts;
 }
 
 void vn_searcher_today(const vn_search_opts *o, char out[11])
@@ -285,13 +292,15 @@ static vn_xsearch_opts xopts(const vn_search_opts *o, unsigned how)
                               (o->facets & (VN_FACET_YEAR | VN_FACET_MONTH | VN_FACET_DAY) ? VN_XSPY_DATE : 0),
                           NULL, 0, (how & VN_SP_WORDS) != 0, (how & VN_SP_NO_DATA) != 0, (how & VN_SP_MINHASH) != 0,
                           o->fresh, 0};
-    vn_day today;
-    char iso[11];
-    vn_searcher_today(o, iso);
-    if (o->fresh && vn_day_parse(iso, &today))
-        xo.today = vn_day_number(today);
-    else
-        xo.fresh = 0;
+    if (o->fresh) { /* today read only for recency: no clock on every search */
+        vn_day today;
+        char iso[11];
+        vn_searcher_today(o, iso);
+        if (vn_day_parse(iso, &today))
+            xo.today = vn_day_number(today);
+        else
+            xo.fresh = 0;
+    }
     return xo;
 }
 

@@ -23,8 +23,11 @@ extern "C" {
  * of its first this many matches. */
 #define VN_COLLAPSE_MAX 4000
 
-/* The candidates to read for hits [offset, offset + limit) folded. */
-unsigned vn_collapse_depth(unsigned offset, unsigned limit);
+/* The page size of o (limit 0 means 10). */
+static inline unsigned vn_copies_page_limit(const vn_search_opts *o) { return o->limit ? o->limit : 10; }
+/* o, asking for the candidates a page of o is folded from: from the
+ * first, enough of them (VN_COLLAPSE_WIDEN, VN_COLLAPSE_MAX). */
+vn_search_opts vn_copies_candidates(const vn_search_opts *o);
 
 /* Ids (malloc'd strings) of the copies of one hit. */
 typedef struct vn_idlist {

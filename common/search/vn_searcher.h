@@ -51,9 +51,10 @@ vn_status vn_search_parsed(vn_searcher *s, const vn_qparse *p, const vn_search_o
  * index's terms (spelling.c, restore.c, search.c). */
 struct vn_xdb *vn_searcher_xdb(vn_searcher *s);
 
-/* VN_OK, or VN_ERR_INVALID with the reason when o holds a value no
- * search takes (now= not a date, fresh= past VN_FRESH_MAX). */
-vn_status vn_searcher_check_opts(const vn_search_opts *o, vn_error *err);
+/* The options a search runs with: opts, or the defaults for NULL; NULL
+ * (err says why, VN_ERR_INVALID) when opts holds a value no search takes
+ * (now= not a date, fresh= past VN_FRESH_MAX). */
+const vn_search_opts *vn_searcher_opts(const vn_search_opts *opts, vn_error *err);
 
 /* "Today" for a search with options o, as YYYY-MM-DD into out: o->today
  * (now=), else the local date.  Relative dates and recency count from it. */
