@@ -79,6 +79,30 @@ static void top_by_docs(vn_word_count *w, size_t *n, size_t keep)
     *n = k;
 }
 
+/* The occurrences in the index of the terms prefix + w[i].text into
+ * occ[0..n). */
+static vn_status occurrences(vn_searcher *s, const char *prefix, size_t plen, const vn_word_count *w, size_t n,
+                             uint64_t *occ, vn_error *err)
+{
+    if (n == 0)
+        return VN_OK;
+    vn_buf names = VN_BUF_INIT;
+    size_t *at = vn_xcalloc(n, sizeof *at);
+    for (size_t i = 0; i < n; i++) {
+        at[i] = names.len;
+        vn_buf_printf(&names, "%.*s%s", (int)plen, prefix, w[i].text);
+        vn_buf_putc(&names, '\0');
+    }
+    const char **terms = vn_xcalloc(n, sizeof *terms);
+    for (size_t i = 0; i < n; i++)
+        terms[i] = names.data + at[i];
+    vn_status rc = vn_xdb_occurrences(vn_searcher_xdb(s), terms, n, occ, err);
+    free(terms);
+    free(at);
+    vn_buf_free(&names);
+    return rc;
+}
+
 /* Completions of the one word typed, t of tk: every spelling of the
  * words that begin as typed, with its occurrences, into *out.  A marked
  * spelling's count says first which folded word it spells, RARE when
@@ -126,22 +150,12 @@ static vn_status word_completions(vn_searcher *s, const vn_tokens *tk, const vn_
         }
         vn_word_counts_free(w, nw);
     }
-    /* occurrences: each folded word's (XF), each spelling's */
-    const char **terms = vn_xcalloc(nfw + nex + 1, sizeof *terms);
+    /* occurrences: each folded word's (XF), then each spelling's */
     uint64_t *occ = vn_xcalloc(nfw + nex + 1, sizeof *occ);
-    vn_buf names = VN_BUF_INIT;
-    size_t *at = vn_xcalloc(nfw + 1, sizeof *at);
-    for (size_t j = 0; j < nfw; j++) {
-        at[j] = names.len;
-        vn_buf_printf(&names, "%s%s", VN_PREFIX_FOLDED, fw[j].text);
-        vn_buf_putc(&names, '\0');
-    }
-    for (size_t j = 0; j < nfw; j++)
-        terms[j] = names.data + at[j];
-    for (size_t i = 0; i < nex; i++)
-        terms[nfw + i] = ex[i].text;
-    if (rc == VN_OK && nfw + nex)
-        rc = vn_xdb_occurrences(vn_searcher_xdb(s), terms, nfw + nex, occ, err);
+    if (rc == VN_OK)
+        rc = occurrences(s, VN_PREFIX_FOLDED, strlen(VN_PREFIX_FOLDED), fw, nfw, occ, err);
+    if (rc == VN_OK)
+        rc = occurrences(s, "", 0, ex, nex, occ + nfw, err);
     int marked = (t->flags & VN_TOK_MARKED) != 0;
     for (size_t i = 0; rc == VN_OK && i < nex; i++) {
         size_t j = ex[i].count & ~RARE;
@@ -157,10 +171,7 @@ static vn_status word_completions(vn_searcher *s, const vn_tokens *tk, const vn_
             push(out, nout, fw[j].text, clamp32(occ[j]));
             fw[j].text = NULL;
         }
-    free(terms);
     free(occ);
-    free(at);
-    vn_buf_free(&names);
     vn_word_counts_free(fw, nfw);
     vn_word_counts_free(ex, nex);
     return rc;
@@ -193,19 +204,9 @@ static vn_status phrase_completions(vn_searcher *s, const vn_tokens *tk, int nex
     if (rc == VN_OK)
         top_by_docs(w, &nw, SUGGEST_FOLDED);
     /* the pairs' occurrences, most first */
-    const char **terms = vn_xcalloc(nw + 1, sizeof *terms);
     uint64_t *occ = vn_xcalloc(nw + 1, sizeof *occ);
-    vn_buf names = VN_BUF_INIT;
-    size_t *at = vn_xcalloc(nw + 1, sizeof *at);
-    for (size_t i = 0; i < nw; i++) {
-        at[i] = names.len;
-        vn_buf_printf(&names, "%.*s%s", (int)skip, tp.data, w[i].text);
-        vn_buf_putc(&names, '\0');
-    }
-    for (size_t i = 0; i < nw; i++)
-        terms[i] = names.data + at[i];
-    if (rc == VN_OK && nw)
-        rc = vn_xdb_occurrences(vn_searcher_xdb(s), terms, nw, occ, err);
+    if (rc == VN_OK)
+        rc = occurrences(s, tp.data, skip, w, nw, occ, err);
     for (size_t i = 0; i < nw; i++)
         w[i].count = clamp32(occ[i]);
     vn_word_counts_sort(w, nw);
@@ -224,10 +225,7 @@ static vn_status phrase_completions(vn_searcher *s, const vn_tokens *tk, int nex
         else
             free(shown);
     }
-    free(terms);
     free(occ);
-    free(at);
-    vn_buf_free(&names);
     vn_buf_free(&tp);
     vn_buf_free(&typed);
     vn_buf_free(&words);
