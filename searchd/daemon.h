@@ -282,9 +282,12 @@ typedef struct vn_alert {
 int vn_watcher_start(vn_daemon *d, char *err, size_t errlen);
 void vn_watcher_stop(vn_daemon *d); /* after d->stopping is set */
 void vn_watcher_kick(vn_daemon *d); /* a live write committed: look now */
-/* Register `query` for owner: 0 and *id; -1 past max_watches_per_connection,
- * -2 past max_watches (nothing registered). */
-int vn_watch_add(vn_daemon *d, unsigned long owner, int http, int json, const char *query, uint64_t *id);
+/* Register `query` for owner (`json`: its alerts as JSON lines; HTTP's
+ * always are): 0 and *id; 1 when the query is refused as SEARCH would
+ * refuse it, 2 past max_watches_per_connection or max_watches
+ * (VN_ERR_LIMIT); err says why, and nothing is registered. */
+int vn_watch_add(vn_daemon *d, unsigned long owner, int http, int json, const char *query, uint64_t *id,
+                 vn_error *err);
 /* Remove owner's watch `id` (1), or say there is none (0). */
 int vn_watch_remove(vn_daemon *d, unsigned long owner, int http, uint64_t id);
 /* Remove every watch of owner (it is gone); returns how many. */

@@ -19,7 +19,6 @@
  * out of descriptors the listener pauses (server.c).
  * Not here: parsing options (proto_parse.c), running commands (workers.c). */
 #include "daemon.h"
-#include "vn_query.h"
 
 #include <errno.h>
 #include <event2/buffer.h>
@@ -233,23 +232,12 @@ static void add_cors(vn_daemon *d, struct evhttp_request *req);
  * "watch" with its number. */
 static void sse_start(vn_daemon *d, struct evhttp_request *req, const vn_request *r)
 {
-    vn_qparse p;
-    vn_error err;
-    vn_status rc = vn_query_parse(r->arg, strlen(r->arg), &p, &err);
-    if (rc != VN_OK) {
-        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 0);
-        return;
-    }
-    vn_qparse_free(&p);
     uint64_t id;
     unsigned long owner = next_sse++;
-    int added = vn_watch_add(d, owner, 1, 1, r->arg, &id);
-    if (added != 0) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "%u standing searches already (%s)",
-                 added == -1 ? d->cfg.max_watches_per_connection : d->cfg.max_watches,
-                 added == -1 ? "max_watches_per_connection" : "max_watches");
-        send_error(d, req, VN_ERRC_LIMIT, msg, 429);
+    vn_error err;
+    int added = vn_watch_add(d, owner, 1, 1, r->arg, &id, &err);
+    if (added != 0) { /* the query refused: as SEARCH's status; too many watches: 429 */
+        send_error(d, req, err.code == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, added == 2 ? 429 : 0);
         return;
     }
     sse *st = vn_xcalloc(1, sizeof *st);

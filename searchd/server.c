@@ -21,7 +21,6 @@
  * Not here: binding and privileges (listen.c), queries (workers.c). */
 #include "daemon.h"
 #include "vn_num.h"
-#include "vn_query.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -187,28 +186,16 @@ static void set_timeouts(conn *c)
 
 void vn_cmd_watch(vn_ctx *x)
 {
-    conn *c = x->c;
-    vn_qparse p;
-    vn_error err;
-    vn_status rc = vn_query_parse(x->r->arg, strlen(x->r->arg), &p, &err); /* pure: checked here, once */
-    if (rc != VN_OK) {
-        vn_ctx_fail(x, rc, err.msg);
-        return;
-    }
-    vn_qparse_free(&p);
+    conn *c = x->c; /* the line protocol's: HTTP's GET /watch is http.c's */
     uint64_t id;
-    int added = c ? vn_watch_add(x->d, c->id, 0, x->json, x->r->arg, &id) : -3;
-    if (added == 0) {
-        c->nwatches++;
-        set_timeouts(c);
-        vn_reply_watch(x->out, x->json, id);
+    vn_error err;
+    if (vn_watch_add(x->d, c->id, 0, x->json, x->r->arg, &id, &err) != 0) {
+        vn_ctx_fail(x, err.code, err.msg);
         return;
     }
-    char msg[128];
-    snprintf(msg, sizeof msg, added == -1 ? "%u standing searches on this connection already (max_watches_per_connection)"
-              : added == -2 ? "%u standing searches already (max_watches)" : "WATCH is for the line protocol; HTTP has GET /watch",
-             added == -1 ? x->d->cfg.max_watches_per_connection : x->d->cfg.max_watches);
-    vn_ctx_error(x, added == -3 ? VN_ERRC_BADREQ : VN_ERRC_LIMIT, msg);
+    c->nwatches++;
+    set_timeouts(c);
+    vn_reply_watch(x->out, x->json, id);
 }
 
 void vn_cmd_unwatch(vn_ctx *x)

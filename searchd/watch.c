@@ -15,6 +15,7 @@
  * a slow reader costs (server.c cuts it by line_timeout). */
 #include "daemon.h"
 #include "vn_search.h"
+#include "vn_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,14 @@
 #define WATCH_POLL 0.5     /* seconds between looks when nothing wakes the watcher */
 #define WATCH_HITS_MAX 1000 /* alerts one watch gives for one batch of new articles */
 
-int vn_watch_add(vn_daemon *d, unsigned long owner, int http, int json, const char *query, uint64_t *id)
+int vn_watch_add(vn_daemon *d, unsigned long owner, int http, int json, const char *query, uint64_t *id,
+                 vn_error *err)
 {
+    vn_qparse p; /* pure: checked here, once, for both front-ends */
+    vn_status qrc = vn_query_parse(query, strlen(query), &p, err);
+    if (qrc != VN_OK)
+        return 1;
+    vn_qparse_free(&p);
     pthread_mutex_lock(&d->mu);
     size_t mine = 0;
     for (size_t i = 0; i < d->nwatches; i++)
@@ -38,7 +45,12 @@ int vn_watch_add(vn_daemon *d, unsigned long owner, int http, int json, const ch
         d->watches[d->nwatches++] = (vn_watch){*id, owner, http, json, vn_xstrdup(query)};
     }
     pthread_mutex_unlock(&d->mu);
-    return rc;
+    if (rc == -1)
+        vn_error_set(err, VN_ERR_LIMIT, "%u standing searches on this connection already (max_watches_per_connection)",
+                     d->cfg.max_watches_per_connection);
+    else if (rc == -2)
+        vn_error_set(err, VN_ERR_LIMIT, "%u standing searches already (max_watches)", d->cfg.max_watches);
+    return rc ? 2 : 0;
 }
 
 /* Remove the watches of owner that `id` names (0: all); returns how many. */
@@ -130,7 +142,7 @@ static void check(vn_daemon *d, vn_searcher *s, char **ids, size_t nids)
             vn_alert *a = vn_xcalloc(1, sizeof *a);
             a->owner = w[i].owner;
             a->http = w[i].http;
-            vn_reply_alert(&a->line, w[i].json || w[i].http, w[i].id, &h->hit[k]);
+            vn_reply_alert(&a->line, w[i].json, w[i].id, &h->hit[k]);
             *tail = a;
             tail = &a->next;
         }
