@@ -162,6 +162,25 @@ $(BUILD)/bin/vnsearchd: $(SEARCHD_OBJ) $(APP_OBJ) $(LIB_A)
 	@echo '  LD  $@'
 	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
 
+# The installed programs: the same objects, but the config read without
+# --config is SYSCONFDIR's (make install), not the build tree's.
+INST_DEF = -DVN_CONFIG_DEFAULT_PATH='"$(SYSCONFDIR)/vnsearch/vnsearch.conf"'
+INST_BINS := $(BUILD)/inst/bin/vnsearch-indexer $(BUILD)/inst/bin/vnsearchd
+$(BUILD)/inst/obj/%.o: %.c FORCE
+	@mkdir -p $(dir $@)
+	@echo '  CC  $< (installed)'
+	@$(CC) $(CFLAGS_ALL) $(ALL_INC) $(INST_DEF) -c $< -o $@
+
+$(BUILD)/inst/bin/vnsearch-indexer: $(BUILD)/inst/obj/indexer/main.o $(APP_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/inst/bin/vnsearchd: $(BUILD)/inst/obj/searchd/main.o $(SEARCHD_LIB_OBJ) $(APP_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@$(CXX) -o $@ $^ $(LDLIBS_ALL)
+
+FORCE:
+
 # Unit tests of the daemon's pure parts link its protocol objects only.
 $(BUILD)/tests/test_proto: $(BUILD)/obj/tests/unit/test_proto.o $(PROTO_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -254,15 +273,22 @@ bench-scale: all $(BUILD)/bench/xapian-baseline $(BUILD)/bench/query-bench
 	@python3 bench/peers.py --build $(BUILD) --corpus $(CORPUS) --sizes 10 --no-relevance
 
 # make install PREFIX=/usr/local [SYSCONFDIR=/etc] [LIBDIR=...] [UNITDIR=...]
-# [DESTDIR=...]; make uninstall with the same.  The config goes to
-# SYSCONFDIR/vnsearch (kept when there is one already), with the paths of
-# this prefix; the systemd unit gets the same paths.  debian/rules sets
-# LIBDIR to the multiarch directory and UNITDIR to /lib/systemd/system.
+# [CRONDIR=/etc/cron.d] [DESTDIR=...]; make uninstall with the same.  The
+# config and the aliases go to SYSCONFDIR/vnsearch (each kept when there is
+# one already: they are the administrator's), the config with the paths of
+# this prefix, the index and incoming directory in /var/lib/vnsearch and
+# the search page on 127.0.0.1:7701; the installed programs read that
+# config by default, and the systemd units get the same paths.  The docs
+# go to DOCDIR (the man pages point there).  debian/rules sets LIBDIR to
+# the multiarch directory, UNITDIR to /lib/systemd/system and CRONDIR.
 PREFIX ?= /usr/local
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 LIBDIR ?= $(PREFIX)/lib
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+DOCDIR ?= $(PREFIX)/share/doc/vnsearch
+CRONDIR ?=
+DOCS := README.md $(wildcard docs/*.md)
 D_BIN = $(DESTDIR)$(PREFIX)/bin
 D_LIB = $(DESTDIR)$(LIBDIR)
 D_INC = $(DESTDIR)$(PREFIX)/include
@@ -271,16 +297,19 @@ D_SHARE = $(DESTDIR)$(PREFIX)/share/vnsearch
 D_UNIT = $(DESTDIR)$(UNITDIR)
 D_USERS = $(DESTDIR)$(SYSUSERSDIR)
 D_ETC = $(DESTDIR)$(SYSCONFDIR)/vnsearch
+D_DOC = $(DESTDIR)$(DOCDIR)
 MANPAGES := docs/man/vnsearch-indexer.1 docs/man/vnsearchd.1 docs/man/vnsearch.1
-UNITS := config/vnsearch-shard@.service config/vnsearch-replica@.service config/vnsearch-replicate-server.service
+UNITS := config/vnsearch-indexer.timer config/vnsearch-shard@.service config/vnsearch-replica@.service config/vnsearch-replicate-server.service
 PKG_REQ = xapian-core libutf8proc jansson
+# @BINDIR@ and @SYSCONFDIR@ of a unit or the cron file
+paths = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(1) > $(2)
 # pc NAME DESCRIPTION REQUIRES LIBS: one pkg-config file
 pc = printf 'prefix=%s\nlibdir=%s\nincludedir=$${prefix}/include\n\nName: %s\nDescription: %s\nVersion: %s\n%s\nCflags: -I$${includedir}\nLibs: %s\n' \
 	'$(PREFIX)' '$(LIBDIR)' '$(1)' '$(2)' '$(VERSION)' '$(3)' '$(4)' > $(D_LIB)/pkgconfig/$(1).pc
-install: all
+install: all $(INST_BINS)
 	install -d $(D_BIN) $(D_LIB)/pkgconfig $(D_INC) $(D_MAN)/man1 $(D_MAN)/man5 $(D_MAN)/man7 \
-		$(D_SHARE)/web $(D_UNIT) $(D_USERS) $(D_ETC)
-	install -m 755 $(BINS) $(D_BIN)/
+		$(D_SHARE)/web $(D_UNIT) $(D_USERS) $(D_ETC) $(D_DOC)
+	install -m 755 $(INST_BINS) $(BUILD)/bin/vnsearch $(D_BIN)/
 	install -m 644 $(LIB_A) $(CLIENT_A) $(D_LIB)/
 	# each shared library as NAME.so.VERSION, with its SONAME (NAME.so.MAJOR)
 	# and the development link (NAME.so) pointing at it
@@ -293,16 +322,23 @@ install: all
 	install -m 644 $(MANPAGES) $(D_MAN)/man1/
 	install -m 644 docs/man/vnsearch.conf.5 $(D_MAN)/man5/
 	install -m 644 docs/man/vnsearch-protocol.7 $(D_MAN)/man7/
-	install -m 644 config/vnsearch.conf config/vnsearch.crontab config/aliases.txt $(D_SHARE)/
+	install -m 644 $(DOCS) $(D_DOC)/
 	install -m 644 web/index.html web/app.js web/style.css $(D_SHARE)/web/
-	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' config/vnsearchd.service.in \
-		> $(D_UNIT)/vnsearchd.service
+	$(call paths,config/vnsearchd.service.in,$(D_UNIT)/vnsearchd.service)
+	$(call paths,config/vnsearch-indexer.service.in,$(D_UNIT)/vnsearch-indexer.service)
+	$(call paths,config/vnsearch.cron.in,$(D_SHARE)/vnsearch.cron)
+	$(if $(CRONDIR),install -d $(DESTDIR)$(CRONDIR) && install -m 644 $(D_SHARE)/vnsearch.cron $(DESTDIR)$(CRONDIR)/vnsearch)
 	install -m 644 $(UNITS) $(D_UNIT)/
 	install -m 644 config/vnsearch.sysusers $(D_USERS)/vnsearch.conf
+	[ -e $(D_ETC)/aliases.txt ] || install -m 644 config/aliases.txt $(D_ETC)/
 	[ -e $(D_ETC)/vnsearch.conf ] || sed -e 's|^index = .*|index = /var/lib/vnsearch/index|' \
-		-e 's|^aliases = config/|aliases = $(PREFIX)/share/vnsearch/|' \
+		-e 's|^input =.*|input = /var/lib/vnsearch/incoming|' \
+		-e 's|^http_listen =.*|http_listen = 127.0.0.1:7701|' \
+		-e 's|^aliases = config/|aliases = $(SYSCONFDIR)/vnsearch/|' \
 		-e 's|^web_root = web|web_root = $(PREFIX)/share/vnsearch/web|' config/vnsearch.conf > $(D_ETC)/vnsearch.conf
-	$(call pc,vnsearch,Vietnamese-aware full-text search (embedding library),Requires.private: $(PKG_REQ),-L$${libdir} -lvnsearch)
+	# shared: vnsearch.h needs no other library's header, and the .so names
+	# its own dependencies, so no Requires (their Cflags would leak in)
+	$(call pc,vnsearch,Vietnamese-aware full-text search (embedding library),,-L$${libdir} -lvnsearch)
 	# static: libvnsearch.a by path (with -lvnsearch the linker takes the .so);
 	# Xapian and the others stay shared: Debian ships no static libxapian
 	$(call pc,vnsearch-static,Vietnamese-aware full-text search (embedding library; linked statically),Requires: $(PKG_REQ),$${libdir}/libvnsearch.a -lstdc++ -lpthread -lm)
@@ -316,11 +352,14 @@ uninstall:
 	rm -f $(D_INC)/vnsearch.h $(D_INC)/vnsearch_client.h
 	rm -f $(addprefix $(D_MAN)/man1/,$(notdir $(MANPAGES)))
 	rm -f $(D_MAN)/man5/vnsearch.conf.5 $(D_MAN)/man7/vnsearch-protocol.7
-	rm -f $(D_SHARE)/vnsearch.conf $(D_SHARE)/vnsearch.crontab $(D_SHARE)/aliases.txt
+	rm -f $(D_SHARE)/vnsearch.cron $(if $(CRONDIR),$(DESTDIR)$(CRONDIR)/vnsearch)
+	rm -f $(addprefix $(D_DOC)/,$(notdir $(DOCS)))
+	-rmdir $(D_DOC) 2>/dev/null
 	rm -f $(addprefix $(D_SHARE)/web/,index.html app.js style.css)
 	-rmdir $(D_SHARE)/web $(D_SHARE) 2>/dev/null
-	rm -f $(D_USERS)/vnsearch.conf $(D_UNIT)/vnsearchd.service $(addprefix $(D_UNIT)/,$(notdir $(UNITS)))
-	@echo "make uninstall keeps $(D_ETC)/vnsearch.conf (yours); remove it by hand"
+	rm -f $(D_USERS)/vnsearch.conf $(D_UNIT)/vnsearchd.service $(D_UNIT)/vnsearch-indexer.service \
+		$(addprefix $(D_UNIT)/,$(notdir $(UNITS)))
+	@echo "make uninstall keeps $(D_ETC)/vnsearch.conf and aliases.txt (yours) and /var/lib/vnsearch (the index); remove them by hand"
 
 # make deb: the Debian packages (debian/), built with dpkg-buildpackage in a
 # copy of the tree under build/deb/ so that nothing lands beside the
@@ -374,5 +413,5 @@ fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
-.PHONY: all tests-build check test check-layers check-asan demo relevance relevance-quick bench bench-scale bench-watch install uninstall clean fuzz fuzz-bins stress tsan man deb
+.PHONY: FORCE all tests-build check test check-layers check-asan demo relevance relevance-quick bench bench-scale bench-watch install uninstall clean fuzz fuzz-bins stress tsan man deb
 .SECONDARY:

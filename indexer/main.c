@@ -28,18 +28,19 @@ enum {
 };
 
 static const char usage[] =
-    "Usage: vnsearch-indexer --index DIR [options] INPUT...\n"
+    "Usage: vnsearch-indexer --index DIR [options] [INPUT...]\n"
     "       vnsearch-indexer --index DIR --query TEXT [--limit N]\n"
     "       vnsearch-indexer --index DIR --restore < lines\n"
     "\n"
     "Index Vietnamese news articles into DIR. Each INPUT is a .jsonl file (one\n"
     "article per line: id, title, date, source, url, body), '-' for JSON Lines on\n"
     "stdin, a plain-text article, or a directory of them (searched recursively;\n"
-    "a plain article's id is its path relative to that directory).\n"
+    "a plain article's id is its path relative to that directory). Without\n"
+    "INPUT, the config's input (the packaged timer's incoming directory).\n"
     "\n"
     "Options:\n"
     "  --index DIR     index directory (created if missing; default from config)\n"
-    "  --config FILE   settings file (default: config/vnsearch.conf if present)\n"
+    "  --config FILE   settings file (default: " VN_CONFIG_DEFAULT_PATH " if present)\n"
     "  --full          rebuild from scratch into a new generation, switched in\n"
     "                  atomically at the end: readers never see a partial index\n"
     "  --prune         delete documents that are not in this run's inputs\n"
@@ -295,12 +296,21 @@ int main(int argc, char **argv)
         return run_restore(cfg.index);
     if (query)
         return run_query(cfg.index, cfg.aliases, query, limit);
-    if (optind >= argc) {
-        fputs("vnsearch-indexer: no INPUT given; try 'vnsearch-indexer --help'\n", stderr);
+    /* no INPUT: the config's input, as the packaged timer runs it */
+    char *cfg_input[] = {cfg.input};
+    char **inputs = argv + optind;
+    int ninputs = argc - optind;
+    if (ninputs == 0 && cfg.input[0]) {
+        inputs = cfg_input;
+        ninputs = 1;
+    }
+    if (ninputs == 0) {
+        fputs("vnsearch-indexer: no INPUT given, and no input = in the config; try 'vnsearch-indexer --help'\n",
+              stderr);
         return EXIT_USAGE;
     }
-    for (int i = optind; i < argc; i++)
-        u.total_bytes += vn_input_bytes(argv[i]);
+    for (int i = 0; i < ninputs; i++)
+        u.total_bytes += vn_input_bytes(inputs[i]);
 
     vn_indexer *ix;
     if ((rc = vn_indexer_open(cfg.index, &o, &ix, &err)) != VN_OK) {
@@ -313,8 +323,8 @@ int main(int argc, char **argv)
     }
     vn_indexer_set_callbacks(ix, on_reject, on_progress, &u);
     vn_indexer_set_warn_callback(ix, on_warn);
-    for (int i = optind; rc == VN_OK && i < argc; i++)
-        rc = vn_indexer_add_path(ix, argv[i], &err);
+    for (int i = 0; rc == VN_OK && i < ninputs; i++)
+        rc = vn_indexer_add_path(ix, inputs[i], &err);
     if (rc == VN_OK)
         rc = vn_indexer_finish(ix, &err);
     if (u.progress_shown)

@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "Usage: vnsearchd --index DIR [--listen HOST:PORT | --socket PATH] [--config FILE]\n"
+    "Usage: vnsearchd [--index DIR] [--listen HOST:PORT | --socket PATH] [--config FILE]\n"
     "                 [--workers N] [--user NAME]\n"
     "       vnsearchd -h | --help | -V | --version\n"
     "\n"
-    "Serve the vnsearch index DIR over a text line protocol (docs/protocol.md).\n"
+    "Serve the vnsearch index DIR (default: index= of " VN_CONFIG_DEFAULT_PATH ")\n"
+    "over a text line protocol (vnsearch-protocol(7)).\n"
     "Runs in the foreground and logs to stderr. Listens on 127.0.0.1:7700 by\n"
     "default (listen= in the config); a non-loopback address needs admin_token.\n"
     "SIGHUP or RELOAD: pick up a new index revision; SIGTERM: stop accepting,\n"

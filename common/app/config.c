@@ -45,7 +45,7 @@ static const struct setting {
     size_t off, size;
 } settings[] = {
 #define S(k, t) {#k, t, offsetof(vn_config, k), sizeof(((vn_config *)0)->k)}
-    S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(listen, K_STR), S(http_listen, K_STR),
+    S(index, K_STR), S(batch, K_UINT), S(index_threads, K_UINT), S(input, K_STR), S(listen, K_STR), S(http_listen, K_STR),
     S(http_cors, K_STR), S(web_root, K_STR), S(aliases, K_STR), S(shard_down, K_STR),
     S(max_clients, K_UINT), S(max_clients_per_address, K_UINT), S(max_watches, K_UINT),
     S(max_watches_per_connection, K_UINT), S(max_line, K_UINT),

@@ -16,13 +16,18 @@
 extern "C" {
 #endif
 
+/* The file read without --config: the build tree's, for make demo; the
+ * installed programs are compiled with SYSCONFDIR's (Makefile, make install). */
+#ifndef VN_CONFIG_DEFAULT_PATH
 #define VN_CONFIG_DEFAULT_PATH "config/vnsearch.conf"
+#endif
 
 typedef struct vn_config {
     char index[1024];        /* index directory */
     /* indexer */
     unsigned batch;          /* documents per commit */
     unsigned index_threads;  /* 1: one thread; 2: a full or first build on two cores (index_parallel.c) */
+    char input[1024];        /* what a run without INPUT reads (the timer's); "" for none */
     /* daemon */
     char listen[256];        /* HOST:PORT */
     char http_listen[256];   /* HOST:PORT of the HTTP front-end; "" for none */

@@ -27,8 +27,16 @@ def esc(s):
     return s
 
 
+def installed(s):
+    """Files of the source tree named by their installed paths: the man
+    pages are read where the package put them."""
+    s = re.sub(r"\bdocs/([a-z-]+\.md)\b", r"/usr/share/doc/vnsearch/\1", s)
+    return s.replace("config/aliases.txt", "/etc/vnsearch/aliases.txt")
+
+
 def inline(s):
     """Markdown inline markup as roff: `code` bold, **strong** bold."""
+    s = installed(s)
     out = []
     for part in re.split(r"(`[^`]*`|\*\*[^*]*\*\*)", s):
         if part.startswith("`") and part.endswith("`") and len(part) > 1:
@@ -51,8 +59,12 @@ def conf(path):
            ".SH DESCRIPTION",
            "One setting per line, \\fIkey\\fR = \\fIvalue\\fR; \\fB#\\fR starts a comment, also after a value. "
            "Quote a value that holds \\fB#\\fR or edge spaces: key = \"value # kept\". Command\\-line flags override "
-           "the file. Both programs read it (\\-\\-config \\fIFILE\\fR; by default config/vnsearch.conf when it "
-           "exists). An unknown key or a bad value is an error (exit 2).",
+           "the file. Both programs read it (\\-\\-config \\fIFILE\\fR; by default /etc/vnsearch/vnsearch.conf "
+           "for the installed programs, config/vnsearch.conf in a build tree, when it exists). An unknown key or "
+           "a bad value is an error (exit 2). The defaults below are the program's (and the build tree's file); "
+           "the installed file sets index = /var/lib/vnsearch/index, input = /var/lib/vnsearch/incoming, "
+           "aliases = /etc/vnsearch/aliases.txt, web_root = /usr/share/vnsearch/web and "
+           "http_listen = 127.0.0.1:7701.",
            ".SH SETTINGS"]
     comment, section = [], None
     for l in lines[1:]:
@@ -71,8 +83,11 @@ def conf(path):
         elif not l.strip():
             if comment and comment[0].startswith(("SPDX", "vnsearch.conf --", '"key')):
                 comment = []
-    out += [".SH FILES", ".TP", "/etc/vnsearch/vnsearch.conf", "the settings of the packaged daemon (a conffile)",
+    out += [".SH FILES", ".TP", "/etc/vnsearch/vnsearch.conf", "the settings of the packaged programs (a conffile)",
+            ".TP", "/etc/vnsearch/aliases.txt", "the newsroom aliases (a conffile)",
             ".TP", "/var/lib/vnsearch/index", "the index of the packaged daemon",
+            ".TP", "/var/lib/vnsearch/incoming", "articles dropped here are indexed every five minutes "
+            "(vnsearch\\-indexer.timer, or /etc/cron.d/vnsearch without systemd)",
             ".SH SEE ALSO", ".BR vnsearchd (1),", ".BR vnsearch\\-indexer (1),", ".BR vnsearch\\-protocol (7)"]
     return "\n".join(out) + "\n"
 

@@ -46,9 +46,11 @@ make --no-print-directory -s install PREFIX="$P" >/dev/null 2>&1; rc=$?
 is "$rc" 0 "make install PREFIX=... succeeds"
 for f in bin/vnsearch-indexer bin/vnsearchd bin/vnsearch lib/libvnsearch.so lib/libvnsearch-client.so \
          include/vnsearch.h include/vnsearch_client.h lib/pkgconfig/vnsearch.pc lib/pkgconfig/vnsearch-client.pc \
-         share/man/man1/vnsearchd.1 share/vnsearch/vnsearch.conf lib/systemd/system/vnsearchd.service \
+         share/man/man1/vnsearchd.1 share/vnsearch/vnsearch.cron lib/systemd/system/vnsearchd.service \
+         lib/systemd/system/vnsearch-indexer.service lib/systemd/system/vnsearch-indexer.timer \
          share/vnsearch/web/index.html share/vnsearch/web/app.js lib/sysusers.d/vnsearch.conf \
-         etc/vnsearch/vnsearch.conf lib/pkgconfig/vnsearch-static.pc; do
+         share/doc/vnsearch/protocol.md share/doc/vnsearch/scale-out.md share/doc/vnsearch/README.md \
+         etc/vnsearch/vnsearch.conf etc/vnsearch/aliases.txt lib/pkgconfig/vnsearch-static.pc; do
     ok "installed $f" [ -f "$P/$f" ]
 done
 is "$(readlink "$P/lib/libvnsearch.so")" "libvnsearch.so.0" "libvnsearch.so links to the SONAME"
@@ -61,9 +63,25 @@ for l in "libvnsearch VN_EXPORT vnsearch.h" "libvnsearch-client VNC_EXPORT vnsea
     exported=$(nm -D --defined-only "$P/lib/$1.so" | awk '{print $3}' | sort)
     is "$exported" "$declared" "$1.so exports the $(printf '%s\n' "$declared" | wc -l) functions $3 declares, and nothing else"
 done
-like "$(grep '^ExecStart=' "$P/lib/systemd/system/vnsearchd.service")" "^ExecStart=$P/bin/vnsearchd --config $P/etc/vnsearch/vnsearch.conf" \
-    "the unit starts the installed daemon with the installed config"
-like "$(grep '^aliases = ' "$P/etc/vnsearch/vnsearch.conf")" "= $P/share/vnsearch/aliases.txt" "the installed config names the installed aliases"
+is "$(grep '^ExecStart=' "$P/lib/systemd/system/vnsearchd.service")" "ExecStart=$P/bin/vnsearchd --config $P/etc/vnsearch/vnsearch.conf" \
+    "the unit starts the installed daemon with the installed config, and nothing that overrides it"
+is "$(grep '^ExecStart=' "$P/lib/systemd/system/vnsearch-indexer.service")" "ExecStart=$P/bin/vnsearch-indexer --quiet" \
+    "the indexer's unit runs the installed indexer on its config alone"
+like "$(grep '^\*/5' "$P/share/vnsearch/vnsearch.cron")" "vnsearch .*$P/bin/vnsearch-indexer --quiet" "the cron file runs it as vnsearch"
+like "$(grep '^aliases = ' "$P/etc/vnsearch/vnsearch.conf")" "= $P/etc/vnsearch/aliases.txt" "the installed config names the installed aliases, beside it"
+is "$(sed -n 's/^http_listen = //p' "$P/etc/vnsearch/vnsearch.conf")" "127.0.0.1:7701" "the installed config serves the page on loopback"
+# the installed programs read the installed config without --config; its
+# input is what a run without INPUT indexes
+mkdir -p "$TMP/incoming" && cp tests/data/seeds/*.txt "$TMP/incoming/"
+cp "$P/etc/vnsearch/vnsearch.conf" "$TMP/conf.orig"
+sed -i -e "s|^index = .*|index = $TMP/inst-index|" -e "s|^input = .*|input = $TMP/incoming|" "$P/etc/vnsearch/vnsearch.conf"
+(cd "$TMP" && "$P/bin/vnsearch-indexer") 2>"$TMP/ix.err"
+is "$?" 0 "the installed indexer, given nothing, runs on its config" "$(cat "$TMP/ix.err")"
+like "$(cat "$TMP/ix.err")" "added $(ls "$TMP/incoming" | wc -l)," "and indexes the config's input"
+ok "into the config's index" [ -e "$TMP/inst-index/XAPIANDB" ]
+cp "$TMP/conf.orig" "$P/etc/vnsearch/vnsearch.conf"
+unlike "$(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags vnsearch vnsearch-client)" "UTF8PROC|xapian" \
+    "pkg-config --cflags vnsearch brings no other library's flags"
 if command -v systemd-analyze >/dev/null; then
     score=$(systemd-analyze security --offline=true "$P/lib/systemd/system/vnsearchd.service" 2>/dev/null |
             sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
@@ -74,8 +92,10 @@ else
     TAP_N=$((TAP_N + 1))
 fi
 echo "# edited" >> "$P/etc/vnsearch/vnsearch.conf"
+echo "# edited" >> "$P/etc/vnsearch/aliases.txt"
 make --no-print-directory -s install PREFIX="$P" >/dev/null 2>&1
 ok "a second make install keeps an edited config" grep -q "^# edited" "$P/etc/vnsearch/vnsearch.conf"
+ok "and edited aliases" grep -q "^# edited" "$P/etc/vnsearch/aliases.txt"
 ok "internal headers are not installed" [ ! -e "$P/include/vn_text.h" ]
 export PKG_CONFIG_PATH=$P/lib/pkgconfig
 cc -o "$TMP/cs" examples/client_search.c $(pkg-config --cflags --libs vnsearch-client) -Wl,-rpath,"$P/lib" 2>"$TMP/cc1"
@@ -93,6 +113,6 @@ for m in vnsearch-indexer vnsearchd vnsearch; do
     ok "man page $m.1 starts with its .TH header" grep -q "^\.TH $up 1" "$P/share/man/man1/$m.1"
 done
 make --no-print-directory -s uninstall PREFIX="$P" >/dev/null 2>&1
-is "$(find "$P" -type f -o -type l | grep -v '/etc/vnsearch/vnsearch.conf$' | wc -l)" 0 \
-    "make uninstall removes every installed file but the config"
+is "$(find "$P" -type f -o -type l | grep -v '/etc/vnsearch/vnsearch.conf$\|/etc/vnsearch/aliases.txt$' | wc -l)" 0 \
+    "make uninstall removes every installed file but the config and the aliases"
 tap_done
