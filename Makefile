@@ -39,7 +39,7 @@ endif
 
 CC ?= cc
 CXX ?= c++
-PKGS = xapian-core libutf8proc jansson libevent libevent_pthreads
+PKGS = xapian-core libutf8proc jansson libevent libevent_pthreads zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN = -Wall -Wextra -Werror
@@ -83,7 +83,7 @@ SEARCHD_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard searchd/*.c))
 SEARCHD_LIB_OBJ := $(filter-out $(BUILD)/obj/searchd/main.o,$(SEARCHD_OBJ))
 # the protocol alone: the command table (data, no handlers), the parser
 # and the replies, for its unit test and fuzzer (no libevent, no daemon)
-PROTO_OBJ := $(addprefix $(BUILD)/obj/searchd/,commands.o proto_parse.o proto_reply.o)
+PROTO_OBJ := $(addprefix $(BUILD)/obj/searchd/,commands.o proto_parse.o proto_reply.o http_codec.o)
 
 all: $(LIB_A) $(LIB_SO) $(BINS) $(CLIENT_A) $(CLIENT_SO) $(LIB_SO).$(SOMAJOR) $(CLIENT_SO).$(SOMAJOR)
 

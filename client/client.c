@@ -266,7 +266,8 @@ static int error_of_code(const char *code)
     } map[] = {{"SERVER", VNC_ERR_SERVER},
                {"BUSY", VNC_ERR_BUSY},
                {"SHUTDOWN", VNC_ERR_SHUTDOWN},
-               {"UNAVAILABLE", VNC_ERR_UNAVAILABLE}};
+               {"UNAVAILABLE", VNC_ERR_UNAVAILABLE},
+               {"NOTFOUND", VNC_ERR_NOTFOUND}};
     for (size_t i = 0; code && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(code, map[i].code) == 0)
             return map[i].err;

@@ -18,7 +18,7 @@ set -eu
 # Python inherits its high-water mark, so the benchmark's own wait4 cannot
 # tell it).
 PKGS="build-essential pkg-config libxapian-dev libevent-dev libutf8proc-dev \
-libjansson-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev \
+libjansson-dev zlib1g-dev libcmocka-dev perl python3 util-linux netcat-openbsd clang libclang-rt-14-dev \
 curl chromium chromium-driver xapian-tools debhelper lintian time"
 
 missing=""

@@ -39,7 +39,8 @@ enum {
      * succeed later (vnc_retryable() says so for all three). */
     VNC_ERR_BUSY = -6,        /* every worker busy, or the queue full (BUSY) */
     VNC_ERR_SHUTDOWN = -7,    /* the daemon is draining before it stops (SHUTDOWN) */
-    VNC_ERR_UNAVAILABLE = -8  /* the index, or a shard of it, is unreachable (UNAVAILABLE) */
+    VNC_ERR_UNAVAILABLE = -8, /* the index, or a shard of it, is unreachable (UNAVAILABLE) */
+    VNC_ERR_NOTFOUND = -9     /* no document with that id (NOTFOUND) */
 };
 
 /* 1 when `err` is a state of the daemon's (BUSY, SHUTDOWN, UNAVAILABLE)
@@ -102,7 +103,7 @@ VNC_EXPORT int vnc_search(vnc_context *c, const char *query, const vnc_search_op
 VNC_EXPORT void vnc_result_free(vnc_result *r);
 /* RELATED: the articles most like the one with id `id` ("related
  * stories"), as vnc_search returns hits (opts: limit, offset, filters,
- * sort; no snippets).  An unknown id gives VNC_ERR_REQUEST, as vnc_get. */
+ * sort; no snippets).  An unknown id gives VNC_ERR_NOTFOUND, as vnc_get. */
 VNC_EXPORT int vnc_related(vnc_context *c, const char *id, const vnc_search_opts *opts, vnc_result **out);
 /* SEARCH, the daemon's JSON reply as it came (one line, no line ending);
  * *json is malloc'd, free() it. */
@@ -110,7 +111,7 @@ VNC_EXPORT int vnc_search_json(vnc_context *c, const char *query, const vnc_sear
 /* COUNT: exact number of matches. */
 VNC_EXPORT int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out);
 /* GET: the stored document as a JSON object text; *json is malloc'd, free()
- * it.  An unknown id gives VNC_ERR_REQUEST. */
+ * it.  An unknown id gives VNC_ERR_NOTFOUND. */
 VNC_EXPORT int vnc_get(vnc_context *c, const char *id, char **json);
 /* SUGGEST: *items is a malloc'd array of malloc'd strings; free with
  * vnc_strings_free(). */

@@ -160,12 +160,13 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
 void vn_ctx_fail(vn_ctx *x, vn_status rc, const char *msg);
 /* The HTTP status of an error code: 400, 401, 413, 503, else 500. */
 int vn_http_status(const char *code);
-/* A bad request for something that is not there (GET of an unknown id):
- * BADREQ on the wire, 404 over HTTP. */
+/* Something that is not there (GET of an unknown id): NOTFOUND, 404. */
 void vn_ctx_not_found(vn_ctx *x, const char *msg);
-/* Why `cmd` may not run for a client (authed: gave the token), or NULL. */
-const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed);
-/* A token given by `peer` (AUTH, or HTTP's bearer): 1 right, -1 wrong
+/* Why `cmd` may not run for a client whose tokens gave it `scope`
+ * (VN_SCOPE_*), or NULL. */
+const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int scope);
+/* A token given by `peer` (AUTH, or HTTP's bearer): VN_SCOPE_ADMIN or
+ * VN_SCOPE_SEARCH when it is admin_token or search_token, -1 wrong
  * (counted against the address, VN_AUTH_FAIL_MAX of them block it), -2
  * the address is blocked for *wait more seconds (not compared); compared
  * in constant time.  The one check of both front-ends; the loop's only. */
@@ -205,6 +206,7 @@ typedef void (*vn_handler)(vn_ctx *x);
 
 /* Handlers of the command table: the loop's (server.c)... */
 void vn_cmd_ping(vn_ctx *x);
+void vn_cmd_version(vn_ctx *x);
 void vn_cmd_help(vn_ctx *x);
 void vn_cmd_quit(vn_ctx *x);
 void vn_cmd_format(vn_ctx *x);

@@ -36,6 +36,9 @@
 
 #define HTTP_MAX_HEADERS 16384 /* bytes of request headers */
 #define PAGE_MAX_BYTES (1u << 20) /* a file of the search page: kilobytes, never megabytes */
+#define GZIP_MIN 1024 /* bytes of a reply worth compressing (a header costs ~20) */
+#define GZIP_LEVEL 1  /* replies: zlib's fastest (50 hits of JSON: 20 KB to ~5 KB) */
+#define MAX_AUTH_FAILURES 3 /* wrong tokens before the connection is closed, as on the line protocol */
 
 /* The search page's files, read at start. */
 static const struct page {
@@ -46,7 +49,8 @@ static const struct page {
     {"/style.css", "style.css", "text/css; charset=utf-8"},
 };
 #define NPAGES (sizeof pages / sizeof pages[0])
-static vn_buf page_body[NPAGES];
+static vn_buf page_body[NPAGES], page_gz[NPAGES]; /* as read, and gzipped once */
+static char page_etag[NPAGES][24];
 static struct evhttp_bound_socket *bound;
 static vn_daemon *http_daemon; /* for the listener's error callback, whose argument is evhttp's */
 
@@ -88,6 +92,7 @@ typedef struct http_watch {
     int busy;      /* a request is being answered */
     int cut;       /* its socket was shut down */
     int on_close;  /* evhttp's close callback lets go of it (it made a request): no polling */
+    unsigned auth_failures; /* wrong tokens on this connection */
 } http_watch;
 static http_watch *http_watches;
 #define WATCH_TICK 0.1 /* seconds: how soon a freed connection's reference (and socket) goes */
@@ -354,7 +359,10 @@ static const char *reason(int status)
     switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
     case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 413: return "Content Too Large";
@@ -364,16 +372,31 @@ static const char *reason(int status)
     }
 }
 
-static void http_send(vn_daemon *d, struct evhttp_request *req, int status, const char *type, const char *body,
-                 size_t len)
+/* A reply: `body` gzipped when the client accepts it and it is worth it
+ * (`gz`, when given, is body gzipped already), with Cache-Control `cache`. */
+static void http_send_full(vn_daemon *d, struct evhttp_request *req, int status, const char *type,
+                           const char *body, size_t len, const vn_buf *gz, const char *cache)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-    evhttp_add_header(h, "Content-Type", type);
-    evhttp_add_header(h, "Cache-Control", "no-store");
+    if (type)
+        evhttp_add_header(h, "Content-Type", type);
+    evhttp_add_header(h, "Cache-Control", cache);
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-    if (status >= 400 && status != 404 && status != 503)
-        evhttp_add_header(h, "Connection", "close"); /* what follows a refused request is not trusted */
+    /* what follows a refused request is not trusted; a missing or wrong
+     * token (counted), an unknown path or a busy server say nothing bad */
+    if (status >= 400 && status != 401 && status != 403 && status != 404 && status != 503)
+        evhttp_add_header(h, "Connection", "close");
     add_cors(d, req);
+    vn_buf zipped = VN_BUF_INIT;
+    if (len >= GZIP_MIN) {
+        evhttp_add_header(h, "Vary", "Accept-Encoding");
+        if (vn_http_accepts_gzip(evhttp_find_header(evhttp_request_get_input_headers(req), "Accept-Encoding")) &&
+            (gz || vn_http_gzip(body, len, GZIP_LEVEL, &zipped) == 0)) {
+            body = gz ? gz->data : zipped.data;
+            len = gz ? gz->len : zipped.len;
+            evhttp_add_header(h, "Content-Encoding", "gzip");
+        }
+    }
     struct evbuffer *b = evbuffer_new();
     if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
         /* what GET would send, without its body (evhttp wrote the body and
@@ -384,6 +407,7 @@ static void http_send(vn_daemon *d, struct evhttp_request *req, int status, cons
     } else if (b) {
         evbuffer_add(b, body, len);
     }
+    vn_buf_free(&zipped);
     http_watch *w = watch_of(req);
     if (w) { /* answered: the next request has line_timeout from now */
         w->busy = 0;
@@ -392,6 +416,12 @@ static void http_send(vn_daemon *d, struct evhttp_request *req, int status, cons
     evhttp_send_reply(req, status, reason(status), b);
     if (b)
         evbuffer_free(b);
+}
+
+static void http_send(vn_daemon *d, struct evhttp_request *req, int status, const char *type, const char *body,
+                      size_t len)
+{
+    http_send_full(d, req, status, type, body, len, NULL, "no-store");
 }
 
 static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status)
@@ -433,38 +463,56 @@ static int path_matches(const char *pat, const char *path, size_t *id_at, size_t
     return 1;
 }
 
+/* Whether command c answers `method`: its own, or POST with a JSON
+ * object of parameters for a GET that takes a query (POST /search). */
+static int takes_method(const vn_command *c, const char *method, int *json_params)
+{
+    if (strcmp(method, c->method) == 0)
+        return 1;
+    *json_params = strcmp(method, "POST") == 0 && strcmp(c->method, "GET") == 0 && c->arg == VN_ARG_QUERY;
+    return *json_params;
+}
+
 /* The command of a method and path, and the id in the path (decoded,
  * malloc'd) when it has one; the pattern with the longest fixed part wins
  * ("/documents/a/related" is RELATED of "a", not GET of "a/related").
- * NULL, with *wrong_method set when the path exists with other methods. */
-static const vn_command *route(const char *method, const char *path, char **id, int *wrong_method)
+ * *json_params: a POST whose body is the parameters.  NULL when none,
+ * with the methods the path takes in `allow` (empty: no such path). */
+static const vn_command *route(const char *method, const char *path, char **id, int *json_params, char allow[64])
 {
     *id = NULL;
-    *wrong_method = 0;
+    *json_params = 0;
+    allow[0] = '\0';
     const vn_command *best = NULL;
     size_t best_fixed = 0, at = 0, len = 0;
-    int method_seen = 0;
+    int best_json = 0;
     for (size_t i = 0; i < VN_NCOMMANDS; i++) {
         const char *p = vn_commands[i].http;
         size_t ia = 0, il = 0;
         if (!p || !path_matches(p, path, &ia, &il))
             continue;
         size_t fixed = strlen(p);
-        if (strcmp(method, vn_commands[i].method) != 0) {
-            method_seen = 1;
+        int jp = 0;
+        if (!takes_method(&vn_commands[i], method, &jp)) {
+            const char *m = vn_commands[i].method;
+            if (!strstr(allow, m)) {
+                size_t n = strlen(allow);
+                snprintf(allow + n, 64 - n, "%s%s%s", n ? ", " : "", m,
+                         strcmp(m, "GET") == 0 ? vn_commands[i].arg == VN_ARG_QUERY ? ", HEAD, POST" : ", HEAD" : "");
+            }
             continue;
         }
         if (!best || fixed > best_fixed) {
             best = &vn_commands[i];
             best_fixed = fixed;
+            best_json = jp;
             at = ia;
             len = il;
         }
     }
-    if (!best) {
-        *wrong_method = method_seen;
+    if (!best)
         return NULL;
-    }
+    *json_params = best_json;
     if (len) { /* an {id} pattern: the id is never empty */
         char *raw = vn_xstrndup(path + at, len);
         *id = evhttp_uridecode(raw, 0, NULL);
@@ -492,8 +540,10 @@ static const char *peer_of(struct evhttp_request *req)
     return host ? host : "?";
 }
 
-/* Authorization: Bearer <admin_token>: 1 right, 0 none given, -1 wrong
- * (counted against the address), -2 the address may not try now. */
+/* Authorization: Bearer <token>: VN_SCOPE_* of a right one (0: none
+ * given), -1 wrong (logged, counted against the address and the
+ * connection, which is closed after MAX_AUTH_FAILURES, as the line
+ * protocol's), -2 the address may not try now. */
 static int bearer(vn_daemon *d, struct evhttp_request *req, double *wait)
 {
     const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
@@ -501,8 +551,14 @@ static int bearer(vn_daemon *d, struct evhttp_request *req, double *wait)
         return 0;
     const char *peer = peer_of(req);
     int t = vn_token_try(d, peer, strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : "", wait);
-    if (t == -1)
-        vn_log_warn("HTTP from %s: wrong bearer token", peer);
+    if (t == -1) {
+        http_watch *w = watch_of(req);
+        unsigned n = w ? ++w->auth_failures : MAX_AUTH_FAILURES;
+        vn_log_warn("HTTP from %s: wrong bearer token (%u)%s", peer, n,
+                    n >= MAX_AUTH_FAILURES ? "; too many failures, closing" : "");
+        if (n >= MAX_AUTH_FAILURES)
+            evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+    }
     return t;
 }
 
@@ -534,15 +590,25 @@ static const char *refused_request(struct evhttp_request *req)
     return NULL;
 }
 
-/* Query parameters to the request: q is the argument, the rest options. */
-static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char *id, vn_error *err)
+static vn_status add_param(void *ctx, const char *key, const char *value, vn_error *err)
+{
+    if (evhttp_add_header(ctx, key, value) != 0)
+        return vn_error_set(err, VN_ERR_INVALID, "parameter \"%.32s\" may not contain a line break", key);
+    return VN_OK;
+}
+
+/* Parameters to the request, from the query string and, for a POST of
+ * parameters, the JSON object `json`: q is the argument, the rest options;
+ * `id`: the argument from the path or a POSTed body. */
+static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char *json, const char *id,
+                      vn_error *err)
 {
     struct evkeyvalq params;
     TAILQ_INIT(&params);
     if (query && evhttp_parse_query_str(query, &params) != 0)
         return vn_error_set(err, VN_ERR_INVALID, "malformed query string");
     vn_proto_limits lim = {d->cfg.max_results};
-    vn_status rc = VN_OK;
+    vn_status rc = json ? vn_http_json_params(json, add_param, &params, err) : VN_OK;
     const char *arg = id;
     struct evkeyval *kv;
     TAILQ_FOREACH(kv, &params, next)
@@ -574,6 +640,35 @@ static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char
     return rc;
 }
 
+/* GET of the page's files (ETag, revalidated: a new page is seen at once
+ * after a restart) and /favicon.ico (none: 204, cached a day).  0 when
+ * `path` is neither. */
+static int serve_page(vn_daemon *d, struct evhttp_request *req, const char *path)
+{
+    if (strcmp(path, "/favicon.ico") == 0) {
+        http_send_full(d, req, 204, NULL, "", 0, NULL, "max-age=86400");
+        return 1;
+    }
+    for (size_t i = 0; i < NPAGES; i++) {
+        if (strcmp(path, pages[i].path) != 0)
+            continue;
+        if (!page_body[i].data) {
+            send_error(d, req, VN_ERRC_NOTFOUND, "the search page is not installed (web_root)", 404);
+            return 1;
+        }
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+        evhttp_add_header(h, "ETag", page_etag[i]);
+        const char *inm = evhttp_find_header(evhttp_request_get_input_headers(req), "If-None-Match");
+        if (inm && strstr(inm, page_etag[i]))
+            http_send_full(d, req, 304, NULL, "", 0, NULL, "no-cache");
+        else
+            http_send_full(d, req, 200, pages[i].type, page_body[i].data, page_body[i].len,
+                           page_gz[i].data ? &page_gz[i] : NULL, "no-cache");
+        return 1;
+    }
+    return 0;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     vn_daemon *d = arg;
@@ -596,14 +691,10 @@ static void on_request(struct evhttp_request *req, void *arg)
         http_send(d, req, 200, "text/plain", "", 0);
         return;
     }
-    for (size_t i = 0; i < NPAGES; i++)
-        if (strcmp(path, pages[i].path) == 0 && (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
-            if (!page_body[i].data)
-                send_error(d, req, VN_ERRC_BADREQ, "the search page is not installed (web_root)", 404);
-            else
-                http_send(d, req, 200, pages[i].type, page_body[i].data, page_body[i].len);
+    if (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) {
+        if (serve_page(d, req, path))
             return;
-        }
+    }
     const char *full = slot_refused(d, req, peer_of(req));
     if (full) {
         vn_log_warn("refused HTTP from %s: %s", peer_of(req), full);
@@ -617,43 +708,61 @@ static void on_request(struct evhttp_request *req, void *arg)
         send_error(d, req, VN_ERRC_BADREQ, bad, 400);
         return;
     }
-    char *id;
-    int wrong_method;
-    const vn_command *c = route(method_name(method), path, &id, &wrong_method);
+    char *id, allow[64];
+    int json_params;
+    const vn_command *c = route(method_name(method), path, &id, &json_params, allow);
     if (!c) {
-        if (wrong_method)
-            send_error(d, req, VN_ERRC_BADREQ, "this path does not take that method; see docs/protocol.md", 405);
-        else
-            send_error(d, req, VN_ERRC_BADREQ, "no such path; see docs/protocol.md", 404);
+        if (allow[0]) {
+            evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", allow);
+            send_error(d, req, VN_ERRC_BADREQ, "this path does not take that method (see Allow)", 405);
+        } else {
+            send_error(d, req, VN_ERRC_NOTFOUND, "no such path; see vnsearch-protocol(7)", 404);
+        }
         return;
     }
     double wait = 0;
     int token = bearer(d, req, &wait);
-    const char *denied = token == -2 ? "too many wrong tokens from your address; try again later"
-                         : token == -1 && c->admin != VN_ADMIN_NONE ? "wrong token"
-                                                                    : vn_admin_denied(d, c, token == 1);
+    const char *denied = token == -2   ? "too many wrong tokens from your address; try again later"
+                         : token == -1 ? "wrong token"
+                                       : vn_admin_denied(d, c, token);
     if (denied) {
         free(id);
         vn_metrics_count(d, c->cmd, VN_ERRC_NOAUTH, 0);
+        struct evkeyvalq *h = evhttp_request_get_output_headers(req);
         if (token == -2) {
             char s[24];
             snprintf(s, sizeof s, "%.0f", wait + 0.5);
-            evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", s);
+            evhttp_add_header(h, "Retry-After", s);
+        } else if (token == 0) { /* none given: say which kind is wanted */
+            evhttp_add_header(h, "WWW-Authenticate", "Bearer realm=\"vnsearch\"");
         }
-        /* a wrong token closes the connection, as the line protocol does */
-        send_error(d, req, VN_ERRC_NOAUTH, denied, token == -2 ? 429 : 401);
+        /* 401: no token; 403: a wrong one, or one that does not allow this */
+        send_error(d, req, VN_ERRC_NOAUTH, denied, token == -2 ? 429 : token == 0 ? 401 : 403);
         return;
     }
     vn_request r;
     vn_request_init(&r, c);
     vn_error err;
     char *body = method == EVHTTP_REQ_POST ? body_of(req) : NULL;
-    vn_status rc = fill(d, &r, uri ? evhttp_uri_get_query(uri) : NULL, body ? body : id, &err);
+    vn_status rc = VN_OK;
+    if (body && c->cmd == VN_CMD_ADD && body[strspn(body, " \t\r\n")] == '[') {
+        /* a JSON array of articles: as JSON Lines */
+        vn_buf lines = VN_BUF_INIT;
+        rc = vn_http_articles_array(body, &lines, &err);
+        free(body);
+        vn_buf_putc(&lines, '\0');
+        body = lines.data;
+    }
+    if (rc == VN_OK)
+        rc = fill(d, &r, uri ? evhttp_uri_get_query(uri) : NULL, json_params ? body : NULL,
+                  json_params ? NULL : body ? body : id, &err);
     free(id);
     free(body);
     if (rc != VN_OK) {
+        /* a limit of the request's own (limit= past max_results, a query
+         * too long) is a bad request: 400, with its code */
         vn_metrics_count(d, c->cmd, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, 0);
-        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 0);
+        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 400);
         vn_request_clear(&r);
         return;
     }
@@ -677,7 +786,11 @@ static void load_pages(vn_daemon *d)
             vn_log_warn("search page: cannot read %s (%s); it answers 404", path,
                    got < 0 ? strerror(errno) : "over 1 MB");
             vn_buf_free(&page_body[i]);
+            continue;
         }
+        vn_http_etag(page_body[i].data, page_body[i].len, page_etag[i]);
+        if (vn_http_gzip(page_body[i].data, page_body[i].len, 9, &page_gz[i]) != 0)
+            vn_buf_free(&page_gz[i]); /* sent as it is */
     }
 }
 
@@ -738,6 +851,8 @@ void vn_http_stop(vn_daemon *d)
     d->http = NULL;
     bound = NULL;
     d->http_listener = NULL;
-    for (size_t i = 0; i < NPAGES; i++)
+    for (size_t i = 0; i < NPAGES; i++) {
         vn_buf_free(&page_body[i]);
+        vn_buf_free(&page_gz[i]);
+    }
 }

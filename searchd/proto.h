@@ -37,8 +37,14 @@ typedef enum vn_where {
     VN_AT_WRITER  /* writes the index: runs on the writer thread (writer.c) */
 } vn_where;
 
-enum { VN_ADMIN_NONE, VN_ADMIN_IF_TOKEN /* AUTH when admin_token is set */,
+/* Who may run a command (vn_admin_denied): anyone; with search_token
+ * set, a client that gave it or admin_token; with admin_token set, a
+ * client that gave it; writes only with admin_token set, after AUTH. */
+enum { VN_ADMIN_NONE, VN_ADMIN_SEARCH /* the search or admin token, when search_token is set */,
+       VN_ADMIN_IF_TOKEN /* AUTH when admin_token is set */,
        VN_ADMIN_ALWAYS /* only with admin_token set, after AUTH */ };
+/* What a client's tokens let it do, in order (AUTH raises it). */
+enum { VN_SCOPE_NONE, VN_SCOPE_SEARCH, VN_SCOPE_ADMIN };
 
 /* One row per command (commands.def says what each field means):
  * everything the line protocol, HTTP, HELP, the metrics and the dispatch
@@ -63,6 +69,7 @@ const vn_command *vn_command_named(const char *s, size_t n);
 
 /* Error classes on the wire ("ERR <code> <message>"). */
 #define VN_ERRC_BADREQ "BADREQ" /* the request's fault */
+#define VN_ERRC_NOTFOUND "NOTFOUND" /* no such document (GET, RELATED, DELETE) or HTTP path */
 #define VN_ERRC_LIMIT "LIMIT"   /* a configured limit was hit */
 #define VN_ERRC_NOAUTH "NOAUTH" /* AUTH needed first */
 #define VN_ERRC_SERVER "SERVER" /* the server's fault */
@@ -120,6 +127,8 @@ void vn_reply_hits(vn_buf *out, int json, const vn_hits *h, double took_ms);
  * text, then FACET lines and END), or a simple message. */
 void vn_reply_count(vn_buf *out, int json, uint64_t n, const vn_hits *facets);
 void vn_reply_ok(vn_buf *out, int json, const char *msg);
+/* VERSION: "OK vnsearchd=V xapian=V schema=N", or those keys in JSON. */
+void vn_reply_version(vn_buf *out, int json, const char *version, const char *xapian, const char *schema);
 /* WATCH: the standing search's number ("OK 7", {"ok":true,"watch":7}). */
 void vn_reply_watch(vn_buf *out, int json, uint64_t id);
 /* A new article matching standing search `watch`: one line,
@@ -142,5 +151,20 @@ void vn_reply_stats(vn_buf *out, int json, const vn_stat *s, size_t n);
 void vn_reply_stats_shards(vn_buf *out, int json, const vn_stat *s, size_t n, const vn_shard_info *sh, size_t nsh);
 /* HELP: the help lines of the command table. */
 void vn_reply_help(vn_buf *out, int json);
+
+/* http_codec.c: HTTP bodies, pure.
+ * Whether an Accept-Encoding header value accepts gzip. */
+int vn_http_accepts_gzip(const char *accept_encoding);
+/* Append `data` gzipped at `level` (1-9) to out: 0, or -1 (out unchanged). */
+int vn_http_gzip(const char *data, size_t len, int level, vn_buf *out);
+/* The ETag (a quoted hash, NUL-terminated) of a file of the page. */
+void vn_http_etag(const char *data, size_t len, char out[24]);
+/* A JSON array of article objects as JSON Lines, appended to `lines`. */
+vn_status vn_http_articles_array(const char *body, vn_buf *lines, vn_error *err);
+/* Each member of a JSON object body given to `add` as a parameter: a
+ * string as it is, a number, a boolean as on/off, an array of strings
+ * joined by commas.  Stops at add's first error. */
+typedef vn_status (*vn_param_fn)(void *ctx, const char *key, const char *value, vn_error *err);
+vn_status vn_http_json_params(const char *body, vn_param_fn add, void *ctx, vn_error *err);
 
 #endif

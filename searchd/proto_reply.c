@@ -261,6 +261,16 @@ void vn_reply_ok(vn_buf *out, int json, const char *msg)
     }
 }
 
+void vn_reply_version(vn_buf *out, int json, const char *version, const char *xapian, const char *schema)
+{
+    if (json) {
+        json_t *o = json_pack("{s:b,s:s,s:s,s:s}", "ok", 1, "vnsearchd", version, "xapian", xapian, "schema", schema);
+        put_json(out, o);
+        return;
+    }
+    vn_buf_printf(out, "OK vnsearchd=%s xapian=%s schema=%s\r\n", version, xapian, schema);
+}
+
 void vn_reply_doc(vn_buf *out, int json, const char *doc, size_t len)
 {
     json_t *d = json_loadb(doc, len, 0, NULL);

@@ -22,7 +22,7 @@ static const struct {
     const char *code;
     int status;
 } statuses[] = {
-    {VN_ERRC_BADREQ, 400},      {VN_ERRC_NOAUTH, 401}, {VN_ERRC_LIMIT, 413},
+    {VN_ERRC_BADREQ, 400},      {VN_ERRC_NOAUTH, 401}, {VN_ERRC_LIMIT, 413}, {VN_ERRC_NOTFOUND, 404},
     {VN_ERRC_SHUTDOWN, 503},    {VN_ERRC_BUSY, 503},   {VN_ERRC_UNAVAILABLE, 503},
 };
 
@@ -43,8 +43,7 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg)
 
 void vn_ctx_not_found(vn_ctx *x, const char *msg)
 {
-    vn_ctx_error(x, VN_ERRC_BADREQ, msg);
-    x->status = 404;
+    vn_ctx_error(x, VN_ERRC_NOTFOUND, msg);
 }
 
 /* Only a bad request or a limit is the client's; anything else the index
@@ -59,13 +58,14 @@ void vn_ctx_fail(vn_ctx *x, vn_status rc, const char *msg)
                  msg);
 }
 
-const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int authed)
+const char *vn_admin_denied(const vn_daemon *d, const vn_command *cmd, int scope)
 {
     if (cmd->admin == VN_ADMIN_ALWAYS && !d->cfg.admin_token[0])
         return "writes need admin_token set in the config";
-    if (cmd->admin != VN_ADMIN_NONE && d->cfg.admin_token[0] && !authed)
-        return cmd->admin == VN_ADMIN_ALWAYS ? "this command needs AUTH <token> first (HTTP: Authorization: Bearer)"
-                                             : "this command needs AUTH <token> first";
+    if (cmd->admin == VN_ADMIN_SEARCH && d->cfg.search_token[0] && scope < VN_SCOPE_SEARCH)
+        return "searching needs AUTH <search_token> first (HTTP: Authorization: Bearer)";
+    if (cmd->admin >= VN_ADMIN_IF_TOKEN && d->cfg.admin_token[0] && scope < VN_SCOPE_ADMIN)
+        return "this command needs AUTH <admin_token> first (HTTP: Authorization: Bearer)";
     return NULL;
 }
 
@@ -83,8 +83,13 @@ int vn_token_try(vn_daemon *d, const char *peer, const char *given, double *wait
 {
     if ((*wait = vn_throttle_wait(&d->auth_throttle, peer, vn_clock_now())) > 0)
         return -2; /* not even compared */
-    if (d->cfg.admin_token[0] && token_equal(given, d->cfg.admin_token))
-        return 1;
+    /* both compared, whichever is set: the time says nothing of which */
+    int admin = d->cfg.admin_token[0] && token_equal(given, d->cfg.admin_token);
+    int search = d->cfg.search_token[0] && token_equal(given, d->cfg.search_token);
+    if (admin)
+        return VN_SCOPE_ADMIN;
+    if (search)
+        return VN_SCOPE_SEARCH;
     if (vn_throttle_fail(&d->auth_throttle, peer, vn_clock_now()))
         vn_log_warn("%s: %d wrong tokens within %.0f s: no token tried from it for %.0f s", peer, VN_AUTH_FAIL_MAX,
                     VN_AUTH_FAIL_WINDOW, VN_AUTH_BLOCK);

@@ -56,7 +56,7 @@ struct conn {
     const char *counted_as;     /* peer, or NULL for a Unix socket's: its key in the client table */
     unsigned auth_failures;
     int json;                   /* FORMAT json */
-    int authed;                 /* AUTH given (or no token configured) */
+    int scope;                  /* VN_SCOPE_*: what its AUTH tokens allow */
     int busy;                   /* a job is at a worker */
     int closing;                /* close once the output is flushed */
     int discarding;             /* skipping the rest of an over-long line */
@@ -159,9 +159,10 @@ void vn_cmd_auth(vn_ctx *x)
         c->closing = 1;
         return;
     }
-    if (t == 1) {
-        c->authed = 1;
-        vn_reply_ok(x->out, x->json, "authenticated");
+    if (t > 0) {
+        if (t > c->scope)
+            c->scope = t;
+        vn_reply_ok(x->out, x->json, t == VN_SCOPE_ADMIN ? "authenticated" : "authenticated for search");
         return;
     }
     c->auth_failures++;
@@ -171,7 +172,8 @@ void vn_cmd_auth(vn_ctx *x)
         c->closing = 1;
         return;
     }
-    vn_ctx_error(x, VN_ERRC_NOAUTH, d->cfg.admin_token[0] ? "wrong token" : "no admin token is configured");
+    vn_ctx_error(x, VN_ERRC_NOAUTH,
+                 d->cfg.admin_token[0] || d->cfg.search_token[0] ? "wrong token" : "no token is configured");
 }
 
 /* The connection's timeouts: idle_timeout both ways; while it watches,
@@ -259,7 +261,7 @@ static int handle_line(conn *c, const char *line, size_t len)
         return 0;
     }
     const vn_command *cmd = r.command;
-    const char *denied = vn_admin_denied(d, cmd, c->authed);
+    const char *denied = vn_admin_denied(d, cmd, c->scope);
     if (denied) {
         vn_metrics_count(d, cmd->cmd, VN_ERRC_NOAUTH, 0);
         send_error(c, VN_ERRC_NOAUTH, denied);
@@ -499,7 +501,6 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     c->id = next_conn_id++;
     memcpy(c->peer, peer, sizeof peer);
     c->counted_as = who ? c->peer : NULL;
-    c->authed = d->cfg.admin_token[0] == '\0';
     c->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->line_ev = evtimer_new(d->base, on_line_timeout, c);
     if (!c->bev || !c->line_ev) {

@@ -9,7 +9,9 @@
  * Before each job a worker catches up with the index: a new commit or a
  * --full switch is picked up between queries, never in the middle. */
 #include "daemon.h"
+#include "vn_schema.h"
 #include "vn_search.h"
+#include "vn_xapian.h"
 
 #include <event2/event.h>
 #include <stdio.h>
@@ -80,6 +82,11 @@ void vn_cmd_stats(vn_ctx *x)
 }
 
 /* 200 with the documents when the index answers, 503 when not. */
+void vn_cmd_version(vn_ctx *x)
+{
+    vn_reply_version(x->out, x->json, VNSEARCH_VERSION, vn_xapian_version(), VN_SCHEMA_VERSION);
+}
+
 void vn_cmd_health(vn_ctx *x)
 {
     uint64_t docs = 0, rev = 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* writer.c -- vnsearchd's live writes (ADD, DELETE; POST and DELETE
- * /documents): one thread, the index's one writer while it writes.
+/* writer.c -- vnsearchd's live writes (ADD, DELETE, DELETE_MANY; POST and
+ * DELETE /documents, POST /documents/delete): one thread, the index's one
+ * writer while it writes.
  *
  * Writes queue here; the thread takes every write waiting, checks each
  * (a request with a bad article writes nothing), takes the index lock
@@ -16,16 +17,18 @@
 #include "vn_schema.h"
 
 #include <event2/event.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* The articles of one ADD: a whole body that is one JSON object, or one
- * per non-blank line (JSON Lines). */
+ * per non-blank line (JSON Lines); the ids of one DELETE_MANY. */
 typedef struct batch {
     vn_article *a;
     size_t n, cap;
+    json_t *ids; /* DELETE_MANY: an array of strings */
 } batch;
 
 static void batch_free(batch *b)
@@ -33,7 +36,28 @@ static void batch_free(batch *b)
     for (size_t i = 0; i < b->n; i++)
         vn_article_clear(&b->a[i]);
     free(b->a);
+    json_decref(b->ids);
     memset(b, 0, sizeof *b);
+}
+
+/* DELETE_MANY's argument: a JSON array of ids, each one an id a document
+ * can have (a bad one refuses the whole request). */
+static vn_status parse_ids(const char *text, batch *b, vn_error *err)
+{
+    json_error_t je;
+    b->ids = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_array(b->ids))
+        return vn_error_set(err, VN_ERR_INVALID, "want a JSON array of document ids; nothing was deleted");
+    size_t i;
+    json_t *v;
+    json_array_foreach(b->ids, i, v)
+    {
+        char term[VN_IDTERM_SIZE];
+        if (!json_is_string(v) || !vn_idterm(term, json_string_value(v)) ||
+            strpbrk(json_string_value(v), "\t\r\n"))
+            return vn_error_set(err, VN_ERR_INVALID, "element %zu is not a document id; nothing was deleted", i + 1);
+    }
+    return VN_OK;
 }
 
 static vn_status parse_articles(const char *text, batch *b, vn_error *err)
@@ -116,8 +140,9 @@ static void write_all(vn_daemon *d, job *list)
     size_t i = 0, nok = 0;
     vn_error err;
     for (job *j = list; j; j = j->next, i++) {
-        if (j->req.cmd == VN_CMD_ADD &&
-            (parse_articles(j->req.arg, &b[i], &err) != VN_OK || check_articles(&b[i], &err) != VN_OK))
+        if ((j->req.cmd == VN_CMD_ADD &&
+             (parse_articles(j->req.arg, &b[i], &err) != VN_OK || check_articles(&b[i], &err) != VN_OK)) ||
+            (j->req.cmd == VN_CMD_DELETE_MANY && parse_ids(j->req.arg, &b[i], &err) != VN_OK))
             reply(j, VN_ERRC_BADREQ, err.msg);
         else
             ok[i] = 1, nok++;
@@ -131,6 +156,9 @@ static void write_all(vn_daemon *d, job *list)
         vn_index_stats s0 = *vn_indexer_stats(ix);
         if (j->req.cmd == VN_CMD_DELETE) {
             rc = vn_indexer_delete(ix, j->req.arg, &err);
+        } else if (j->req.cmd == VN_CMD_DELETE_MANY) {
+            for (size_t k = 0; rc == VN_OK && k < json_array_size(b[i].ids); k++)
+                rc = vn_indexer_delete(ix, json_string_value(json_array_get(b[i].ids, k)), &err);
         } else {
             for (size_t k = 0; rc == VN_OK && k < b[i].n; k++)
                 rc = vn_indexer_add(ix, &b[i].a[k], &err);

@@ -51,7 +51,7 @@ static const struct setting {
     S(max_watches_per_connection, K_UINT), S(max_line, K_UINT),
     S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
     S(query_time_limit, K_DOUBLE), S(write_lock_wait, K_DOUBLE), S(max_body, K_UINT), S(max_results, K_UINT), S(max_wildcard, K_UINT),
-    S(workers, K_UINT), S(admin_token, K_STR), S(socket_mode, K_MODE), S(user, K_STR),
+    S(workers, K_UINT), S(admin_token, K_STR), S(search_token, K_STR), S(socket_mode, K_MODE), S(user, K_STR),
 #undef S
 };
 

@@ -50,6 +50,7 @@ typedef struct vn_config {
     unsigned max_wildcard;   /* terms a word* may expand to */
     unsigned workers;        /* query threads; 0: number of cores */
     char admin_token[256];   /* "" for none */
+    char search_token[256];  /* required for reads when set; "" for none */
     unsigned socket_mode;    /* permissions of a Unix socket (octal in the file) */
     char user[64];           /* run as this user (started as root); "" for none */
 } vn_config;

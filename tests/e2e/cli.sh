@@ -81,7 +81,7 @@ unlike "$out" "^  $first " "never the article itself"
 like "$out" "^  00[0-9]_.*\.txt · " "and a seed article about the same man among them"
 $V --related no-such-article >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "--related of an unknown id gives exit code 2"
-like "$(cat "$TMP/err")" "BADREQ no such document" "and the daemon's message"
+like "$(cat "$TMP/err")" "NOTFOUND no such document" "and the daemon's message"
 $V --related "$first" lương >/dev/null 2>&1; is "$?" 2 "--related and a query together give exit code 2"
 # the user's text never lands where options go (was: 3 hits for --limit 1)
 n=$($V --limit 1 'limit=3 ha noi' | grep -c '^  ')

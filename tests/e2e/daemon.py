@@ -167,7 +167,7 @@ def main():
     r = c.cmd("GET vnds-test-000001", multiline=True)
     ok(r[0] == "OK" and "id\tvnds-test-000001" in r and any(l.startswith("body\t") for l in r), "GET", r)
     r = c.cmd("GET no-such-doc")
-    ok(r[0].startswith("ERR BADREQ"), "GET of an unknown id is an error", r)
+    ok(r[0].startswith("ERR NOTFOUND"), "GET of an unknown id is ERR NOTFOUND", r)
     r = c.cmd("SUGGEST ha n", multiline=True)
     ok(r[0].startswith("OK") and "hà nội" in r[1:-1], "SUGGEST ha n gives hà nội", r)
     # completions: words of the text beginning as typed (marks typed kept),

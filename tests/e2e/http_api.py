@@ -3,15 +3,22 @@
 """http_api.py -- vnsearchd's HTTP/JSON front-end, black-box (TAP output).
 
 Every endpoint against a real daemon: the bodies equal the line
-protocol's JSON replies, errors carry matching statuses, options follow
-the line protocol's rules, /health, /metrics in Prometheus' format, CORS,
-the static page; facets checked against counts computed here from the
-test data, independently of the index.
+protocol's JSON replies, errors carry matching statuses (404 NOTFOUND,
+405 with Allow, 400 for a limit of the request's own, 401 with
+WWW-Authenticate, 403), options follow the line protocol's rules, POST
+/search with a JSON body, gzip when accepted, /health, /version, /metrics
+in Prometheus' format, CORS, the static page (ETag, 304) and favicon;
+facets checked against counts computed here from the test data,
+independently of the index; writes (JSON Lines or an array, bulk delete,
+/reload) and the two tokens (admin, search).
 """
+import gzip
 import json
+import socket
 import os
 import re
 import sys
+import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -26,7 +33,10 @@ def get(base, path, headers=None):
     req = urllib.request.Request(base + path, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, dict(r.headers), r.read().decode()
+            body = r.read()
+            if r.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            return r.status, dict(r.headers), body.decode()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read().decode()
 
@@ -85,7 +95,8 @@ def main():
     ok(len(rel) == 5 and "vnds-test-000001" not in [h["id"] for h in rel],
        "related stories: five, never the article itself", (st, body[:300]))
     st, _, body = get(base, "/documents/no-such-doc/related")
-    ok(st == 404 and json.loads(body)["error"]["code"] == "BADREQ", "related of an unknown document is 404", (st, body))
+    ok(st == 404 and json.loads(body)["error"]["code"] == "NOTFOUND", "related of an unknown document is 404 NOTFOUND",
+       (st, body))
     same("/suggest?q=ha+n", "SUGGEST ha n", "/suggest")
     same("/suggest?q=%C4%91%C6%B0", "SUGGEST đư", "/suggest, a prefix with marks")
     same("/search?q=limit%3D3+ha+noi", "SEARCH -- limit=3 ha noi", "q= is never read as options")
@@ -93,22 +104,53 @@ def main():
     ok(st == 400 and json.loads(body)["error"]["code"] == "BADREQ" and "lmit=" in body,
        "an unknown parameter is 400 BADREQ", (st, body))
     st, _, body = get(base, "/search?q=x&limit=5000")
-    ok(st == 413 and json.loads(body)["error"]["code"] == "LIMIT", "limit over max_results is 413 LIMIT", (st, body))
+    ok(st == 400 and json.loads(body)["error"]["code"] == "LIMIT", "limit over max_results is a bad request: 400 LIMIT",
+       (st, body))
     st, _, body = get(base, "/search")
     ok(st == 400 and "needs a query" in body, "/search without q is 400", (st, body))
     st, _, body = get(base, "/documents/no-such-doc")
-    ok(st == 404 and json.loads(body)["error"]["code"] == "BADREQ", "an unknown document is 404", (st, body))
+    ok(st == 404 and json.loads(body)["error"]["code"] == "NOTFOUND", "an unknown document is 404 NOTFOUND", (st, body))
     st, _, body = get(base, "/nowhere")
-    ok(st == 404 and not json.loads(body)["ok"], "an unknown path is 404 with a JSON error", (st, body))
+    ok(st == 404 and json.loads(body)["error"]["code"] == "NOTFOUND", "an unknown path is 404 NOTFOUND", (st, body))
     st, _, body = get(base, "/search?q=a%0ARELOAD")
     ok(st == 400 and "line break" in body, "a line break in q is refused", (st, body))
-    req = urllib.request.Request(base + "/search?q=x", method="POST", data=b"x")
-    try:
-        urllib.request.urlopen(req, timeout=10)
-        code = 200
-    except urllib.error.HTTPError as e:
-        code = e.code
-    ok(code == 405, "POST /search is 405", code)
+    # POST /search: the parameters as a JSON object, for long queries
+    st, _, r = send(base, "POST", "/search", json.dumps({"q": "hà nội", "limit": 3, "facets": ["source", "month"],
+                                                          "sort": "-date", "collapse": False}))
+    want = line.json("SEARCH limit=3 facets=source,month sort=-date collapse=off hà nội")
+    for x in (r, want):
+        x.pop("took_ms", None)
+    ok(st == 200 and r == want, "POST /search with a JSON body answers as GET with those parameters", (st, str(r)[:200]))
+    st, _, r = send(base, "POST", "/count", json.dumps({"q": "công an"}))
+    ok(st == 200 and r == line.json("COUNT công an"), "POST /count too", r)
+    st, _, r = send(base, "POST", "/search", "x")
+    ok(st == 400 and "JSON object" in r["error"]["message"], "POST /search of something else than an object is 400", r)
+    st, _, r = send(base, "POST", "/search", json.dumps({"q": "x", "limit": {"a": 1}}))
+    ok(st == 400 and "limit" in r["error"]["message"], "a parameter that is an object is 400", r)
+    st, hd, r = send(base, "PUT", "/search", "x")
+    ok(st == 405 and hd.get("Allow") == "GET, HEAD, POST", "PUT /search is 405 with Allow: GET, HEAD, POST", (st, hd))
+    st, hd, r = send(base, "POST", "/documents/vnds-test-000001")
+    ok(st == 405 and hd.get("Allow") == "GET, HEAD, DELETE", "POST /documents/{id} is 405 with its Allow", (st, hd))
+    st, _, r = send(base, "GET", "/version")
+    ok(st == 200 and r["vnsearchd"] and r["xapian"].startswith("1.4") and r["schema"], "/version", r)
+
+    # gzip when the client accepts it, above 1 KB; the same JSON unzipped
+    st, hd, plain = get(base, "/search?q=h%C3%A0+n%E1%BB%99i&limit=50")
+    req = urllib.request.Request(base + "/search?q=h%C3%A0+n%E1%BB%99i&limit=50", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        zhd, zbody = dict(resp.headers), resp.read()
+    a, b = json.loads(gzip.decompress(zbody)), json.loads(plain)
+    for x in (a, b):
+        x.pop("took_ms", None)
+    ok(zhd.get("Content-Encoding") == "gzip" and "Accept-Encoding" in zhd.get("Vary", "") and a == b,
+       "Accept-Encoding: gzip: the reply gzipped (%d bytes for %d), the same JSON" % (len(zbody), len(plain)), zhd)
+    ok(len(zbody) * 2 < len(plain), "and under half the size (zlib's fastest level)", (len(zbody), len(plain)))
+    ok("Content-Encoding" not in hd, "not gzipped when not asked", hd)
+    st, zhd, _ = get(base, "/health", {"Accept-Encoding": "gzip"})
+    ok("Content-Encoding" not in zhd, "a small reply is not gzipped", zhd)
+    req = urllib.request.Request(base + "/search?q=x", headers={"Accept-Encoding": "gzip;q=0"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        ok("Content-Encoding" not in dict(resp.headers), "gzip;q=0 is a refusal", dict(resp.headers))
     st, _, body = get(base, "/health")
     ok(st == 200 and json.loads(body)["documents"] == 605, "/health: 200 with the documents", (st, body))
     st, _, body = get(base, "/stats")
@@ -129,9 +171,16 @@ def main():
     st, hd, body = get(base, "/")
     ok(st == 200 and hd.get("Content-Type", "").startswith("text/html") and "vnsearch" in body, "/ serves the page",
        (st, hd))
+    ok(hd.get("Cache-Control") == "no-cache" and re.fullmatch(r'"[0-9a-f]{16}"', hd.get("ETag", "")),
+       "the page: an ETag, revalidated (Cache-Control: no-cache)", hd)
+    st, hd2, body2 = get(base, "/", {"If-None-Match": hd.get("ETag", "")})
+    ok(st == 304 and body2 == "", "If-None-Match of its ETag: 304 Not Modified, no body", (st, hd2))
     for asset in ("/app.js", "/style.css"):
-        st, _, _ = get(base, asset)
-        ok(st == 200, asset + " is served", st)
+        st, ahd, _ = get(base, asset, {"Accept-Encoding": "gzip"})
+        ok(st == 200 and ahd.get("ETag") and ahd.get("Content-Encoding") == "gzip", asset + " is served, gzipped", ahd)
+    st, hd, body = get(base, "/favicon.ico")
+    ok(st == 204 and body == "" and "max-age" in hd.get("Cache-Control", ""),
+       "/favicon.ico: 204 No Content, cached (was: a JSON error)", (st, hd))
 
     # facets against counts computed from the test data
     n, src, month = expected_facets("lu")
@@ -181,10 +230,11 @@ def writes(idx):
     arts = [{"id": "cms-%d" % i, "title": "Tin mới %d" % i, "date": "2026-11-25", "source": "Tòa soạn - Nóng",
              "body": "Bão số %d xqzcms đổ bộ" % i} for i in range(3)]
     body = "\n".join(json.dumps(a, ensure_ascii=False) for a in arts)
-    st, _, r = send(base, "POST", "/documents", body)
-    ok(st == 401 and r["error"]["code"] == "NOAUTH", "POST /documents without the token is 401", (st, r))
+    st, hd, r = send(base, "POST", "/documents", body)
+    ok(st == 401 and r["error"]["code"] == "NOAUTH" and hd.get("WWW-Authenticate", "").startswith("Bearer"),
+       "POST /documents without the token is 401 with WWW-Authenticate: Bearer", (st, r, hd))
     st, _, r = send(base, "POST", "/documents", body, "wrong-token")
-    ok(st == 401, "a wrong token is 401", (st, r))
+    ok(st == 403, "a wrong token is 403", (st, r))
     st, _, r = send(base, "POST", "/documents", body, token)
     ok(st == 200 and r["added"] == 3 and r["committed"] == 1, "POST /documents of JSON Lines adds and commits", r)
     st, _, r = get(base, "/count?q=xqzcms")[0], None, json.loads(get(base, "/count?q=xqzcms")[2])
@@ -200,11 +250,77 @@ def writes(idx):
     ok(r["count"] == 2, "and it is gone from the next search", r)
     st, _, r = send(base, "PUT", "/documents", body, token)
     ok(st == 405, "PUT /documents is 405", (st, r))
+    more = [{"id": "arr-%d" % i, "title": "Mảng %d" % i, "body": "Bài xqzarr số %d" % i} for i in range(4)]
+    st, _, r = send(base, "POST", "/documents", json.dumps(more, ensure_ascii=False, indent=1), token)
+    ok(st == 200 and r["added"] == 4, "POST /documents of a JSON array adds each article", r)
+    st, _, r = send(base, "POST", "/documents", json.dumps(more[:1] + [5]), token)
+    ok(st == 400 and "element 2" in r["error"]["message"], "an array with a non-article is refused whole", r)
+    st, _, r = send(base, "POST", "/documents/delete", json.dumps(["arr-0", "arr-1", "arr-9"]), token)
+    ok(st == 200 and r["deleted"] == 2 and r["committed"] == 1, "POST /documents/delete deletes many in one commit "
+       "(an absent id is no error)", r)
+    ok(json.loads(get(base, "/count?q=xqzarr")[2])["count"] == 2, "and they are gone", None)
+    st, _, r = send(base, "POST", "/documents/delete", json.dumps(["a", 7]), token)
+    ok(st == 400 and "element 2" in r["error"]["message"], "a bulk delete with a non-id deletes nothing", r)
+    st, _, r = send(base, "POST", "/reload", None, token)
+    ok(st == 200 and r["ok"], "POST /reload with the admin token", r)
+    st, _, r = send(base, "POST", "/reload")
+    ok(st == 401, "POST /reload without it is 401", (st, r))
     c = Client(addr)
     ok(c.cmd("DELETE cms-2")[0].startswith("ERR NOAUTH"), "DELETE on the line protocol needs AUTH")
     c.cmd("AUTH " + token)
     r = c.cmd("DELETE cms-2")
     ok(r[0] == "OK" and "deleted\t1" in r, "DELETE after AUTH", r)
+    r = c.cmd('DELETE_MANY ["arr-2", "arr-3"]')
+    ok(r[0] == "OK" and "deleted\t2" in r, "DELETE_MANY on the line protocol", r)
+    ok(stop(p) == 0, "stops cleanly")
+    tokens(idx)
+
+
+def tokens(idx):
+    """search_token: reading needs it (or the admin token); writes the admin one."""
+    admin, search = "admin-token-0123456789", "search-token-0123456789"
+    p, addr, base = start_http(idx, "admin_token = %s\nsearch_token = %s\n" % (admin, search))
+    st, hd, r = send(base, "GET", "/search?q=ha+noi")
+    ok(st == 401 and hd.get("WWW-Authenticate", "").startswith("Bearer") and "search_token" in r["error"]["message"],
+       "search_token set: /search without a token is 401 with WWW-Authenticate", (st, hd, r))
+    ok(send(base, "GET", "/search?q=ha+noi", None, search)[0] == 200, "with the search token: 200")
+    ok(send(base, "GET", "/search?q=ha+noi", None, admin)[0] == 200, "with the admin token: 200")
+    st, _, r = send(base, "POST", "/documents", '{"id":"t1","body":"x"}', search)
+    ok(st == 403 and "admin_token" in r["error"]["message"], "the search token cannot write: 403", (st, r))
+    for path in ("/health", "/version"):
+        ok(send(base, "GET", path)[0] == 200, path + " stays open")
+    ok(get(base, "/")[0] == 200, "the page's files stay open")
+    for path in ("/count?q=x", "/suggest?q=ha", "/documents/vnds-test-000001", "/metrics", "/stats"):
+        ok(send(base, "GET", path)[0] == 401, path + " needs the token", path)
+    c = Client(addr)
+    ok(c.cmd("SEARCH ha noi")[0].startswith("ERR NOAUTH"), "the line protocol: SEARCH needs AUTH too")
+    ok(c.cmd("PING")[0] == "OK PONG", "PING does not")
+    ok(c.cmd("AUTH " + search)[0] == "OK authenticated for search", "AUTH with the search token")
+    ok(c.cmd("COUNT ha noi")[0].startswith("OK "), "then SEARCH and COUNT run")
+    ok(c.cmd('ADD {"id":"t1","body":"x"}')[0].startswith("ERR NOAUTH"), "but not writes")
+    ok(c.cmd("AUTH " + admin)[0] == "OK authenticated", "AUTH with the admin token")
+    ok(c.cmd('ADD {"id":"t1","body":"x"}')[0] == "OK", "then writes run")
+    c.close()
+    # one rule on both front-ends: every wrong token logged, three on one connection close it
+    log0 = os.path.getsize(p.log)
+    port = int(base.rsplit(":", 1)[1])
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    req = b"GET /search?q=x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\n\r\n"
+    got = b""
+    for _ in range(4):
+        try:
+            s.sendall(req)
+            time.sleep(0.3)
+            got += s.recv(65536)
+        except OSError:
+            break
+    s.close()
+    ok(got.count(b"HTTP/1.1 403") == 3 and got.count(b"Connection: close") == 1,
+       "three wrong tokens on one keep-alive connection: 403 each, closed after the third", got.count(b"HTTP/1.1"))
+    with open(p.log) as f:
+        f.seek(log0)
+        log = f.read()
+    ok(log.count("wrong bearer token") == 3 and "closing" in log, "each is logged", log[-300:])
     ok(stop(p) == 0, "stops cleanly")
 
 

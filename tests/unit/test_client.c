@@ -152,8 +152,8 @@ static void test_errors(void **state)
     (void)state;
     vnc_context *c = vnc_connect("127.0.0.1", port, 5);
     char *doc;
-    assert_int_equal(vnc_get(c, "no-such-id", &doc), VNC_ERR_REQUEST);
-    assert_string_equal(c->code, "BADREQ");
+    assert_int_equal(vnc_get(c, "no-such-id", &doc), VNC_ERR_NOTFOUND);
+    assert_string_equal(c->code, "NOTFOUND");
     assert_true(strlen(c->errstr) > 0);
     vnc_result *r;
     vnc_search_opts bad = {.sort = "random"};

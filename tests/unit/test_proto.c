@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include <zlib.h>
 #include "vn_text.h"
 #include "vn_xapian.h"
 
@@ -252,6 +253,76 @@ static void test_replies(void **state)
     vn_buf_free(&b);
 }
 
+/* http_codec.c: gzip accepted or not, a gzip that inflates back, the
+ * JSON bodies of POST /documents and POST /search. */
+static vn_status collect(void *ctx, const char *key, const char *value, vn_error *err)
+{
+    (void)err;
+    vn_buf_printf(ctx, "%s=%s;", key, value);
+    return VN_OK;
+}
+
+static void test_http_codec(void **state)
+{
+    (void)state;
+    assert_true(vn_http_accepts_gzip("gzip"));
+    assert_true(vn_http_accepts_gzip("deflate, gzip;q=0.5, br"));
+    assert_true(vn_http_accepts_gzip("GZIP"));
+    assert_false(vn_http_accepts_gzip("gzip;q=0"));
+    assert_false(vn_http_accepts_gzip("deflate, br"));
+    assert_false(vn_http_accepts_gzip("x-gzip2"));
+    assert_false(vn_http_accepts_gzip(NULL));
+
+    vn_buf text = VN_BUF_INIT, gz = VN_BUF_INIT;
+    for (int i = 0; i < 200; i++)
+        vn_buf_printf(&text, "{\"id\":\"vnds-%d\",\"title\":\"Bão số %d đổ bộ Hà Nội\"},", i, i % 7);
+    assert_int_equal(vn_http_gzip(text.data, text.len, 1, &gz), 0);
+    assert_true(gz.len < text.len / 2);
+    assert_true((unsigned char)gz.data[0] == 0x1f && (unsigned char)gz.data[1] == 0x8b); /* gzip's magic */
+    char back[16384];
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+    z.next_in = (Bytef *)gz.data;
+    z.avail_in = (uInt)gz.len;
+    z.next_out = (Bytef *)back;
+    z.avail_out = sizeof back;
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(z.total_out, text.len);
+    assert_memory_equal(back, text.data, text.len);
+    inflateEnd(&z);
+
+    char e1[24], e2[24];
+    vn_http_etag("abc", 3, e1);
+    vn_http_etag("abd", 3, e2);
+    assert_true(e1[0] == '"' && strlen(e1) == 18 && strcmp(e1, e2) != 0);
+
+    vn_buf lines = VN_BUF_INIT;
+    vn_error err;
+    assert_int_equal(vn_http_articles_array("[{\"id\":\"a\",\"body\":\"x\\ny\"}, {\"id\":\"b\"}]", &lines, &err), VN_OK);
+    vn_buf_putc(&lines, '\0');
+    assert_string_equal(lines.data, "{\"id\":\"a\",\"body\":\"x\\ny\"}\n{\"id\":\"b\"}\n");
+    lines.len = 0;
+    assert_int_equal(vn_http_articles_array("[{\"id\":\"a\"}, 3]", &lines, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "element 2"));
+    assert_int_equal(vn_http_articles_array("[]", &lines, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_http_articles_array("{\"id\":1}", &lines, &err), VN_ERR_INVALID);
+
+    vn_buf got = VN_BUF_INIT;
+    assert_int_equal(vn_http_json_params("{\"q\":\"hà nội\",\"limit\":20,\"collapse\":true,\"facets\":[\"source\",\"month\"]}",
+                                         collect, &got, &err),
+                     VN_OK);
+    vn_buf_putc(&got, '\0');
+    assert_string_equal(got.data, "q=hà nội;limit=20;collapse=on;facets=source,month;");
+    assert_int_equal(vn_http_json_params("{\"q\":{}}", collect, &got, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_http_json_params("{\"facets\":[1]}", collect, &got, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_http_json_params("[1]", collect, &got, &err), VN_ERR_INVALID);
+    vn_buf_free(&text);
+    vn_buf_free(&gz);
+    vn_buf_free(&lines);
+    vn_buf_free(&got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_replies),
+        cmocka_unit_test(test_http_codec),
     };
     return cmocka_run_group_tests_name("proto", tests, NULL, NULL);
 }
