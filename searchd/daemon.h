@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "proto.h"
 #include "vn_clock.h"
@@ -24,13 +25,15 @@ typedef struct job job;
 
 /* Prometheus counters (metrics.c): requests by command and outcome, a
  * latency histogram, reloads. */
-#define VN_METRIC_OUTCOMES 8   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY UNAVAILABLE */
+#define VN_METRIC_OUTCOMES 9   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY UNAVAILABLE NOTFOUND */
 #define VN_METRIC_BUCKETS 10
 #define VN_METRIC_UNKNOWN VN_NCOMMANDS /* the row of request lines naming no command */
+#define VN_METRIC_STATUSES 14  /* HTTP statuses counted one by one (metrics.c), then "other" */
 typedef struct vn_metrics {
     uint64_t requests[VN_NCOMMANDS + 1][VN_METRIC_OUTCOMES]; /* by vn_cmd, then the unknown */
-    uint64_t bucket[VN_METRIC_BUCKETS + 1]; /* the last: +Inf */
-    double seconds_sum;
+    uint64_t bucket[VN_NCOMMANDS][VN_METRIC_BUCKETS + 1]; /* by vn_cmd; the last: +Inf */
+    double seconds_sum[VN_NCOMMANDS];
+    uint64_t http_status[VN_METRIC_STATUSES + 1];
     uint64_t reloads;
 } vn_metrics;
 
@@ -108,6 +111,8 @@ typedef struct vn_daemon {
     struct evhttp *http;
     struct evconnlistener *http_listener; /* ours, so that EMFILE pauses it (vn_accept_error) */
     unsigned http_pending;          /* HTTP requests at the workers */
+    unsigned http_nconns;           /* HTTP connections open (from their first request) */
+    time_t started_wall;            /* the start, in seconds since the epoch (process_start_time_seconds) */
     /* standing searches and their alerts (watch.c), under mu */
     struct vn_watch *watches;
     size_t nwatches, capwatches;
@@ -150,6 +155,8 @@ struct job {
     vn_buf reply;
     char peer[64];  /* the client's address, for log lines */
     const char *type; /* vn_ctx.type of its handler (static) */
+    char what[200]; /* the start of its request line, for the access log (line protocol) */
+    size_t what_len;
 };
 
 /* request.c: what both front-ends and every thread share of a request. */
@@ -225,8 +232,12 @@ void vn_cmd_restore(vn_ctx *x);
 void vn_cmd_stats(vn_ctx *x);
 void vn_cmd_health(vn_ctx *x);
 
-/* metrics.c: counts for /metrics, under d->mu. */
+/* metrics.c: counts for /metrics, under d->mu.  A request answered:
+ * its command, outcome and (seconds > 0) its time, in its command's
+ * latency histogram. */
 void vn_metrics_count(vn_daemon *d, vn_cmd cmd, const char *outcome, double seconds);
+/* An HTTP reply's status. */
+void vn_metrics_http(vn_daemon *d, int status);
 
 /* workers.c */
 /* Open a searcher per worker, then start them: 0; -1 when the index
@@ -307,9 +318,23 @@ int vn_http_alert(vn_daemon *d, const vn_alert *a);
  * timestamp of its own; elsewhere a UTC timestamp and the level when it is
  * not info. */
 void vn_logp(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define vn_log_debug(...) vn_logp(7 /* LOG_DEBUG */, __VA_ARGS__)
 #define vn_log(...) vn_logp(6 /* LOG_INFO */, __VA_ARGS__)
 #define vn_log_warn(...) vn_logp(4 /* LOG_WARNING */, __VA_ARGS__)
 #define vn_log_err(...) vn_logp(3 /* LOG_ERR */, __VA_ARGS__)
+/* Lines of a priority above `level` (log_level's name) are left out:
+ * 0, or -1 for a name that is no level. */
+int vn_log_set_level(const char *level);
+/* Open access_log (and on SIGHUP again: logrotate moved it); 0, or -1
+ * logged.  No file configured: 0, nothing opened. */
+int vn_log_open_access(vn_daemon *d);
+/* A request answered: a line to the access log, and a warning when it
+ * took slow_query_ms or more.  `what` is the request as the client wrote
+ * it (at most 200 bytes of it are written, control characters as spaces);
+ * `status` the HTTP status, or the line protocol's reply as one. */
+void vn_log_request(vn_daemon *d, const char *peer, int http, const char *what, size_t what_len, int status,
+                    const char *outcome, double seconds, size_t bytes);
+void vn_log_close_access(void);
 /* listen.c, on the loop: refuse a client before it gets a connection
  * (one ERR line, then close); a listener's accept failed (arg: the
  * daemon): out of descriptors, refuse the waiting clients and pause both

@@ -93,6 +93,7 @@ typedef struct http_watch {
     int cut;       /* its socket was shut down */
     int on_close;  /* evhttp's close callback lets go of it (it made a request): no polling */
     unsigned auth_failures; /* wrong tokens on this connection */
+    double req_started;     /* when its request came (for the access log) */
 } http_watch;
 static http_watch *http_watches;
 #define WATCH_TICK 0.1 /* seconds: how soon a freed connection's reference (and socket) goes */
@@ -231,6 +232,8 @@ static void sse_event(struct evhttp_request *req, const char *name, const char *
 }
 
 static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status);
+static const char *peer_of(struct evhttp_request *req);
+static const char *http_method(enum evhttp_cmd_type m);
 static void add_cors(vn_daemon *d, struct evhttp_request *req);
 
 /* GET /watch?q=: register the watch, begin the stream, first event
@@ -299,6 +302,9 @@ static void on_http_close(struct evhttp_connection *evcon, void *arg)
             http_conn *gone = *p;
             *p = gone->next;
             vn_clients_leave(d, gone->peer);
+            pthread_mutex_lock(&d->mu);
+            d->http_nconns--;
+            pthread_mutex_unlock(&d->mu);
             free(gone);
             return;
         }
@@ -321,6 +327,9 @@ static const char *slot_refused(vn_daemon *d, struct evhttp_request *req, const 
     snprintf(h->peer, sizeof h->peer, "%s", peer);
     h->next = http_conns;
     http_conns = h;
+    pthread_mutex_lock(&d->mu);
+    d->http_nconns++;
+    pthread_mutex_unlock(&d->mu);
     evhttp_connection_set_closecb(evcon, on_http_close, d);
     http_watch *w = watch_of(req);
     if (w)
@@ -375,7 +384,7 @@ static const char *reason(int status)
 /* A reply: `body` gzipped when the client accepts it and it is worth it
  * (`gz`, when given, is body gzipped already), with Cache-Control `cache`. */
 static void http_send_full(vn_daemon *d, struct evhttp_request *req, int status, const char *type,
-                           const char *body, size_t len, const vn_buf *gz, const char *cache)
+                           const char *body, size_t len, const vn_buf *gz, const char *cache, const char *outcome)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
     if (type)
@@ -409,9 +418,16 @@ static void http_send_full(vn_daemon *d, struct evhttp_request *req, int status,
     }
     vn_buf_free(&zipped);
     http_watch *w = watch_of(req);
+    double now = vn_clock_now();
+    vn_metrics_http(d, status);
+    const char *uri = evhttp_request_get_uri(req);
+    char what[256];
+    int wl = snprintf(what, sizeof what, "%s %s", http_method(evhttp_request_get_command(req)), uri ? uri : "/");
+    vn_log_request(d, peer_of(req), 1, what, wl < 0 ? 0 : (size_t)wl < sizeof what ? (size_t)wl : sizeof what - 1,
+                   status, outcome, w ? now - w->req_started : 0, len);
     if (w) { /* answered: the next request has line_timeout from now */
         w->busy = 0;
-        w->since = vn_clock_now();
+        w->since = now;
     }
     evhttp_send_reply(req, status, reason(status), b);
     if (b)
@@ -419,9 +435,9 @@ static void http_send_full(vn_daemon *d, struct evhttp_request *req, int status,
 }
 
 static void http_send(vn_daemon *d, struct evhttp_request *req, int status, const char *type, const char *body,
-                      size_t len)
+                      size_t len, const char *outcome)
 {
-    http_send_full(d, req, status, type, body, len, NULL, "no-store");
+    http_send_full(d, req, status, type, body, len, NULL, "no-store", outcome);
 }
 
 static void send_error(vn_daemon *d, struct evhttp_request *req, const char *code, const char *msg, int status)
@@ -429,7 +445,7 @@ static void send_error(vn_daemon *d, struct evhttp_request *req, const char *cod
     vn_buf out = VN_BUF_INIT;
     vn_ctx x = {.d = d, .out = &out, .json = 1, .status = 200, .outcome = "ok"};
     vn_ctx_error(&x, code, msg);
-    http_send(d, req, status ? status : x.status, "application/json; charset=utf-8", out.data, out.len);
+    http_send(d, req, status ? status : x.status, "application/json; charset=utf-8", out.data, out.len, code);
     vn_buf_free(&out);
 }
 
@@ -438,7 +454,21 @@ void vn_http_reply(vn_daemon *d, job *j)
     if (j->outcome && strcmp(j->outcome, VN_ERRC_BUSY) == 0)
         evhttp_add_header(evhttp_request_get_output_headers(j->http), "Retry-After", "5");
     http_send(d, j->http, j->status, j->type ? j->type : "application/json; charset=utf-8",
-         j->reply.data ? j->reply.data : "", j->reply.len);
+         j->reply.data ? j->reply.data : "", j->reply.len, j->outcome);
+}
+
+/* The method as the client sent it, for the access log. */
+static const char *http_method(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    default: return "OTHER";
+    }
 }
 
 static const char *method_name(enum evhttp_cmd_type m)
@@ -646,7 +676,7 @@ static vn_status fill(vn_daemon *d, vn_request *r, const char *query, const char
 static int serve_page(vn_daemon *d, struct evhttp_request *req, const char *path)
 {
     if (strcmp(path, "/favicon.ico") == 0) {
-        http_send_full(d, req, 204, NULL, "", 0, NULL, "max-age=86400");
+        http_send_full(d, req, 204, NULL, "", 0, NULL, "max-age=86400", "ok");
         return 1;
     }
     for (size_t i = 0; i < NPAGES; i++) {
@@ -660,10 +690,10 @@ static int serve_page(vn_daemon *d, struct evhttp_request *req, const char *path
         evhttp_add_header(h, "ETag", page_etag[i]);
         const char *inm = evhttp_find_header(evhttp_request_get_input_headers(req), "If-None-Match");
         if (inm && strstr(inm, page_etag[i]))
-            http_send_full(d, req, 304, NULL, "", 0, NULL, "no-cache");
+            http_send_full(d, req, 304, NULL, "", 0, NULL, "no-cache", "ok");
         else
             http_send_full(d, req, 200, pages[i].type, page_body[i].data, page_body[i].len,
-                           page_gz[i].data ? &page_gz[i] : NULL, "no-cache");
+                           page_gz[i].data ? &page_gz[i] : NULL, "no-cache", "ok");
         return 1;
     }
     return 0;
@@ -673,8 +703,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 {
     vn_daemon *d = arg;
     http_watch *w = watch_of(req);
-    if (w)
+    if (w) {
         w->busy = 1; /* a job may take a while: no deadline until it is answered */
+        w->req_started = vn_clock_now();
+    }
     enum evhttp_cmd_type method = evhttp_request_get_command(req);
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
@@ -688,7 +720,7 @@ static void on_request(struct evhttp_request *req, void *arg)
         struct evkeyvalq *h = evhttp_request_get_output_headers(req);
         evhttp_add_header(h, "Access-Control-Allow-Methods", "GET, POST, DELETE");
         evhttp_add_header(h, "Access-Control-Allow-Headers", "Authorization, Content-Type");
-        http_send(d, req, 200, "text/plain", "", 0);
+        http_send(d, req, 200, "text/plain", "", 0, "ok");
         return;
     }
     if (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) {

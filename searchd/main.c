@@ -99,6 +99,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "vnsearchd: shard_down must be fail or partial, not \"%s\"\n", d.cfg.shard_down);
         return 2;
     }
+    if (vn_log_set_level(d.cfg.log_level) != 0) {
+        fprintf(stderr, "vnsearchd: log_level must be error, warning, info or debug, not \"%s\"\n", d.cfg.log_level);
+        return 2;
+    }
     int urc = vn_listen_check_user(&d);
     if (urc)
         return urc;
@@ -107,6 +111,7 @@ int main(int argc, char **argv)
     if (d.nworkers > 256)
         d.nworkers = 256;
     d.started = vn_clock_now();
+    d.started_wall = time(NULL);
     pthread_mutex_init(&d.mu, NULL);
     pthread_cond_init(&d.cv, NULL);
     return vn_server_run(&d);

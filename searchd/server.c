@@ -72,6 +72,7 @@ static void maybe_drained(vn_daemon *d);
 static void conn_free(conn *c)
 {
     vn_daemon *d = c->d;
+    vn_log_debug("conn %lu from %s: closed", c->id, c->peer);
     if (c->bev)
         bufferevent_free(c->bev);
     c->bev = NULL;
@@ -257,6 +258,7 @@ static int handle_line(conn *c, const char *line, size_t len)
             w++;
         const vn_command *named = vn_command_named(line, w);
         vn_metrics_count(d, named ? named->cmd : (vn_cmd)VN_METRIC_UNKNOWN, code, 0);
+        vn_log_request(d, c->peer, 0, line, len, vn_http_status(code), code, 0, 0);
         send_error(c, code, err.msg);
         return 0;
     }
@@ -264,19 +266,25 @@ static int handle_line(conn *c, const char *line, size_t len)
     const char *denied = vn_admin_denied(d, cmd, c->scope);
     if (denied) {
         vn_metrics_count(d, cmd->cmd, VN_ERRC_NOAUTH, 0);
+        vn_log_request(d, c->peer, 0, line, len, vn_http_status(VN_ERRC_NOAUTH), VN_ERRC_NOAUTH, 0, 0);
         send_error(c, VN_ERRC_NOAUTH, denied);
         vn_request_clear(&r);
         return 0;
     }
     if (cmd->where != VN_AT_LOOP) {
         c->busy = 1;
-        vn_dispatch(d, vn_job_new(&r, c, NULL, c->json, c->peer));
+        job *j = vn_job_new(&r, c, NULL, c->json, c->peer);
+        j->what_len = len < sizeof j->what ? len : sizeof j->what;
+        memcpy(j->what, line, j->what_len);
+        vn_dispatch(d, j);
         return 1;
     }
+    double t0 = vn_clock_now();
     vn_buf b = VN_BUF_INIT;
     vn_ctx x = {.d = d, .c = c, .r = &r, .out = &b, .json = c->json, .status = 200, .outcome = "ok", .peer = c->peer};
     run_here[cmd->cmd](&x);
     vn_metrics_count(d, cmd->cmd, x.outcome, 0);
+    vn_log_request(d, c->peer, 0, line, len, x.status, x.outcome, vn_clock_now() - t0, b.len);
     send_buf(c, &b);
     vn_buf_free(&b);
     vn_request_clear(&r);
@@ -428,7 +436,13 @@ static void maybe_drained(vn_daemon *d)
 /* Deliver a job's reply (on the loop) and free the job. */
 static void job_finish(vn_daemon *d, job *j)
 {
-    vn_metrics_count(d, j->req.cmd, j->outcome, vn_clock_now() - j->started);
+    double took = vn_clock_now() - j->started;
+    vn_metrics_count(d, j->req.cmd, j->outcome, took);
+    if (vn_commands[j->req.cmd].where == VN_AT_WRITER) /* every live write leaves a line */
+        vn_log("live write from %s (%s): %s %s in %.1f ms", j->peer, j->http ? "http" : "line",
+               vn_commands[j->req.cmd].name, j->outcome, took * 1000);
+    if (!j->http)
+        vn_log_request(d, j->peer, 0, j->what, j->what_len, j->status, j->outcome, took, j->reply.len);
     if (j->http) {
         vn_http_reply(d, j);
         d->http_pending--;
@@ -527,6 +541,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
     pthread_mutex_lock(&d->mu);
     d->nconns++;
     pthread_mutex_unlock(&d->mu);
+    vn_log_debug("conn %lu from %s: opened (%u open)", c->id, c->peer, d->nconns);
 }
 
 /* Last stage of a drain: stop waiting for clients that do not read. */
@@ -572,6 +587,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     (void)what;
     if (sig == SIGHUP) {
         vn_workers_reload(d);
+        vn_log_open_access(d); /* logrotate moved it; on failure the old file stays */
         vn_log("SIGHUP: workers reopen the index before their next query");
         return;
     }
@@ -674,6 +690,8 @@ int vn_server_run(vn_daemon *d)
         rc = vn_http_start(d); /* binds before root is dropped, as the line protocol does */
     if (rc == 0)
         rc = vn_listen_become_user(d);
+    if (rc == 0 && vn_log_open_access(d) != 0) /* as the user it runs as: SIGHUP reopens it */
+        rc = 2;
     char err[256];
     int wr = rc == 0 ? vn_workers_start(d, err, sizeof err) : 0;
     if (wr != 0) {
@@ -720,6 +738,7 @@ int vn_server_run(vn_daemon *d)
     if (d->spare_fd >= 0)
         close(d->spare_fd);
     loop_free(d);
+    vn_log_close_access();
     vn_log("stopped");
     return 0;
 }

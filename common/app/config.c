@@ -35,6 +35,8 @@ void vn_config_defaults(vn_config *c)
     c->max_wildcard = 100;    /* word* expansions */
     c->workers = 0;           /* number of cores */
     c->socket_mode = 0660;    /* owner and group: the socket is the access control */
+    snprintf(c->log_level, sizeof c->log_level, "%s", "info");
+    c->slow_query_ms = 500;   /* a query takes about a millisecond: 500 is something wrong */
 }
 
 enum kind { K_STR, K_UINT, K_DOUBLE, K_MODE };
@@ -52,6 +54,7 @@ static const struct setting {
     S(max_input, K_UINT), S(idle_timeout, K_UINT), S(line_timeout, K_UINT),
     S(query_time_limit, K_DOUBLE), S(write_lock_wait, K_DOUBLE), S(max_body, K_UINT), S(max_results, K_UINT), S(max_wildcard, K_UINT),
     S(workers, K_UINT), S(admin_token, K_STR), S(search_token, K_STR), S(socket_mode, K_MODE), S(user, K_STR),
+    S(log_level, K_STR), S(access_log, K_STR), S(slow_query_ms, K_UINT),
 #undef S
 };
 

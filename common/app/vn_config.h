@@ -53,6 +53,9 @@ typedef struct vn_config {
     char search_token[256];  /* required for reads when set; "" for none */
     unsigned socket_mode;    /* permissions of a Unix socket (octal in the file) */
     char user[64];           /* run as this user (started as root); "" for none */
+    char log_level[16];      /* error, warning, info (default) or debug */
+    char access_log[1024];   /* a line per request to this file; "" for none */
+    unsigned slow_query_ms;  /* requests slower than this are logged (warning); 0: none */
 } vn_config;
 
 /* Fill `c` with the defaults. */

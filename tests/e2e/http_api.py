@@ -15,8 +15,10 @@ independently of the index; writes (JSON Lines or an array, bulk delete,
 import gzip
 import json
 import socket
+import subprocess
 import os
 import re
+import signal
 import sys
 import time
 import unicodedata
@@ -162,8 +164,22 @@ def main():
     ok(int(m.get('vnsearch_requests_total{command="search",outcome="ok"}', 0)) >= 3 and
        int(m.get('vnsearch_requests_total{command="search",outcome="BADREQ"}', 0)) >= 2,
        "/metrics counts requests by command and outcome", body[:300])
-    ok(re.search(r"^vnsearch_documents 605$", body, re.M) and "vnsearch_request_duration_seconds_bucket{le=\"+Inf\"}"
-       in body, "/metrics: documents and the latency histogram", body[-400:])
+    ok(re.search(r"^vnsearch_documents 605$", body, re.M) and
+       re.search(r'^vnsearch_request_duration_seconds_bucket\{command="search",le="\+Inf"\} [1-9]', body, re.M) and
+       re.search(r'^vnsearch_request_duration_seconds_count\{command="count"\} [0-9]', body, re.M),
+       "/metrics: documents and a latency histogram per command", body[-400:])
+    ok(re.search(r'^vnsearch_build_info\{version="[0-9.]+",xapian="1\.4\.[0-9]+",schema="[0-9]+"\} 1$', body, re.M),
+       "/metrics: vnsearch_build_info", None)
+    procs = dict(re.findall(r"^(process_[a-z_]+) ([0-9.e+]+)$", body, re.M))
+    ok(float(procs.get("process_resident_memory_bytes", 0)) > 1e6 and float(procs.get("process_open_fds", 0)) > 3 and
+       float(procs.get("process_max_fds", 0)) >= 1024 and "process_cpu_seconds_total" in procs and
+       abs(float(procs.get("process_start_time_seconds", 0)) - time.time()) < 3600,
+       "/metrics: process_* (memory, CPU, descriptors, start time)", procs)
+    m = dict(re.findall(r'^vnsearch_http_responses_total\{code="(\d+|other)"\} (\d+)$', body, re.M))
+    ok(int(m.get("200", 0)) >= 5 and int(m.get("400", 0)) >= 2 and int(m.get("404", 0)) >= 3,
+       "/metrics: HTTP replies by status", m)
+    m = dict(re.findall(r'^vnsearch_connections\{protocol="(line|http)"\} (\d+)$', body, re.M))
+    ok(int(m.get("line", 0)) >= 1 and int(m.get("http", 0)) >= 1, "/metrics: connections of both protocols", m)
     st, hd, _ = get(base, "/search?q=x", {"Origin": "https://cms.example.vn"})
     ok(hd.get("Access-Control-Allow-Origin") == "https://cms.example.vn", "CORS: a listed origin is allowed", hd)
     st, hd, _ = get(base, "/search?q=x", {"Origin": "https://evil.example"})
@@ -210,6 +226,7 @@ def main():
     ok(r[0].startswith("ERR NOAUTH") and "admin_token" in r[0], "writes need admin_token configured", r)
     ok(stop(p) == 0, "stops cleanly")
     writes(idx)
+    logs(idx, tmp)
 
 
 def send(base, method, path, body=None, token=None):
@@ -322,6 +339,65 @@ def tokens(idx):
         log = f.read()
     ok(log.count("wrong bearer token") == 3 and "closing" in log, "each is logged", log[-300:])
     ok(stop(p) == 0, "stops cleanly")
+
+
+def logs(idx, tmp):
+    """log_level, the access log (and its reopening on SIGHUP), slow requests, writes logged."""
+    access = os.path.join(tmp, "access.log")
+    token = "log-token-0123456789"
+    p, addr, base = start_http(idx, "log_level = warning\naccess_log = %s\nslow_query_ms = 0\nadmin_token = %s\n"
+                               % (access, token))
+    get(base, "/search?q=h%C3%A0+n%E1%BB%99i&limit=2")
+    get(base, "/nowhere")
+    c = Client(addr)
+    c.cmd("AUTH not-the-token")
+    c.cmd("SEARCH limit=1 công an")
+    c.close()
+    time.sleep(0.3)
+    lines = [l.rstrip("\n").split("\t") for l in open(access, encoding="utf-8")]
+    ok(len(lines) == 4 and all(len(l) == 8 for l in lines), "access log: one line of 8 fields per request", lines)
+    if len(lines) == 4:
+        ok(lines[0][2:6] == ["http", "GET /search?q=h%C3%A0+n%E1%BB%99i&limit=2", "200", "ok"] and
+           float(lines[0][6]) > 0 and int(lines[0][7]) > 100, "an HTTP search: request, status, outcome, ms, bytes",
+           lines[0])
+        ok(lines[1][4:6] == ["404", "NOTFOUND"], "an unknown path", lines[1])
+        ok(lines[2][3] == "AUTH ***" and lines[2][5] == "NOAUTH", "a wrong AUTH: the token is never written",
+           lines[2])
+        ok(lines[3][2:6] == ["line", "SEARCH limit=1 công an", "200", "ok"], "a line-protocol search", lines[3])
+    text = open(access, encoding="utf-8").read()
+    ok("not-the-token" not in text, "no token in the access log")
+    os.rename(access, access + ".1")
+    p.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    get(base, "/health")
+    time.sleep(0.3)
+    ok(os.path.exists(access) and "GET /health" in open(access).read(), "SIGHUP reopens it (logrotate)", None)
+    st, _, r = send(base, "POST", "/documents", '{"id":"log-1","body":"Bài viết ghi nhật ký."}', token)
+    ok(st == 200, "a write", r)
+    stop(p)
+    log = open(p.log).read()
+    ok("serving" not in log and "stopped" not in log, "log_level = warning leaves the info lines out", log[:300])
+    ok("live write from" not in log, "nor the info line of a write", None)
+    p, addr, base = start_http(idx, "slow_query_ms = 0\nadmin_token = %s\n" % token)
+    send(base, "POST", "/documents", '{"id":"log-2","body":"Bài viết ghi nhật ký hai."}', token)
+    stop(p)
+    log = open(p.log).read()
+    ok("serving" in log and re.search(r"live write from 127\.0\.0\.1 \(http\): ADD ok in [0-9.]+ ms", log),
+       "at info: the start and every HTTP write logged", log[-300:])
+    p, addr, base = start_http(idx, "slow_query_ms = 1\nlog_level = debug\n")
+    c = Client(addr)
+    c.cmd("COUNT a* b* c* d* e* g* h* k* l* m* n*")
+    c.close()
+    stop(p)
+    log = open(p.log).read()
+    ok(re.search(r"warning: slow request: [0-9.]+ ms from 127\.0\.0\.1 \(line\): COUNT a\* b\*", log),
+       "slow_query_ms: a slow request is a warning with the request", log[-400:])
+    ok(re.search(r"debug: conn [0-9]+ from 127\.0\.0\.1: opened", log) and
+       re.search(r"debug: conn [0-9]+ from 127\.0\.0\.1: closed", log),
+       "log_level = debug: connections opened and closed", log[-400:])
+    rc = subprocess.run([os.path.join(os.environ.get("VN_BUILD", "build"), "bin", "vnsearchd"), "--index", idx,
+                         "--config", "/dev/stdin"], input="log_level = loud\n", capture_output=True, text=True)
+    ok(rc.returncode == 2 and "log_level must be" in rc.stderr, "a bad log_level: exit 2, said", rc.stderr)
 
 
 if __name__ == "__main__":
