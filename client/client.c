@@ -201,6 +201,19 @@ static int connect_now(vnc_context *c)
     if (rc == VNC_OK && strstr(line, "\"ok\":true") == NULL)
         rc = fail(c, VNC_ERR_PROTOCOL, "not a vnsearchd: %.60s", line);
     free(line);
+    line = NULL;
+    if (rc == VNC_OK && c->token) { /* vnc_auth's token, for this connection too */
+        rc = write_all(c, "AUTH ", 5, deadline);
+        if (rc == VNC_OK)
+            rc = write_all(c, c->token, strlen(c->token), deadline);
+        if (rc == VNC_OK)
+            rc = write_all(c, "\n", 1, deadline);
+        if (rc == VNC_OK)
+            rc = read_line(c, &line, deadline);
+        if (rc == VNC_OK && strstr(line, "\"ok\":true") == NULL)
+            rc = fail(c, VNC_ERR_REQUEST, "the token was refused on reconnecting");
+        free(line);
+    }
     if (rc != VNC_OK)
         disconnect(c);
     return rc;
@@ -254,6 +267,7 @@ void vnc_free(vnc_context *c)
     free(c->unix_path);
     free(c->buf);
     free(c->alerts);
+    free(c->token);
     free(c);
 }
 
@@ -363,9 +377,10 @@ static int format_query(vnc_context *c, char **buf, const char *cmd, const char 
 {
     if (!query)
         return fail(c, VNC_ERR_REQUEST, "no query");
-    const char *keys[] = {"sort", "from", "to", "source", "snippet", "now"};
+    const char *keys[] = {"sort", "from", "to", "source", "snippet", "now", "facets"};
     const char *vals[] = {o ? o->sort : NULL,   o ? o->from : NULL,    o ? o->to : NULL,
-                          o ? o->source : NULL, o ? o->snippet : NULL, o ? o->now : NULL};
+                          o ? o->source : NULL, o ? o->snippet : NULL, o ? o->now : NULL,
+                          o ? o->facets : NULL};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
     /* cmd, three numeric options, collapse, " -- ", the query, the NUL */
     size_t cap = strlen(cmd) + 3 * sizeof " offset=4294967295" + sizeof " collapse=on" + 4 + strlen(query) + 1;
@@ -420,6 +435,32 @@ static int query_request(vnc_context *c, const char *cmd, const char *query, con
     return rc;
 }
 
+/* The reply's "facets" object into r (out of memory: fewer listed). */
+static void read_facets(json_t *facets, vnc_result *r)
+{
+    size_t nf = json_object_size(facets);
+    if (!nf || !(r->facets = calloc(nf, sizeof *r->facets)))
+        return;
+    const char *name;
+    json_t *arr;
+    json_object_foreach(facets, name, arr)
+    {
+        vnc_facet *f = &r->facets[r->nfacets];
+        size_t nv = json_array_size(arr);
+        if (!(f->name = strdup(name)))
+            break;
+        r->nfacets++;
+        if (!nv || !(f->values = calloc(nv, sizeof *f->values)))
+            continue;
+        for (size_t k = 0; k < nv; k++) {
+            json_t *v = json_array_get(arr, k);
+            if (!(f->values[f->n].value = dup_or_null(json_object_get(v, "value"))))
+                continue; /* a value the daemon gave as null: none to name */
+            f->values[f->n++].count = (uint64_t)json_integer_value(json_object_get(v, "count"));
+        }
+    }
+}
+
 /* SEARCH or RELATED (`cmd`) of `arg`: the hits. */
 static int hits_request(vnc_context *c, const char *cmd, const char *arg, const vnc_search_opts *opts,
                         vnc_result **out)
@@ -446,6 +487,15 @@ static int hits_request(vnc_context *c, const char *cmd, const char *arg, const 
     r->total_min = (uint64_t)json_integer_value(json_object_get(j, "total_min"));
     r->total_max = (uint64_t)json_integer_value(json_object_get(j, "total_max"));
     r->took_ms = json_number_value(json_object_get(j, "took_ms"));
+    r->did_you_mean = dup_or_null(json_object_get(j, "did_you_mean"));
+    json_t *dates = json_object_get(j, "dates");
+    r->date_words = dup_or_null(json_object_get(dates, "words"));
+    r->date_from = dup_or_null(json_object_get(dates, "from"));
+    r->date_to = dup_or_null(json_object_get(dates, "to"));
+    r->partial = json_is_true(json_object_get(j, "partial"));
+    r->cut = json_is_true(json_object_get(j, "cut"));
+    r->other_spellings = json_is_true(json_object_get(j, "other_spellings"));
+    read_facets(json_object_get(j, "facets"), r);
     for (size_t i = 0; i < n; i++) {
         json_t *h = json_array_get(hits, i);
         vnc_hit *x = &r->hits[r->n++];
@@ -505,6 +555,17 @@ void vnc_result_free(vnc_result *r)
         free(r->hits[i].copies);
     }
     free(r->hits);
+    for (size_t i = 0; i < r->nfacets; i++) {
+        for (size_t k = 0; k < r->facets[i].n; k++)
+            free(r->facets[i].values[k].value);
+        free(r->facets[i].values);
+        free(r->facets[i].name);
+    }
+    free(r->facets);
+    free(r->did_you_mean);
+    free(r->date_words);
+    free(r->date_from);
+    free(r->date_to);
     free(r);
 }
 
@@ -672,4 +733,96 @@ int vnc_next_alert(vnc_context *c, double timeout, vnc_alert **out)
     }
     *out = a;
     return VNC_OK;
+}
+
+int vnc_auth(vnc_context *c, const char *token)
+{
+    if (!c)
+        return VNC_ERR_REQUEST;
+    if (!token || !*token || strpbrk(token, "\r\n"))
+        return fail(c, VNC_ERR_REQUEST, "no token, or one holding a line break");
+    free(c->token);
+    c->token = NULL; /* a reconnect inside this request gives it below */
+    json_t *j;
+    int rc = arg_request(c, "AUTH", token, &j);
+    if (rc != VNC_OK)
+        return rc;
+    json_decref(j);
+    c->token = strdup(token);
+    return c->token ? VNC_OK : fail(c, VNC_ERR_IO, "out of memory");
+}
+
+/* A write's reply: its counts into st (may be NULL). */
+static int write_reply(int rc, json_t *j, vnc_write_stats *st)
+{
+    if (rc != VNC_OK)
+        return rc;
+    if (st) {
+        st->added = (uint64_t)json_integer_value(json_object_get(j, "added"));
+        st->replaced = (uint64_t)json_integer_value(json_object_get(j, "replaced"));
+        st->unchanged = (uint64_t)json_integer_value(json_object_get(j, "unchanged"));
+        st->deleted = (uint64_t)json_integer_value(json_object_get(j, "deleted"));
+    }
+    json_decref(j);
+    return VNC_OK;
+}
+
+/* `cmd` with a JSON value `v` (stolen) as its argument, on one line. */
+static int json_request(vnc_context *c, const char *cmd, json_t *v, vnc_write_stats *st)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL; /* compact: one line */
+    json_decref(v);
+    if (!text)
+        return fail(c, VNC_ERR_IO, "out of memory");
+    json_t *j = NULL;
+    int rc = arg_request(c, cmd, text, &j);
+    free(text);
+    return write_reply(rc, j, st);
+}
+
+int vnc_add(vnc_context *c, const char *article_json, vnc_write_stats *st)
+{
+    if (!c)
+        return VNC_ERR_REQUEST;
+    json_error_t je;
+    json_t *a = article_json ? json_loads(article_json, 0, &je) : NULL;
+    if (!json_is_object(a)) {
+        json_decref(a);
+        return fail(c, VNC_ERR_REQUEST, "the article is not a JSON object");
+    }
+    return json_request(c, "ADD", a, st);
+}
+
+int vnc_delete(vnc_context *c, const char *id, vnc_write_stats *st)
+{
+    if (!c)
+        return VNC_ERR_REQUEST;
+    json_t *j = NULL;
+    int rc = arg_request(c, "DELETE", id, &j);
+    return write_reply(rc, j, st);
+}
+
+int vnc_delete_many(vnc_context *c, const char *const *ids, size_t n, vnc_write_stats *st)
+{
+    if (!c || (n && !ids))
+        return c ? fail(c, VNC_ERR_REQUEST, "no ids") : VNC_ERR_REQUEST;
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) {
+        json_t *id = ids[i] ? json_string(ids[i]) : NULL;
+        if (!id || json_array_append_new(a, id) != 0) {
+            json_decref(a);
+            return fail(c, VNC_ERR_REQUEST, "id %zu is NULL or not UTF-8", i + 1);
+        }
+    }
+    return json_request(c, "DELETE_MANY", a, st);
+}
+
+int vnc_reload(vnc_context *c)
+{
+    if (!c)
+        return VNC_ERR_REQUEST;
+    json_t *j = NULL;
+    int rc = request(c, "RELOAD", &j, NULL);
+    json_decref(j);
+    return rc;
 }

@@ -77,17 +77,19 @@ VN_EXPORT const char *vn_status_name(vn_status code);
 #define VN_ARTICLE_MAX_BYTES (1u << 20)
 
 typedef struct vn_article {
-    char *id;       /* required, 1..VN_ID_MAX_BYTES bytes, no control characters */
-    char *title;    /* may be NULL */
-    char *date;     /* "YYYY-MM-DD" or NULL */
-    char *source;   /* may be NULL */
-    char *url;      /* may be NULL */
-    char *dateline; /* may be NULL */
-    char *body;     /* required, UTF-8 */
+    const char *id;       /* required, 1..VN_ID_MAX_BYTES bytes, no control characters */
+    const char *title;    /* may be NULL */
+    const char *date;     /* "YYYY-MM-DD" or NULL */
+    const char *source;   /* may be NULL */
+    const char *url;      /* may be NULL */
+    const char *dateline; /* may be NULL */
+    const char *body;     /* required, UTF-8 */
 } vn_article;
 
-/* Free an article's fields (as filled by the library's parsers) and zero
- * it.  Safe on a zeroed struct.  Not for articles whose fields you own. */
+/* Free an article's fields (as filled by the library's parsers, which
+ * malloc each) and zero it.  Safe on a zeroed struct.  Not for articles
+ * whose fields you own: the fields are const so that yours may point at
+ * string literals or your own buffers (vn_indexer_add copies them). */
 VN_EXPORT void vn_article_clear(vn_article *a);
 
 /* ---- searching ---- */
@@ -325,7 +327,8 @@ typedef struct vn_index_opts {
     unsigned batch; /* changed documents per automatic commit; 0 for the default */
     int threads;    /* 2: two-core rebuild (full or first build); 1: one thread; 0: 2 */
     int encoding;   /* of the inputs read by vn_indexer_add_path: 0 (auto: UTF-8, or TCVN3, VNI or
-                       Windows-1258 detected per article), or VN_ENC_* of vn_text.h forced */
+                       Windows-1258 detected per article), or one forced: 1 UTF-8, 2 TCVN3,
+                       3 VNI, 4 Windows-1258 (vnsearch-indexer --encoding) */
     unsigned shards; /* a full or first build: split the index into this many shards (each
                         document in the shard of a hash of its id, vn_index_dir.h); 0: keep the
                         index's (1 for a new one).  An incremental run refuses another number */

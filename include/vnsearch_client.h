@@ -60,6 +60,7 @@ typedef struct vnc_context {
     size_t len, cap;
     char **alerts;        /* alert lines read while waiting for a reply: vnc_next_alert's */
     size_t nalerts, alerts_cap;
+    char *token;          /* vnc_auth's, given again after a reconnect */
 } vnc_context;
 
 /* Connect over TCP (host, port) or a Unix socket.  `timeout` (seconds) bounds
@@ -80,6 +81,7 @@ typedef struct vnc_search_opts {
                                 in days (1-3650, docs/ranking.md); 0: off */
     const char *now;         /* YYYY-MM-DD: "today" for fresh and dates typed; NULL: the daemon's */
     int collapse;            /* one hit per story: copies of a wire story folded, in vnc_hit.copies */
+    const char *facets;      /* "source", "month", "year", comma-separated: counted in vnc_result.facets; NULL: none */
 } vnc_search_opts;
 
 typedef struct vnc_hit {
@@ -90,12 +92,31 @@ typedef struct vnc_hit {
     size_t ncopies;
 } vnc_hit;
 
+typedef struct vnc_facet_value {
+    char *value;     /* a source, "2025-10" (month) or "2025" (year) */
+    uint64_t count;
+} vnc_facet_value;
+
+typedef struct vnc_facet {
+    char *name;      /* "source", "month" or "year" */
+    size_t n;
+    vnc_facet_value *values; /* most articles first */
+} vnc_facet;
+
 typedef struct vnc_result {
     uint64_t total;  /* matches: exact when total_min == total_max */
     uint64_t total_min, total_max; /* bounds of an estimated total */
     double took_ms;
     size_t n;
     vnc_hit *hits;
+    size_t nfacets;
+    vnc_facet *facets;     /* the facets asked for (vnc_search_opts.facets) */
+    char *did_you_mean;    /* the query with its marks put back, when they were; else NULL */
+    char *date_words;      /* a date typed in the query ("tháng 10/2025"), taken as a range; else NULL */
+    char *date_from, *date_to; /* that range, YYYY-MM-DD; NULL when none */
+    int partial;           /* a shard did not answer (shard_down = partial) */
+    int cut;               /* query_time_limit stopped the count: total is an estimate */
+    int other_spellings;   /* nothing as typed: these hits match other spellings */
 } vnc_result;
 
 /* SEARCH.  On VNC_OK *out is malloc'd; free it with vnc_result_free(). */
@@ -119,6 +140,25 @@ VNC_EXPORT int vnc_suggest(vnc_context *c, const char *prefix, char ***items, si
 VNC_EXPORT void vnc_strings_free(char **items, size_t n);
 /* STATS: documents and queries served. */
 VNC_EXPORT int vnc_stats(vnc_context *c, uint64_t *documents, uint64_t *queries);
+
+/* Writes (the admin token) and RELOAD.  vnc_auth gives a token (the
+ * admin's, or search_token when the daemon requires one to read) for this
+ * connection and every reconnect; a wrong one is VNC_ERR_REQUEST (code
+ * "NOAUTH", and the daemon closes the connection after three). */
+VNC_EXPORT int vnc_auth(vnc_context *c, const char *token);
+typedef struct vnc_write_stats {
+    uint64_t added, replaced, unchanged, deleted;
+} vnc_write_stats;
+/* ADD: one article as a JSON object text ({"id":..,"title":..,"date":..,
+ * "source":..,"url":..,"body":..}, any layout), committed before the
+ * reply.  `st` may be NULL. */
+VNC_EXPORT int vnc_add(vnc_context *c, const char *article_json, vnc_write_stats *st);
+/* DELETE of one id, DELETE_MANY of n ids in one commit (an absent id is
+ * no error: st->deleted says how many were there).  `st` may be NULL. */
+VNC_EXPORT int vnc_delete(vnc_context *c, const char *id, vnc_write_stats *st);
+VNC_EXPORT int vnc_delete_many(vnc_context *c, const char *const *ids, size_t n, vnc_write_stats *st);
+/* RELOAD: the workers reopen the index, the aliases are read again. */
+VNC_EXPORT int vnc_reload(vnc_context *c);
 
 /* Standing searches (WATCH): the daemon tells this connection of each new
  * article matching `query` as it becomes searchable.  *id numbers the

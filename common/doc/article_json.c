@@ -17,10 +17,10 @@
 
 void vn_article_clear(vn_article *a)
 {
-    char **slot[VN_DOC_NFIELDS];
+    const char **slot[VN_DOC_NFIELDS];
     vn_article_slots(a, slot);
     for (int i = 0; i < VN_DOC_NFIELDS; i++)
-        free(*slot[i]);
+        free((char *)*slot[i]); /* the parsers' own copies (vn_article.h) */
     memset(a, 0, sizeof *a);
 }
 
@@ -49,7 +49,7 @@ int vn_date_from_iso(const char *s, char out[11])
 
 /* Fetch an optional string field: absent or null gives NULL (or "" when
  * `empty_default`); any other non-string type is an error. */
-static vn_status opt_string(json_t *obj, const char *key, int empty_default, char **out, vn_error *err)
+static vn_status opt_string(json_t *obj, const char *key, int empty_default, const char **out, vn_error *err)
 {
     json_t *v = json_object_get(obj, key);
     if (!v || json_is_null(v)) {
@@ -98,11 +98,11 @@ vn_status vn_article_from_json(const char *line, size_t len, vn_article *out, vn
         goto done;
     char day[11];
     if (out->date && vn_date_from_iso(out->date, day)) {
-        memcpy(out->date, day, sizeof day); /* never longer than what was written */
+        memcpy((char *)out->date, day, sizeof day); /* our copy, never longer than what was written */
     } else if (out->date) {
         vn_error_set(warn, VN_ERR_INVALID, "field \"date\" is no ISO 8601 date (\"%.*s\"); indexed without a date",
                      (int)vn_utf8_cut(out->date, strlen(out->date), 32), out->date);
-        free(out->date);
+        free((char *)out->date);
         out->date = NULL;
     }
 done:

@@ -14,15 +14,15 @@
 
 const char *const vn_doc_keys[VN_DOC_NFIELDS] = {"id", "title", "date", "source", "url", "dateline", "body"};
 
-void vn_article_slots(vn_article *a, char **slot[VN_DOC_NFIELDS])
+void vn_article_slots(vn_article *a, const char **slot[VN_DOC_NFIELDS])
 {
-    char **s[VN_DOC_NFIELDS] = {&a->id, &a->title, &a->date, &a->source, &a->url, &a->dateline, &a->body};
+    const char **s[VN_DOC_NFIELDS] = {&a->id, &a->title, &a->date, &a->source, &a->url, &a->dateline, &a->body};
     memcpy(slot, s, sizeof s);
 }
 
 void vn_article_fields(const vn_article *a, const char *f[VN_DOC_NFIELDS])
 {
-    char **slot[VN_DOC_NFIELDS];
+    const char **slot[VN_DOC_NFIELDS];
     vn_article_slots((vn_article *)a, slot); /* only read */
     for (int i = 0; i < VN_DOC_NFIELDS; i++)
         f[i] = *slot[i];
@@ -31,7 +31,7 @@ void vn_article_fields(const vn_article *a, const char *f[VN_DOC_NFIELDS])
 void vn_article_copy(const vn_article *a, vn_article *out)
 {
     const char *f[VN_DOC_NFIELDS];
-    char **slot[VN_DOC_NFIELDS];
+    const char **slot[VN_DOC_NFIELDS];
     vn_article_fields(a, f);
     *out = (vn_article){0};
     vn_article_slots(out, slot);

@@ -32,7 +32,7 @@ extern const char *const vn_doc_keys[VN_DOC_NFIELDS];
  * lists a vn_article's members by position.  vn_article_slots gives
  * where each is kept (to fill or free them), vn_article_fields their
  * values (NULL: missing). */
-void vn_article_slots(vn_article *a, char **slot[VN_DOC_NFIELDS]);
+void vn_article_slots(vn_article *a, const char **slot[VN_DOC_NFIELDS]);
 void vn_article_fields(const vn_article *a, const char *f[VN_DOC_NFIELDS]);
 /* *out = a copy of a with every field copied (the caller's: free with
  * vn_article_clear). */

@@ -60,9 +60,9 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* A text field of an article, from a legacy encoding when it is one:
- * replaced in place; returns whether it was. */
-static int convert_field(vn_indexer *ix, char **field)
+/* A text field of an article the parsers filled (malloc'd), from a
+ * legacy encoding when it is one: replaced in place; returns whether it was. */
+static int convert_field(vn_indexer *ix, const char **field)
 {
     if (!*field || ix->opts.encoding == VN_ENC_UTF8)
         return 0;
@@ -70,7 +70,7 @@ static int convert_field(vn_indexer *ix, char **field)
     char *u = vn_legacy_to_utf8(*field, strlen(*field), (vn_encoding)ix->opts.encoding, NULL, &n);
     if (!u)
         return 0;
-    free(*field);
+    free((char *)*field);
     *field = u;
     return 1;
 }

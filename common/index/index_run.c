@@ -445,7 +445,7 @@ static int carry_one(const char *id, const char *data, size_t len, void *p)
         return 0;
     }
     vn_article a = {0};
-    char **f[VN_DOC_NFIELDS];
+    const char **f[VN_DOC_NFIELDS];
     vn_article_slots(&a, f);
     for (int i = 0; i < VN_DOC_NFIELDS; i++)
         *f[i] = vn_doc_field(&v, (vn_docfield)i);

@@ -97,6 +97,13 @@ make --no-print-directory -s install PREFIX="$P" >/dev/null 2>&1
 ok "a second make install keeps an edited config" grep -q "^# edited" "$P/etc/vnsearch/vnsearch.conf"
 ok "and edited aliases" grep -q "^# edited" "$P/etc/vnsearch/aliases.txt"
 ok "internal headers are not installed" [ ! -e "$P/include/vn_text.h" ]
+unlike "$(grep -n 'vn_text.h' "$P/include/vnsearch.h")" "." "vnsearch.h names no header that is not installed"
+printf '#include <vnsearch.h>\nint main() { vn_article a = {}; a.id = "x"; a.body = "y"; return a.id[0] == 0; }\n' |
+    c++ -std=c++17 -Wall -Wextra -Werror -I"$P/include" -x c++ -c - -o "$TMP/cxx.o" 2>"$TMP/cxx.err"
+is "$?" 0 "vnsearch.h in C++: an article's fields take string literals (const)"
+printf '#include <vnsearch.h>\nint main(void) { vn_article a = {.id = "x", .body = "y"}; return a.id[0] == 0; }\n' |
+    cc -std=c11 -Wall -Wextra -Wwrite-strings -Werror -I"$P/include" -x c -c - -o "$TMP/c.o" 2>"$TMP/c.err"
+is "$?" 0 "and in C with -Wwrite-strings"
 export PKG_CONFIG_PATH=$P/lib/pkgconfig
 cc -o "$TMP/cs" examples/client_search.c $(pkg-config --cflags --libs vnsearch-client) -Wl,-rpath,"$P/lib" 2>"$TMP/cc1"
 is "$?" 0 "the client example compiles against the installed pkg-config file"

@@ -83,9 +83,12 @@ static int setup(void **state)
     return 0;
 }
 
+static void stop_writes_daemon(void);
+
 static int teardown(void **state)
 {
     (void)state;
+    stop_writes_daemon();
     stop_daemon();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
@@ -145,6 +148,134 @@ static void test_calls(void **state)
     assert_int_equal(vnc_stats(c, &docs, &queries), VNC_OK);
     assert_int_equal(docs, 605);
     vnc_free(c);
+}
+
+/* What a SEARCH reply carries besides hits: facets asked for, the
+ * did-you-mean of a query typed without marks, a date typed in it. */
+static void test_result_extras(void **state)
+{
+    (void)state;
+    vnc_context *c = vnc_connect("127.0.0.1", port, 5);
+    vnc_result *r;
+    vnc_search_opts o = {.limit = 2, .facets = "source,month"};
+    assert_int_equal(vnc_search(c, "ha noi", &o, &r), VNC_OK);
+    assert_int_equal(r->nfacets, 2);
+    assert_string_equal(r->facets[0].name, "source");
+    assert_string_equal(r->facets[1].name, "month");
+    assert_true(r->facets[0].n >= 2 && r->facets[1].n >= 2);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < r->facets[0].n; i++) {
+        assert_non_null(r->facets[0].values[i].value);
+        assert_true(r->facets[0].values[i].count > 0);
+        if (i)
+            assert_true(r->facets[0].values[i].count <= r->facets[0].values[i - 1].count);
+        sum += r->facets[0].values[i].count;
+    }
+    assert_true(sum <= r->total);
+    assert_string_equal(r->did_you_mean, "hà nội");
+    assert_null(r->date_words);
+    vnc_result_free(r);
+    vnc_search_opts d = {.limit = 2};
+    assert_int_equal(vnc_search(c, "bão tháng 8/2025", &d, &r), VNC_OK);
+    assert_non_null(r->date_words);
+    assert_string_equal(r->date_from, "2025-08-01");
+    assert_string_equal(r->date_to, "2025-08-31");
+    assert_null(r->did_you_mean);
+    assert_int_equal(r->nfacets, 0);
+    vnc_result_free(r);
+    vnc_free(c);
+}
+
+/* A second daemon, with a config: its pid, killed by teardown too when a
+ * check fails half-way. */
+static pid_t writes_pid;
+
+static void start_writes_daemon(const char *listen, const char *conf, int wport)
+{
+    char bin[700];
+    snprintf(bin, sizeof bin, "%s/bin/vnsearchd", build);
+    writes_pid = fork();
+    if (writes_pid == 0) {
+        freopen("/dev/null", "w", stderr);
+        freopen("/dev/null", "w", stdout);
+        execl(bin, bin, "--index", index_dir, "--listen", listen, "--config", conf, "--workers", "1", "--user",
+              getpwuid(geteuid())->pw_name, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100; i++) {
+        vnc_context *probe = vnc_connect("127.0.0.1", wport, 1);
+        int e = probe->err;
+        vnc_free(probe);
+        if (e == VNC_OK)
+            return;
+        usleep(50000);
+    }
+    fail_msg("vnsearchd with %s did not start", conf);
+}
+
+static void stop_writes_daemon(void)
+{
+    if (writes_pid > 0) {
+        kill(writes_pid, SIGTERM);
+        waitpid(writes_pid, NULL, 0);
+    }
+    writes_pid = 0;
+}
+
+/* Writes and the two tokens, against a daemon with admin_token and
+ * search_token set; a token given once is given again after the daemon
+ * restarts under the connection. */
+static void test_writes(void **state)
+{
+    (void)state;
+    char conf[700], listen[64];
+    snprintf(conf, sizeof conf, "%s/writes.conf", tmp);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs("admin_token = client-admin-token-123\nsearch_token = client-search-token-456\n", f);
+    fclose(f);
+    int wport = free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", wport);
+    start_writes_daemon(listen, conf, wport);
+    vnc_context *c = vnc_connect("127.0.0.1", wport, 5);
+    uint64_t n = 0;
+    assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_ERR_REQUEST);
+    assert_string_equal(c->code, "NOAUTH");
+    assert_int_equal(vnc_auth(c, "client-search-token-456"), VNC_OK);
+    assert_int_equal(vnc_count(c, "hà nội", NULL, &n), VNC_OK);
+    vnc_write_stats st;
+    assert_int_equal(vnc_add(c, "{\"id\":\"w1\",\"body\":\"x\"}", &st), VNC_ERR_REQUEST);
+    assert_string_equal(c->code, "NOAUTH");
+    assert_int_equal(vnc_auth(c, "client-admin-token-123"), VNC_OK);
+    /* any layout: sent as one line */
+    assert_int_equal(vnc_add(c, "{\n  \"id\": \"w1\",\n  \"title\": \"Kỳ lân vàng\",\n  \"body\": \"Tượng xqzkylan vàng ở Huế.\"\n}", &st),
+                     VNC_OK);
+    assert_int_equal(st.added, 1);
+    assert_int_equal(vnc_add(c, "{\"id\":\"w2\",\"title\":\"Kỳ lân bạc\",\"body\":\"Tượng xqzkylan bạc.\"}", &st), VNC_OK);
+    assert_int_equal(vnc_count(c, "xqzkylan", NULL, &n), VNC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(vnc_add(c, "{\"id\":\"w1\",\"title\":\"Kỳ lân vàng\",\"body\":\"Tượng xqzkylan vàng ở Huế.\"}", &st), VNC_OK);
+    assert_int_equal(st.unchanged, 1);
+    assert_int_equal(vnc_add(c, "[1]", &st), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_add(c, "{\"id\":\"w3\"}", &st), VNC_ERR_REQUEST); /* no body */
+    assert_string_equal(c->code, "BADREQ");
+    assert_int_equal(vnc_reload(c), VNC_OK);
+    /* the daemon restarts: the next write reconnects and gives the token again */
+    stop_writes_daemon();
+    start_writes_daemon(listen, conf, wport);
+    const char *ids[] = {"w1", "w2", "never-there"};
+    assert_int_equal(vnc_delete_many(c, ids, 3, &st), VNC_OK);
+    assert_int_equal(st.deleted, 2);
+    assert_int_equal(vnc_count(c, "xqzkylan", NULL, &n), VNC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(vnc_delete(c, "w1", &st), VNC_OK);
+    assert_int_equal(st.deleted, 0);
+    const char *bad[] = {"ok", NULL};
+    assert_int_equal(vnc_delete_many(c, bad, 2, &st), VNC_ERR_REQUEST);
+    assert_int_equal(vnc_auth(c, "wrong-token"), VNC_ERR_REQUEST);
+    assert_string_equal(c->code, "NOAUTH");
+    vnc_free(c);
+    stop_writes_daemon();
 }
 
 static void test_errors(void **state)
@@ -329,6 +460,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calls),
+        cmocka_unit_test(test_result_extras),
+        cmocka_unit_test(test_writes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_option_limits),
         cmocka_unit_test(test_watch),

@@ -93,12 +93,28 @@ static void test_bad_arguments(void **state)
     assert_non_null(strstr(err.msg, "control character"));
     assert_int_equal(vn_indexer_add(ix, &withnl, &err), VN_ERR_INVALID);
     assert_int_equal(vn_indexer_add(ix, NULL, &err), VN_ERR_INVALID);
+    /* the fields are const: string literals, as a C or C++ caller writes them */
+    vn_article lit = {.id = "e9", .title = "Tiêu đề", .body = NULL};
+    assert_int_equal(vn_indexer_add(ix, &lit, &err), VN_ERR_INVALID);
+    lit.body = "Nội dung.";
+    lit.id = NULL;
+    assert_int_equal(vn_indexer_add(ix, &lit, &err), VN_ERR_INVALID);
+    lit.id = "e9";
+    assert_int_equal(vn_indexer_add(ix, &lit, &err), VN_OK);
     assert_int_equal(vn_indexer_add(NULL, &nobody, NULL), VN_ERR_INVALID);
     assert_int_equal(vn_indexer_delete(ix, NULL, &err), VN_ERR_INVALID);
     assert_int_equal(vn_indexer_add_path(ix, NULL, &err), VN_ERR_INVALID);
     assert_int_equal(vn_indexer_commit(NULL, &err), VN_ERR_INVALID);
     assert_int_equal(vn_indexer_finish(ix, &err), VN_OK);
-    assert_int_equal(vn_indexer_stats(ix)->added, 0);
+    assert_int_equal(vn_indexer_stats(ix)->added, 1);
+    vn_indexer_close(ix);
+    /* a first build on two threads (the default) checks the same way */
+    char dir2[80];
+    snprintf(dir2, sizeof dir2, "%s/idx2", tmpl);
+    assert_int_equal(vn_indexer_open(dir2, NULL, &ix, &err), VN_OK);
+    lit.body = NULL;
+    assert_int_equal(vn_indexer_add(ix, &lit, &err), VN_ERR_INVALID);
+    assert_non_null(strstr(err.msg, "no body"));
     vn_indexer_close(ix);
     vn_searcher *s;
     assert_int_equal(vn_searcher_open(NULL, &s, &err), VN_ERR_INVALID);
