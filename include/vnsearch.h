@@ -320,12 +320,14 @@ typedef struct vn_indexer vn_indexer;
 /* Shards of one index, at most: a writer keeps each open (a dozen files
  * apiece), and a query visits them all. */
 #define VN_MAX_SHARDS 64
+#define VN_MAX_THREADS 64 /* vn_index_opts.threads */
 
 typedef struct vn_index_opts {
     int full;       /* rebuild from scratch into a new generation */
     int prune;      /* on finish, delete documents absent from this run */
     unsigned batch; /* changed documents per automatic commit; 0 for the default */
-    int threads;    /* 2: two-core rebuild (full or first build); 1: one thread; 0: 2 */
+    int threads;    /* N (2 to VN_MAX_THREADS): a full or first build writes N partial indexes on N
+                       threads and merges them; 1: one thread; 0: 2.  Updates run on one */
     int encoding;   /* of the inputs read by vn_indexer_add_path: 0 (auto: UTF-8, or TCVN3, VNI or
                        Windows-1258 detected per article), or one forced: 1 UTF-8, 2 TCVN3,
                        3 VNI, 4 Windows-1258 (vnsearch-indexer --encoding) */

@@ -53,9 +53,9 @@ static const char usage[] =
     "  --max-removal P refuse a --prune or --full that would remove more than\n"
     "                  P %% of the index's documents (default 50; 100: any)\n"
     "  --batch N       documents per commit (default 250)\n"
-    "  --threads N     1: one thread; 2 (default): a --full rebuild or a first\n"
-    "                  build writes two partial indexes on two cores and merges\n"
-    "                  them (updates run on one thread either way)\n"
+    "  --threads N     a --full rebuild or a first build writes N partial\n"
+    "                  indexes on N threads and merges them (1 to 64; default:\n"
+    "                  the cores available, at most 8); updates run on one\n"
     "  --encoding E    auto (default: UTF-8, or TCVN3, VNI or Windows-1258 found\n"
     "                  per article and converted), utf8, tcvn3, vni, cp1258\n"
     "  --shards N      with --full (or a first build): split the index into N\n"
@@ -278,12 +278,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "vnsearch-indexer: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (cfg.batch == 0 || cfg.index_threads < 1 || cfg.index_threads > 2) {
-        fprintf(stderr, "vnsearch-indexer: batch must be at least 1 and threads 1 or 2\n");
+    if (cfg.batch == 0 || cfg.index_threads > VN_MAX_THREADS) {
+        fprintf(stderr, "vnsearch-indexer: batch must be at least 1 and threads 1 to %d (0: the cores)\n",
+                VN_MAX_THREADS);
         return EXIT_USAGE;
     }
     o.batch = cfg.batch;
     o.threads = (int)cfg.index_threads;
+    if (o.threads == 0) { /* the cores available, at most 8: past that the merge and the disk gain little */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o.threads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores;
+    }
     if (shards) {
         unsigned n;
         if (!vn_parse_unsigned(shards, VN_MAX_SHARDS, &n) || n < 1) {

@@ -15,7 +15,7 @@ void vn_config_defaults(vn_config *c)
     memset(c, 0, sizeof *c);
     snprintf(c->index, sizeof c->index, "%s", "build/demo-index");
     c->batch = VN_DEFAULT_BATCH; /* see vn_indexer.h: small batches are fastest with Xapian 1.4 */
-    c->index_threads = 2;     /* the pipeline thread pays off from two cores up */
+    c->index_threads = 0;     /* the cores available, at most 8 (vnsearch-indexer) */
     snprintf(c->listen, sizeof c->listen, "%s", "127.0.0.1:7700");
     snprintf(c->web_root, sizeof c->web_root, "%s", "web"); /* the repository's; make install's share/vnsearch/web */
     snprintf(c->aliases, sizeof c->aliases, "%s", "config/aliases.txt");

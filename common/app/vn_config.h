@@ -26,7 +26,7 @@ typedef struct vn_config {
     char index[1024];        /* index directory */
     /* indexer */
     unsigned batch;          /* documents per commit */
-    unsigned index_threads;  /* 1: one thread; 2: a full or first build on two cores (index_parallel.c) */
+    unsigned index_threads;  /* N: a full or first build on N threads (index_parallel.c); 0: the cores, at most 8 */
     char input[1024];        /* what a run without INPUT reads (the timer's); "" for none */
     /* daemon */
     char listen[256];        /* HOST:PORT */

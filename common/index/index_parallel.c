@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* index_parallel.c -- the two-core rebuild: parallel partial indexes merged
- * with Xapian's compaction.
+/* index_parallel.c -- the rebuild on several cores: parallel partial
+ * indexes merged with Xapian's compaction.
  *
- * On a fresh generation (--full, or a brand-new index) with two threads,
- * the calling thread reads and parses the input and hands each article to
- * one of VN_PARTS workers (chosen by a hash of its id, so a repeated id
- * always meets its earlier copy).  Each worker normalises, builds terms and
+ * On a fresh generation (--full, or a brand-new index) with N threads (2
+ * to VN_MAX_THREADS), the calling thread reads and parses the input and
+ * hands each article to one of N workers (chosen by a hash of its id, so a
+ * repeated id always meets its earlier copy).  Each worker normalises, builds terms and
  * writes its own Xapian database; at the end the parts are compacted into
  * the new generation, which is then switched in.  An index of N shards
  * (vnsearch-indexer --shards N) takes N workers instead, each writing its
@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define VN_PARTS 2
 #define QUEUE_CAP 256 /* articles waiting per shard: bounds memory */
 
 typedef struct shard {
@@ -111,7 +110,7 @@ vn_status vn_parallel_start(vn_indexer *ix, vn_error *err)
     vn_parallel *par = vn_xcalloc(1, sizeof *par);
     par->ix = ix;
     par->direct = ix->nshards > 1;
-    par->n = par->direct ? ix->nshards : VN_PARTS;
+    par->n = par->direct ? ix->nshards : (unsigned)ix->opts.threads;
     par->s = vn_xcalloc(par->n, sizeof *par->s);
     ix->par = par;
     char gen[4096];
@@ -203,7 +202,7 @@ vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err)
     vn_parallel *par = ix->par;
     stop_workers(par);
     uint64_t added = 0;
-    const char *paths[VN_PARTS];
+    const char *paths[VN_MAX_THREADS > VN_MAX_SHARDS ? VN_MAX_THREADS : VN_MAX_SHARDS];
     for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
         if (s->rc != VN_OK)
@@ -221,7 +220,7 @@ vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err)
     ix->stats.added = added;
     if (par->direct)
         return VN_OK; /* the shards are the generation */
-    vn_status rc = vn_xdb_compact(paths, VN_PARTS, dst, err);
+    vn_status rc = vn_xdb_compact(paths, par->n, dst, err);
     for (unsigned i = 0; i < par->n; i++)
         vn_index_dir_remove_path(par->s[i].path);
     return rc;

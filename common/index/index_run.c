@@ -69,6 +69,10 @@ vn_status vn_indexer_open(const char *dir, const vn_index_opts *o, vn_indexer **
                           "directory its shards come from)", dir);
         goto fail;
     }
+    if (ix->opts.threads < 1 || ix->opts.threads > VN_MAX_THREADS) {
+        rc = vn_error_set(err, VN_ERR_INVALID, "threads must be 1 to %d, not %d", VN_MAX_THREADS, ix->opts.threads);
+        goto fail;
+    }
     rc = vn_index_dir_lock(dir, &ix->lock_fd, err);
     if (rc != VN_OK)
         goto fail;

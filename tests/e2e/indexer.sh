@@ -147,6 +147,19 @@ is "$($IX --index "$TMP/bounds" --query 'dấu BOM' --limit 1 | cut -f1)" "bom-1
 out=$($IX --index "$TMP/bounds2" --threads 2 "$TMP/bounds.jsonl" 2>&1)
 like "$out" "added 2, .*rejected 3" "two threads: the same"
 like "$out" "bounds.jsonl:4: document id holds a control character" "and rejects are named by file and line (was: by the id)"
+# N threads: N partial indexes merged, the same index as one thread builds
+$IX --quiet --index "$TMP/t1" --threads 1 tests/data/demo-corpus.jsonl tests/data/headlines-300.jsonl
+$IX --quiet --index "$TMP/t4" --threads 4 tests/data/demo-corpus.jsonl tests/data/headlines-300.jsonl
+for q in "hà nội" "bão số 3" "công an"; do
+    # (hits of equal score come in document-number order, which the merge changes)
+    is "$($IX --index "$TMP/t4" --query "$q" --limit 20 | cut -f1,2 | sort)" \
+       "$($IX --index "$TMP/t1" --query "$q" --limit 20 | cut -f1,2 | sort)" \
+        "--threads 4 builds the index --threads 1 does (\"$q\": the same hits and scores)"
+done
+ok "and leaves no partial index behind" [ -z "$(ls "$TMP/t4" | grep tmp-gen)" ]
+$IX --index "$TMP/t65" --threads 65 tests/data/demo-corpus.jsonl >/dev/null 2>"$TMP/t65.err"
+is "$?" 2 "--threads 65 is a usage error"
+like "$(cat "$TMP/t65.err")" "threads 1 to 64" "that says the range"
 
 # JSON Lines on stdin
 out=$(printf '%s\n' '{"id":"stdin-1","title":"Từ stdin","body":"Thủy điện Hòa Bình"}' | $IX --index "$TMP/stdin" - 2>&1)

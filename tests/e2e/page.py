@@ -6,7 +6,12 @@ Debian's headless Chromium, driven through chromedriver's WebDriver HTTP
 protocol from Python's standard library, loads the page from a test
 daemon, types a query without marks, and checks the rendered hits (title,
 link, highlighted snippet), a source-facet click, a month-facet click,
-paging, and the phone width; screenshots go to BUILD/page-test/.  Runs
+paging and page numbers, months by date, the results before the filters
+for the keyboard, "/" to the box, newest first, the loading state, the
+reader view of an article without a url, a date typed as a chip, the
+empty, no-result and error states in Vietnamese, and the phone width
+(filters a folded bar above the results); screenshots go to
+BUILD/page-test/.  Runs
 once, in the plain build's turn.
 """
 import base64
@@ -132,13 +137,15 @@ def main():
            "a hit has its title, a link and the matched words highlighted", first)
         status = b.js("return document.getElementById('status').textContent")
         ok("1–10" in status, "the status line counts the hits", status)
+        ok(b.js("return document.getElementById('auth').offsetHeight === 0 && document.getElementById('empty').offsetHeight === 0"),
+           "no token form and no hint box while the daemon answers")
         dym = b.js("return document.querySelector('#didyoumean a') ? document.querySelector('#didyoumean a').textContent : ''")
         ok(dym == "hà nội", "the did-you-mean line offers the marks put back", dym)
         b.shot(os.path.join(shots, "search.png"))
         # related stories under a hit: five links, none of them the hit itself; a second click closes them
         own = b.js("const h = document.querySelector('.hit'); h.querySelector('.related-toggle').click();"
-                   " return h.querySelector('h3 a').getAttribute('href')")
-        rel = b.wait("const l = [...document.querySelectorAll('.hit .related li a')].map(a => a.getAttribute('href'));"
+                   " return h.querySelector('h3 a').dataset.doc || h.querySelector('h3 a').getAttribute('href')")
+        rel = b.wait("const l = [...document.querySelectorAll('.hit .related li a')].map(a => a.dataset.doc || a.getAttribute('href'));"
                      " return l.length ? l : null")
         ok(rel and len(rel) == 5 and own not in rel, "\"Tin liên quan\" lists five related stories under a hit", (own, rel))
         b.shot(os.path.join(shots, "related.png"))
@@ -168,17 +175,96 @@ def main():
         status = b.wait("const s = document.getElementById('status').textContent; return s.includes('11–') ? s : null")
         ok(status, "the next page shows hits 11 to 20", status)
         ok("offset=10" in b.s("GET", "/url"), "the page is in the address (bookmarkable)")
+        # page numbers: the first, the last, and two either side of this one
+        nums = b.js("return [...document.querySelectorAll('#pager button.num')].map(x => x.textContent)")
+        ok(nums and nums[0] == "1" and "2" in nums and len(nums) >= 4, "numbered pages under the hits", nums)
+        b.js("[...document.querySelectorAll('#pager button.num')].find(x => x.textContent === '3').click()")
+        status = b.wait("const s = document.getElementById('status').textContent; return s.includes('21–30') ? s : null")
+        cur = b.js("const c = document.querySelector('#pager [aria-current=page]'); return c ? c.textContent : null")
+        ok(status and cur == "3", "page 3 shows hits 21 to 30 and is marked as the current page", (status, cur))
+        # months by date, newest first
+        months = b.js("const f = document.querySelectorAll('#facets .facet')[1];"
+                      " return f ? [...f.querySelectorAll('.v')].map(x => x.textContent) : []")
+        ok(len(months) >= 3 and months == sorted(months, reverse=True), "months listed by date, newest first", months)
+        # the results come before the filters for the keyboard
+        order = b.js("const h = document.querySelector('#hits a'), f = document.querySelector('#facets a');"
+                     " return h && f && (h.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) &&"
+                     " ![...document.querySelectorAll('[tabindex]')].some(e => e.tabIndex > 0) ? 'results first' : null")
+        ok(order == "results first", "Tab reaches the hits before the facet links")
+        # "/" focuses the search box
+        b.js("document.activeElement.blur()")
+        b.s("POST", "/actions", {"actions": [{"type": "key", "id": "k", "actions": [
+            {"type": "keyDown", "value": "/"}, {"type": "keyUp", "value": "/"}]}]})
+        ok(b.wait("return document.activeElement && document.activeElement.id === 'q' ? 1 : null") == 1 and
+           "/" not in b.js("return document.getElementById('q').value"), "\"/\" puts the cursor in the search box")
+        # newest first: the switch sorts by date and goes into the address
+        b.js("const s = document.getElementById('sort'); s.value = '-date'; s.dispatchEvent(new Event('change'))")
+        dates = b.wait("if (!location.search.includes('sort=-date') || document.getElementById('results').getAttribute('aria-busy') === 'true') return null;"
+                       " const d = [...document.querySelectorAll('.hit .meta')].map(e => e.textContent.slice(0, 10))"
+                       ".filter(x => /^\\d{4}-/.test(x)); return d.length >= 5 ? d : null")
+        ok(dates and dates == sorted(dates, reverse=True), "\"Xếp theo: mới nhất\" lists the newest first", dates)
+        b.js("const s = document.getElementById('sort'); s.value = ''; s.dispatchEvent(new Event('change'))")
+        # a visible loading state while the daemon answers (the answer held back 1.5 s here)
+        b.js("window._f = window.fetch; window.fetch = (...a) => new Promise(r => setTimeout(() => r(window._f(...a)), 1500));"
+             " document.querySelector('#form button[type=submit]').click()")
+        busy = b.wait("const r = document.getElementById('results'); return r.getAttribute('aria-busy') === 'true' &&"
+                      " r.classList.contains('loading') && document.getElementById('status').textContent.includes('Đang tìm') ? 1 : null", 1)
+        done = b.wait("return document.getElementById('results').getAttribute('aria-busy') === 'false' ? 1 : null", 10)
+        b.js("window.fetch = window._f")
+        ok(busy == 1 and done == 1, "a visible loading state (Đang tìm…, aria-busy) while the answer comes, gone after")
+        # an article without a web address opens in the page, as text; back returns to the hits
+        b.go(site + "/?q=" + urllib.parse.quote("hà nội"))
+        b.wait("return document.querySelectorAll('.hit').length")
+        title = b.js("const a = [...document.querySelectorAll('.hit h3 a')].find(x => x.dataset.doc); a.click(); return a.textContent")
+        body = b.wait("const r = document.getElementById('reader'); const t = document.getElementById('reader-title').textContent;"
+                      " return !r.hidden && t !== 'Đang mở bài…' && document.querySelectorAll('#reader-body p').length ?"
+                      " {title: t, paras: document.querySelectorAll('#reader-body p').length,"
+                      " json: document.body.innerText.includes('\"ok\":true')} : null")
+        ok(body and body["title"] == title and body["paras"] >= 1 and not body["json"] and "doc=" in b.s("GET", "/url"),
+           "an article without a url opens in a reader view on the page (was: raw JSON)", body)
+        b.shot(os.path.join(shots, "reader.png"))
+        b.s("POST", "/back", {})
+        ok(b.wait("return document.getElementById('reader').hidden && document.querySelectorAll('.hit').length ? 1 : null") == 1,
+           "the back button returns to the hits")
+        # a date typed in the query: a chip and the date boxes; removing it searches the words alone
+        b.go(site + "/?q=" + urllib.parse.quote("bão tháng 8/2025"))
+        chipt = b.wait("const c = [...document.querySelectorAll('.chip')].find(x => x.textContent.includes('tháng 8/2025'));"
+                       " return c ? c.textContent : null")
+        boxes = b.js("return [document.getElementById('from').value, document.getElementById('to').value]")
+        ok(chipt and boxes == ["2025-08-01", "2025-08-31"], "a date typed in the query: a chip, and the date boxes filled",
+           (chipt, boxes))
+        b.js("[...document.querySelectorAll('.chip')].find(x => x.textContent.includes('tháng 8/2025')).click()")
+        after = b.wait("const q = document.getElementById('q').value; return q === 'bão' && !document.querySelector('.chip') ?"
+                       " [q, document.getElementById('from').value] : null")
+        ok(after == ["bão", ""], "its ✕ takes the date out of the query and the boxes", after)
+        # empty and no-result states, errors in Vietnamese, a stale did-you-mean cleared
+        b.go(site + "/")
+        hint = b.wait("const e = document.getElementById('empty'); return e.hidden ? null : e.textContent")
+        ok(hint and "không dấu" in hint and "bão tháng 10/2025" in hint, "before a search: how to search, with examples", hint)
+        b.go(site + "/?q=ha+noi")
+        b.wait("return document.querySelector('#didyoumean a') ? 1 : null")
+        b.go(site + "/?q=" + urllib.parse.quote("ha noi") + "&source=" + urllib.parse.quote("Không có báo này"))
+        none = b.wait("const e = document.getElementById('empty'); return e.hidden ? null : e.textContent")
+        ok(none and "Không tìm thấy bài nào" in none and "Bỏ mọi bộ lọc" in none,
+           "no hits: said, with hints and a button to drop the filters", none)
+        b.js("document.querySelector('#empty .chip').click()")
+        ok(b.wait("return document.querySelectorAll('.hit').length ? 1 : null") == 1, "which brings hits back")
+        long_q = " ".join("từ%d" % i for i in range(40))
+        b.js("document.getElementById('q').value = arguments[0]; document.querySelector('#form button[type=submit]').click()", long_q)
+        err = b.wait("const s = document.getElementById('status').textContent; return s.startsWith('Lỗi') ? s : null")
+        ok(err and "bớt từ" in err and b.js("return document.getElementById('didyoumean').hidden"),
+           "an error is said in Vietnamese, and the previous did-you-mean is gone", err)
         # "Gộp bản sao" (on by default): the copy under its original, not a hit of its own
         b.go(site + "/?q=" + urllib.parse.quote("bản án giả danh công an"))
-        hrefs = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.getAttribute('href'));"
+        hrefs = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.dataset.doc || a.getAttribute('href'));"
                        " return l.length ? l : null")
-        copies = b.js("return [...document.querySelectorAll('.hit .copies a')].map(a => a.getAttribute('href'))")
-        ok(len([h for h in hrefs if h in ("/documents/vnds-test-000001", "/documents/copy-000001")]) == 1 and
-           len(copies) == 1 and copies[0] in ("/documents/vnds-test-000001", "/documents/copy-000001"),
+        copies = b.js("return [...document.querySelectorAll('.hit .copies a')].map(a => a.dataset.doc || a.getAttribute('href'))")
+        ok(len([h for h in hrefs if h in ("vnds-test-000001", "copy-000001")]) == 1 and
+           len(copies) == 1 and copies[0] in ("vnds-test-000001", "copy-000001"),
            "\"Gộp bản sao\": the copy is listed under its original, not a hit of its own", (hrefs, copies))
         b.js("document.getElementById('collapse').click()")
-        both = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.getAttribute('href'));"
-                      " return l.includes('/documents/copy-000001') && l.includes('/documents/vnds-test-000001') ? l : null")
+        both = b.wait("const l = [...document.querySelectorAll('.hit h3 a')].map(a => a.dataset.doc || a.getAttribute('href'));"
+                      " return l.includes('copy-000001') && l.includes('vnds-test-000001') ? l : null")
         ok(both and "collapse=off" in b.s("GET", "/url"), "unticked, both are hits, and the address says so", both)
         # "Theo dõi": a standing search; a new article from an indexer run appears on top
         b.go(site + "/?q=" + urllib.parse.quote("kỳ lân"))
@@ -191,25 +277,25 @@ def main():
             f.write(json.dumps({"id": "unicorn-1", "title": "Con kỳ lân đá", "body": "Tượng kỳ lân đá được tìm thấy."},
                                ensure_ascii=False) + "\n")
         index_data(idx, new)
-        got = b.wait("const a = document.querySelector('#alerts li a'); return a ? a.getAttribute('href') : null", 15)
-        ok(got == "/documents/unicorn-1", "\"Theo dõi\": a new article that matches appears above the hits", got)
+        got = b.wait("const a = document.querySelector('#alerts li a'); return a ? a.dataset.doc || a.getAttribute('href') : null", 15)
+        ok(got == "unicorn-1", "\"Theo dõi\": a new article that matches appears above the hits", got)
         b.js("document.getElementById('watch').click()")
         ok(b.wait("return document.getElementById('alerts').hidden ? 1 : null") == 1, "and a second click stops it")
         # "Tin mới trước": fresh=7 asked, and today's article comes first
         b.go(site + "/?q=b%C3%A3o")
-        plain = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")
+        plain = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.dataset.doc || a.getAttribute('href') : null")
         b.js("document.getElementById('fresh').click()")
         fresh = b.wait("const a = document.querySelector('.hit h3 a');"
-                       " return a && a.getAttribute('href') === '/documents/storm-today' ? a.getAttribute('href') : null")
-        ok(plain != "/documents/storm-today" and fresh and "fresh=7" in b.s("GET", "/url"),
+                       " return a && a.dataset.doc === 'storm-today' ? a.dataset.doc : null")
+        ok(plain != "storm-today" and fresh and "fresh=7" in b.s("GET", "/url"),
            "\"Tin mới trước\" puts today's storm first, and goes into the address", (plain, fresh))
         b.go(site + "/?q=b%C3%A3o&fresh=7")
         ok(b.wait("return document.getElementById('fresh').checked ? 'on' : null") == "on",
            "a bookmarked fresh=7 ticks the box")
         # an article's javascript: url is no link (was: the title's href, run on a click)
         b.go(site + "/?q=zyxwtest")
-        href = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.getAttribute('href') : null")
-        ok(href == "/documents/xss-url", "a javascript: url is not made a link (the document's own is)", href)
+        href = b.wait("const a = document.querySelector('.hit h3 a'); return a ? a.dataset.doc || a.getAttribute('href') : null")
+        ok(href == "xss-url", "a javascript: url is not made a link (the document's own is)", href)
         b.js("document.querySelector('.hit h3 a').click()")
         time.sleep(0.5)
         ok(b.js("return document.title") != "pwned", "and a click runs no script")
@@ -219,7 +305,14 @@ def main():
         b.s("POST", "/window/rect", {"width": 390, "height": 844})
         wide = b.wait("return document.documentElement.scrollWidth <= window.innerWidth + 1 ? 'fits' : null")
         ok(wide == "fits", "at a phone's width nothing overflows sideways")
+        bar = b.js("const f = document.getElementById('facetbox'), h = document.getElementById('hits');"
+                   " return {open: f.open, above: f.getBoundingClientRect().top < h.getBoundingClientRect().top}")
+        ok(bar["above"] and not bar["open"], "on a phone the filters are a folded bar above the results", bar)
         b.shot(os.path.join(shots, "phone.png"))
+        b.js("document.querySelector('#facetbox summary').click()")
+        ok(b.wait("return document.getElementById('facetbox').open && document.querySelector('#facets a').offsetHeight > 0 ? 1 : null") == 1,
+           "which opens on a tap")
+        b.shot(os.path.join(shots, "phone-filters.png"))
         ok(os.path.getsize(os.path.join(shots, "search.png")) > 10000, "screenshots saved in %s" % shots)
     finally:
         if b:
