@@ -165,7 +165,7 @@ void vn_ctx_error(vn_ctx *x, const char *code, const char *msg);
 /* The same for a library status: the client's fault (BADREQ, LIMIT) or
  * the server's (UNAVAILABLE, SERVER). */
 void vn_ctx_fail(vn_ctx *x, vn_status rc, const char *msg);
-/* The HTTP status of an error code: 400, 401, 413, 503, else 500. */
+/* The HTTP status of an error code: 400, 401, 404, 503, else 500. */
 int vn_http_status(const char *code);
 /* Something that is not there (GET of an unknown id): NOTFOUND, 404. */
 void vn_ctx_not_found(vn_ctx *x, const char *msg);

@@ -791,10 +791,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     free(id);
     free(body);
     if (rc != VN_OK) {
-        /* a limit of the request's own (limit= past max_results, a query
-         * too long) is a bad request: 400, with its code */
         vn_metrics_count(d, c->cmd, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, 0);
-        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 400);
+        send_error(d, req, rc == VN_ERR_LIMIT ? VN_ERRC_LIMIT : VN_ERRC_BADREQ, err.msg, 0);
         vn_request_clear(&r);
         return;
     }

@@ -22,7 +22,9 @@ static const struct {
     const char *code;
     int status;
 } statuses[] = {
-    {VN_ERRC_BADREQ, 400},      {VN_ERRC_NOAUTH, 401}, {VN_ERRC_LIMIT, 413}, {VN_ERRC_NOTFOUND, 404},
+    /* LIMIT: the request's own (limit=, a query's words); a body over
+     * max_body is evhttp's own 413, a full server's limits say 503 or 429 */
+    {VN_ERRC_BADREQ, 400},      {VN_ERRC_NOAUTH, 401}, {VN_ERRC_LIMIT, 400}, {VN_ERRC_NOTFOUND, 404},
     {VN_ERRC_SHUTDOWN, 503},    {VN_ERRC_BUSY, 503},   {VN_ERRC_UNAVAILABLE, 503},
 };
 

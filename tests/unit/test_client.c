@@ -39,28 +39,42 @@ static int free_port(void)
     return ntohs(sa.sin_port);
 }
 
-static void start_daemon(void)
+/* vnsearchd on `listen` (with the config file `conf`, or none), once it
+ * accepts on `p`: its pid. */
+static pid_t spawn_daemon(const char *listen, const char *conf, int p)
 {
-    char bin[700], listen[64];
+    char bin[700];
     snprintf(bin, sizeof bin, "%s/bin/vnsearchd", build);
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    daemon_pid = fork();
-    if (daemon_pid == 0) {
+    pid_t pid = fork();
+    if (pid == 0) {
         freopen("/dev/null", "w", stderr);
+        freopen("/dev/null", "w", stdout);
         /* --user: the daemon refuses to run as root without being told */
-        execl(bin, bin, "--index", index_dir, "--listen", listen, "--workers", "1", "--user",
-              getpwuid(geteuid())->pw_name, (char *)NULL);
+        const char *user = getpwuid(geteuid())->pw_name;
+        if (conf)
+            execl(bin, bin, "--index", index_dir, "--listen", listen, "--config", conf, "--workers", "1", "--user",
+                  user, (char *)NULL);
+        else
+            execl(bin, bin, "--index", index_dir, "--listen", listen, "--workers", "1", "--user", user, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 100; i++) { /* wait until it accepts */
-        vnc_context *c = vnc_connect("127.0.0.1", port, 1);
+        vnc_context *c = vnc_connect("127.0.0.1", p, 1);
         int e = c->err;
         vnc_free(c);
         if (e == VNC_OK)
-            return;
+            return pid;
         usleep(50000);
     }
-    fail_msg("vnsearchd did not start");
+    fail_msg("vnsearchd on %s did not start", listen);
+    return pid;
+}
+
+static void start_daemon(void)
+{
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
+    daemon_pid = spawn_daemon(listen, NULL, port);
 }
 
 static void stop_daemon(void)
@@ -192,25 +206,7 @@ static pid_t writes_pid;
 
 static void start_writes_daemon(const char *listen, const char *conf, int wport)
 {
-    char bin[700];
-    snprintf(bin, sizeof bin, "%s/bin/vnsearchd", build);
-    writes_pid = fork();
-    if (writes_pid == 0) {
-        freopen("/dev/null", "w", stderr);
-        freopen("/dev/null", "w", stdout);
-        execl(bin, bin, "--index", index_dir, "--listen", listen, "--config", conf, "--workers", "1", "--user",
-              getpwuid(geteuid())->pw_name, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 100; i++) {
-        vnc_context *probe = vnc_connect("127.0.0.1", wport, 1);
-        int e = probe->err;
-        vnc_free(probe);
-        if (e == VNC_OK)
-            return;
-        usleep(50000);
-    }
-    fail_msg("vnsearchd with %s did not start", conf);
+    writes_pid = spawn_daemon(listen, conf, wport);
 }
 
 static void stop_writes_daemon(void)
