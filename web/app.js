@@ -9,7 +9,9 @@
 // view (/documents/{id}).  Only the snippet is HTML (escaped by the daemon,
 // matches in <b>); every other field is put in as text.  The state lives in
 // the address, so a search (or an article read) can be bookmarked and the
-// back button works.  Messages are Vietnamese; "/" focuses the box.
+// back button works.  Messages are Vietnamese; "/" focuses the box.  When
+// the daemon asks for an access token (search_token), the page asks the
+// user and sends it with every request, alerts included.
 "use strict";
 const PAGE = 10;
 const $ = (id) => document.getElementById(id);
@@ -432,37 +434,68 @@ async function run(push) {
   }
 }
 
-// "Theo dõi": a standing search on what is typed (GET /watch, Server-Sent
-// Events); each new article that matches goes on top of the list above
-// the hits.  A second click, or watching another query, ends it.
-let watching = null;
-$("watch").addEventListener("click", () => {
-  const box = $("alerts");
-  if (watching) {
-    watching.close();
-    watching = null;
-    $("watch").textContent = "Theo dõi";
-    box.hidden = true;
-    return;
+// "Theo dõi": a standing search on what is typed (GET /watch, a stream of
+// Server-Sent Events, read with fetch so that the access token goes with
+// it: an EventSource sends no header); each new article that matches goes
+// on top of the list above the hits.  A second click ends it.
+let watching = null; // its AbortController
+function stopWatching() {
+  if (watching) watching.abort();
+  watching = null;
+  $("watch").textContent = "Theo dõi";
+  $("alerts").hidden = true;
+}
+
+// Each "event: NAME / data: JSON" block of the stream, to onEvent.
+async function readEvents(res, onEvent) {
+  const reader = res.body.getReader(), dec = new TextDecoder();
+  let buf = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buf += dec.decode(value, { stream: true });
+    let end;
+    while ((end = buf.indexOf("\n\n")) >= 0) {
+      const block = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      const name = (block.match(/^event: (.*)$/m) || [])[1], data = (block.match(/^data: (.*)$/m) || [])[1];
+      if (name && data) onEvent(name, JSON.parse(data));
+    }
   }
+}
+
+$("watch").addEventListener("click", async () => {
+  const box = $("alerts");
+  if (watching) return stopWatching();
   const q = $("q").value.trim();
   if (!q) return;
-  watching = new EventSource("/watch?" + new URLSearchParams({ q }).toString());
+  const ctrl = new AbortController();
+  watching = ctrl;
   $("watch").textContent = "Thôi theo dõi";
   box.querySelector("h2").textContent = "Đang theo dõi «" + q + "»: bài mới sẽ hiện ở đây";
   box.querySelector("ul").replaceChildren();
   box.hidden = false;
-  watching.addEventListener("alert", (ev) => {
-    const a = JSON.parse(ev.data);
-    const li = el("li", "alert");
-    li.appendChild(hitLink(a));
-    const meta = [a.date, a.source].filter(Boolean).join(" · ");
-    if (meta) li.appendChild(el("span", "meta", " " + meta));
-    box.querySelector("ul").prepend(li);
-  });
-  watching.addEventListener("error", () => {
-    if (watching && watching.readyState === EventSource.CLOSED) box.querySelector("h2").textContent = "Mất kết nối theo dõi.";
-  });
+  const token = sessionStorage.getItem("vnsearch-token");
+  try {
+    const res = await fetch("/watch?" + new URLSearchParams({ q }).toString(),
+                            { signal: ctrl.signal, headers: token ? { Authorization: "Bearer " + token } : {} });
+    if (!res.ok) {
+      if (res.status === 401 || res.status === 403) $("auth").hidden = false;
+      showError(box.querySelector("h2"), await res.json());
+      return;
+    }
+    await readEvents(res, (name, a) => {
+      if (name !== "alert") return;
+      const li = el("li", "alert");
+      li.appendChild(hitLink(a));
+      const meta = [a.date, a.source].filter(Boolean).join(" · ");
+      if (meta) li.appendChild(el("span", "meta", " " + meta));
+      box.querySelector("ul").prepend(li);
+    });
+    if (watching === ctrl) box.querySelector("h2").textContent = "Mất kết nối theo dõi.";
+  } catch (e) {
+    if (watching === ctrl) box.querySelector("h2").textContent = "Mất kết nối theo dõi.";
+  }
 });
 
 // Completions of what is being typed, under the box: GET /suggest (the

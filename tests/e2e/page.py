@@ -314,6 +314,35 @@ def main():
            "which opens on a tap")
         b.shot(os.path.join(shots, "phone-filters.png"))
         ok(os.path.getsize(os.path.join(shots, "search.png")) > 10000, "screenshots saved in %s" % shots)
+        # a daemon that wants a token (search_token): the page asks for it once, then searches and
+        # watches with it
+        b.s("POST", "/window/rect", {"width": 1280, "height": 900})
+        p2, _, site2 = start_http(idx, "search_token = page-search-token-123\n")
+        try:
+            b.go(site2 + "/?q=ha+noi")
+            asked = b.wait("return document.getElementById('auth').offsetHeight > 0 &&"
+                           " document.getElementById('status').textContent.includes('mã truy cập') ? 1 : null")
+            ok(asked == 1, "search_token set: the page asks for the token, in Vietnamese")
+            b.s("POST", "/element/%s/value" % b.find("#token"), {"text": "page-search-token-123"})
+            b.js("document.querySelector('#auth button').click()")
+            n = b.wait("return document.querySelectorAll('.hit').length")
+            ok(n == 10 and b.js("return document.getElementById('auth').offsetHeight === 0"),
+               "given, it searches with it (%s hits) and the form goes" % n)
+            b.go(site2 + "/?q=" + urllib.parse.quote("kỳ lân vàng"))
+            b.wait("return document.getElementById('status').textContent.includes('bài') ? 1 : null")
+            b.js("document.getElementById('watch').click()")
+            b.wait("return document.getElementById('alerts').hidden ? null : 1")
+            time.sleep(0.5)
+            new = os.path.join(tmp, "unicorn2.jsonl")
+            with open(new, "w") as f:
+                f.write(json.dumps({"id": "unicorn-2", "title": "Kỳ lân vàng", "body": "Tượng kỳ lân vàng ở Huế."},
+                                   ensure_ascii=False) + "\n")
+            index_data(idx, new)
+            got = b.wait("const a = document.querySelector('#alerts li a'); return a ? a.dataset.doc : null", 15)
+            ok(got == "unicorn-2", "and alerts come with the token too (was: an EventSource, which sends none)", got)
+            b.js("document.getElementById('watch').click()")
+        finally:
+            stop(p2)
     finally:
         if b:
             b.quit()
