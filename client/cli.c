@@ -42,6 +42,9 @@ static const char usage[] =
     "                   as it comes, until interrupted\n"
     "  --json           print the daemon's JSON reply\n"
     "  --timeout SECS   give up after this long (default 10)\n"
+    "  --token TOKEN    the daemon's search_token (or admin_token), when it\n"
+    "                   wants one; default: $VNSEARCH_TOKEN, which keeps it out\n"
+    "                   of the process list\n"
     "  -h, --help       this text\n"
     "  -V, --version    the version\n"
     "\n"
@@ -96,9 +99,9 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},      {"related", required_argument, NULL, 'R'},
         {"fresh", required_argument, NULL, 'F'},  {"now", required_argument, NULL, 'N'},
         {"suggest", no_argument, NULL, 'G'},      {"collapse", no_argument, NULL, 'C'},
-        {"watch", no_argument, NULL, 'W'},
+        {"watch", no_argument, NULL, 'W'},       {"token", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0}};
-    const char *host = "127.0.0.1", *sock = NULL, *related = NULL;
+    const char *host = "127.0.0.1", *sock = NULL, *related = NULL, *token = getenv("VNSEARCH_TOKEN");
     int port = 7700, json = 0, suggest = 0, watch = 0;
     double timeout = 10;
     vnc_search_opts o = {0};
@@ -153,6 +156,7 @@ int main(int argc, char **argv)
         case 'G': suggest = 1; break;
         case 'C': o.collapse = 1; break;
         case 'W': watch = 1; break;
+        case 'K': token = optarg; break;
         default: /* getopt said what was wrong */
             fputs("try 'vnsearch --help'\n", stderr);
             return 2;
@@ -189,6 +193,12 @@ int main(int argc, char **argv)
         return 2;
     }
     int code = 2;
+    if (token && *token && vnc_auth(ctx, token) != VNC_OK) {
+        fprintf(stderr, "vnsearch: %s%s%s\n", ctx->code[0] ? ctx->code : "", ctx->code[0] ? " " : "", ctx->errstr);
+        vnc_free(ctx);
+        free(query);
+        return 2;
+    }
     if (watch) {
         uint64_t id;
         if (vnc_watch(ctx, query, &id) == VNC_OK) {

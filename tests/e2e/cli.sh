@@ -90,6 +90,22 @@ $V "$(printf 'hà nội\nRELOAD')" >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "a line break in the query is refused"
 like "$(cat "$TMP/err")" "line break" "and says why"
 unlike "$(cat "$TMP/log")" "RELOAD" "nothing was sent for it"
+# a daemon that wants a token (search_token): --token or $VNSEARCH_TOKEN
+TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf 'search_token = cli-search-token-42\n' > "$TMP/token.conf"
+$BIN/vnsearchd --index "$TMP/index" --listen 127.0.0.1:$TPORT --config "$TMP/token.conf" --workers 1 --user "$(id -un)" 2>/dev/null &
+TPID=$!
+for i in $(seq 50); do printf 'PING\r\n' | nc -q1 127.0.0.1 $TPORT 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+$BIN/vnsearch --port $TPORT --limit 1 hà nội >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "search_token set: without a token, exit code 2"
+like "$(cat "$TMP/err")" "NOAUTH.*search_token" "saying the daemon wants the token"
+is "$($BIN/vnsearch --port $TPORT --token cli-search-token-42 --limit 1 hà nội | grep -c '^  ')" 2 "--token TOKEN searches (a hit: two lines)"
+is "$(VNSEARCH_TOKEN=cli-search-token-42 $BIN/vnsearch --port $TPORT --limit 1 hà nội | grep -c '^  ')" 2 \
+    "and so does \$VNSEARCH_TOKEN"
+VNSEARCH_TOKEN=wrong $BIN/vnsearch --port $TPORT --limit 1 hà nội >/dev/null 2>"$TMP/err"; rc=$?
+is "$rc" 2 "a wrong token: exit code 2"
+like "$(cat "$TMP/err")" "NOAUTH wrong token" "and says so"
+kill $TPID 2>/dev/null; wait $TPID 2>/dev/null
 # --- the command lines and their pages (the same for every program) ---
 for p in vnsearch-indexer vnsearchd vnsearch; do
     like "$($BIN/$p --version)" "^$p [0-9]+\.[0-9]+\.[0-9]+" "$p --version"
