@@ -94,7 +94,7 @@ vn_status vn_http_articles_array(const char *body, vn_buf *lines, vn_error *err)
 vn_status vn_http_json_params(const char *body, vn_param_fn add, void *ctx, vn_error *err)
 {
     json_error_t je;
-    json_t *o = json_loads(body, 0, &je);
+    json_t *o = json_loads(body, JSON_REJECT_DUPLICATES, &je); /* {"q":"a","q":"b"}: which? */
     if (!json_is_object(o)) {
         json_decref(o);
         return vn_error_set(err, VN_ERR_INVALID, "want a JSON object of parameters ({\"q\": ...}): %s", je.text);

@@ -317,6 +317,7 @@ static void test_http_codec(void **state)
     assert_int_equal(vn_http_json_params("{\"q\":{}}", collect, &got, &err), VN_ERR_INVALID);
     assert_int_equal(vn_http_json_params("{\"facets\":[1]}", collect, &got, &err), VN_ERR_INVALID);
     assert_int_equal(vn_http_json_params("[1]", collect, &got, &err), VN_ERR_INVALID);
+    assert_int_equal(vn_http_json_params("{\"q\":\"a\",\"q\":\"b\"}", collect, &got, &err), VN_ERR_INVALID);
     vn_buf_free(&text);
     vn_buf_free(&gz);
     vn_buf_free(&lines);
