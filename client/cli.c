@@ -162,8 +162,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if ((related || suggest || watch) && json) {
-        fputs("vnsearch: --json prints a SEARCH reply; --related, --suggest and --watch print text\n", stderr);
+    if ((suggest || watch) && json) {
+        fputs("vnsearch: --json prints a SEARCH or RELATED reply; --suggest and --watch print text\n", stderr);
         return 2;
     }
     if (!!related + suggest + watch > 1) {
@@ -240,7 +240,7 @@ int main(int argc, char **argv)
         }
     } else if (json) {
         char *raw;
-        if (vnc_search_json(ctx, query, &o, &raw) == VNC_OK) {
+        if ((related ? vnc_related_json : vnc_search_json)(ctx, query, &o, &raw) == VNC_OK) {
             puts(raw);
             code = strstr(raw, "\"hits\":[]") ? 1 : 0;
             free(raw);

@@ -528,15 +528,26 @@ int vnc_related(vnc_context *c, const char *id, const vnc_search_opts *opts, vnc
     return hits_request(c, "RELATED", id, opts, out);
 }
 
-int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json)
+/* SEARCH or RELATED, the reply's JSON text as it came. */
+static int json_reply(vnc_context *c, const char *cmd, const char *arg, const vnc_search_opts *opts, char **json)
 {
     if (!c || !json)
         return VNC_ERR_REQUEST; /* nowhere to put the result or the error */
     *json = NULL;
     json_t *j = NULL;
-    int rc = query_request(c, "SEARCH", query, opts, &j, json);
+    int rc = query_request(c, cmd, arg, opts, &j, json);
     json_decref(j);
     return rc;
+}
+
+int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json)
+{
+    return json_reply(c, "SEARCH", query, opts, json);
+}
+
+int vnc_related_json(vnc_context *c, const char *id, const vnc_search_opts *opts, char **json)
+{
+    return json_reply(c, "RELATED", id, opts, json);
 }
 
 void vnc_result_free(vnc_result *r)

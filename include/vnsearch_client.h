@@ -129,6 +129,8 @@ VNC_EXPORT int vnc_related(vnc_context *c, const char *id, const vnc_search_opts
 /* SEARCH, the daemon's JSON reply as it came (one line, no line ending);
  * *json is malloc'd, free() it. */
 VNC_EXPORT int vnc_search_json(vnc_context *c, const char *query, const vnc_search_opts *opts, char **json);
+/* RELATED, the same way. */
+VNC_EXPORT int vnc_related_json(vnc_context *c, const char *id, const vnc_search_opts *opts, char **json);
 /* COUNT: exact number of matches. */
 VNC_EXPORT int vnc_count(vnc_context *c, const char *query, const vnc_search_opts *opts, uint64_t *out);
 /* GET: the stored document as a JSON object text; *json is malloc'd, free()

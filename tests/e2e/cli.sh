@@ -83,6 +83,10 @@ $V --related no-such-article >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "--related of an unknown id gives exit code 2"
 like "$(cat "$TMP/err")" "NOTFOUND no such document" "and the daemon's message"
 $V --related "$first" lương >/dev/null 2>&1; is "$?" 2 "--related and a query together give exit code 2"
+out=$($V --json --limit 3 --related "$first"); rc=$?
+is "$rc" 0 "--related --json: exit code 0"
+like "$out" '^\{"ok":true,"total":[0-9]+,.*"hits":\[\{"id":' "prints RELATED's JSON reply"
+unlike "$out" "\"id\":\"$first\"" "never the article itself"
 # the user's text never lands where options go (was: 3 hits for --limit 1)
 n=$($V --limit 1 'limit=3 ha noi' | grep -c '^  ')
 is "$n" 2 "query text that begins with limit= is no option"
