@@ -83,6 +83,21 @@ class Browser:
             pass
 
 
+def watch_new_article(b, url, tmp, idx, article):
+    """Open `url`, click "Theo dõi", index `article` (a dict) into idx: the
+    id the first alert links to (None within 15 s)."""
+    b.go(url)
+    b.wait("return document.getElementById('status').textContent.includes('bài') ? 1 : null")
+    b.js("document.getElementById('watch').click()")
+    b.wait("return document.getElementById('alerts').hidden ? null : 1")
+    time.sleep(0.5)
+    new = os.path.join(tmp, article["id"] + ".jsonl")
+    with open(new, "w") as f:
+        f.write(json.dumps(article, ensure_ascii=False) + "\n")
+    index_data(idx, new)
+    return b.wait("const a = document.querySelector('#alerts li a'); return a ? a.dataset.doc : null", 15)
+
+
 def skip_reason():
     if os.environ.get("VN_BUILD", "build") != "build":
         return "the page is tested once, in the plain build's turn"
@@ -267,17 +282,8 @@ def main():
                       " return l.includes('copy-000001') && l.includes('vnds-test-000001') ? l : null")
         ok(both and "collapse=off" in b.s("GET", "/url"), "unticked, both are hits, and the address says so", both)
         # "Theo dõi": a standing search; a new article from an indexer run appears on top
-        b.go(site + "/?q=" + urllib.parse.quote("kỳ lân"))
-        b.wait("return document.getElementById('status').textContent.includes('bài') ? 1 : null")
-        b.js("document.getElementById('watch').click()")
-        b.wait("return document.getElementById('alerts').hidden ? null : 1")
-        time.sleep(0.5)
-        new = os.path.join(tmp, "unicorn.jsonl")
-        with open(new, "w") as f:
-            f.write(json.dumps({"id": "unicorn-1", "title": "Con kỳ lân đá", "body": "Tượng kỳ lân đá được tìm thấy."},
-                               ensure_ascii=False) + "\n")
-        index_data(idx, new)
-        got = b.wait("const a = document.querySelector('#alerts li a'); return a ? a.dataset.doc || a.getAttribute('href') : null", 15)
+        got = watch_new_article(b, site + "/?q=" + urllib.parse.quote("kỳ lân"), tmp, idx,
+                                {"id": "unicorn-1", "title": "Con kỳ lân đá", "body": "Tượng kỳ lân đá được tìm thấy."})
         ok(got == "unicorn-1", "\"Theo dõi\": a new article that matches appears above the hits", got)
         b.js("document.getElementById('watch').click()")
         ok(b.wait("return document.getElementById('alerts').hidden ? 1 : null") == 1, "and a second click stops it")
@@ -328,17 +334,8 @@ def main():
             n = b.wait("return document.querySelectorAll('.hit').length")
             ok(n == 10 and b.js("return document.getElementById('auth').offsetHeight === 0"),
                "given, it searches with it (%s hits) and the form goes" % n)
-            b.go(site2 + "/?q=" + urllib.parse.quote("kỳ lân vàng"))
-            b.wait("return document.getElementById('status').textContent.includes('bài') ? 1 : null")
-            b.js("document.getElementById('watch').click()")
-            b.wait("return document.getElementById('alerts').hidden ? null : 1")
-            time.sleep(0.5)
-            new = os.path.join(tmp, "unicorn2.jsonl")
-            with open(new, "w") as f:
-                f.write(json.dumps({"id": "unicorn-2", "title": "Kỳ lân vàng", "body": "Tượng kỳ lân vàng ở Huế."},
-                                   ensure_ascii=False) + "\n")
-            index_data(idx, new)
-            got = b.wait("const a = document.querySelector('#alerts li a'); return a ? a.dataset.doc : null", 15)
+            got = watch_new_article(b, site2 + "/?q=" + urllib.parse.quote("kỳ lân vàng"), tmp, idx,
+                                    {"id": "unicorn-2", "title": "Kỳ lân vàng", "body": "Tượng kỳ lân vàng ở Huế."})
             ok(got == "unicorn-2", "and alerts come with the token too (was: an EventSource, which sends none)", got)
             b.js("document.getElementById('watch').click()")
         finally:
