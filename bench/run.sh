@@ -7,7 +7,8 @@
 #   2. the daemon design not taken (memcached-style loops) against
 #      vnsearchd, and the stall test;
 #   3. one index against two shards behind xapian-tcpsrv (bench/shards.sh);
-#   4. what spelling statistics cost and buy (bench/spelling.sh).
+#   4. what spelling statistics cost and buy (bench/spelling.sh);
+#   5. indexing on 1, 2 and 4 threads (bench/threads.sh).
 # The 10x corpus is make bench-scale.  Reads CORPUS/vi-news.jsonl and
 # skips, saying so, when it is absent.
 set -eu
@@ -57,5 +58,7 @@ echo
 bench/shards.sh "$BUILD" "$CORPUS"
 echo
 bench/spelling.sh "$BUILD" "$CORPUS"
+echo
+bench/threads.sh "$BUILD" "$CORPUS"
 echo
 echo "make bench took $(( ($(date +%s) - START + 30) / 60 )) minutes"
