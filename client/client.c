@@ -140,6 +140,18 @@ static int write_all(vnc_context *c, const char *p, size_t n, double deadline)
 }
 
 /* Open the socket (non-blocking, with the timeout) and switch to JSON. */
+/* One exchange of a fresh connection: "CMD ARG" (arg may be NULL) and
+ * its one reply line (*reply, malloc'd: the caller frees it). */
+static int handshake(vnc_context *c, const char *cmd, const char *arg, double deadline, char **reply)
+{
+    int rc = write_all(c, cmd, strlen(cmd), deadline);
+    if (rc == VNC_OK && arg && (rc = write_all(c, " ", 1, deadline)) == VNC_OK)
+        rc = write_all(c, arg, strlen(arg), deadline);
+    if (rc == VNC_OK)
+        rc = write_all(c, "\n", 1, deadline);
+    return rc == VNC_OK ? read_line(c, reply, deadline) : rc;
+}
+
 static int connect_now(vnc_context *c)
 {
     double deadline = vn_clock_now() + c->timeout;
@@ -195,21 +207,13 @@ static int connect_now(vnc_context *c)
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     c->fd = fd;
     char *line = NULL;
-    int rc = write_all(c, "FORMAT json\n", 12, deadline);
-    if (rc == VNC_OK)
-        rc = read_line(c, &line, deadline);
+    int rc = handshake(c, "FORMAT json", NULL, deadline, &line);
     if (rc == VNC_OK && strstr(line, "\"ok\":true") == NULL)
         rc = fail(c, VNC_ERR_PROTOCOL, "not a vnsearchd: %.60s", line);
     free(line);
-    line = NULL;
     if (rc == VNC_OK && c->token) { /* vnc_auth's token, for this connection too */
-        rc = write_all(c, "AUTH ", 5, deadline);
-        if (rc == VNC_OK)
-            rc = write_all(c, c->token, strlen(c->token), deadline);
-        if (rc == VNC_OK)
-            rc = write_all(c, "\n", 1, deadline);
-        if (rc == VNC_OK)
-            rc = read_line(c, &line, deadline);
+        line = NULL;
+        rc = handshake(c, "AUTH", c->token, deadline, &line);
         if (rc == VNC_OK && strstr(line, "\"ok\":true") == NULL)
             rc = fail(c, VNC_ERR_REQUEST, "the token was refused on reconnecting");
         free(line);

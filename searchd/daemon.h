@@ -28,7 +28,7 @@ typedef struct job job;
 #define VN_METRIC_OUTCOMES 9   /* ok BADREQ LIMIT NOAUTH SERVER SHUTDOWN BUSY UNAVAILABLE NOTFOUND */
 #define VN_METRIC_BUCKETS 10
 #define VN_METRIC_UNKNOWN VN_NCOMMANDS /* the row of request lines naming no command */
-#define VN_METRIC_STATUSES 14  /* HTTP statuses counted one by one (metrics.c), then "other" */
+#define VN_METRIC_STATUSES 12  /* HTTP statuses counted one by one (metrics.c), then "other" */
 typedef struct vn_metrics {
     uint64_t requests[VN_NCOMMANDS + 1][VN_METRIC_OUTCOMES]; /* by vn_cmd, then the unknown */
     uint64_t bucket[VN_NCOMMANDS][VN_METRIC_BUCKETS + 1]; /* by vn_cmd; the last: +Inf */
@@ -43,6 +43,8 @@ typedef struct vn_metrics {
 #define VN_AUTH_FAIL_MAX 10
 #define VN_AUTH_FAIL_WINDOW 60.0
 #define VN_AUTH_BLOCK 60.0
+/* Wrong tokens on one connection, either front-end, that close it. */
+#define VN_AUTH_CONN_FAILURES 3
 #define VN_THROTTLE_SLOTS 256 /* addresses remembered; the stalest makes room */
 typedef struct vn_throttle_entry {
     char addr[64];        /* as the logs write it; "" for a free entry */

@@ -38,7 +38,6 @@
 #define PAGE_MAX_BYTES (1u << 20) /* a file of the search page: kilobytes, never megabytes */
 #define GZIP_MIN 1024 /* bytes of a reply worth compressing (a header costs ~20) */
 #define GZIP_LEVEL 1  /* replies: zlib's fastest (50 hits of JSON: 20 KB to ~5 KB) */
-#define MAX_AUTH_FAILURES 3 /* wrong tokens before the connection is closed, as on the line protocol */
 
 /* The search page's files, read at start. */
 static const struct page {
@@ -471,11 +470,11 @@ static const char *http_method(enum evhttp_cmd_type m)
     }
 }
 
+/* The method the command table knows it by: HEAD is GET without a body
+ * (a method no command takes finds none, and the path's Allow). */
 static const char *method_name(enum evhttp_cmd_type m)
 {
-    return m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD ? "GET" : m == EVHTTP_REQ_POST ? "POST"
-           : m == EVHTTP_REQ_DELETE                    ? "DELETE"
-                                                       : "OTHER";
+    return m == EVHTTP_REQ_HEAD ? "GET" : http_method(m);
 }
 
 /* Whether `path` is the path `pat` of the table: equal, or with "{id}"
@@ -572,7 +571,7 @@ static const char *peer_of(struct evhttp_request *req)
 
 /* Authorization: Bearer <token>: VN_SCOPE_* of a right one (0: none
  * given), -1 wrong (logged, counted against the address and the
- * connection, which is closed after MAX_AUTH_FAILURES, as the line
+ * connection, which is closed after VN_AUTH_CONN_FAILURES, as the line
  * protocol's), -2 the address may not try now. */
 static int bearer(vn_daemon *d, struct evhttp_request *req, double *wait)
 {
@@ -583,10 +582,10 @@ static int bearer(vn_daemon *d, struct evhttp_request *req, double *wait)
     int t = vn_token_try(d, peer, strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : "", wait);
     if (t == -1) {
         http_watch *w = watch_of(req);
-        unsigned n = w ? ++w->auth_failures : MAX_AUTH_FAILURES;
+        unsigned n = w ? ++w->auth_failures : VN_AUTH_CONN_FAILURES;
         vn_log_warn("HTTP from %s: wrong bearer token (%u)%s", peer, n,
-                    n >= MAX_AUTH_FAILURES ? "; too many failures, closing" : "");
-        if (n >= MAX_AUTH_FAILURES)
+                    n >= VN_AUTH_CONN_FAILURES ? "; too many failures, closing" : "");
+        if (n >= VN_AUTH_CONN_FAILURES)
             evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
     }
     return t;

@@ -24,7 +24,7 @@
 static const char *outcomes[VN_METRIC_OUTCOMES] = {"ok",           VN_ERRC_BADREQ,   VN_ERRC_LIMIT,
                                                    VN_ERRC_NOAUTH, VN_ERRC_SERVER,   VN_ERRC_SHUTDOWN,
                                                    VN_ERRC_BUSY,   VN_ERRC_UNAVAILABLE, VN_ERRC_NOTFOUND};
-static const int statuses[VN_METRIC_STATUSES] = {200, 204, 304, 400, 401, 403, 404, 405, 413, 429, 500, 503, 0, 0};
+static const int statuses[VN_METRIC_STATUSES] = {200, 204, 304, 400, 401, 403, 404, 405, 413, 429, 500, 503};
 /* upper bounds in seconds: a query takes about a millisecond, the time limit is 2 s */
 static const double bounds[VN_METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
 
@@ -52,20 +52,22 @@ void vn_metrics_count(vn_daemon *d, vn_cmd cmd, const char *outcome, double seco
 
 void vn_metrics_http(vn_daemon *d, int status)
 {
-    size_t i = 0;
-    while (i < VN_METRIC_STATUSES && statuses[i] && statuses[i] != status)
+    size_t i = 0; /* VN_METRIC_STATUSES: any other */
+    while (i < VN_METRIC_STATUSES && statuses[i] != status)
         i++;
-    if (i == VN_METRIC_STATUSES || !statuses[i])
-        i = VN_METRIC_STATUSES; /* other */
     pthread_mutex_lock(&d->mu);
     d->metrics.http_status[i]++;
     pthread_mutex_unlock(&d->mu);
 }
 
-static void lower(vn_buf *t, const char *name)
+/* A command's name as a label value: lower case, in out. */
+static const char *lower(char out[32], const char *name)
 {
-    for (const char *p = name; *p; p++)
-        vn_buf_putc(t, (char)(*p >= 'A' && *p <= 'Z' ? *p | 0x20 : *p));
+    size_t n = 0;
+    for (; name[n] && n < 31; n++)
+        out[n] = (char)(name[n] >= 'A' && name[n] <= 'Z' ? name[n] | 0x20 : name[n]);
+    out[n] = '\0';
+    return out;
 }
 
 /* process_*: as Prometheus' client libraries name them, from /proc. */
@@ -124,14 +126,13 @@ void vn_cmd_metrics(vn_ctx *x)
     vn_buf t = VN_BUF_INIT;
     vn_buf_puts(&t, "# HELP vnsearch_requests_total Requests answered, by command and outcome.\n"
                     "# TYPE vnsearch_requests_total counter\n");
+    char name[32];
     for (size_t i = 0; i < VN_NCOMMANDS; i++) {
         vn_cmd c = vn_commands[i].cmd;
         for (size_t o = 0; o < VN_METRIC_OUTCOMES; o++)
-            if (m.requests[c][o] || o == 0) {
-                vn_buf_printf(&t, "vnsearch_requests_total{command=\"");
-                lower(&t, vn_commands[i].name);
-                vn_buf_printf(&t, "\",outcome=\"%s\"} %llu\n", outcomes[o], (unsigned long long)m.requests[c][o]);
-            }
+            if (m.requests[c][o] || o == 0)
+                vn_buf_printf(&t, "vnsearch_requests_total{command=\"%s\",outcome=\"%s\"} %llu\n",
+                              lower(name, vn_commands[i].name), outcomes[o], (unsigned long long)m.requests[c][o]);
     }
     for (size_t o = 1; o < VN_METRIC_OUTCOMES; o++)
         if (m.requests[VN_METRIC_UNKNOWN][o])
@@ -143,32 +144,28 @@ void vn_cmd_metrics(vn_ctx *x)
         vn_cmd c = vn_commands[i].cmd;
         if (vn_commands[i].where == VN_AT_LOOP)
             continue; /* answered at once: nothing to time */
+        lower(name, vn_commands[i].name);
         uint64_t cum = 0;
         for (size_t b = 0; b <= VN_METRIC_BUCKETS; b++) {
             cum += m.bucket[c][b];
-            vn_buf_puts(&t, "vnsearch_request_duration_seconds_bucket{command=\"");
-            lower(&t, vn_commands[i].name);
+            char le[16] = "+Inf";
             if (b < VN_METRIC_BUCKETS)
-                vn_buf_printf(&t, "\",le=\"%g\"} %llu\n", bounds[b], (unsigned long long)cum);
-            else
-                vn_buf_printf(&t, "\",le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+                snprintf(le, sizeof le, "%g", bounds[b]);
+            vn_buf_printf(&t, "vnsearch_request_duration_seconds_bucket{command=\"%s\",le=\"%s\"} %llu\n", name, le,
+                          (unsigned long long)cum);
         }
-        vn_buf_puts(&t, "vnsearch_request_duration_seconds_sum{command=\"");
-        lower(&t, vn_commands[i].name);
-        vn_buf_printf(&t, "\"} %.6f\nvnsearch_request_duration_seconds_count{command=\"", m.seconds_sum[c]);
-        lower(&t, vn_commands[i].name);
-        vn_buf_printf(&t, "\"} %llu\n", (unsigned long long)cum);
+        vn_buf_printf(&t,
+                      "vnsearch_request_duration_seconds_sum{command=\"%s\"} %.6f\n"
+                      "vnsearch_request_duration_seconds_count{command=\"%s\"} %llu\n",
+                      name, m.seconds_sum[c], name, (unsigned long long)cum);
     }
     vn_buf_puts(&t, "# HELP vnsearch_http_responses_total HTTP replies, by status.\n"
                     "# TYPE vnsearch_http_responses_total counter\n");
-    for (size_t i = 0; i <= VN_METRIC_STATUSES; i++) {
-        if (i < VN_METRIC_STATUSES && statuses[i])
-            vn_buf_printf(&t, "vnsearch_http_responses_total{code=\"%d\"} %llu\n", statuses[i],
-                          (unsigned long long)m.http_status[i]);
-        else if (i == VN_METRIC_STATUSES)
-            vn_buf_printf(&t, "vnsearch_http_responses_total{code=\"other\"} %llu\n",
-                          (unsigned long long)m.http_status[i]);
-    }
+    for (size_t i = 0; i < VN_METRIC_STATUSES; i++)
+        vn_buf_printf(&t, "vnsearch_http_responses_total{code=\"%d\"} %llu\n", statuses[i],
+                      (unsigned long long)m.http_status[i]);
+    vn_buf_printf(&t, "vnsearch_http_responses_total{code=\"other\"} %llu\n",
+                  (unsigned long long)m.http_status[VN_METRIC_STATUSES]);
     vn_buf_printf(&t,
                   "# HELP vnsearch_up Whether the index can be read.\n# TYPE vnsearch_up gauge\nvnsearch_up %d\n"
                   "# HELP vnsearch_documents Documents in the index.\n# TYPE vnsearch_documents gauge\n"

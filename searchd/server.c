@@ -44,7 +44,6 @@
 #define OUT_HIGH_WATER (256u << 10) /* unsent reply bytes before we stop reading a client */
 #define DRAIN_GRACE 5.0             /* seconds after SIGTERM, beyond query_time_limit, to finish */
 #define DRAIN_FLUSH 1.0             /* seconds, after the deadline, to deliver ERR SHUTDOWN */
-#define MAX_AUTH_FAILURES 3         /* wrong tokens before the connection is closed */
 
 struct conn {
     conn *prev, *next;
@@ -168,7 +167,7 @@ void vn_cmd_auth(vn_ctx *x)
     }
     c->auth_failures++;
     vn_log_warn("conn %lu from %s: AUTH failed (%u)", c->id, c->peer, c->auth_failures);
-    if (c->auth_failures >= MAX_AUTH_FAILURES) {
+    if (c->auth_failures >= VN_AUTH_CONN_FAILURES) {
         vn_ctx_error(x, VN_ERRC_NOAUTH, "wrong token; too many failures, closing");
         c->closing = 1;
         return;
@@ -243,6 +242,14 @@ static void deliver_alerts(vn_daemon *d)
     }
 }
 
+/* A request line answered on the loop: counted and written to the access log. */
+static void answered(conn *c, vn_cmd cmd, const char *line, size_t len, const char *outcome, int status,
+                     double took, size_t bytes)
+{
+    vn_metrics_count(c->d, cmd, outcome, 0);
+    vn_log_request(c->d, c->peer, 0, line, len, status, outcome, took, bytes);
+}
+
 /* Answer one request line; returns 1 if a job went to a worker. */
 static int handle_line(conn *c, const char *line, size_t len)
 {
@@ -257,16 +264,14 @@ static int handle_line(conn *c, const char *line, size_t len)
         while (w < len && line[w] != ' ' && line[w] != '\t')
             w++;
         const vn_command *named = vn_command_named(line, w);
-        vn_metrics_count(d, named ? named->cmd : (vn_cmd)VN_METRIC_UNKNOWN, code, 0);
-        vn_log_request(d, c->peer, 0, line, len, vn_http_status(code), code, 0, 0);
+        answered(c, named ? named->cmd : (vn_cmd)VN_METRIC_UNKNOWN, line, len, code, vn_http_status(code), 0, 0);
         send_error(c, code, err.msg);
         return 0;
     }
     const vn_command *cmd = r.command;
     const char *denied = vn_admin_denied(d, cmd, c->scope);
     if (denied) {
-        vn_metrics_count(d, cmd->cmd, VN_ERRC_NOAUTH, 0);
-        vn_log_request(d, c->peer, 0, line, len, vn_http_status(VN_ERRC_NOAUTH), VN_ERRC_NOAUTH, 0, 0);
+        answered(c, cmd->cmd, line, len, VN_ERRC_NOAUTH, vn_http_status(VN_ERRC_NOAUTH), 0, 0);
         send_error(c, VN_ERRC_NOAUTH, denied);
         vn_request_clear(&r);
         return 0;
@@ -283,8 +288,7 @@ static int handle_line(conn *c, const char *line, size_t len)
     vn_buf b = VN_BUF_INIT;
     vn_ctx x = {.d = d, .c = c, .r = &r, .out = &b, .json = c->json, .status = 200, .outcome = "ok", .peer = c->peer};
     run_here[cmd->cmd](&x);
-    vn_metrics_count(d, cmd->cmd, x.outcome, 0);
-    vn_log_request(d, c->peer, 0, line, len, x.status, x.outcome, vn_clock_now() - t0, b.len);
+    answered(c, cmd->cmd, line, len, x.outcome, x.status, vn_clock_now() - t0, b.len);
     send_buf(c, &b);
     vn_buf_free(&b);
     vn_request_clear(&r);

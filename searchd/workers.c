@@ -81,12 +81,12 @@ void vn_cmd_stats(vn_ctx *x)
     vn_shard_info_free(sh, nsh);
 }
 
-/* 200 with the documents when the index answers, 503 when not. */
 void vn_cmd_version(vn_ctx *x)
 {
     vn_reply_version(x->out, x->json, VNSEARCH_VERSION, vn_xapian_version(), VN_SCHEMA_VERSION);
 }
 
+/* 200 with the documents when the index answers, 503 when not. */
 void vn_cmd_health(vn_ctx *x)
 {
     uint64_t docs = 0, rev = 0;

@@ -41,7 +41,7 @@ static void batch_free(batch *b)
 }
 
 /* DELETE_MANY's argument: a JSON array of ids, each one an id a document
- * can have (a bad one refuses the whole request). */
+ * can have (vn_schema_check_id; a bad one refuses the whole request). */
 static vn_status parse_ids(const char *text, batch *b, vn_error *err)
 {
     json_error_t je;
@@ -52,9 +52,8 @@ static vn_status parse_ids(const char *text, batch *b, vn_error *err)
     json_t *v;
     json_array_foreach(b->ids, i, v)
     {
-        char term[VN_IDTERM_SIZE];
-        if (!json_is_string(v) || !vn_idterm(term, json_string_value(v)) ||
-            strpbrk(json_string_value(v), "\t\r\n"))
+        vn_error why;
+        if (!json_is_string(v) || vn_schema_check_id(json_string_value(v), &why) != VN_OK)
             return vn_error_set(err, VN_ERR_INVALID, "element %zu is not a document id; nothing was deleted", i + 1);
     }
     return VN_OK;

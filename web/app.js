@@ -44,12 +44,20 @@ function safeUrl(u) {
   }
 }
 
-// A request to the daemon, with the access token the user gave when the
-// daemon asks for one (search_token); the reply's JSON, or an error object.
-async function api(path) {
+// The access token the user gave when the daemon asked for one
+// (search_token), as request headers; the token form shown when refused.
+function authHeaders() {
   const token = sessionStorage.getItem("vnsearch-token");
-  const res = await fetch(path, token ? { headers: { Authorization: "Bearer " + token } } : {});
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+function askTokenIfRefused(res) {
   if (res.status === 401 || res.status === 403) $("auth").hidden = false;
+}
+
+// A request to the daemon: the reply's JSON, or an error object.
+async function api(path) {
+  const res = await fetch(path, { headers: authHeaders() });
+  askTokenIfRefused(res);
   return res.json();
 }
 
@@ -475,12 +483,10 @@ $("watch").addEventListener("click", async () => {
   box.querySelector("h2").textContent = "Đang theo dõi «" + q + "»: bài mới sẽ hiện ở đây";
   box.querySelector("ul").replaceChildren();
   box.hidden = false;
-  const token = sessionStorage.getItem("vnsearch-token");
   try {
-    const res = await fetch("/watch?" + new URLSearchParams({ q }).toString(),
-                            { signal: ctrl.signal, headers: token ? { Authorization: "Bearer " + token } : {} });
+    const res = await fetch("/watch?" + new URLSearchParams({ q }).toString(), { signal: ctrl.signal, headers: authHeaders() });
     if (!res.ok) {
-      if (res.status === 401 || res.status === 403) $("auth").hidden = false;
+      askTokenIfRefused(res);
       showError(box.querySelector("h2"), await res.json());
       return;
     }

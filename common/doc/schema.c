@@ -292,13 +292,20 @@ static uint64_t fnv_field(uint64_t h, const void *p, size_t len)
     return vn_hash64_more(vn_hash64_more(h, n, 8), p, len);
 }
 
-vn_status vn_schema_check(const vn_article *a, vn_error *err)
+vn_status vn_schema_check_id(const char *id, vn_error *err)
 {
-    if (!a->id || !*a->id || strlen(a->id) > VN_ID_MAX_BYTES)
+    if (!id || !*id || strlen(id) > VN_ID_MAX_BYTES)
         return vn_error_set(err, VN_ERR_INVALID, "document id must be 1 to %d bytes", VN_ID_MAX_BYTES);
-    for (const unsigned char *p = (const unsigned char *)a->id; *p; p++)
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return vn_error_set(err, VN_ERR_INVALID, "document id holds a control character (byte 0x%02x)", *p);
+    return VN_OK;
+}
+
+vn_status vn_schema_check(const vn_article *a, vn_error *err)
+{
+    if (vn_schema_check_id(a->id, err) != VN_OK)
+        return VN_ERR_INVALID;
     if (!a->body)
         return vn_error_set(err, VN_ERR_INVALID, "article \"%s\" has no body", a->id);
     const char *f[VN_DOC_NFIELDS];

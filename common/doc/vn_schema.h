@@ -131,6 +131,9 @@ void vn_docspec_free(vn_docspec *d);
  * VN_ARTICLE_MAX_BYTES in all.
  * VN_OK, or VN_ERR_INVALID saying which. */
 vn_status vn_schema_check(const vn_article *a, vn_error *err);
+/* The id part of it: whether a document can have id `id` (DELETE_MANY
+ * checks its ids so). */
+vn_status vn_schema_check_id(const char *id, vn_error *err);
 
 /* Fill `d` (reusing its memory) from article `a`, which vn_schema_check
  * accepted (its fields are not checked again).  `stem` may be NULL (no

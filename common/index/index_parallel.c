@@ -202,7 +202,7 @@ vn_status vn_parallel_finish(vn_indexer *ix, const char *dst, vn_error *err)
     vn_parallel *par = ix->par;
     stop_workers(par);
     uint64_t added = 0;
-    const char *paths[VN_MAX_THREADS > VN_MAX_SHARDS ? VN_MAX_THREADS : VN_MAX_SHARDS];
+    const char *paths[VN_MAX_THREADS]; /* the parts merged: one per thread (shards are not merged) */
     for (unsigned i = 0; i < par->n; i++) {
         shard *s = &par->s[i];
         if (s->rc != VN_OK)
